@@ -1,0 +1,350 @@
+package io.spillway.api;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The immutable settings of one manager. Build one with {@link #builder()}:
+ *
+ * <pre>{@code
+ * SpillConfig config = SpillConfig.builder()
+ *     .maxMemory(512L << 20)
+ *     .spillThreshold(0.8)
+ *     .spillDir(Path.of("/var/tmp/my-app-spill"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Defaults follow RedDB's spill manager: a 512 MiB budget, spilling from 80% to 60%, segments under 1 MiB
+ * never spilled, scores decayed by 0.95. With no policy or store named, the provider of the highest priority
+ * on the class path is used; among the bundled ones that is the {@code coldness} policy and the {@code file}
+ * store.
+ *
+ * <p>Plugins read their own settings from {@link #options()}, under keys they document (for example
+ * {@code s3.bucket}).
+ */
+public final class SpillConfig {
+  /** Default budget: {@value} bytes (512 MiB). */
+  public static final long DEFAULT_MAX_MEMORY = 512L * 1024 * 1024;
+  /** Default fraction of the budget at which spilling starts: {@value}. */
+  public static final double DEFAULT_SPILL_THRESHOLD = 0.80;
+  /** Default fraction of the budget a spill round aims for: {@value}. */
+  public static final double DEFAULT_TARGET_AFTER_SPILL = 0.60;
+  /** Default size under which a segment is never chosen as a victim: {@value} bytes (1 MiB). */
+  public static final long DEFAULT_MIN_SPILL_SIZE = 1024L * 1024;
+  /** Default factor applied to coldness scores on each spill check over the threshold: {@value}. */
+  public static final double DEFAULT_ACCESS_DECAY = 0.95;
+  /** Checksum codec of new frames unless another is named: {@value}. */
+  public static final String DEFAULT_CHECKSUM = "crc32c";
+  /** Frame format written unless another is asked for: {@value}. */
+  public static final int DEFAULT_FRAME_VERSION = 3;
+
+  /** Lowest spill threshold; lower values are raised to it, as RedDB does: {@value}. */
+  public static final double MIN_SPILL_THRESHOLD = 0.10;
+  /** Highest spill threshold; higher values are lowered to it, as RedDB does: {@value}. */
+  public static final double MAX_SPILL_THRESHOLD = 0.99;
+  /** Lowest target after spill; lower values are raised to it, as RedDB does: {@value}. */
+  public static final double MIN_TARGET_AFTER_SPILL = 0.10;
+  /** Highest target after spill; higher values are lowered to it, as RedDB does: {@value}. */
+  public static final double MAX_TARGET_AFTER_SPILL = 0.90;
+
+  private final long maxMemory;
+  private final double spillThreshold;
+  private final double targetAfterSpill;
+  private final long minSpillSize;
+  private final double accessDecay;
+  private final Path spillDir;
+  private final Optional<String> policy;
+  private final Optional<String> store;
+  private final String checksum;
+  private final int frameVersion;
+  private final boolean fsync;
+  private final Map<String, String> options;
+
+  private SpillConfig(Builder b) {
+    this.maxMemory = b.maxMemory;
+    this.spillThreshold = b.spillThreshold;
+    this.targetAfterSpill = b.targetAfterSpill;
+    this.minSpillSize = b.minSpillSize;
+    this.accessDecay = b.accessDecay;
+    this.spillDir = b.spillDir != null ? b.spillDir : defaultSpillDir();
+    this.policy = Optional.ofNullable(b.policy);
+    this.store = Optional.ofNullable(b.store);
+    this.checksum = b.checksum;
+    this.frameVersion = b.frameVersion;
+    this.fsync = b.fsync;
+    this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A configuration of defaults only. */
+  public static SpillConfig defaults() {
+    return builder().build();
+  }
+
+  /** The default spill directory: {@code spillway} under {@code java.io.tmpdir}. */
+  public static Path defaultSpillDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "spillway");
+  }
+
+  /** The memory budget in bytes. */
+  public long maxMemory() {
+    return maxMemory;
+  }
+
+  /** Fraction of {@link #maxMemory()} at which spilling starts, within [0.10, 0.99]. */
+  public double spillThreshold() {
+    return spillThreshold;
+  }
+
+  /** Fraction of {@link #maxMemory()} a spill round brings usage down to, within [0.10, 0.90]. */
+  public double targetAfterSpill() {
+    return targetAfterSpill;
+  }
+
+  /** Segments smaller than this many bytes are never chosen as victims. */
+  public long minSpillSize() {
+    return minSpillSize;
+  }
+
+  /** Factor in (0, 1] by which the {@code coldness} policy decays scores on each check over the threshold. */
+  public double accessDecay() {
+    return accessDecay;
+  }
+
+  /** The directory under which local stores keep their session folders. */
+  public Path spillDir() {
+    return spillDir;
+  }
+
+  /** The policy provider asked for by name, or empty to take the highest priority one. */
+  public Optional<String> policy() {
+    return policy;
+  }
+
+  /** The store provider asked for by name, or empty to take the highest priority one. */
+  public Optional<String> store() {
+    return store;
+  }
+
+  /** The checksum codec written into new frames. */
+  public String checksum() {
+    return checksum;
+  }
+
+  /** The frame version written: 3 (Spillway's own) or 2 (RedDB interoperability). */
+  public int frameVersion() {
+    return frameVersion;
+  }
+
+  /** Whether stores force written bytes to stable storage before a spill completes. */
+  public boolean fsync() {
+    return fsync;
+  }
+
+  /** Plugin settings, by key; unmodifiable. */
+  public Map<String, String> options() {
+    return options;
+  }
+
+  /** The plugin setting under {@code key}, if given. */
+  public Optional<String> option(String key) {
+    return Optional.ofNullable(options.get(Objects.requireNonNull(key, "key")));
+  }
+
+  @Override
+  public String toString() {
+    return "SpillConfig{maxMemory=" + maxMemory + ", spillThreshold=" + spillThreshold
+        + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize
+        + ", accessDecay=" + accessDecay + ", spillDir=" + spillDir + ", policy=" + policy.orElse("(priority)")
+        + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum + ", frameVersion=" + frameVersion
+        + ", fsync=" + fsync + ", options=" + options.keySet() + "}";
+  }
+
+  /**
+   * Collects settings for a {@link SpillConfig}. Each setting may be given once; a second call throws
+   * {@link IllegalStateException}. Values that can never make sense throw {@link IllegalArgumentException} at
+   * once. Not thread-safe.
+   */
+  public static final class Builder {
+    private long maxMemory = DEFAULT_MAX_MEMORY;
+    private double spillThreshold = DEFAULT_SPILL_THRESHOLD;
+    private double targetAfterSpill = DEFAULT_TARGET_AFTER_SPILL;
+    private long minSpillSize = DEFAULT_MIN_SPILL_SIZE;
+    private double accessDecay = DEFAULT_ACCESS_DECAY;
+    private Path spillDir;
+    private String policy;
+    private String store;
+    private String checksum = DEFAULT_CHECKSUM;
+    private int frameVersion = DEFAULT_FRAME_VERSION;
+    private boolean fsync;
+    private final Map<String, String> options = new LinkedHashMap<>();
+    private final java.util.Set<String> set = new java.util.HashSet<>();
+
+    private Builder() {}
+
+    private void once(String setting) {
+      if (!set.add(setting)) {
+        throw new IllegalStateException(setting + " was already set");
+      }
+    }
+
+    /**
+     * The memory budget in bytes.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
+    public Builder maxMemory(long bytes) {
+      once("maxMemory");
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxMemory must be positive, was " + bytes);
+      }
+      this.maxMemory = bytes;
+      return this;
+    }
+
+    /**
+     * The fraction of the budget at which spilling starts. As in RedDB, the value is clamped into
+     * [{@value #MIN_SPILL_THRESHOLD}, {@value #MAX_SPILL_THRESHOLD}].
+     *
+     * @throws IllegalArgumentException if {@code fraction} is NaN
+     */
+    public Builder spillThreshold(double fraction) {
+      once("spillThreshold");
+      this.spillThreshold = clamp("spillThreshold", fraction, MIN_SPILL_THRESHOLD, MAX_SPILL_THRESHOLD);
+      return this;
+    }
+
+    /**
+     * The fraction of the budget a spill round brings usage down to. As in RedDB, the value is clamped into
+     * [{@value #MIN_TARGET_AFTER_SPILL}, {@value #MAX_TARGET_AFTER_SPILL}]. A target at or above the threshold is
+     * accepted, as RedDB does, and means that a round starts only once usage passes the target.
+     *
+     * @throws IllegalArgumentException if {@code fraction} is NaN
+     */
+    public Builder targetAfterSpill(double fraction) {
+      once("targetAfterSpill");
+      this.targetAfterSpill = clamp("targetAfterSpill", fraction, MIN_TARGET_AFTER_SPILL, MAX_TARGET_AFTER_SPILL);
+      return this;
+    }
+
+    /**
+     * Segments smaller than this are never chosen as victims (they can still be spilled by name).
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public Builder minSpillSize(long bytes) {
+      once("minSpillSize");
+      if (bytes < 0) {
+        throw new IllegalArgumentException("minSpillSize must not be negative, was " + bytes);
+      }
+      this.minSpillSize = bytes;
+      return this;
+    }
+
+    /**
+     * The factor by which the {@code coldness} policy multiplies every score each time a spill check finds usage
+     * over the threshold.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < factor <= 1}
+     */
+    public Builder accessDecay(double factor) {
+      once("accessDecay");
+      if (!(factor > 0.0 && factor <= 1.0)) {
+        throw new IllegalArgumentException("accessDecay must be in (0, 1], was " + factor);
+      }
+      this.accessDecay = factor;
+      return this;
+    }
+
+    /** The directory under which local stores keep their session folders; created when needed. */
+    public Builder spillDir(Path dir) {
+      once("spillDir");
+      this.spillDir = Objects.requireNonNull(dir, "spillDir");
+      return this;
+    }
+
+    /** Selects the policy provider by name (for example {@code "lru"}). */
+    public Builder policy(String name) {
+      once("policy");
+      this.policy = requireName("policy", name);
+      return this;
+    }
+
+    /** Selects the store provider by name (for example {@code "file"}). */
+    public Builder store(String name) {
+      once("store");
+      this.store = requireName("store", name);
+      return this;
+    }
+
+    /** Selects the checksum codec written into new v3 frames (v2 frames always use {@code crc32}). */
+    public Builder checksum(String name) {
+      once("checksum");
+      this.checksum = requireName("checksum", name);
+      return this;
+    }
+
+    /**
+     * The frame format to write: 3 (default) or 2 (RedDB's, for interoperability). All versions are read.
+     *
+     * @throws IllegalArgumentException for any other version
+     */
+    public Builder frameVersion(int version) {
+      once("frameVersion");
+      if (version != 2 && version != 3) {
+        throw new IllegalArgumentException("frameVersion must be 2 or 3, was " + version);
+      }
+      this.frameVersion = version;
+      return this;
+    }
+
+    /**
+     * Whether stores force written bytes to stable storage before a spill completes. Off by default: spilled
+     * data does not outlive the process that spilled it, so a crash loses nothing that fsync would have kept,
+     * while the rename that publishes a write keeps readers from ever seeing a partial frame.
+     */
+    public Builder fsync(boolean enabled) {
+      once("fsync");
+      this.fsync = enabled;
+      return this;
+    }
+
+    /** A plugin setting; keys are namespaced by the plugin (for example {@code s3.bucket}). */
+    public Builder option(String key, String value) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      if (options.putIfAbsent(key, value) != null) {
+        throw new IllegalStateException("option " + key + " was already set");
+      }
+      return this;
+    }
+
+    /** The configuration. The builder may be used again afterwards only to build equal configurations. */
+    public SpillConfig build() {
+      return new SpillConfig(this);
+    }
+
+    private static double clamp(String setting, double value, double min, double max) {
+      if (Double.isNaN(value)) {
+        throw new IllegalArgumentException(setting + " must be a number, was NaN");
+      }
+      return Math.max(min, Math.min(max, value));
+    }
+
+    private static String requireName(String setting, String name) {
+      Objects.requireNonNull(name, setting);
+      if (name.isBlank()) {
+        throw new IllegalArgumentException(setting + " name must not be blank");
+      }
+      return name;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.spillway.api;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keeps a set of named segments inside a memory budget by spilling the coldest to a store and reloading them,
+ * verified, when asked. Obtain one from {@code io.spillway.core.Spillway.newManager(SpillConfig)}.
+ *
+ * <p>This is the <em>manual</em> API, with the semantics of RedDB's spill manager: the caller registers segments
+ * with their sizes, records accesses, asks which segments to spill, hands over their bytes, and reloads them.
+ *
+ * <pre>{@code
+ * try (SpillManager manager = Spillway.newManager(SpillConfig.builder().maxMemory(256L << 20).build())) {
+ *   manager.registerSegment("hosts", hosts.length);
+ *   manager.access("hosts");
+ *   for (String victim : manager.needsSpill()) {
+ *     manager.spill(victim, bytesOf(victim));
+ *     drop(victim);
+ *   }
+ *   manager.reload("hosts").ifPresent(bytes -> restore("hosts", bytes));
+ * }
+ * }</pre>
+ *
+ * <h2>Accounting</h2>
+ * {@link #memoryUsage()} is always the sum of the registered sizes of the resident segments: spilling subtracts
+ * the registered size (whatever the length of the bytes handed over), reloading adds it back, unregistering a
+ * spilled segment subtracts nothing, and resizing a spilled segment changes only its recorded size.
+ *
+ * <h2>Thread safety</h2>
+ * Every method may be called from many threads at once. Each call on one segment is atomic with respect to other
+ * calls on the same segment: a spill and a concurrent reload, resize or unregister of that segment are ordered,
+ * never interleaved, and store I/O for different segments runs in parallel. {@link #stats()} and
+ * {@link #listSegments()} are weakly consistent snapshots: each value is exact at some moment during the call.
+ *
+ * <p>After {@link #close()}, every method but {@code close()} throws {@link IllegalStateException}.
+ */
+public interface SpillManager extends AutoCloseable {
+
+  /**
+   * Registers a resident segment of {@code size} bytes. Registering a name again replaces the old segment: its
+   * size is no longer counted and its stored copy, if spilled, is deleted.
+   *
+   * @throws InvalidSegmentNameException if {@code name} breaks {@link SegmentNames}' rules
+   * @throws IllegalArgumentException if {@code size} is negative
+   */
+  void registerSegment(String name, long size);
+
+  /**
+   * Forgets a segment and deletes its stored copy, if any. Its size is subtracted from the usage only if it was
+   * resident.
+   *
+   * @return whether the segment was registered
+   */
+  boolean unregisterSegment(String name);
+
+  /**
+   * Records a new size for a segment. A resident segment's usage changes by the difference; a spilled segment's
+   * recorded size changes and is counted again when it is reloaded.
+   *
+   * @throws SegmentNotFoundException if the segment is not registered
+   * @throws IllegalArgumentException if {@code size} is negative
+   */
+  void updateSize(String name, long size);
+
+  /**
+   * Records one access to a segment, making it less likely to be chosen as a victim. Accesses to unknown names
+   * are ignored: a segment may be unregistered while another thread still reads it. Never blocks on I/O.
+   */
+  void access(String name);
+
+  /**
+   * Returns the segments to spill, in order, when usage has reached the spill threshold: enough resident segments
+   * of at least {@link SpillConfig#minSpillSize()} bytes to bring usage down to the target, as the policy ranks
+   * them. Returns an empty list when usage is below the threshold or nothing is eligible. Spills nothing itself.
+   */
+  List<String> needsSpill();
+
+  /**
+   * Writes {@code data} as the spilled copy of a resident segment and marks it spilled, subtracting its registered
+   * size from the usage. The write is atomic: the store holds either the whole verified frame or nothing.
+   *
+   * @return where the copy was written
+   * @throws SegmentNotFoundException if the segment is not registered
+   * @throws AlreadySpilledException if it is already spilled (its stored copy is untouched)
+   * @throws SpillStoreException if the store cannot take the bytes; the segment stays resident
+   */
+  URI spill(String name, byte[] data);
+
+  /**
+   * Reads back, verifies and deletes the spilled copy of a segment, marking it resident and adding its registered
+   * size back to the usage.
+   *
+   * @return the bytes given to {@link #spill}, or empty if the segment is resident
+   * @throws SegmentNotFoundException if the segment is not registered
+   * @throws CorruptSegmentException if the stored copy fails verification; the segment stays spilled
+   * @throws SpillStoreException if the store cannot be read; the segment stays spilled
+   */
+  Optional<byte[]> reload(String name);
+
+  /** Whether the segment is registered and spilled. */
+  boolean isSpilled(String name);
+
+  /** A snapshot of the counters. */
+  SpillStats stats();
+
+  /** Bytes of the resident segments, by their registered sizes. */
+  long memoryUsage();
+
+  /** {@link #memoryUsage()} divided by {@link SpillConfig#maxMemory()}. */
+  double utilization();
+
+  /** The registered segments, sorted by name. */
+  List<SegmentInfo> listSegments();
+
+  /**
+   * Deletes the stored copy of every spilled segment of this manager and forgets those segments (their bytes
+   * exist nowhere any more). Resident segments are untouched. Files of other managers, even in the same
+   * directory, are never touched.
+   *
+   * @throws SpillStoreException if a stored copy cannot be deleted; the others are still deleted
+   */
+  void cleanup();
+
+  /**
+   * Runs {@link #cleanup()}, then releases the store and the policy. Idempotent.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,40 @@
+package io.spillway.api;
+
+/**
+ * A consistent snapshot of a manager's counters, taken by {@link SpillManager#stats()}.
+ *
+ * @param memoryUsage bytes of the resident segments, by their registered sizes
+ * @param maxMemory the configured budget in bytes
+ * @param segmentCount registered segments, resident and spilled
+ * @param spilledCount registered segments that are currently spilled
+ * @param bytesSpilled payload bytes written to the store, over the manager's life
+ * @param bytesReloaded payload bytes read back and verified, over the manager's life
+ * @param spillOperations completed spills
+ * @param reloadOperations completed reloads
+ * @param spillFailures spills that failed (store error); the segment stayed resident
+ * @param reloadFailures reloads that failed (store error or corrupt frame); the segment stayed spilled
+ * @param storeUsage bytes the store holds for this manager (frames, headers included)
+ */
+public record SpillStats(
+    long memoryUsage,
+    long maxMemory,
+    int segmentCount,
+    int spilledCount,
+    long bytesSpilled,
+    long bytesReloaded,
+    long spillOperations,
+    long reloadOperations,
+    long spillFailures,
+    long reloadFailures,
+    long storeUsage) {
+
+  /** {@code memoryUsage / maxMemory}, or 0 when the budget is 0. */
+  public double utilization() {
+    return maxMemory == 0 ? 0.0 : (double) memoryUsage / maxMemory;
+  }
+
+  /** Whether utilization has reached {@code threshold} (RedDB's {@code at_threshold}). */
+  public boolean atThreshold(double threshold) {
+    return utilization() >= threshold;
+  }
+}

@@ -1,0 +1,32 @@
+package io.spillway.api.spi;
+
+import io.spillway.api.SpillConfig;
+import java.io.IOException;
+
+/**
+ * Creates {@link SpillStore} instances; registered in
+ * {@code META-INF/services/io.spillway.api.spi.SpillStoreProvider}.
+ *
+ * <p>Implementations are stateless, thread-safe and have a public no-arg constructor.
+ */
+public interface SpillStoreProvider {
+
+  /** The name users select this store by, for example {@code "file"}. Unique on a class path. */
+  String name();
+
+  /**
+   * Rank among providers when no name is configured; the highest wins. A store that cannot work without settings
+   * of its own (a bucket, say) should rank below 0 so that it is used only when asked for.
+   */
+  default int priority() {
+    return 0;
+  }
+
+  /**
+   * Opens a store session for one manager. Each call returns a store whose keys are private to it: two stores
+   * created from the same configuration, in one process or in two, never see or delete each other's data.
+   *
+   * @throws IOException if the store cannot be reached or prepared
+   */
+  SpillStore create(SpillConfig config) throws IOException;
+}
