@@ -1,0 +1,80 @@
+package io.spillway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class SpillConfigTest {
+
+  @Test
+  void defaults_matchRedDb() {
+    SpillConfig config = SpillConfig.defaults();
+
+    assertThat(config.maxMemory()).isEqualTo(512L * 1024 * 1024);
+    assertThat(config.spillThreshold()).isEqualTo(0.80);
+    assertThat(config.targetAfterSpill()).isEqualTo(0.60);
+    assertThat(config.minSpillSize()).isEqualTo(1024L * 1024);
+    assertThat(config.accessDecay()).isEqualTo(0.95);
+    assertThat(config.spillDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "spillway"));
+    assertThat(config.policy()).isEmpty();
+    assertThat(config.store()).isEmpty();
+    assertThat(config.checksum()).isEqualTo("crc32c");
+    assertThat(config.frameVersion()).isEqualTo(3);
+    assertThat(config.fsync()).isFalse();
+  }
+
+  @Test
+  void spillThreshold_isClampedLikeRedDb() {
+    assertThat(SpillConfig.builder().spillThreshold(0.01).build().spillThreshold()).isEqualTo(0.10);
+    assertThat(SpillConfig.builder().spillThreshold(1.5).build().spillThreshold()).isEqualTo(0.99);
+    assertThat(SpillConfig.builder().spillThreshold(-3).build().spillThreshold()).isEqualTo(0.10);
+    assertThat(SpillConfig.builder().spillThreshold(0.5).build().spillThreshold()).isEqualTo(0.5);
+  }
+
+  @Test
+  void targetAfterSpill_isClampedLikeRedDb() {
+    assertThat(SpillConfig.builder().targetAfterSpill(0.0).build().targetAfterSpill()).isEqualTo(0.10);
+    assertThat(SpillConfig.builder().targetAfterSpill(0.95).build().targetAfterSpill()).isEqualTo(0.90);
+    assertThat(SpillConfig.builder().targetAfterSpill(0.3).build().targetAfterSpill()).isEqualTo(0.3);
+  }
+
+  @Test
+  void fractions_rejectNaN() {
+    assertThatThrownBy(() -> SpillConfig.builder().spillThreshold(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spillThreshold");
+    assertThatThrownBy(() -> SpillConfig.builder().targetAfterSpill(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("targetAfterSpill");
+  }
+
+  @Test
+  void numericSettings_rejectImpossibleValues() {
+    assertThatThrownBy(() -> SpillConfig.builder().maxMemory(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SpillConfig.builder().minSpillSize(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SpillConfig.builder().accessDecay(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SpillConfig.builder().accessDecay(1.01)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SpillConfig.builder().frameVersion(1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SpillConfig.builder().policy(" ")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void setting_twice_isRejected() {
+    SpillConfig.Builder builder = SpillConfig.builder().maxMemory(10);
+    assertThatThrownBy(() -> builder.maxMemory(20))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxMemory");
+    builder.option("s3.bucket", "a");
+    assertThatThrownBy(() -> builder.option("s3.bucket", "b")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void options_areCopiedAndUnmodifiable() {
+    SpillConfig.Builder builder = SpillConfig.builder().option("k", "v");
+    SpillConfig config = builder.build();
+    builder.option("later", "x");
+
+    assertThat(config.options()).containsExactly(java.util.Map.entry("k", "v"));
+    assertThat(config.option("k")).contains("v");
+    assertThatThrownBy(() -> config.options().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+  }
+}
