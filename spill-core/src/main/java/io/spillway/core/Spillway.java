@@ -1,0 +1,103 @@
+package io.spillway.core;
+
+import io.spillway.api.SpillConfig;
+import io.spillway.api.SpillConfigurationException;
+import io.spillway.api.SpillManager;
+import io.spillway.api.spi.SpillPolicy;
+import io.spillway.api.spi.SpillPolicyProvider;
+import io.spillway.api.spi.SpillStore;
+import io.spillway.api.spi.SpillStoreProvider;
+import io.spillway.core.internal.DefaultSpillManager;
+import io.spillway.core.internal.ProviderSelection;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * Spillway's entry point: assembles a {@link SpillManager} from a {@link SpillConfig} and the plugins on the class
+ * path.
+ *
+ * <pre>{@code
+ * SpillConfig config = SpillConfig.builder()
+ *     .maxMemory(256L << 20)
+ *     .spillDir(Path.of("/var/tmp/my-app-spill"))
+ *     .build();
+ * try (SpillManager manager = Spillway.newManager(config)) {
+ *   manager.registerSegment("hosts", hostsBytes.length);
+ *   manager.access("hosts");
+ *   for (String victim : manager.needsSpill()) {
+ *     manager.spill(victim, bytesOf(victim));
+ *   }
+ *   byte[] back = manager.reload("hosts").orElse(hostsBytes);
+ * }
+ * }</pre>
+ *
+ * <p>The policy and the store are chosen by name when the configuration names them ({@code policy("lru")},
+ * {@code store("s3")}), otherwise the provider of the highest priority wins: with the bundled plugins, the
+ * {@code coldness} policy (RedDB's ranking) and the {@code file} store. Providers are looked up afresh on every call,
+ * through the thread context class loader.
+ *
+ * <p>Thread-safe; each call returns an independent manager with its own store session.
+ */
+public final class Spillway {
+  private Spillway() {}
+
+  /**
+   * A manager with the default configuration: a 512 MiB budget, spilling from 80% to 60%, files under
+   * {@code spillway} in the system temp directory.
+   *
+   * @throws SpillConfigurationException if no suitable policy or store is on the class path
+   */
+  public static SpillManager newManager() {
+    return newManager(SpillConfig.defaults());
+  }
+
+  /**
+   * A manager for {@code config}. The caller closes it, which deletes everything it spilled.
+   *
+   * @throws SpillConfigurationException if a requested provider is missing, two providers tie for the highest
+   *     priority, or a plugin fails to load or to create its policy or store session; the message says how to fix it
+   */
+  public static SpillManager newManager(SpillConfig config) {
+    Objects.requireNonNull(config, "config");
+    SpillPolicyProvider policyProvider = ProviderSelection.policy(config);
+    SpillStoreProvider storeProvider = ProviderSelection.store(config);
+    SpillFrames frames = SpillFrames.create(config);
+    SpillPolicy policy = createPolicy(policyProvider, config);
+    SpillStore store = createStore(storeProvider, config);
+    return new DefaultSpillManager(config, policy, store, storeProvider.name(), frames);
+  }
+
+  private static SpillPolicy createPolicy(SpillPolicyProvider provider, SpillConfig config) {
+    SpillPolicy policy;
+    try {
+      policy = provider.create(config);
+    } catch (SpillConfigurationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new SpillConfigurationException("Policy provider " + provider.getClass().getName() + " ('"
+          + provider.name() + "') failed to create its policy: " + e, e);
+    }
+    if (policy == null) {
+      throw new SpillConfigurationException("Policy provider " + provider.getClass().getName() + " ('"
+          + provider.name() + "') returned no policy");
+    }
+    return policy;
+  }
+
+  private static SpillStore createStore(SpillStoreProvider provider, SpillConfig config) {
+    SpillStore store;
+    try {
+      store = provider.create(config);
+    } catch (SpillConfigurationException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new SpillConfigurationException("Store provider " + provider.getClass().getName() + " ('"
+          + provider.name() + "') could not open a store session (spillDir " + config.spillDir() + "): " + e, e);
+    }
+    if (store == null) {
+      throw new SpillConfigurationException("Store provider " + provider.getClass().getName() + " ('"
+          + provider.name() + "') returned no store");
+    }
+    return store;
+  }
+}
