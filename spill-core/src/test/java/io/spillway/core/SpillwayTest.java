@@ -1,0 +1,298 @@
+package io.spillway.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spillway.api.CorruptSegmentException;
+import io.spillway.api.InvalidSegmentNameException;
+import io.spillway.api.SegmentInfo;
+import io.spillway.api.SpillConfig;
+import io.spillway.api.SpillManager;
+import io.spillway.core.testing.InMemorySpillStoreProvider;
+import io.spillway.core.testing.StoredBytes;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** RedDB's spill manager tests, carried over to Spillway's manager through {@link Spillway#newManager}. */
+class SpillwayTest {
+  /** RedDB's frame header: magic 4 + version 1 + checksum 4 + length 8. */
+  private static final int V2_HEADER = 17;
+
+  @TempDir Path tmp;
+  private final List<SpillManager> managers = new ArrayList<>();
+
+  @AfterEach
+  void closeManagers() {
+    managers.forEach(SpillManager::close);
+  }
+
+  /** RedDB's test_config: 1 MiB budget, threshold 0.5, target 0.3, min spill size 100. */
+  private SpillConfig.Builder redDbTestConfig() {
+    return SpillConfig.builder()
+        .maxMemory(1024 * 1024)
+        .spillThreshold(0.5)
+        .targetAfterSpill(0.3)
+        .minSpillSize(100)
+        .spillDir(tmp.resolve("spill"))
+        .store(InMemorySpillStoreProvider.NAME);
+  }
+
+  private SpillManager manager(SpillConfig.Builder builder) {
+    SpillManager manager = Spillway.newManager(builder.build());
+    managers.add(manager);
+    return manager;
+  }
+
+  private SpillManager manager() {
+    return manager(redDbTestConfig());
+  }
+
+  @Test
+  void registerSegment_countsSizesAndSegments() {
+    SpillManager manager = manager();
+
+    manager.registerSegment("seg1", 100_000);
+    manager.registerSegment("seg2", 200_000);
+
+    assertThat(manager.memoryUsage()).isEqualTo(300_000);
+    assertThat(manager.stats().segmentCount()).isEqualTo(2);
+  }
+
+  @Test
+  void updateSize_changesUsageByTheDifference() {
+    SpillManager manager = manager();
+    manager.registerSegment("seg1", 100_000);
+    assertThat(manager.memoryUsage()).isEqualTo(100_000);
+
+    manager.updateSize("seg1", 150_000);
+    assertThat(manager.memoryUsage()).isEqualTo(150_000);
+
+    manager.updateSize("seg1", 50_000);
+    assertThat(manager.memoryUsage()).isEqualTo(50_000);
+  }
+
+  @Test
+  void needsSpill_belowThresholdIsEmpty_aboveChoosesTheColderSegmentFirst() {
+    SpillManager manager = manager();
+    manager.registerSegment("seg1", 400_000);
+    assertThat(manager.needsSpill()).isEmpty();
+
+    manager.registerSegment("seg2", 200_000);
+    for (int i = 0; i < 100; i++) {
+      manager.access("seg1");
+    }
+
+    // 600,000 used, target 314,572: seg2 (coldness 200,000 / 95) goes first, then seg1 (400,000 / 1,045) is still
+    // needed to reach the target.
+    assertThat(manager.needsSpill()).containsExactly("seg2", "seg1");
+  }
+
+  @Test
+  void needsSpill_stopsOnceEnoughIsFreed() {
+    SpillManager manager = manager();
+    manager.registerSegment("hot", 400_000);
+    manager.registerSegment("cold", 400_000);
+    for (int i = 0; i < 50; i++) {
+      manager.access("hot");
+    }
+
+    // 800,000 used, 485,428 to free: the cold segment alone is not enough, so both go, cold first.
+    assertThat(manager.needsSpill()).containsExactly("cold", "hot");
+
+    manager.spill("cold", new byte[10]);
+    // 400,000 used (38%): below the threshold.
+    assertThat(manager.needsSpill()).isEmpty();
+  }
+
+  @Test
+  void spill_and_reload_roundTripsTheBytes() {
+    SpillManager manager = manager();
+    manager.registerSegment("test_seg", 1000);
+    byte[] data = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+
+    URI location = manager.spill("test_seg", data);
+
+    assertThat(StoredBytes.exists(location, "test_seg")).isTrue();
+    assertThat(manager.isSpilled("test_seg")).isTrue();
+    assertThat(manager.reload("test_seg")).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(data));
+    assertThat(manager.isSpilled("test_seg")).isFalse();
+    assertThat(StoredBytes.exists(location, "test_seg")).isFalse();
+    assertThat(manager.reload("test_seg")).isEmpty();
+  }
+
+  @Test
+  void reload_verifiesTheChecksum() {
+    SpillManager manager = manager();
+    manager.registerSegment("checksum_test_seg", 100);
+    byte[] data = "test data for checksum validation".getBytes(StandardCharsets.UTF_8);
+    manager.spill("checksum_test_seg", data);
+
+    assertThat(manager.reload("checksum_test_seg")).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(data));
+  }
+
+  @Test
+  void listSegments_listsAllSortedByName() {
+    SpillManager manager = manager();
+    manager.registerSegment("gamma", 3000);
+    manager.registerSegment("alpha", 1000);
+    manager.registerSegment("beta", 2000);
+    manager.access("beta");
+    manager.access("beta");
+    URI location = manager.spill("gamma", new byte[] {7});
+
+    assertThat(manager.listSegments()).containsExactly(
+        new SegmentInfo("alpha", 1000, false, 0, null),
+        new SegmentInfo("beta", 2000, false, 2, null),
+        new SegmentInfo("gamma", 3000, true, 0, location));
+  }
+
+  @Test
+  void unregisterSegment_subtractsItsSize() {
+    SpillManager manager = manager();
+    manager.registerSegment("seg1", 100_000);
+    manager.registerSegment("seg2", 200_000);
+    assertThat(manager.memoryUsage()).isEqualTo(300_000);
+
+    assertThat(manager.unregisterSegment("seg1")).isTrue();
+
+    assertThat(manager.memoryUsage()).isEqualTo(200_000);
+    assertThat(manager.stats().segmentCount()).isEqualTo(1);
+    assertThat(manager.unregisterSegment("seg1")).isFalse();
+  }
+
+  @Test
+  void cleanup_deletesSpilledCopiesAndForgetsThoseSegments() {
+    SpillManager manager = manager();
+    manager.registerSegment("seg1", 100);
+    manager.registerSegment("kept", 50);
+    URI location = manager.spill("seg1", "test data".getBytes(StandardCharsets.UTF_8));
+    assertThat(manager.isSpilled("seg1")).isTrue();
+
+    manager.cleanup();
+
+    assertThat(manager.isSpilled("seg1")).isFalse();
+    assertThat(StoredBytes.exists(location, "seg1")).isFalse();
+    assertThat(manager.listSegments()).extracting(SegmentInfo::name).containsExactly("kept");
+    assertThat(manager.memoryUsage()).isEqualTo(50);
+    assertThat(manager.stats().spilledCount()).isZero();
+  }
+
+  @Test
+  void utilization_isUsageOverBudget() {
+    SpillManager manager = manager(SpillConfig.builder().maxMemory(1000).spillDir(tmp.resolve("spill"))
+        .store(InMemorySpillStoreProvider.NAME));
+
+    manager.registerSegment("seg", 500);
+
+    assertThat(manager.utilization()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(manager.stats().utilization()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.001));
+  }
+
+  @Test
+  void v2Frames_roundTrip() {
+    SpillManager manager = manager(redDbTestConfig().frameVersion(2));
+    manager.registerSegment("rt_seg", 100);
+    byte[] data = new byte[128];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) i;
+    }
+
+    URI location = manager.spill("rt_seg", data);
+
+    byte[] stored = StoredBytes.read(location, "rt_seg");
+    assertThat(stored).hasSize(V2_HEADER + data.length);
+    assertThat(new String(stored, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("SPIL");
+    assertThat(stored[4]).isEqualTo((byte) 2);
+    assertThat(SpillFrames.decode(stored)).isEqualTo(data);
+    assertThat(manager.reload("rt_seg")).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(data));
+  }
+
+  @Test
+  void reload_detectsASingleFlippedByte() {
+    assertCorruptionDetected(2, "hello world mutation test data!!", raw -> {
+      raw[V2_HEADER] ^= (byte) 0xFF;
+      return raw;
+    });
+  }
+
+  @Test
+  void reload_detectsTwoSwappedBytes() {
+    assertCorruptionDetected(2, "abcdefghij", raw -> {
+      byte first = raw[V2_HEADER];
+      raw[V2_HEADER] = raw[V2_HEADER + 1];
+      raw[V2_HEADER + 1] = first;
+      return raw;
+    });
+  }
+
+  @Test
+  void reload_detectsAFlippedPayloadByteInTheDefaultFrameFormat() {
+    String text = "x".repeat(600) + "y".repeat(600);
+    assertCorruptionDetected(3, text, raw -> {
+      raw[raw.length - 600] ^= 0x01;
+      return raw;
+    });
+  }
+
+  private void assertCorruptionDetected(int frameVersion, String text, UnaryOperator<byte[]> change) {
+    SpillManager manager = manager(frameVersion == 2 ? redDbTestConfig().frameVersion(2) : redDbTestConfig());
+    manager.registerSegment("mut_seg", 100);
+    byte[] data = text.getBytes(StandardCharsets.UTF_8);
+    URI location = manager.spill("mut_seg", data);
+    byte[] before = StoredBytes.read(location, "mut_seg");
+    StoredBytes.tamper(location, "mut_seg", change);
+    byte[] tampered = StoredBytes.read(location, "mut_seg");
+    assertThat(tampered).isNotEqualTo(before);
+
+    assertThatThrownBy(() -> manager.reload("mut_seg"))
+        .isInstanceOfSatisfying(CorruptSegmentException.class, e -> {
+          assertThat(e.reason()).isEqualTo(CorruptSegmentException.Reason.CHECKSUM_MISMATCH);
+          assertThat(e.segment()).isEqualTo("mut_seg");
+        });
+    // The segment stays spilled, its stored copy is kept for inspection, and the failure is counted.
+    assertThat(manager.isSpilled("mut_seg")).isTrue();
+    assertThat(StoredBytes.read(location, "mut_seg")).isEqualTo(tampered);
+    assertThat(manager.memoryUsage()).isZero();
+    assertThat(manager.stats().reloadFailures()).isEqualTo(1);
+  }
+
+  @Test
+  void pathTraversalNames_areValidAndRoundTrip() {
+    SpillManager manager = manager();
+    for (String name : List.of("../foo", "/etc/passwd", "a/b", "..", "a\\b", "C:\\x")) {
+      manager.registerSegment(name, 100);
+      byte[] data = ("data of " + name).getBytes(StandardCharsets.UTF_8);
+
+      URI location = manager.spill(name, data);
+
+      assertThat(manager.isSpilled(name)).isTrue();
+      assertThat(StoredBytes.read(location, name)).isNotNull();
+      assertThat(manager.reload(name)).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(data));
+    }
+    assertThat(manager.listSegments()).hasSize(6).allSatisfy(info -> assertThat(info.spilled()).isFalse());
+  }
+
+  @Test
+  void registerSegment_rejectsEmptyAndOverlongNames() {
+    SpillManager manager = manager();
+
+    assertThatThrownBy(() -> manager.registerSegment("", 1)).isInstanceOf(InvalidSegmentNameException.class);
+    assertThatThrownBy(() -> manager.registerSegment("x".repeat(1025), 1))
+        .isInstanceOf(InvalidSegmentNameException.class);
+    assertThatThrownBy(() -> manager.registerSegment("\u00e9".repeat(513), 1))
+        .isInstanceOf(InvalidSegmentNameException.class);
+    assertThatThrownBy(() -> manager.registerSegment("bad\ud800", 1))
+        .isInstanceOf(InvalidSegmentNameException.class);
+    manager.registerSegment("x".repeat(1024), 1);
+
+    assertThat(manager.listSegments()).hasSize(1);
+    assertThat(manager.memoryUsage()).isEqualTo(1);
+  }
+}
