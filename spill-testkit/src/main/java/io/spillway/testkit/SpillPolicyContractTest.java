@@ -20,8 +20,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The contract every {@link SpillPolicy} and its {@link SpillPolicyProvider} must honour, as a JUnit 5 test
  * class to extend. Every policy bundled with Spillway passes it, and so should yours.
  *
- * <p><b>How a plugin author uses it.</b> Add {@code io.spillway:spill-testkit} as a test dependency, then extend
- * this class in your test sources and say which provider and policy to test:
+ * <p><b>How a plugin author uses it.</b> Add the test kit as a test dependency (it brings JUnit 5's API and
+ * AssertJ; the JUnit engine comes from your own build):
+ *
+ * <pre>{@code
+ * <dependency>
+ *   <groupId>io.spillway</groupId>
+ *   <artifactId>spill-testkit</artifactId>
+ *   <scope>test</scope>
+ * </dependency>
+ * }</pre>
+ *
+ * then extend this class in your test sources and say which provider and policy to test:
  *
  * <pre>{@code
  * class MyPolicyTest extends SpillPolicyContractTest {
@@ -61,8 +71,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * checked against the contract. {@link CheckedSpillPolicy#ranking()} gives the full order of the resident
  * segments.
  *
- * <p>Each test makes its own policies, so test instances share nothing; {@link #config()} may be overridden to
- * test a policy under non-default settings.
+ * <p>Each test makes its own policies and calls them from the test's thread only, as the core would, so tests
+ * share nothing and may run in parallel; {@link #config()} may be overridden to test a policy under non-default
+ * settings. A broken contract fails the test with an {@link AssertionError} that says which rule was broken and
+ * shows the model's view of the segments; the random test also names its seed and step.
  */
 public abstract class SpillPolicyContractTest {
   /** A predicate that accepts every segment. */
