@@ -1,0 +1,5 @@
+/** Runnable programs showing Spillway at work. */
+@NullMarked
+package io.spillway.examples;
+
+import org.jspecify.annotations.NullMarked;

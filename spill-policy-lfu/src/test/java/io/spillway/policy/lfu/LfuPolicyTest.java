@@ -1,0 +1,225 @@
+package io.spillway.policy.lfu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spillway.api.SpillConfig;
+import io.spillway.api.spi.SpillPolicy;
+import io.spillway.api.spi.SpillPolicyProvider;
+import io.spillway.testkit.CheckedSpillPolicy;
+import io.spillway.testkit.SpillPolicyContractTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The contract, plus the ranking that makes the policy LFU with dynamic aging. */
+class LfuPolicyTest extends SpillPolicyContractTest {
+
+  @Override
+  protected SpillPolicyProvider provider() {
+    return new LfuPolicyProvider();
+  }
+
+  @Override
+  protected SpillPolicy newPolicy(SpillConfig config) {
+    return provider().create(config);
+  }
+
+  private static LfuPolicy lfu(CheckedSpillPolicy policy) {
+    return (LfuPolicy) policy.delegate();
+  }
+
+  private static void use(CheckedSpillPolicy policy, String segment, int times) {
+    for (int i = 0; i < times; i++) {
+      policy.access(segment);
+    }
+  }
+
+  @Test
+  void provider_nameAndPriority_lfuBelowDefault() {
+    assertThat(provider().name()).isEqualTo("lfu");
+    assertThat(provider().priority()).isEqualTo(-10).isNegative();
+  }
+
+  @Test
+  void selectVictims_equalCounts_leastRecentFirst() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(100, "a", "b", "c");
+    assertThat(policy.ranking()).containsExactly("a", "b", "c");
+    assertThat(policy.victims(100)).containsExactly("a");
+  }
+
+  @Test
+  void onAccess_raisesPriorityByOne() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(100, "a", "b", "c");
+    use(policy, "a", 1);
+    use(policy, "b", 2);
+    assertThat(lfu(policy).priority("a")).isEqualTo(2);
+    assertThat(lfu(policy).priority("b")).isEqualTo(3);
+    assertThat(lfu(policy).priority("c")).isEqualTo(1);
+    assertThat(policy.ranking()).containsExactly("c", "a", "b");
+    use(policy, "c", 1);
+    // c and a both have priority 2 now; a was used longer ago.
+    assertThat(policy.ranking()).containsExactly("a", "c", "b");
+  }
+
+  @Test
+  void selectVictims_burstOfOneTimeSegments_frequentlyUsedSurvives() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(100, "hot");
+    use(policy, "hot", 5);
+    List<String> burst = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String segment = "once-" + i;
+      burst.add(segment);
+      policy.admit(100, segment);
+    }
+    // hot is the least recently used of all, yet the 50 one-time segments go first, oldest first.
+    List<String> victims = policy.victims(50 * 100);
+    assertThat(victims).containsExactlyElementsOf(burst);
+    for (String victim : victims) {
+      policy.onSpill(victim);
+    }
+    assertThat(lfu(policy).inflation()).isEqualTo(1);
+    assertThat(lfu(policy).priority("hot")).isEqualTo(6);
+    policy.admit(100, "next");
+    assertThat(lfu(policy).priority("next")).isEqualTo(2);
+    assertThat(policy.ranking()).containsExactly("next", "hot");
+  }
+
+  @Test
+  void selectVictims_aging_hotLongAgoGoesBeforeModeratelyUsedNow() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(100, "old");
+    use(policy, "old", 9);
+    assertThat(lfu(policy).priority("old")).isEqualTo(10);
+
+    // Without aging, three uses lose against ten: a segment used three times now goes first.
+    policy.admit(100, "early");
+    use(policy, "early", 2);
+    assertThat(lfu(policy).priority("early")).isEqualTo(3);
+    assertThat(policy.victims(100)).containsExactly("early");
+    policy.onRemove("early");
+
+    // Eight one-time segments come, are chosen and spilled in turn: each spill lifts L to the victim's priority.
+    for (int round = 1; round <= 8; round++) {
+      String once = "once-" + round;
+      policy.admit(100, once);
+      assertThat(lfu(policy).priority(once)).isEqualTo(round);
+      assertThat(policy.victims(100)).containsExactly(once);
+      policy.onSpill(once);
+      assertThat(lfu(policy).inflation()).isEqualTo(round);
+    }
+
+    // Now a segment used three times is ranked above the one used ten times long ago.
+    policy.admit(100, "new");
+    use(policy, "new", 2);
+    assertThat(lfu(policy).frequency("new")).isEqualTo(3);
+    assertThat(lfu(policy).frequency("old")).isEqualTo(10);
+    assertThat(lfu(policy).priority("new")).isEqualTo(8 + 3);
+    assertThat(lfu(policy).priority("old")).isEqualTo(10);
+    assertThat(policy.victims(100)).containsExactly("old");
+    policy.onSpill("old");
+    assertThat(lfu(policy).inflation()).isEqualTo(10);
+  }
+
+  @Test
+  void onReload_keepsCountAndRecomputesPriorityWithCurrentInflation() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(100, "a", "filler");
+    use(policy, "a", 4);
+    assertThat(lfu(policy).priority("a")).isEqualTo(5);
+    policy.spill("a");
+    // Raise L to 7 through chosen victims spilled.
+    policy.admit(100, "b");
+    use(policy, "b", 6);
+    policy.spill(policy.victims(200).toArray(String[]::new));
+    assertThat(lfu(policy).inflation()).isEqualTo(7);
+    policy.reload("a");
+    assertThat(lfu(policy).frequency("a")).isEqualTo(6);
+    assertThat(lfu(policy).priority("a")).isEqualTo(7 + 6);
+    policy.admit(100, "c");
+    use(policy, "c", 5);
+    assertThat(lfu(policy).priority("c")).isEqualTo(7 + 6);
+    // Same priority: c was used last, so a goes first.
+    assertThat(policy.ranking()).containsExactly("a", "c");
+  }
+
+  @Test
+  void onRemove_thenAdmit_startsCountFromScratch() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(100, "a", "b");
+    use(policy, "a", 5);
+    policy.spill("a");
+    policy.onRemove("a");
+    policy.admit(100, "a");
+    assertThat(lfu(policy).frequency("a")).isEqualTo(1);
+    assertThat(policy.ranking()).containsExactly("b", "a");
+  }
+
+  @Test
+  void onSpill_notChosen_leavesInflationAlone() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(100, "hot", "cold");
+    use(policy, "hot", 20);
+    policy.spill("hot");
+    assertThat(lfu(policy).inflation()).isZero();
+    // Chosen but with a later selection in between: only the latest selection counts.
+    policy.admit(100, "warm");
+    use(policy, "warm", 3);
+    assertThat(policy.victims(200)).containsExactly("cold", "warm");
+    assertThat(policy.victims(100)).containsExactly("cold");
+    policy.spill("warm");
+    assertThat(lfu(policy).inflation()).isZero();
+    policy.spill("cold");
+    assertThat(lfu(policy).inflation()).isEqualTo(1);
+  }
+
+  @Test
+  void selectVictims_changesNoPriority_andInflationNeverFalls() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(100, "a", "b");
+    use(policy, "b", 4);
+    for (int i = 0; i < 3; i++) {
+      assertThat(policy.ranking()).containsExactly("a", "b");
+    }
+    assertThat(lfu(policy).inflation()).isZero();
+    assertThat(lfu(policy).priority("b")).isEqualTo(5);
+    policy.ranking();
+    // Spilled out of order: L takes the larger priority and keeps it.
+    policy.spill("b", "a");
+    assertThat(lfu(policy).inflation()).isEqualTo(5);
+  }
+
+  @Test
+  void selectVictims_ineligibleColdSegment_passedOverAndKeepsItsRank() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(100, "pinned", "a", "b");
+    use(policy, "b", 1);
+    assertThat(policy.selectVictims(100, segment -> !segment.equals("pinned"))).containsExactly("a");
+    assertThat(policy.ranking()).containsExactly("pinned", "a", "b");
+  }
+
+  @Test
+  void events_onUnknownOrWrongState_ignored() {
+    // The core never sends these; the policy must still not fail or invent segments.
+    LfuPolicy policy = (LfuPolicy) newPolicy(SpillConfig.defaults());
+    policy.onAccess("ghost");
+    policy.onResize("ghost", 1, 2);
+    policy.onSpill("ghost");
+    policy.onReload("ghost");
+    policy.onRemove("ghost");
+    policy.onAdmit("a", 10);
+    policy.onReload("a");
+    policy.onSpill("a");
+    policy.onAccess("a");
+    policy.onSpill("a");
+    assertThat(policy.selectVictims(Long.MAX_VALUE, segment -> true)).isEmpty();
+    assertThat(policy.frequency("a")).isEqualTo(1);
+    policy.onReload("a");
+    assertThat(policy.selectVictims(Long.MAX_VALUE, segment -> true)).containsExactly("a");
+    policy.onAdmit("a", 20);
+    assertThat(policy.frequency("a")).isEqualTo(1);
+    assertThat(policy.selectVictims(Long.MAX_VALUE, segment -> true)).containsExactly("a");
+  }
+}
