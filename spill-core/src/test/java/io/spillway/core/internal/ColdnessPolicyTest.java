@@ -1,0 +1,122 @@
+package io.spillway.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spillway.api.SpillConfig;
+import io.spillway.api.spi.SpillPolicy;
+import io.spillway.api.spi.SpillPolicyProvider;
+import io.spillway.core.ColdnessPolicyProvider;
+import io.spillway.testkit.CheckedSpillPolicy;
+import io.spillway.testkit.SpillPolicyContractTest;
+import org.junit.jupiter.api.Test;
+
+/** The SPI contract, plus RedDB's coldness formula exactly. */
+class ColdnessPolicyTest extends SpillPolicyContractTest {
+
+  @Override
+  protected SpillPolicyProvider provider() {
+    return new ColdnessPolicyProvider();
+  }
+
+  @Override
+  protected SpillPolicy newPolicy(SpillConfig config) {
+    return provider().create(config);
+  }
+
+  @Test
+  void provider_isNamedColdnessWithPriorityZero() {
+    assertThat(provider().name()).isEqualTo("coldness");
+    assertThat(provider().priority()).isZero();
+    assertThat(provider().create(SpillConfig.defaults())).isInstanceOf(ColdnessPolicy.class);
+  }
+
+  @Test
+  void score_startsAt100_gains10PerAccess_andDecaysByTruncationEachRound() {
+    ColdnessPolicy policy = new ColdnessPolicy(0.95);
+    policy.onAdmit("a", 1000);
+    policy.onAdmit("b", 1000);
+    assertThat(policy.score("a")).isEqualTo(100);
+
+    policy.onAccess("a");
+    policy.onAccess("a");
+    assertThat(policy.score("a")).isEqualTo(120);
+
+    policy.selectVictims(1, name -> true);
+    assertThat(policy.score("a")).isEqualTo(114);
+    assertThat(policy.score("b")).isEqualTo(95);
+    policy.selectVictims(1, name -> true);
+    // 95 * 0.95 = 90.25 and 114 * 0.95 = 108.3, truncated as RedDB's `as u64`.
+    assertThat(policy.score("b")).isEqualTo(90);
+    assertThat(policy.score("a")).isEqualTo(108);
+    policy.selectVictims(1, name -> true);
+    assertThat(policy.score("b")).isEqualTo(85);
+  }
+
+  @Test
+  void decay_neverGoesBelowOne_andAppliesToSpilledSegmentsToo() {
+    ColdnessPolicy policy = new ColdnessPolicy(0.001);
+    policy.onAdmit("a", 10);
+    policy.onAdmit("s", 10);
+    policy.onSpill("s");
+
+    policy.selectVictims(1, name -> true);
+    policy.selectVictims(1, name -> true);
+
+    assertThat(policy.score("a")).isEqualTo(1);
+    assertThat(policy.score("s")).isEqualTo(1);
+  }
+
+  @Test
+  void selectVictims_withNothingToFree_doesNotDecay() {
+    ColdnessPolicy policy = new ColdnessPolicy(0.5);
+    policy.onAdmit("a", 10);
+
+    assertThat(policy.selectVictims(0, name -> true)).isEmpty();
+
+    assertThat(policy.score("a")).isEqualTo(100);
+  }
+
+  @Test
+  void selectVictims_ranksByIntegerSizeOverScore_largestFirst() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(1000, "hot", "cold");
+    policy.admit(5000, "big");
+    for (int i = 0; i < 100; i++) {
+      policy.access("hot");
+    }
+    // After one decay: cold 1000/95 = 10, hot 1000/1045 = 0, big 5000/95 = 52.
+    assertThat(policy.victims(1)).containsExactly("big");
+    assertThat(policy.victims(5001)).containsExactly("big", "cold");
+    assertThat(policy.victims(Long.MAX_VALUE)).containsExactly("big", "cold", "hot");
+  }
+
+  @Test
+  void selectVictims_equalColdness_largerSizeFirst_thenName() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    // Scores decay to 95: 190 / 95 = 2 and 199 / 95 = 2, an integer-division tie broken by size.
+    policy.admit(190, "small");
+    policy.admit(199, "large");
+    policy.admit(190, "also-small");
+
+    assertThat(policy.victims(Long.MAX_VALUE)).containsExactly("large", "also-small", "small");
+  }
+
+  @Test
+  void selectVictims_skipsSpilledAndIneligible_andResizesCount() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    policy.admit(100, "a", "b", "c");
+    policy.spill("a");
+    policy.resize("c", 10_000);
+
+    assertThat(policy.selectVictims(Long.MAX_VALUE, name -> !name.equals("b"))).containsExactly("c");
+    policy.reload("a");
+    assertThat(policy.victims(Long.MAX_VALUE)).containsExactly("c", "a", "b");
+  }
+
+  @Test
+  void constructor_rejectsADecayOutsideZeroToOne() {
+    assertThatThrownBy(() -> new ColdnessPolicy(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ColdnessPolicy(1.5)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
