@@ -223,14 +223,25 @@ public final class DefaultSpillManager implements SpillManager {
       }
       chosen = p.selectVictims(toFree, eligible);
     }
-    // The policy's answer is re-checked: a segment may have been spilled or removed while the policy had not yet
-    // heard of it, and a faulty plugin must not make the caller spill a segment twice.
+    // The policy's answer is re-checked so that the manager's contract holds whatever the plugin does: a segment
+    // may have been spilled or removed before the policy heard of it, a faulty policy may repeat a name or go on
+    // past the bytes to free.
     Set<String> victims = new LinkedHashSet<>();
+    long freed = 0;
     for (String name : chosen) {
-      if (eligible(name) && !victims.add(name)) {
-        LOG.warn("Policy {} named segment '{}' twice as a victim; ignoring the repeat",
-            policyClassName(), name);
+      if (freed >= toFree) {
+        break;
       }
+      Segment seg = segments.get(name);
+      if (seg == null || !eligible(name)) {
+        continue;
+      }
+      if (!victims.add(name)) {
+        LOG.warn("Policy {} named segment '{}' twice as a victim; ignoring the repeat", policyClassName(), name);
+        continue;
+      }
+      long size = seg.size;
+      freed = size > Long.MAX_VALUE - freed ? Long.MAX_VALUE : freed + size;
     }
     return List.copyOf(victims);
   }
