@@ -9,6 +9,7 @@ import io.spillway.api.SegmentInfo;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
 import io.spillway.core.testing.InMemorySpillStoreProvider;
+import io.spillway.core.testing.RecordingPolicyProvider;
 import io.spillway.core.testing.StoredBytes;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,43 @@ class SpillwayTest {
 
   private SpillManager manager() {
     return manager(redDbTestConfig());
+  }
+
+  @Test
+  void newManager_withDefaults_followsRedDbsDefaults() {
+    long max = 512L * 1024 * 1024;
+    long threshold = (long) (max * 0.80);
+    long minSpillSize = 1024 * 1024;
+    try (SpillManager manager = Spillway.newManager()) {
+      assertThat(manager.stats().maxMemory()).isEqualTo(max);
+      manager.registerSegment("small", minSpillSize - 1);
+      manager.registerSegment("big", threshold - minSpillSize);
+      assertThat(manager.needsSpill()).isEmpty();
+
+      manager.updateSize("big", threshold - minSpillSize + 1);
+
+      // At the threshold now; "small" is under the minimum spill size and never offered.
+      assertThat(manager.needsSpill()).containsExactly("big");
+      assertThat(manager.utilization()).isCloseTo(0.80, org.assertj.core.data.Offset.offset(1e-6));
+    }
+  }
+
+  @Test
+  void newManager_withDefaultFractions_freesDownTo60Percent() {
+    String id = java.util.UUID.randomUUID().toString();
+    long max = SpillConfig.DEFAULT_MAX_MEMORY;
+    try (SpillManager manager = manager(SpillConfig.builder().spillDir(tmp.resolve("spill"))
+        .store(InMemorySpillStoreProvider.NAME).policy(RecordingPolicyProvider.NAME)
+        .option(RecordingPolicyProvider.ID_OPTION, id))) {
+      manager.registerSegment("a", (long) (max * 0.80) - 1);
+      assertThat(manager.needsSpill()).isEmpty();
+      manager.updateSize("a", (long) (max * 0.80));
+      assertThat(manager.needsSpill()).containsExactly("a");
+
+      assertThat(RecordingPolicyProvider.session(id).events())
+          .containsExactly("admit a " + ((long) (max * 0.80) - 1), "resize a " + ((long) (max * 0.80) - 1) + " "
+              + (long) (max * 0.80), "select " + ((long) (max * 0.80) - (long) (max * 0.60)));
+    }
   }
 
   @Test

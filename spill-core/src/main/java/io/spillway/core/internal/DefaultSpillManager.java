@@ -159,11 +159,12 @@ public final class DefaultSpillManager implements SpillManager {
     Objects.requireNonNull(name, "name");
     return locked(name, () -> false, seg -> {
       retire(seg, "unregistered");
-      segments.remove(name, seg);
       policyEvent(p -> {
         seg.policyState = REMOVED;
         p.onRemove(name);
       });
+      // Only now may a new registration of the name find the map free, so its onAdmit follows this onRemove.
+      segments.remove(name, seg);
       return true;
     });
   }
@@ -503,7 +504,6 @@ public final class DefaultSpillManager implements SpillManager {
           }
           continue;
         }
-        segments.remove(seg.name, seg);
         seg.removed = true;
         seg.location = null;
         spilledCount.decrementAndGet();
@@ -512,6 +512,8 @@ public final class DefaultSpillManager implements SpillManager {
           seg.policyState = REMOVED;
           p.onRemove(name);
         });
+        // After onRemove, so that a new registration of the name is admitted after it (see unregisterSegment).
+        segments.remove(name, seg);
       }
     }
     if (failure != null) {

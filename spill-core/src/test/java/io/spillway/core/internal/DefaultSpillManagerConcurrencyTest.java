@@ -36,9 +36,18 @@ class DefaultSpillManagerConcurrencyTest {
   private static final int THREADS = 8;
   private static final int OPERATIONS = 3_000;
 
+  private static final int ROUNDS = 5;
+
   @ParameterizedTest
   @ValueSource(strings = {"coldness", RecordingPolicyProvider.NAME})
   void concurrentOperations_keepTheAccountingExact(String policy) throws Exception {
+    // Interleavings differ from run to run; a few rounds make a rare bad one likelier to show.
+    for (int round = 0; round < ROUNDS; round++) {
+      round(policy, round);
+    }
+  }
+
+  private void round(String policy, int round) throws Exception {
     String id = UUID.randomUUID().toString();
     SpillConfig config = SpillConfig.builder().maxMemory(50_000).spillThreshold(0.5).targetAfterSpill(0.2)
         .minSpillSize(10).policy(policy).store(InMemorySpillStoreProvider.NAME)
@@ -52,7 +61,7 @@ class DefaultSpillManagerConcurrencyTest {
           int thread = t;
           workers.add(pool.submit(() -> {
             start.await();
-            hammer(manager, new Random(thread * 7919L), thread);
+            hammer(manager, new Random(round * 104_729L + thread * 7919L), thread);
             return null;
           }));
         }
