@@ -58,6 +58,15 @@ import org.slf4j.LoggerFactory;
  * the segment's admission, after its removal, or while it is spilled. An exception thrown by a policy event is logged
  * at WARN and does not disturb the accounting.
  *
+ * <p><b>Victims.</b> {@link #needsSpill()} passes the policy the bytes to free and a predicate accepting the
+ * registered resident segments of at least {@link SpillConfig#minSpillSize()} bytes, then re-checks the answer: names
+ * no longer eligible or repeated are dropped and the list ends once the bytes to free are reached, so the manager's
+ * contract holds whatever a plugin returns.
+ *
+ * <p><b>Memory.</b> A segment costs its {@code Segment} object (40 bytes with compressed references) plus its map
+ * node and table slot, about 80 bytes in all, the name excepted (the caller's string is kept, not copied); with the
+ * {@code coldness} policy a million segments take about 127 bytes each.
+ *
  * <p><b>Store errors.</b> An {@link IOException} from the store becomes a {@link SpillStoreException} naming the
  * segment, the store and, when known, the location. A stored copy that cannot be deleted on unregister, on
  * re-registration or after a successful reload is logged at WARN and counted ({@link #deleteFailures()}) but not

@@ -115,6 +115,28 @@ class ColdnessPolicyTest extends SpillPolicyContractTest {
   }
 
   @Test
+  void table_keepsEverySegmentThroughGrowthAndRemovals() {
+    ColdnessPolicy policy = new ColdnessPolicy(1.0);
+    int n = 20_000;
+    for (int i = 0; i < n; i++) {
+      policy.onAdmit("s" + i, i);
+    }
+    for (int i = 0; i < n; i += 2) {
+      policy.onRemove("s" + i);
+    }
+    for (int i = 1; i < n; i += 4) {
+      policy.onAccess("s" + i);
+    }
+
+    assertThat(policy.size()).isEqualTo(n / 2);
+    for (int i = 0; i < n; i++) {
+      long expected = i % 2 == 0 ? 0 : i % 4 == 1 ? 110 : 100;
+      assertThat(policy.score("s" + i)).as("score of s%d", i).isEqualTo(expected);
+    }
+    assertThat(policy.selectVictims(Long.MAX_VALUE, name -> true)).hasSize(n / 2);
+  }
+
+  @Test
   void constructor_rejectsADecayOutsideZeroToOne() {
     assertThatThrownBy(() -> new ColdnessPolicy(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ColdnessPolicy(1.5)).isInstanceOf(IllegalArgumentException.class);
