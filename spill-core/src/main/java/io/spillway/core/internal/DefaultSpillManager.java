@@ -592,8 +592,11 @@ public final class DefaultSpillManager implements SpillManager {
   private SpillStoreException storeError(String action, String preposition, String segment,
       @Nullable String knownLocation, Exception cause) {
     String location = knownLocation;
-    if (location == null && cause instanceof FileSystemException) {
-      location = ((FileSystemException) cause).getFile();
+    // A store that wraps the file system's exception still knows the path: take it from the first cause that has it.
+    for (Throwable t = cause; location == null && t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof FileSystemException) {
+        location = ((FileSystemException) t).getFile();
+      }
     }
     String message = "Cannot " + action + " segment '" + segment + "' " + preposition + " store '" + storeName + "'"
         + (location != null ? " at " + location : "") + ": " + cause;
