@@ -11,6 +11,7 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
 import io.spillway.api.SpillStats;
 import io.spillway.api.SpillStoreException;
+import io.spillway.api.spi.SpillPolicy;
 import io.spillway.core.Spillway;
 import io.spillway.core.testing.InMemorySpillStore;
 import io.spillway.core.testing.InMemorySpillStoreProvider;
@@ -390,6 +391,95 @@ class DefaultSpillManagerTest {
     // target clamped to 0.90: 990 - 900 = 90 to free.
     assertThat(manager.needsSpill()).containsExactly("a");
     assertThat(policy().events()).contains("select 90");
+  }
+
+  @Test
+  void needsSpill_keepsItsContract_whateverThePolicyAnswers() {
+    SpillConfig config = SpillConfig.builder().maxMemory(1000).spillThreshold(0.5).targetAfterSpill(0.1)
+        .minSpillSize(50).build();
+    SpillPolicy unruly = new ThrowingPolicy() {
+      @Override
+      public List<String> selectVictims(long bytesToFree, java.util.function.Predicate<String> eligible) {
+        return List.of("unknown", "small", "spilled", "a", "a", "b", "c", "d");
+      }
+    };
+    SpillManager manager = new DefaultSpillManager(config, unruly, new InMemorySpillStore(), "memory",
+        io.spillway.core.SpillFrames.create(config));
+    managers.add(manager);
+    manager.registerSegment("small", 49);
+    manager.registerSegment("spilled", 300);
+    manager.spill("spilled", new byte[1]);
+    manager.registerSegment("a", 300);
+    manager.registerSegment("b", 300);
+    manager.registerSegment("c", 300);
+    manager.registerSegment("d", 300);
+
+    // 1249 used, 1149 to free: unknown, too small, spilled and repeated names are dropped, and the list ends once
+    // enough is freed.
+    assertThat(manager.needsSpill()).containsExactly("a", "b", "c", "d");
+    manager.updateSize("d", 50);
+    // 999 used, 899 to free.
+    assertThat(manager.needsSpill()).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void policyFailures_areLoggedAndLeaveTheAccountingIntact() {
+    SpillConfig config = SpillConfig.builder().maxMemory(1000).minSpillSize(0).build();
+    InMemorySpillStore store = new InMemorySpillStore();
+    SpillManager manager = new DefaultSpillManager(config, new ThrowingPolicy(), store, "memory",
+        io.spillway.core.SpillFrames.create(config));
+    managers.add(manager);
+
+    manager.registerSegment("a", 100);
+    manager.registerSegment("b", 50);
+    manager.access("a");
+    manager.updateSize("a", 120);
+    manager.spill("a", new byte[3]);
+    manager.reload("a");
+    manager.spill("b", new byte[3]);
+    manager.unregisterSegment("b");
+
+    assertThat(manager.memoryUsage()).isEqualTo(120);
+    assertThat(store.keys()).isEmpty();
+    assertThat(manager.listSegments()).containsExactly(new SegmentInfo("a", 120, false, 1, null));
+  }
+
+  /** A policy whose every event throws; its victims are none. */
+  static class ThrowingPolicy implements SpillPolicy {
+    @Override
+    public void onAdmit(String segment, long size) {
+      throw new IllegalStateException("admit");
+    }
+
+    @Override
+    public void onAccess(String segment) {
+      throw new IllegalStateException("access");
+    }
+
+    @Override
+    public void onResize(String segment, long oldSize, long newSize) {
+      throw new IllegalStateException("resize");
+    }
+
+    @Override
+    public void onSpill(String segment) {
+      throw new IllegalStateException("spill");
+    }
+
+    @Override
+    public void onReload(String segment) {
+      throw new IllegalStateException("reload");
+    }
+
+    @Override
+    public void onRemove(String segment) {
+      throw new IllegalStateException("remove");
+    }
+
+    @Override
+    public List<String> selectVictims(long bytesToFree, java.util.function.Predicate<String> eligible) {
+      return List.of();
+    }
   }
 
   // ---- policy events -----------------------------------------------------------------------------------------------
