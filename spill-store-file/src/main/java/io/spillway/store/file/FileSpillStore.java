@@ -97,7 +97,7 @@ final class FileSpillStore implements SpillStore {
     try {
       temp = Files.createTempFile(dir, FileNames.TEMP_PREFIX, FileNames.TEMP_SUFFIX);
       length = fill(temp, chunks);
-      if (sidecar != null && !Files.exists(sidecar, NOFOLLOW_LINKS)) {
+      if (sidecar != null && !Files.isRegularFile(sidecar, NOFOLLOW_LINKS)) {
         // Before the value becomes visible, so that list() can always name a stored long key.
         writeSidecar(key, sidecar);
         sidecarCreated = true;
