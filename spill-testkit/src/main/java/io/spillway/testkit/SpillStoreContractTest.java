@@ -36,9 +36,11 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -390,8 +392,12 @@ public abstract class SpillStoreContractTest {
         "\u00e9".repeat(SegmentNames.MAX_LENGTH / 2));
   }
 
-  @ParameterizedTest
-  @MethodSource("hostileKeys")
+  static Stream<Arguments> namedHostileKeys() {
+    return hostileKeys().map(key -> Arguments.of(Named.of("'" + printable(key) + "'", key)));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("namedHostileKeys")
   void write_hostileKey_roundTripsInsideStoreArea(String key) throws IOException {
     SegmentNames.validate(key);
     SpillStore store = openStore();
@@ -732,15 +738,20 @@ public abstract class SpillStoreContractTest {
     }
   }
 
+  /** {@code key} for a test name or message: control characters spelled out, long keys cut after 60 code points. */
   private static String printable(String key) {
     StringBuilder out = new StringBuilder();
-    key.codePoints().limit(80).forEach(cp -> {
+    key.codePoints().limit(60).forEach(cp -> {
       if (Character.isISOControl(cp)) {
         out.append(String.format("\\u%04x", cp));
       } else {
         out.appendCodePoint(cp);
       }
     });
+    int codePoints = key.codePointCount(0, key.length());
+    if (codePoints > 60) {
+      out.append("... (").append(codePoints).append(" code points)");
+    }
     return out.toString();
   }
 }

@@ -21,6 +21,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -299,6 +304,41 @@ class FileSpillStoreTest {
     assertThat(first.sessionDir()).isDirectory();
     assertThat(first.read("a")).containsExactly(1);
     assertThat(second.list()).isEmpty();
+  }
+
+  @Test
+  void create_manyStoresConcurrentlyInOneDir_allLiveAndDistinct() throws Exception {
+    int count = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(count);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<FileSpillStore>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int index = i;
+        futures.add(pool.submit(() -> {
+          start.await();
+          FileSpillStore store = (FileSpillStore) new FileSpillStoreProvider()
+              .create(SpillConfig.builder().spillDir(spillDir()).build());
+          store.write("k", ByteBuffer.wrap(new byte[] {(byte) index}));
+          return store;
+        }));
+      }
+      start.countDown();
+      List<FileSpillStore> created = new ArrayList<>();
+      for (Future<FileSpillStore> future : futures) {
+        FileSpillStore store = future.get(1, TimeUnit.MINUTES);
+        stores.add(store);
+        created.add(store);
+      }
+
+      assertThat(created).extracting(FileSpillStore::sessionDir).doesNotHaveDuplicates();
+      for (int i = 0; i < count; i++) {
+        assertThat(created.get(i).read("k")).containsExactly(i);
+      }
+      assertThat(listNames(spillDir())).hasSize(count);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -59,6 +59,7 @@ class FileStoreStaleSessionIT {
     assertThat(alive.session.resolve(FileNames.forKey(SessionHolderMain.KEY).dataFile()))
         .as("value of the live child").isRegularFile();
     assertThat(own.read("mine")).containsExactly(4, 2);
+    assertThat(next.list()).as("keys of the new session").isEmpty();
     assertThat(FileSpillStoreTest.listNames(spillDir)).containsExactlyInAnyOrder(
         own.sessionDir().getFileName().toString(),
         alive.session.getFileName().toString(),
