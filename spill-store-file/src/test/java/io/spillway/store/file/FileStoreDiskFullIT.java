@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ class FileStoreDiskFullIT {
   static final String DEFAULT_TMPFS = "/mnt/spillway-tmpfs";
   private static final int VALUE_SIZE = 1024 * 1024;
   private static final long MAX_TMPFS_SIZE = 64L * 1024 * 1024;
+  private static final String RUN_PREFIX = "disk-full-it-";
 
   private static Path tmpfs = Path.of(DEFAULT_TMPFS);
 
@@ -61,9 +63,10 @@ class FileStoreDiskFullIT {
   @Test
   @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void write_onFullDisk_failsCleanlyKeepsEarlierValuesAndRecoversAfterDelete() throws Exception {
+    removeLeftoversOfDeadRuns();
     long capacity = Files.getFileStore(tmpfs).getTotalSpace();
     assertThat(capacity).as("size of the tmpfs at %s; the test fills it", tmpfs).isLessThanOrEqualTo(MAX_TMPFS_SIZE);
-    Path spillDir = tmpfs.resolve("disk-full-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    Path spillDir = tmpfs.resolve(RUN_PREFIX + ProcessHandle.current().pid() + "-" + System.nanoTime());
     SpillConfig config = SpillConfig.builder().spillDir(spillDir).build();
     FileSpillStore store = (FileSpillStore) new FileSpillStoreProvider().create(config);
     try {
@@ -106,6 +109,22 @@ class FileStoreDiskFullIT {
     }
     assertThat(FileSpillStoreTest.listNames(spillDir)).as("session folders left in %s", spillDir).isEmpty();
     Files.delete(spillDir);
+  }
+
+  /** A run killed before its cleanup would leave the tmpfs partly full for every later run. */
+  private static void removeLeftoversOfDeadRuns() throws IOException {
+    try (Stream<Path> entries = Files.list(tmpfs)) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.startsWith(RUN_PREFIX)) {
+          continue;
+        }
+        String pid = name.substring(RUN_PREFIX.length()).split("-", 2)[0];
+        if (pid.matches("\\d{1,18}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+          SessionFolders.deleteRecursively(entry);
+        }
+      }
+    }
   }
 
   private static IOException writeExpectingFailure(FileSpillStore store, String key, ByteBuffer... chunks) {
