@@ -73,10 +73,27 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through {@link #openStore()} are closed after each test. A store that keeps its data elsewhere (an object store)
  * should override {@link #assertNothingLeftAfterClose(SpillConfig)} to look where it writes.
  *
- * <p>One test round-trips a value of {@value #LARGE_VALUE_BYTES} bytes; the suite itself keeps at most a few MiB of
- * it in memory, but the store under test must cope with such a value. Tests do not depend on each other and may
- * run in any order; the class is not meant to be run concurrently with itself in one JVM beyond what JUnit's
- * per-method instances allow.
+ * <h2>What it checks</h2>
+ * <ul>
+ *   <li>round trips through {@code read} and {@code openRead} (size, content, seeking), with one chunk, several,
+ *       thousands of tiny ones, buffers at a non-zero position, read-only and direct buffers (which must be
+ *       consumed), empty values, and a value of {@value #LARGE_VALUE_BYTES} bytes streamed back and compared
+ *       without a second copy in memory;</li>
+ *   <li>replacing, deleting ({@code true} then {@code false}), and {@link NoSuchFileException} for missing keys;</li>
+ *   <li>{@code list()} exactly the live keys and {@code usage()} exactly the sum of their lengths;</li>
+ *   <li>hostile keys &mdash; {@code ../x}, {@code /etc/passwd}, {@code a/b}, {@code ..}, {@code CON}, backslashes,
+ *       NUL, newlines, emoji, 1024-byte names, names differing only in case, names that look like a store's own
+ *       files &mdash; each round-trips, is listed exactly, and creates nothing outside the spill directory (keys
+ *       whose misuse as a path would land beside it are written first, so that a store treating keys as paths
+ *       fails there before it is given {@code /etc/passwd});</li>
+ *   <li>two stores from one configuration keep to themselves, closing one leaves the other's data, and
+ *       {@code close()} deletes the session's data, is idempotent and makes other methods throw
+ *       {@link IllegalStateException};</li>
+ *   <li>concurrent writes, reads, replaces and deletes of different keys from several threads.</li>
+ * </ul>
+ *
+ * <p>Test methods are package-private, as JUnit 5 allows; they run in your subclass like its own. They do not
+ * depend on each other and may run in any order or in parallel, since each test has its own directory and stores.
  */
 public abstract class SpillStoreContractTest {
 
@@ -121,7 +138,7 @@ public abstract class SpillStoreContractTest {
 
   @AfterEach
   final void closeOpenedStores() throws IOException {
-    IOException failure = null;
+    @Nullable IOException failure = null;
     for (SpillStore store : opened) {
       try {
         store.close();
