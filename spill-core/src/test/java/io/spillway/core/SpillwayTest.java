@@ -11,17 +11,25 @@ import io.spillway.api.SpillManager;
 import io.spillway.core.testing.InMemorySpillStoreProvider;
 import io.spillway.core.testing.RecordingPolicyProvider;
 import io.spillway.core.testing.StoredBytes;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** RedDB's spill manager tests, carried over to Spillway's manager through {@link Spillway#newManager}. */
+/**
+ * RedDB's spill manager tests, carried over to Spillway's manager through {@link Spillway#newManager}, with the
+ * default store: the real {@code file} store, in a temporary directory.
+ */
 class SpillwayTest {
   /** RedDB's frame header: magic 4 + version 1 + checksum 4 + length 8. */
   private static final int V2_HEADER = 17;
@@ -41,8 +49,7 @@ class SpillwayTest {
         .spillThreshold(0.5)
         .targetAfterSpill(0.3)
         .minSpillSize(100)
-        .spillDir(tmp.resolve("spill"))
-        .store(InMemorySpillStoreProvider.NAME);
+        .spillDir(tmp.resolve("spill"));
   }
 
   private SpillManager manager(SpillConfig.Builder builder) {
@@ -224,8 +231,7 @@ class SpillwayTest {
 
   @Test
   void utilization_isUsageOverBudget() {
-    SpillManager manager = manager(SpillConfig.builder().maxMemory(1000).spillDir(tmp.resolve("spill"))
-        .store(InMemorySpillStoreProvider.NAME));
+    SpillManager manager = manager(SpillConfig.builder().maxMemory(1000).spillDir(tmp.resolve("spill")));
 
     manager.registerSegment("seg", 500);
 
@@ -302,19 +308,118 @@ class SpillwayTest {
   }
 
   @Test
-  void pathTraversalNames_areValidAndRoundTrip() {
+  void pathTraversalNames_areValidRoundTripAndWriteNothingOutsideTheSessionFolder() throws IOException {
+    Path spillDir = tmp.resolve("spill");
     SpillManager manager = manager();
-    for (String name : List.of("../foo", "/etc/passwd", "a/b", "..", "a\\b", "C:\\x")) {
+    List<String> names = List.of("../foo", "/etc/passwd", "a/b", "..", ".", "a\\b", "C:\\x", "../../../../tmp/x",
+        "nul", "CON");
+    Set<Path> locations = new HashSet<>();
+    for (String name : names) {
       manager.registerSegment(name, 100);
-      byte[] data = ("data of " + name).getBytes(StandardCharsets.UTF_8);
-
-      URI location = manager.spill(name, data);
-
+      URI location = manager.spill(name, ("data of " + name).getBytes(StandardCharsets.UTF_8));
       assertThat(manager.isSpilled(name)).isTrue();
-      assertThat(StoredBytes.read(location, name)).isNotNull();
-      assertThat(manager.reload(name)).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(data));
+      locations.add(Path.of(location));
     }
-    assertThat(manager.listSegments()).hasSize(6).allSatisfy(info -> assertThat(info.spilled()).isFalse());
+
+    // Every spilled copy is a distinct regular file directly inside one session folder of the spill directory.
+    assertThat(locations).hasSize(names.size());
+    Set<Path> sessionFolders = new HashSet<>();
+    for (Path location : locations) {
+      assertThat(location).isRegularFile().startsWith(spillDir);
+      sessionFolders.add(location.getParent());
+    }
+    assertThat(sessionFolders).singleElement()
+        .satisfies(folder -> assertThat(folder.getParent()).isEqualTo(spillDir));
+    Path sessionFolder = sessionFolders.iterator().next();
+    // Nothing else was created: not beside the spill directory, not in it, not in the session folder.
+    try (Stream<Path> beside = Files.list(tmp)) {
+      assertThat(beside).containsExactly(spillDir);
+    }
+    try (Stream<Path> inSpillDir = Files.list(spillDir)) {
+      assertThat(inSpillDir).containsExactly(sessionFolder);
+    }
+    try (Stream<Path> all = Files.walk(sessionFolder)) {
+      assertThat(all.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".spill")))
+          .containsExactlyInAnyOrderElementsOf(locations);
+    }
+    assertThat(tmp.resolve("foo")).doesNotExist();
+    assertThat(spillDir.resolve("foo")).doesNotExist();
+
+    for (String name : names) {
+      assertThat(manager.reload(name)).hasValueSatisfying(bytes -> assertThat(new String(bytes,
+          StandardCharsets.UTF_8)).isEqualTo("data of " + name));
+    }
+    assertThat(manager.listSegments()).hasSize(names.size()).allSatisfy(info -> assertThat(info.spilled()).isFalse());
+    for (Path location : locations) {
+      assertThat(location).doesNotExist();
+    }
+  }
+
+  @Test
+  void twoManagers_sharingASpillDir_neverTouchEachOthersFiles() {
+    SpillManager first = manager();
+    SpillManager second = manager();
+    for (SpillManager manager : List.of(first, second)) {
+      manager.registerSegment("shared", 100);
+      manager.registerSegment("other", 100);
+    }
+    URI firstCopy = first.spill("shared", "first".getBytes(StandardCharsets.UTF_8));
+    URI secondCopy = second.spill("shared", "second".getBytes(StandardCharsets.UTF_8));
+    second.spill("other", "second other".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(firstCopy).isNotEqualTo(secondCopy);
+    assertThat(Path.of(firstCopy)).exists();
+    assertThat(Path.of(secondCopy)).exists();
+
+    first.cleanup();
+    first.close();
+
+    assertThat(Path.of(firstCopy)).doesNotExist();
+    assertThat(Path.of(secondCopy)).exists();
+    assertThat(second.isSpilled("shared")).isTrue();
+    assertThat(second.reload("shared")).hasValueSatisfying(bytes ->
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("second"));
+    assertThat(second.reload("other")).hasValueSatisfying(bytes ->
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("second other"));
+    assertThat(second.memoryUsage()).isEqualTo(200);
+  }
+
+  @Test
+  void spill_whenTheFileStoreCannotWrite_namesSegmentStoreAndPath_andKeepsTheSegmentResident() throws IOException {
+    SpillManager manager = manager();
+    manager.registerSegment("first", 100);
+    manager.registerSegment("second", 200);
+    Path sessionFolder = Path.of(manager.spill("first", new byte[10])).getParent();
+    try (Stream<Path> files = Files.walk(sessionFolder)) {
+      for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+
+    assertThatThrownBy(() -> manager.spill("second", new byte[10]))
+        .isInstanceOfSatisfying(io.spillway.api.SpillStoreException.class, e -> {
+          assertThat(e.segment()).isEqualTo("second");
+          assertThat(e.getMessage()).contains("'second'").contains("'file'").contains(sessionFolder.toString());
+          assertThat(e.location()).startsWith(sessionFolder.toString());
+        });
+    assertThat(manager.isSpilled("second")).isFalse();
+    assertThat(manager.memoryUsage()).isEqualTo(200);
+    assertThat(manager.stats().spillFailures()).isEqualTo(1);
+  }
+
+  @Test
+  void spill_writesTheFrameToAFileWhoseSizeTheStoreReports() throws IOException {
+    SpillManager manager = manager();
+    manager.registerSegment("seg", 10);
+
+    URI location = manager.spill("seg", new byte[1000]);
+
+    long fileSize = Files.size(Path.of(location));
+    assertThat(fileSize).isGreaterThan(1000);
+    assertThat(manager.stats().storeUsage()).isEqualTo(fileSize);
+    assertThat(manager.listSegments()).singleElement().extracting(SegmentInfo::location).isEqualTo(location);
+    manager.close();
+    assertThat(Path.of(location)).doesNotExist();
   }
 
   @Test

@@ -47,10 +47,13 @@ class ProviderSelectionTest {
   }
 
   @Test
-  void noName_picksTheHighestPriority_coldnessAmongTheTestPolicies() {
+  void noName_picksTheHighestPriority_coldnessAndFileOverTheTestPlugins() {
     SpillPolicyProvider policy = ProviderSelection.policy(SpillConfig.defaults());
+    SpillStoreProvider store = ProviderSelection.store(SpillConfig.defaults());
 
     assertThat(policy).isInstanceOf(ColdnessPolicyProvider.class);
+    assertThat(store.getClass().getName()).isEqualTo("io.spillway.store.file.FileSpillStoreProvider");
+    assertThat(store.name()).isEqualTo("file");
   }
 
   @Test
@@ -64,9 +67,8 @@ class ProviderSelectionTest {
   void unknownName_listsTheNamesFoundAndTheArtifactToAdd() {
     assertThatThrownBy(() -> ProviderSelection.store(SpillConfig.builder().store("s3").build()))
         .isInstanceOf(SpillConfigurationException.class)
-        .hasMessageStartingWith("No SpillStoreProvider named 's3' on the class path (found: ")
-        .hasMessageContaining("memory")
-        .hasMessageEndingWith("). Add io.spillway:spill-store-s3.");
+        .hasMessage("No SpillStoreProvider named 's3' on the class path (found: file, memory)."
+            + " Add io.spillway:spill-store-s3.");
     assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("lru").build()))
         .hasMessage("No SpillPolicyProvider named 'lru' on the class path (found: coldness, recording)."
             + " Add io.spillway:spill-policy-lru.");
