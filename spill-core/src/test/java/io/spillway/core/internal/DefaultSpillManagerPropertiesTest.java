@@ -13,7 +13,11 @@ import io.spillway.core.Spillway;
 import io.spillway.core.testing.InMemorySpillStore;
 import io.spillway.core.testing.InMemorySpillStoreProvider;
 import io.spillway.core.testing.RecordingPolicyProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -85,25 +90,84 @@ class DefaultSpillManagerPropertiesTest {
     return Arbitraries.of("coldness", RecordingPolicyProvider.NAME);
   }
 
+  @Provide
+  Arbitrary<String> stores() {
+    return Arbitraries.of(InMemorySpillStoreProvider.NAME, "file");
+  }
+
   @Property(tries = 300)
-  void accountingMatchesTheModel(@ForAll("operations") List<Op> ops, @ForAll("policies") String policy) {
+  void accountingMatchesTheModel(@ForAll("operations") List<Op> ops, @ForAll("policies") String policy,
+      @ForAll("stores") String storeName) throws IOException {
     String id = UUID.randomUUID().toString();
+    Path spillDir = Files.createTempDirectory("spillway-property-");
     SpillConfig config = SpillConfig.builder()
         .maxMemory(MAX_MEMORY).spillThreshold(0.5).targetAfterSpill(0.2).minSpillSize(MIN_SPILL_SIZE)
-        .policy(policy).store(InMemorySpillStoreProvider.NAME)
+        .policy(policy).store(storeName).spillDir(spillDir)
         .option(InMemorySpillStore.ID_OPTION, id).option(RecordingPolicyProvider.ID_OPTION, id)
         .build();
     Map<String, Model> model = new TreeMap<>();
-    try (SpillManager manager = Spillway.newManager(config)) {
-      InMemorySpillStore store = InMemorySpillStore.session(id);
-      int step = 0;
-      for (Op op : ops) {
-        step++;
-        apply(manager, model, op, step);
-        check(manager, store, model);
+    try {
+      try (SpillManager manager = Spillway.newManager(config)) {
+        StoreView store = storeName.equals("file") ? new FileView(spillDir) : new MemoryView(id);
+        int step = 0;
+        for (Op op : ops) {
+          step++;
+          apply(manager, model, op, step);
+          check(manager, store, model);
+        }
+        if (policy.equals(RecordingPolicyProvider.NAME)) {
+          assertThat(RecordingPolicyProvider.session(id).violations()).isEmpty();
+        }
       }
-      if (policy.equals(RecordingPolicyProvider.NAME)) {
-        assertThat(RecordingPolicyProvider.session(id).violations()).isEmpty();
+      try (Stream<Path> left = Files.walk(spillDir)) {
+        assertThat(left.filter(Files::isRegularFile)).as("files left after close").isEmpty();
+      }
+    } finally {
+      deleteRecursively(spillDir);
+    }
+  }
+
+  /** What the store holds, as far as the test can see it. */
+  interface StoreView {
+    /** Checks that the store holds a copy of exactly the {@code spilled} segments. */
+    void assertHoldsExactly(Set<String> spilled) throws IOException;
+  }
+
+  /** The in-memory store: its keys are the segment names. */
+  static final class MemoryView implements StoreView {
+    private final InMemorySpillStore store;
+
+    MemoryView(String id) {
+      this.store = InMemorySpillStore.session(id);
+    }
+
+    @Override
+    public void assertHoldsExactly(Set<String> spilled) {
+      assertThat(store.keys()).as("keys in the store").isEqualTo(spilled);
+    }
+  }
+
+  /** The file store: one {@code .spill} file per spilled segment, somewhere under the spill directory. */
+  static final class FileView implements StoreView {
+    private final Path spillDir;
+
+    FileView(Path spillDir) {
+      this.spillDir = spillDir;
+    }
+
+    @Override
+    public void assertHoldsExactly(Set<String> spilled) throws IOException {
+      try (Stream<Path> files = Files.walk(spillDir)) {
+        assertThat(files.filter(p -> p.getFileName().toString().endsWith(".spill")).count())
+            .as("spill files under %s", spillDir).isEqualTo(spilled.size());
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
       }
     }
   }
@@ -215,7 +279,7 @@ class DefaultSpillManagerPropertiesTest {
         .isEqualTo(freed >= toFree ? freed : eligibleTotal);
   }
 
-  private static void check(SpillManager manager, InMemorySpillStore store, Map<String, Model> model) {
+  private static void check(SpillManager manager, StoreView store, Map<String, Model> model) throws IOException {
     assertThat(manager.memoryUsage()).as("memory usage").isEqualTo(residentTotal(model));
     List<SegmentInfo> listed = manager.listSegments();
     List<String> expected = new ArrayList<>();
@@ -235,7 +299,7 @@ class DefaultSpillManagerPropertiesTest {
     for (String name : NAMES) {
       assertThat(manager.isSpilled(name)).as("isSpilled(%s)", name).isEqualTo(spilled.contains(name));
     }
-    assertThat(store.keys()).as("keys in the store").isEqualTo(spilled);
+    store.assertHoldsExactly(spilled);
     SpillStats stats = manager.stats();
     assertThat(stats.segmentCount()).as("segmentCount").isEqualTo(model.size());
     assertThat(stats.spilledCount()).as("spilledCount").isEqualTo(spilled.size());
