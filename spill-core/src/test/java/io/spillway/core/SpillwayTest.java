@@ -100,6 +100,30 @@ class SpillwayTest {
   }
 
   @Test
+  void newManager_whenTheStoreCannotOpenASession_isAConfigurationErrorNamingStoreAndDirectory() throws IOException {
+    Path notADirectory = Files.writeString(tmp.resolve("plain-file"), "x");
+    SpillConfig config = SpillConfig.builder().spillDir(notADirectory).build();
+
+    assertThatThrownBy(() -> Spillway.newManager(config))
+        .isInstanceOf(io.spillway.api.SpillConfigurationException.class)
+        .hasMessageContaining("'file'")
+        .hasMessageContaining(notADirectory.toString())
+        .hasCauseInstanceOf(IOException.class);
+  }
+
+  @Test
+  void newManager_withAnUnknownChecksum_failsBeforeOpeningAStoreSession() throws IOException {
+    SpillConfig config = SpillConfig.builder().spillDir(tmp.resolve("spill")).checksum("sha-none").build();
+
+    assertThatThrownBy(() -> Spillway.newManager(config))
+        .isInstanceOf(io.spillway.api.SpillConfigurationException.class)
+        .hasMessageContaining("sha-none");
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
   void registerSegment_countsSizesAndSegments() {
     SpillManager manager = manager();
 
