@@ -35,13 +35,14 @@ import org.slf4j.LoggerFactory;
  * no provider at all, through the class loader of this class.
  *
  * <p><b>Broken plugins.</b> A {@link ServiceConfigurationError} (class missing, not a subtype, constructor
- * throwing) or a provider whose {@code name()}/{@code priority()} throws is logged at WARN and skipped. It is fatal
- * only when it concerns the provider asked for by name. A provider that failed to load cannot tell its name, so
- * this is decided as follows: when the asked-for name is not among the providers that did load, a failure whose
- * provider class name (taken from the error message, {@code "Provider <class> ..."}; its simple name) contains the asked-for name,
- * ignoring case and non-alphanumerics (for example {@code S3SpillStoreProvider} for {@code s3}), is taken to be it
- * and becomes the cause of the {@link SpillConfigurationException}; any other failures are attached as suppressed.
- * When the asked-for name did load, failures of other plugins are never fatal.
+ * throwing), caught on each {@code hasNext()} and {@code next()} of the loader's iterator, or a provider whose
+ * {@code name()}/{@code priority()} throws, is logged at WARN and skipped. It is fatal only when it concerns the
+ * provider asked for by name. A provider that failed to load cannot tell its name, so this is decided from its class
+ * name, read from the error message ({@code "Provider <class> could not be instantiated"} and the like): when the
+ * asked-for name is not among the providers that did load, a failure whose simple class name contains that name,
+ * ignoring case and non-alphanumerics ({@code S3SpillStoreProvider} for {@code s3}), is taken to be it and becomes
+ * the cause of the {@link SpillConfigurationException}; other failures are attached as suppressed. When the asked-for
+ * name did load, or no name was asked for and some provider loaded, failures of other plugins are never fatal.
  *
  * <p>Thread-safe: stateless.
  */

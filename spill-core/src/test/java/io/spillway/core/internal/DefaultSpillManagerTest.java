@@ -2,6 +2,7 @@ package io.spillway.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.spillway.api.AlreadySpilledException;
 import io.spillway.api.CorruptSegmentException;
@@ -244,7 +245,7 @@ class DefaultSpillManagerTest {
 
     assertThat(store().keys()).containsExactly("a");
     assertThat(manager.listSegments()).extracting(SegmentInfo::name, SegmentInfo::spilled)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("a", true), org.assertj.core.groups.Tuple.tuple("c", false));
+        .containsExactly(tuple("a", true), tuple("c", false));
     assertThat(manager.memoryUsage()).isEqualTo(40);
     store().failDeletes(key -> false);
     manager.cleanup();
