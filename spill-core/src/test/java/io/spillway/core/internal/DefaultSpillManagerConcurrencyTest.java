@@ -69,7 +69,7 @@ class DefaultSpillManagerConcurrencyTest {
           int thread = t;
           workers.add(pool.submit(() -> {
             start.await();
-            hammer(manager, new Random(round * 104_729L + thread * 7919L), thread);
+            hammer(manager, new Random(round * 104_729L + thread * 7919L), thread, OPERATIONS);
             return null;
           }));
         }
@@ -108,6 +108,51 @@ class DefaultSpillManagerConcurrencyTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void close_whileOtherThreadsWork_waitsForThemAndLeavesNoFiles() throws Exception {
+    Path spillDir = tmp.resolve("closing");
+    SpillConfig config = SpillConfig.builder().maxMemory(50_000).spillThreshold(0.5).targetAfterSpill(0.2)
+        .minSpillSize(10).spillDir(spillDir).build();
+    SpillManager manager = Spillway.newManager(config);
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    CountDownLatch progress = new CountDownLatch(THREADS * 200);
+    List<Future<Throwable>> workers = new ArrayList<>();
+    try {
+      for (int t = 0; t < THREADS; t++) {
+        int thread = t;
+        workers.add(pool.submit(() -> {
+          Random random = new Random(thread);
+          for (int i = 0; i < 1_000_000; i++) {
+            try {
+              hammer(manager, random, thread, 1);
+              progress.countDown();
+            } catch (IllegalStateException closed) {
+              return null;
+            } catch (Throwable unexpected) {
+              return unexpected;
+            }
+          }
+          return new AssertionError("the manager was never closed");
+        }));
+      }
+      assertThat(progress.await(60, TimeUnit.SECONDS)).isTrue();
+
+      manager.close();
+
+      for (Future<Throwable> worker : workers) {
+        assertThat(worker.get(60, TimeUnit.SECONDS)).isNull();
+      }
+    } finally {
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+    try (Stream<Path> files = Files.walk(spillDir)) {
+      assertThat(files.filter(Files::isRegularFile)).isEmpty();
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(manager::memoryUsage)
+        .isInstanceOf(IllegalStateException.class);
+  }
+
   /** How many copies the store holds. */
   private static long stored(String storeName, String id, Path spillDir) throws IOException {
     if (storeName.equals(InMemorySpillStoreProvider.NAME)) {
@@ -118,8 +163,8 @@ class DefaultSpillManagerConcurrencyTest {
     }
   }
 
-  private static void hammer(SpillManager manager, Random random, int thread) {
-    for (int i = 0; i < OPERATIONS; i++) {
+  private static void hammer(SpillManager manager, Random random, int thread, int operations) {
+    for (int i = 0; i < operations; i++) {
       String name = random.nextBoolean() ? "shared-" + random.nextInt(4) : "t" + thread + "-" + random.nextInt(3);
       long size = random.nextInt(5_000);
       try {
