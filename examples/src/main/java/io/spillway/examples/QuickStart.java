@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * about them, keeps two of them hot, spills what the manager chooses, and later reloads a spilled partition,
  * verified, when it needs it again.
  *
- * <p>Run it with {@code mvn -q -pl examples -am compile exec:java}.
+ * <p>Run it with {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=io.spillway.examples.QuickStart}.
  */
 public final class QuickStart {
   private static final int PARTITION_BYTES = 10 << 20;
