@@ -193,6 +193,19 @@ class ProviderSelectionTest {
   }
 
   @Test
+  void contextClassLoader_thatSeesNoProvider_fallsBackToTheCoresOwnLoader() throws IOException {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    try (URLClassLoader blind = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader())) {
+      thread.setContextClassLoader(blind);
+      assertThat(ProviderSelection.store(SpillConfig.defaults()).name()).isEqualTo("file");
+      assertThat(ProviderSelection.policy(SpillConfig.defaults())).isInstanceOf(ColdnessPolicyProvider.class);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  @Test
   void providerClass_isReadFromTheErrorMessage() {
     assertThat(ProviderSelection.providerClass(
         "io.spillway.api.spi.SpillStoreProvider: Provider com.acme.S3SpillStoreProvider could not be instantiated"))
