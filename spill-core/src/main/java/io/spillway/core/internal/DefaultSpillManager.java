@@ -47,8 +47,15 @@ import org.slf4j.LoggerFactory;
  * monitor, including during store I/O, so one segment's operations are ordered while different segments' I/O runs
  * in parallel. An operation that finds its segment replaced or removed once it holds the lock retries with the
  * current one. Re-registering a name locks the new segment before publishing it and then the old one, so nothing can
- * use the new segment (or its store key, which is the name) before the old one is retired. Policy calls are made
- * under one policy lock, always taken after a segment lock and never held during I/O.
+ * use the new segment (or its store key, which is the name) before the old one is retired; and an unregistered
+ * segment leaves the map only after the policy heard of its removal, so the policy always sees a name's
+ * {@code onRemove} before the {@code onAdmit} of its next registration. Policy calls are made under one policy lock,
+ * always taken after a segment lock and never held during I/O.
+ *
+ * <p><b>Closing.</b> {@link #close()} marks the manager closed, then takes every segment's lock in turn (deleting
+ * the spilled copies), so that operations already running finish first and later ones throw
+ * {@link IllegalStateException}; only then does it drop the policy and close the store. {@link #cleanup()} keeps a
+ * segment spilled, and throws, if its copy cannot be deleted, so that the call can be retried.
  *
  * <p><b>Policy events.</b> {@link #access} counts the access exactly on the segment, then records it in a bounded
  * {@link AccessBuffer}; when the buffer is full the recording thread drains it to the policy under the policy lock,
