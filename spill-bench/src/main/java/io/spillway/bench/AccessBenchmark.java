@@ -1,0 +1,138 @@
+package io.spillway.bench;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.spillway.api.SpillConfig;
+import io.spillway.api.SpillManager;
+import io.spillway.core.Spillway;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link SpillManager#access(String)} on resident segments against Caffeine's {@link Cache#getIfPresent(Object)}:
+ * both see the same Zipf(s = {@value #ZIPF_EXPONENT}) stream over {@value #KEYS} keys, precomputed, each thread
+ * walking it from its own offset, one key per operation.
+ *
+ * <p>The Caffeine cache is bounded ({@code maximumSize} = the key count, every key present), so that it too records
+ * each read for its eviction policy: the fair counterpart of a manager that records each access for its spill
+ * policy. The manager uses the default configuration (the {@code coldness} policy); its segments are registered
+ * small enough never to reach the spill threshold.
+ *
+ * <p>Run by {@link BenchmarkRunner} with 1 and 2 threads; JMH creates and drives instances.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(1)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+public class AccessBenchmark {
+  /** Distinct keys (segment names). */
+  public static final int KEYS = 100_000;
+  /** Zipf exponent of the key stream. */
+  public static final double ZIPF_EXPONENT = 0.99;
+  /** Length of the precomputed stream; a power of two so the cursor wraps with a mask. */
+  static final int STREAM_LENGTH = 1 << 20;
+  static final int STREAM_MASK = STREAM_LENGTH - 1;
+  private static final long SEGMENT_SIZE = 1024;
+
+  String[] stream = new String[0];
+  private @Nullable SpillManager manager;
+  private @Nullable Cache<String, Boolean> cache;
+  private @Nullable Path spillDir;
+
+  /** Creates the keys, the stream, the manager and the cache, with every key present in both. */
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    String[] names = new String[KEYS];
+    for (int i = 0; i < KEYS; i++) {
+      names[i] = "segment-" + i;
+    }
+    int[] ranks = Zipf.ranks(KEYS, ZIPF_EXPONENT, STREAM_LENGTH, 42);
+    stream = new String[STREAM_LENGTH];
+    for (int i = 0; i < STREAM_LENGTH; i++) {
+      stream[i] = names[ranks[i]];
+    }
+    spillDir = BenchDirs.create("spill-bench-access-");
+    SpillManager m = Spillway.newManager(SpillConfig.builder().spillDir(spillDir).build());
+    Cache<String, Boolean> c = Caffeine.newBuilder().maximumSize(KEYS).build();
+    for (String name : names) {
+      m.registerSegment(name, SEGMENT_SIZE);
+      c.put(name, Boolean.TRUE);
+    }
+    manager = m;
+    cache = c;
+  }
+
+  /** Closes the manager and deletes its folder. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    if (manager != null) {
+      manager.close();
+    }
+    if (spillDir != null) {
+      BenchDirs.deleteTree(spillDir);
+    }
+  }
+
+  /** One thread's position in the shared stream; threads start at different offsets. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next;
+
+    /** Picks a random start so that two threads do not read the same key at the same moment. */
+    @Setup(Level.Trial)
+    public void setUp() {
+      next = new SplittableRandom(Thread.currentThread().getId()).nextInt(STREAM_LENGTH);
+    }
+
+    String advance(String[] stream) {
+      String key = stream[next];
+      next = (next + 1) & STREAM_MASK;
+      return key;
+    }
+  }
+
+  /** One {@link SpillManager#access} of a resident segment. */
+  @Benchmark
+  public void spillwayAccess(Cursor cursor) {
+    manager().access(cursor.advance(stream));
+  }
+
+  /** One {@link Cache#getIfPresent} hit; the value is returned so that the JIT cannot drop the read. */
+  @Benchmark
+  public @Nullable Boolean caffeineGetIfPresent(Cursor cursor) {
+    return cache().getIfPresent(cursor.advance(stream));
+  }
+
+  private SpillManager manager() {
+    SpillManager m = manager;
+    if (m == null) {
+      throw new IllegalStateException("not set up");
+    }
+    return m;
+  }
+
+  private Cache<String, Boolean> cache() {
+    Cache<String, Boolean> c = cache;
+    if (c == null) {
+      throw new IllegalStateException("not set up");
+    }
+    return c;
+  }
+}

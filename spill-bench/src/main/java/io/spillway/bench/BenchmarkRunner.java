@@ -1,0 +1,243 @@
+package io.spillway.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every Spillway benchmark, each against a baseline measured in the same run, prints the table of ratios and
+ * writes it into {@code BENCHMARKS.md}.
+ *
+ * <p>Usage, from the repository root: {@code mvn -q -pl spill-bench -am package -DskipTests} then
+ * {@code java -jar spill-bench/target/benchmarks.jar [REPO_ROOT]}. With no argument the root is the current folder,
+ * or its parent when run from inside {@code spill-bench}. {@code -Dbench.quick=true} makes a smoke run of a few
+ * seconds per benchmark; {@code -Dbench.dir=PATH} chooses where the scratch folders go (default: the system temp
+ * folder). JMH forks one JVM per benchmark and thread count, with this JVM's options.
+ *
+ * <p>If {@code BENCHMARKS.md} already holds the generated markers, only the text between them is replaced, so
+ * hand-written notes around it survive a new run. Not thread-safe; meant to be run as a program.
+ */
+public final class BenchmarkRunner {
+  static final String START_MARKER = "<!-- bench:generated:start (written by BenchmarkRunner; edit outside) -->";
+  static final String END_MARKER = "<!-- bench:generated:end -->";
+  static final String COMMAND = "mvn -q -pl spill-bench -am package -DskipTests && java -jar spill-bench/target/benchmarks.jar";
+  private static final double ACCESS_GOAL = 1.0;
+  private static final double SPILL_RELOAD_GOAL = 0.9;
+  private static final double HEAP_GOAL_BYTES = 128;
+
+  private BenchmarkRunner() {}
+
+  /** One line of the result table. */
+  record Row(String benchmark, String setting, String spillway, String baseline, String unit, String ratio,
+      String goal, boolean met) {}
+
+  /**
+   * Runs everything and writes {@code BENCHMARKS.md}.
+   *
+   * @param args optional: the repository root to write {@code BENCHMARKS.md} into
+   */
+  public static void main(String[] args) throws IOException, RunnerException {
+    boolean quick = Boolean.getBoolean("bench.quick");
+    Path root = args.length > 0 ? Path.of(args[0]) : defaultRoot();
+    Instant started = Instant.now();
+
+    List<Row> rows = new ArrayList<>();
+    rows.addAll(heapRows(quick ? 200_000 : HeapPerSegment.DEFAULT_COUNT));
+    for (int threads : new int[] {1, 2}) {
+      rows.add(accessRow(run(quick, AccessBenchmark.class, threads), threads));
+    }
+    rows.add(spillReloadRow(run(quick, SpillReloadBenchmark.class, 1)));
+
+    String table = table(rows);
+    System.out.println();
+    System.out.println(table);
+    String generated = generated(quick, started, table);
+    Path file = root.resolve("BENCHMARKS.md");
+    Files.writeString(file, merge(Files.exists(file) ? Files.readString(file) : null, generated),
+        StandardCharsets.UTF_8);
+    System.out.println("Wrote " + file.toAbsolutePath().normalize());
+  }
+
+  private static Path defaultRoot() {
+    Path cwd = Path.of("").toAbsolutePath();
+    Path name = cwd.getFileName();
+    Path parent = cwd.getParent();
+    if (name != null && name.toString().equals("spill-bench") && parent != null) {
+      return parent;
+    }
+    return cwd;
+  }
+
+  private static List<Row> heapRows(int count) throws IOException {
+    List<Row> rows = new ArrayList<>();
+    Path dir = BenchDirs.create("spill-bench-heap-");
+    try {
+      for (String policy : new String[] {"coldness", "lru", "lfu"}) {
+        double bytes = HeapPerSegment.bytesPerSegment(policy, count, dir);
+        System.out.printf(Locale.ROOT, "heap per segment, %s: %.1f bytes%n", policy, bytes);
+        String label = policy.equals("coldness") ? "coldness (default)" : policy;
+        rows.add(new Row("HeapPerSegment", label + ", " + String.format(Locale.ROOT, "%,d", count) + " segments",
+            fmt(bytes, 1), "—", "bytes/segment", "—", "≤ " + fmt(HEAP_GOAL_BYTES, 0) + " bytes",
+            bytes <= HEAP_GOAL_BYTES));
+      }
+    } finally {
+      BenchDirs.deleteTree(dir);
+    }
+    return rows;
+  }
+
+  private static Collection<RunResult> run(boolean quick, Class<?> benchmark, int threads) throws RunnerException {
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include("^" + Pattern.quote(benchmark.getName() + ".") + ".*")
+        .forks(1)
+        .threads(threads)
+        .shouldFailOnError(true);
+    if (quick) {
+      options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
+          .measurementIterations(2).measurementTime(TimeValue.seconds(1));
+    } else {
+      options.warmupIterations(2).warmupTime(TimeValue.seconds(2))
+          .measurementIterations(3).measurementTime(TimeValue.seconds(3));
+    }
+    return new Runner(options.build()).run();
+  }
+
+  private static Row accessRow(Collection<RunResult> results, int threads) {
+    Result<?> spillway = result(results, "spillwayAccess");
+    Result<?> caffeine = result(results, "caffeineGetIfPresent");
+    double ratio = spillway.getScore() / caffeine.getScore();
+    return new Row("AccessBenchmark", threads + (threads == 1 ? " thread" : " threads")
+        + ", Zipf 0.99 over 100,000 keys", score(spillway), "Caffeine getIfPresent " + score(caffeine),
+        spillway.getScoreUnit(), fmt(ratio, 2) + "× (spillway / caffeine)", "≥ " + fmt(ACCESS_GOAL, 1) + "×",
+        ratio >= ACCESS_GOAL);
+  }
+
+  private static Row spillReloadRow(Collection<RunResult> results) {
+    Result<?> spillway = result(results, "spillway");
+    Result<?> raw = result(results, "rawFileChannel");
+    double ratio = raw.getScore() / spillway.getScore();
+    return new Row("SpillReloadBenchmark", "256 × 4 MiB, spill all then reload all", score(spillway),
+        "raw FileChannel " + score(raw), spillway.getScoreUnit() + " per round", fmt(ratio, 2) + "× (raw / spillway)",
+        "≥ " + fmt(SPILL_RELOAD_GOAL, 1) + "×", ratio >= SPILL_RELOAD_GOAL);
+  }
+
+  private static Result<?> result(Collection<RunResult> results, String method) {
+    for (RunResult run : results) {
+      String name = run.getParams().getBenchmark();
+      if (name.endsWith("." + method)) {
+        return run.getPrimaryResult();
+      }
+    }
+    throw new IllegalStateException("JMH returned no result for " + method);
+  }
+
+  private static String score(Result<?> result) {
+    double error = result.getScoreError();
+    return Double.isNaN(error) ? fmt(result.getScore(), 3) : fmt(result.getScore(), 3) + " ± " + fmt(error, 3);
+  }
+
+  private static String fmt(double value, int decimals) {
+    return String.format(Locale.ROOT, "%." + decimals + "f", value);
+  }
+
+  static String table(List<Row> rows) {
+    StringBuilder out = new StringBuilder();
+    out.append("| Benchmark | Setting | Spillway | Baseline (same run) | Unit | Ratio | Goal | Met |\n");
+    out.append("|---|---|---|---|---|---|---|---|\n");
+    for (Row row : rows) {
+      out.append("| ").append(String.join(" | ", row.benchmark(), row.setting(), row.spillway(), row.baseline(),
+          row.unit(), row.ratio(), row.goal(), row.met() ? "yes" : "**no**")).append(" |\n");
+    }
+    return out.toString();
+  }
+
+  private static String generated(boolean quick, Instant started, String table) {
+    long seconds = ChronoUnit.SECONDS.between(started, Instant.now());
+    String settings = quick
+        ? "**quick** smoke run (`-Dbench.quick=true`): 1 fork, warm-up 1 × 1 s, measurement 2 × 1 s; 200,000 segments"
+            + " for the heap measurement. Numbers are indicative only."
+        : "**full** run: 1 fork, warm-up 2 × 2 s, measurement 3 × 3 s; 1,000,000 segments for the heap measurement.";
+    return "## Last run\n\n"
+        + "Run " + started.truncatedTo(ChronoUnit.SECONDS) + ", took " + seconds + " s. Settings: " + settings + "\n\n"
+        + "Machine:\n\n```\n" + machine() + "```\n\n"
+        + table;
+  }
+
+  static String machine() {
+    StringBuilder out = new StringBuilder();
+    out.append("processors (nproc): ").append(Runtime.getRuntime().availableProcessors()).append('\n');
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      out.append(String.format(Locale.ROOT, "memory: %.1f GiB%n", os.getTotalMemorySize() / (double) (1L << 30)));
+    }
+    out.append("os: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
+        .append(' ').append(System.getProperty("os.arch")).append('\n');
+    out.append("java: ").append(System.getProperty("java.vm.name")).append(' ')
+        .append(System.getProperty("java.runtime.version")).append(" (").append(System.getProperty("java.vendor"))
+        .append(")\n");
+    out.append(lscpu());
+    return out.toString();
+  }
+
+  /** The first lines of {@code lscpu}, or nothing where it is missing. */
+  private static String lscpu() {
+    try {
+      Process process = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        return "";
+      }
+      StringBuilder out = new StringBuilder("lscpu | head -14:\n");
+      output.lines().limit(14).forEach(line -> out.append("  ").append(line).append('\n'));
+      return out.toString();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /**
+   * The new content of {@code BENCHMARKS.md}: {@code existing} with the text between the markers replaced by
+   * {@code generated}, or a fresh page when there is no file or it lacks the markers.
+   */
+  static String merge(@Nullable String existing, String generated) {
+    String block = START_MARKER + "\n" + generated + END_MARKER;
+    if (existing != null) {
+      int start = existing.indexOf(START_MARKER);
+      int end = existing.indexOf(END_MARKER);
+      if (start >= 0 && end > start) {
+        return existing.substring(0, start) + block + existing.substring(end + END_MARKER.length());
+      }
+    }
+    return template(block);
+  }
+
+  private static String template(String block) {
+    return "# Benchmarks\n\n"
+        + "Written by `io.spillway.bench.BenchmarkRunner` (module `spill-bench`). Every Spillway number is set against a"
+        + " baseline measured in the same run, on the same machine.\n\n"
+        + "## How to run\n\nFrom the repository root:\n\n```\n" + COMMAND + "\n```\n\n"
+        + "`-Dbench.quick=true` (before `-jar`) makes a smoke run of a few seconds per benchmark. The benchmarks never"
+        + " run during `mvn verify`.\n\n"
+        + block + "\n\n## Notes\n\n(Add notes on the results here; the runner keeps them.)\n";
+  }
+}

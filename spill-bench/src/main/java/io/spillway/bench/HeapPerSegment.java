@@ -1,0 +1,100 @@
+package io.spillway.bench;
+
+import io.spillway.api.SpillConfig;
+import io.spillway.api.SpillManager;
+import io.spillway.core.Spillway;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.ref.Reference;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Measures the heap a {@link SpillManager} retains per registered segment: the used heap after full collections,
+ * before and after registering {@code count} segments in a fresh manager, divided by {@code count}. The names are
+ * created, and kept reachable, before the first reading, so they are not counted; the manager's fixed cost (store
+ * session, access buffer, policy) is paid before the first reading too.
+ *
+ * <p>Not a JMH benchmark: a heap reading is not a timing. The result is only as good as
+ * {@link MemoryMXBean#getHeapMemoryUsage()} after {@link System#gc()}: run it in a JVM doing nothing else (as
+ * {@link BenchmarkRunner} does, before starting JMH) and with a count large enough (a million) to drown the noise.
+ * Not thread-safe: one measurement at a time per JVM.
+ */
+public final class HeapPerSegment {
+  /** The segments registered by a full measurement. */
+  public static final int DEFAULT_COUNT = 1_000_000;
+  private static final long SEGMENT_SIZE = 4096;
+  private static final int MAX_GCS = 20;
+
+  private HeapPerSegment() {}
+
+  /**
+   * Bytes of heap retained per segment by a manager with the named policy.
+   *
+   * @param policy the policy provider's name, for example {@code coldness}
+   * @param count how many segments to register
+   * @param spillDir the manager's spill directory (nothing is spilled; the store session folder is made there)
+   * @throws IllegalArgumentException if {@code count} is not positive
+   */
+  public static double bytesPerSegment(String policy, int count, Path spillDir) {
+    if (count <= 0) {
+      throw new IllegalArgumentException("count must be positive, was " + count);
+    }
+    String[] names = new String[count];
+    for (int i = 0; i < count; i++) {
+      names[i] = "segment-" + i;
+    }
+    // The budget only has to exceed what is registered; nothing asks the manager to spill.
+    SpillConfig config = SpillConfig.builder()
+        .maxMemory(Long.MAX_VALUE / 2)
+        .policy(policy)
+        .spillDir(spillDir)
+        .build();
+    try (SpillManager manager = Spillway.newManager(config)) {
+      // Lets every lazily made part of the manager and its policy exist before the first reading.
+      manager.registerSegment("warm-up", SEGMENT_SIZE);
+      manager.unregisterSegment("warm-up");
+      long before = usedHeapAfterGc();
+      for (String name : names) {
+        manager.registerSegment(name, SEGMENT_SIZE);
+      }
+      long after = usedHeapAfterGc();
+      Reference.reachabilityFence(manager);
+      Reference.reachabilityFence(names);
+      return (after - before) / (double) count;
+    }
+  }
+
+  /** Used heap once repeated full collections stop changing it (or after {@value #MAX_GCS} of them). */
+  static long usedHeapAfterGc() {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long previous = Long.MAX_VALUE;
+    for (int i = 0; i < MAX_GCS; i++) {
+      System.gc();
+      long used = memory.getHeapMemoryUsage().getUsed();
+      if (i >= 2 && Math.abs(previous - used) < 4096) {
+        return used;
+      }
+      previous = used;
+    }
+    return previous;
+  }
+
+  /**
+   * Prints bytes per segment for the {@code coldness}, {@code lru} and {@code lfu} policies.
+   *
+   * @param args optional: the segment count (default {@value #DEFAULT_COUNT})
+   */
+  public static void main(String[] args) throws IOException {
+    int count = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_COUNT;
+    Path dir = BenchDirs.create("spill-bench-heap-");
+    try {
+      for (String policy : new String[] {"coldness", "lru", "lfu"}) {
+        System.out.printf(Locale.ROOT, "%-8s %8.1f bytes/segment%n", policy, bytesPerSegment(policy, count, dir));
+      }
+    } finally {
+      BenchDirs.deleteTree(dir);
+    }
+  }
+}
