@@ -8,7 +8,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Measures the heap a {@link SpillManager} retains per registered segment: the used heap after full collections,
@@ -81,6 +83,16 @@ public final class HeapPerSegment {
     return previous;
   }
 
+  /** Reads the lines {@link #main} prints back into bytes per segment by policy name. */
+  static Map<String, Double> parse(String output) {
+    Map<String, Double> bytes = new LinkedHashMap<>();
+    output.lines().map(String::trim).filter(line -> line.endsWith(" bytes/segment")).forEach(line -> {
+      String[] parts = line.split("\\s+");
+      bytes.put(parts[0], Double.parseDouble(parts[1]));
+    });
+    return bytes;
+  }
+
   /**
    * Prints bytes per segment for the {@code coldness}, {@code lru} and {@code lfu} policies.
    *
@@ -91,7 +103,7 @@ public final class HeapPerSegment {
     Path dir = BenchDirs.create("spill-bench-heap-");
     try {
       for (String policy : new String[] {"coldness", "lru", "lfu"}) {
-        System.out.printf(Locale.ROOT, "%-8s %8.1f bytes/segment%n", policy, bytesPerSegment(policy, count, dir));
+        System.out.printf(Locale.ROOT, "%s %.3f bytes/segment%n", policy, bytesPerSegment(policy, count, dir));
       }
     } finally {
       BenchDirs.deleteTree(dir);
