@@ -69,6 +69,7 @@ public final class BenchmarkRunner {
     boolean quick = Boolean.getBoolean("bench.quick");
     Path root = args.length > 0 ? Path.of(args[0]) : defaultRoot();
     Instant started = Instant.now();
+    double loadBefore = loadAverage();
 
     List<Row> rows = new ArrayList<>();
     rows.addAll(heapRows(quick ? 200_000 : HeapPerSegment.DEFAULT_COUNT));
@@ -80,7 +81,7 @@ public final class BenchmarkRunner {
     String table = table(rows);
     System.out.println();
     System.out.println(table);
-    String generated = generated(quick, started, table);
+    String generated = generated(quick, started, loadBefore, loadAverage(), table);
     Path file = root.resolve("BENCHMARKS.md");
     Files.writeString(file, merge(Files.exists(file) ? Files.readString(file) : null, generated),
         StandardCharsets.UTF_8);
@@ -218,7 +219,13 @@ public final class BenchmarkRunner {
     return out.toString();
   }
 
-  private static String generated(boolean quick, Instant started, String table) {
+  /** The one-minute system load average, or a negative number where the platform cannot tell. */
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  private static String generated(boolean quick, Instant started, double loadBefore, double loadAfter,
+      String table) {
     long seconds = ChronoUnit.SECONDS.between(started, Instant.now());
     String settings = quick
         ? "**quick** smoke run (`-Dbench.quick=true`): 1 fork, warm-up 1 × 1 s, measurement 2 × 1 s; 200,000 segments"
@@ -226,7 +233,11 @@ public final class BenchmarkRunner {
         : "**full** run: 1 fork, warm-up 2 × 2 s, measurement 3 × 3 s; 1,000,000 segments for the heap measurement.";
     return "## Last run\n\n"
         + "Run " + started.truncatedTo(ChronoUnit.SECONDS) + ", took " + seconds + " s. Settings: " + settings + "\n\n"
-        + "Machine:\n\n```\n" + machine() + "```\n\n"
+        + "Machine:\n\n```\n" + machine()
+        + String.format(Locale.ROOT, "load average (1 min): %.2f at start, %.2f at end%n", loadBefore, loadAfter)
+        + "```\n\n"
+        + "A load average above the processor count means other processes competed for the CPUs during the run:"
+        + " the timings are then noisy, and the ratios less so, but not immune.\n\n"
         + table;
   }
 
