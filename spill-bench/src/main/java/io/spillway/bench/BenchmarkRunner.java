@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -31,7 +30,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code java -jar spill-bench/target/benchmarks.jar [REPO_ROOT]}. With no argument the root is the current folder,
  * or its parent when run from inside {@code spill-bench}. {@code -Dbench.quick=true} makes a smoke run of a few
  * seconds per benchmark; {@code -Dbench.dir=PATH} chooses where the scratch folders go (default: the system temp
- * folder). JMH forks one JVM per benchmark and thread count, with this JVM's options.
+ * folder); {@code -Dbench.rounds=N} sets how many times each comparison runs (default 3, 1 when quick). JMH forks
+ * one JVM per benchmark, round and thread count, with this JVM's options.
  *
  * <p>If {@code BENCHMARKS.md} already holds the generated markers, only the text between them is replaced, so
  * hand-written notes around it survive a new run. Not thread-safe; meant to be run as a program.
@@ -73,15 +73,20 @@ public final class BenchmarkRunner {
 
     List<Row> rows = new ArrayList<>();
     rows.addAll(heapRows(quick ? 200_000 : HeapPerSegment.DEFAULT_COUNT));
-    for (int threads : new int[] {1, 2}) {
-      rows.add(accessRow(run(quick, AccessBenchmark.class, threads), threads));
+    int rounds = Integer.getInteger("bench.rounds", quick ? 1 : 3);
+    if (rounds < 1) {
+      throw new IllegalArgumentException("bench.rounds must be at least 1, was " + rounds);
     }
-    rows.add(spillReloadRow(run(quick, SpillReloadBenchmark.class, 1)));
+    for (int threads : new int[] {1, 2}) {
+      rows.add(accessRow(compare(quick, rounds, AccessBenchmark.class, "spillwayAccess", "caffeineGetIfPresent",
+          threads), threads));
+    }
+    rows.add(spillReloadRow(compare(quick, rounds, SpillReloadBenchmark.class, "spillway", "rawFileChannel", 1)));
 
     String table = table(rows);
     System.out.println();
     System.out.println(table);
-    String generated = generated(quick, started, loadBefore, loadAverage(), table);
+    String generated = generated(quick, rounds, started, loadBefore, loadAverage(), table);
     Path file = root.resolve("BENCHMARKS.md");
     Files.writeString(file, merge(Files.exists(file) ? Files.readString(file) : null, generated),
         StandardCharsets.UTF_8);
@@ -154,9 +159,31 @@ public final class BenchmarkRunner {
     return HeapPerSegment.parse(output);
   }
 
-  private static Collection<RunResult> run(boolean quick, Class<?> benchmark, int threads) throws RunnerException {
+  /**
+   * Runs a Spillway benchmark method and its baseline {@code rounds} times each, alternating which goes first, so
+   * that a change in the machine's load during the run weighs on both sides alike.
+   *
+   * @return the Spillway scores and the baseline scores, one per round
+   */
+  private static List<List<Double>> compare(boolean quick, int rounds, Class<?> benchmark, String spillwayMethod,
+      String baselineMethod, int threads) throws RunnerException {
+    List<Double> spillway = new ArrayList<>();
+    List<Double> baseline = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      if (round % 2 == 0) {
+        baseline.add(run(quick, benchmark, baselineMethod, threads));
+        spillway.add(run(quick, benchmark, spillwayMethod, threads));
+      } else {
+        spillway.add(run(quick, benchmark, spillwayMethod, threads));
+        baseline.add(run(quick, benchmark, baselineMethod, threads));
+      }
+    }
+    return List.of(spillway, baseline);
+  }
+
+  private static double run(boolean quick, Class<?> benchmark, String method, int threads) throws RunnerException {
     ChainedOptionsBuilder options = new OptionsBuilder()
-        .include("^" + Pattern.quote(benchmark.getName() + ".") + ".*")
+        .include("^" + Pattern.quote(benchmark.getName() + "." + method) + "$")
         .forks(1)
         .threads(threads)
         .shouldFailOnError(true);
@@ -167,41 +194,71 @@ public final class BenchmarkRunner {
       options.warmupIterations(2).warmupTime(TimeValue.seconds(2))
           .measurementIterations(3).measurementTime(TimeValue.seconds(3));
     }
-    return new Runner(options.build()).run();
+    Collection<RunResult> results = new Runner(options.build()).run();
+    if (results.size() != 1) {
+      throw new IllegalStateException("expected one JMH result for " + method + ", got " + results.size());
+    }
+    return results.iterator().next().getPrimaryResult().getScore();
   }
 
-  private static Row accessRow(Collection<RunResult> results, int threads) {
-    Result<?> spillway = result(results, "spillwayAccess");
-    Result<?> caffeine = result(results, "caffeineGetIfPresent");
-    double ratio = spillway.getScore() / caffeine.getScore();
+  private static Row accessRow(List<List<Double>> scores, int threads) {
+    List<Double> spillway = scores.get(0);
+    List<Double> caffeine = scores.get(1);
+    List<Double> ratios = ratios(spillway, caffeine);
+    double ratio = geometricMean(ratios);
     return new Row("AccessBenchmark", threads + (threads == 1 ? " thread" : " threads")
-        + ", Zipf 0.99 over 100,000 keys", score(spillway), "Caffeine getIfPresent " + score(caffeine),
-        spillway.getScoreUnit(), fmt(ratio, 2) + "× (spillway / caffeine)", "≥ " + fmt(ACCESS_GOAL, 1) + "×",
+        + ", Zipf 0.99 over 100,000 keys", summary(spillway, 3), "Caffeine getIfPresent " + summary(caffeine, 3),
+        "ops/µs", fmt(ratio, 2) + "× (spillway / caffeine)" + range(ratios), "≥ " + fmt(ACCESS_GOAL, 1) + "×",
         ratio >= ACCESS_GOAL);
   }
 
-  private static Row spillReloadRow(Collection<RunResult> results) {
-    Result<?> spillway = result(results, "spillway");
-    Result<?> raw = result(results, "rawFileChannel");
-    double ratio = raw.getScore() / spillway.getScore();
-    return new Row("SpillReloadBenchmark", "256 × 4 MiB, spill all then reload all", score(spillway),
-        "raw FileChannel " + score(raw), spillway.getScoreUnit() + " per round", fmt(ratio, 2) + "× (raw / spillway)",
+  private static Row spillReloadRow(List<List<Double>> scores) {
+    List<Double> spillway = scores.get(0);
+    List<Double> raw = scores.get(1);
+    List<Double> ratios = ratios(raw, spillway);
+    double ratio = geometricMean(ratios);
+    return new Row("SpillReloadBenchmark", "256 × 4 MiB, spill all then reload all", summary(spillway, 0),
+        "raw FileChannel " + summary(raw, 0), "ms per round", fmt(ratio, 2) + "× (raw / spillway)" + range(ratios),
         "≥ " + fmt(SPILL_RELOAD_GOAL, 1) + "×", ratio >= SPILL_RELOAD_GOAL);
   }
 
-  private static Result<?> result(Collection<RunResult> results, String method) {
-    for (RunResult run : results) {
-      String name = run.getParams().getBenchmark();
-      if (name.endsWith("." + method)) {
-        return run.getPrimaryResult();
-      }
+  /** {@code numerators[i] / denominators[i]} for each round. */
+  static List<Double> ratios(List<Double> numerators, List<Double> denominators) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < numerators.size(); i++) {
+      ratios.add(numerators.get(i) / denominators.get(i));
     }
-    throw new IllegalStateException("JMH returned no result for " + method);
+    return ratios;
   }
 
-  private static String score(Result<?> result) {
-    double error = result.getScoreError();
-    return Double.isNaN(error) ? fmt(result.getScore(), 3) : fmt(result.getScore(), 3) + " ± " + fmt(error, 3);
+  /** The geometric mean, the right average for ratios (a ratio and its inverse average to 1). */
+  static double geometricMean(List<Double> values) {
+    double logs = 0;
+    for (double value : values) {
+      logs += Math.log(value);
+    }
+    return Math.exp(logs / values.size());
+  }
+
+  /** The mean, followed by the range when there are several rounds. */
+  static String summary(List<Double> values, int decimals) {
+    double sum = 0;
+    for (double value : values) {
+      sum += value;
+    }
+    String mean = fmt(sum / values.size(), decimals);
+    if (values.size() == 1) {
+      return mean;
+    }
+    return mean + " (" + fmt(values.stream().mapToDouble(Double::doubleValue).min().orElseThrow(), decimals) + "–"
+        + fmt(values.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), decimals) + ")";
+  }
+
+  private static String range(List<Double> ratios) {
+    if (ratios.size() == 1) {
+      return "";
+    }
+    return ", rounds " + String.join(" / ", ratios.stream().map(r -> fmt(r, 2)).toList());
   }
 
   private static String fmt(double value, int decimals) {
@@ -224,15 +281,18 @@ public final class BenchmarkRunner {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
-  private static String generated(boolean quick, Instant started, double loadBefore, double loadAfter,
-      String table) {
+  private static String generated(boolean quick, int rounds, Instant started, double loadBefore,
+      double loadAfter, String table) {
     long seconds = ChronoUnit.SECONDS.between(started, Instant.now());
     String settings = quick
         ? "**quick** smoke run (`-Dbench.quick=true`): 1 fork, warm-up 1 × 1 s, measurement 2 × 1 s; 200,000 segments"
             + " for the heap measurement. Numbers are indicative only."
         : "**full** run: 1 fork, warm-up 2 × 2 s, measurement 3 × 3 s; 1,000,000 segments for the heap measurement.";
     return "## Last run\n\n"
-        + "Run " + started.truncatedTo(ChronoUnit.SECONDS) + ", took " + seconds + " s. Settings: " + settings + "\n\n"
+        + "Run " + started.truncatedTo(ChronoUnit.SECONDS) + ", took " + seconds + " s. Settings: " + settings
+        + " Each comparison ran in " + rounds + (rounds == 1 ? " round" : " rounds, alternating which side went first")
+        + "; a score is the mean over the rounds (lowest–highest in parentheses), a ratio the geometric mean of the rounds'"
+        + " ratios.\n\n"
         + "Machine:\n\n```\n" + machine()
         + String.format(Locale.ROOT, "load average (1 min): %.2f at start, %.2f at end%n", loadBefore, loadAfter)
         + "```\n\n"
