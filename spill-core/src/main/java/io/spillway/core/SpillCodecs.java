@@ -58,7 +58,10 @@ public final class SpillCodecs {
    */
   public static final int STRING_OVERHEAD = 40;
 
-  /** Bytes counted for a {@link ByteBuffer} besides its remaining bytes: the buffer object (48), an array header (16). */
+  /**
+   * Bytes counted for a {@link ByteBuffer} besides its remaining bytes: the buffer object (48) and an array header
+   * (16).
+   */
   public static final int BUFFER_OVERHEAD = 64;
 
   private SpillCodecs() {}
@@ -91,12 +94,16 @@ public final class SpillCodecs {
     return StringCodec.INSTANCE;
   }
 
-  /** An {@code int[]} as 4 little-endian bytes per element. {@code sizeOf} is {@value #ARRAY_HEADER} + 4 per element. */
+  /**
+   * An {@code int[]} as 4 little-endian bytes per element. {@code sizeOf} is {@value #ARRAY_HEADER} + 4 per element.
+   */
   public static SpillCodec<int[]> intArray() {
     return PrimitiveArrayCodec.INT;
   }
 
-  /** A {@code long[]} as 8 little-endian bytes per element. {@code sizeOf} is {@value #ARRAY_HEADER} + 8 per element. */
+  /**
+   * A {@code long[]} as 8 little-endian bytes per element. {@code sizeOf} is {@value #ARRAY_HEADER} + 8 per element.
+   */
   public static SpillCodec<long[]> longArray() {
     return PrimitiveArrayCodec.LONG;
   }
@@ -117,7 +124,9 @@ public final class SpillCodecs {
     return PrimitiveArrayCodec.FLOAT;
   }
 
-  /** A {@code short[]} as 2 little-endian bytes per element. {@code sizeOf} is {@value #ARRAY_HEADER} + 2 per element. */
+  /**
+   * A {@code short[]} as 2 little-endian bytes per element. {@code sizeOf} is {@value #ARRAY_HEADER} + 2 per element.
+   */
   public static SpillCodec<short[]> shortArray() {
     return PrimitiveArrayCodec.SHORT;
   }

@@ -133,8 +133,8 @@ class SpillCodecsTest {
   // ---------------------------------------------------------------------------------------------------- String
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a", "segment 17", "café", "日本語", "😀 grinning", "a\u0000b", "\uD83D\uDE00\uD83D\uDE00",
-      "\uDBFF\uDFFF", "\uFEFFbom", "\u00FF\u0100"})
+  @ValueSource(strings = {"", "a", "segment 17", "café", "日本語", "😀 grinning", "a\u0000b",
+      "\uD83D\uDE00\uD83D\uDE00", "\uDBFF\uDFFF", "\uFEFFbom", "\u00FF\u0100"})
   void string_roundTrip_returnsAnEqualString(String value) {
     SpillCodec<String> codec = SpillCodecs.string();
     byte[] encoded = codec.encode(value);
@@ -405,7 +405,8 @@ class SpillCodecsTest {
 
   @Test
   void json_givenMapper_isUsedToWriteAndRead() {
-    ObjectMapper mapper = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE).build();
+    ObjectMapper mapper =
+        JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE).build();
     SpillCodec<Host> codec = SpillCodecs.json(mapper, Host.class);
     Host host = new Host("c", 3, List.of());
 
