@@ -166,6 +166,9 @@ public final class DefaultSpillManager implements SpillManager {
   private static final byte M_SPILLED = 2;
   private static final byte M_RELOADING = 3;
 
+  /** What spilling a managed segment returns when its copy was discarded because the segment changed meanwhile. */
+  private static final long ABANDONED = -1;
+
   private final SpillConfig config;
   private final SpillStore store;
   private final String storeName;
@@ -1069,7 +1072,8 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   /**
-   * Spills one managed segment if it is still spillable: returns the bytes freed (0 if it was not spilled).
+   * Spills one managed segment if it is still spillable: returns the bytes freed, 0 if it was not spilled (not
+   * spillable, or the spill failed), or {@link #ABANDONED}.
    */
   private <T> long spill(Segment seg, Managed<T> managed) {
     T value;
@@ -1104,6 +1108,7 @@ public final class DefaultSpillManager implements SpillManager {
     }
     long nanos = System.nanoTime() - start;
     boolean committed = false;
+    boolean abandoned = false;
     try {
       synchronized (seg) {
         managed.io = null;
@@ -1111,10 +1116,12 @@ public final class DefaultSpillManager implements SpillManager {
           managed.state = M_RESIDENT;
         } else if (seg.removed) {
           deleteQuietly(name, Objects.requireNonNull(location), "closed");
+          abandoned = true;
         } else if (managed.version != version || managed.pins > 0) {
           // Replaced or pinned while the copy was written: the copy is stale or unwanted, the value stays.
           deleteQuietly(name, Objects.requireNonNull(location), "abandoned");
           managed.state = M_RESIDENT;
+          abandoned = true;
         } else {
           managed.state = M_SPILLED;
           managed.value = null;
@@ -1148,7 +1155,7 @@ public final class DefaultSpillManager implements SpillManager {
       return 0;
     }
     if (!committed) {
-      return 0;
+      return abandoned ? ABANDONED : 0;
     }
     signalRoom();
     LOG.debug("Spilled managed segment '{}' ({} registered bytes, {} payload bytes) to {}", name, size, payloadLength,
@@ -1325,14 +1332,22 @@ public final class DefaultSpillManager implements SpillManager {
         return;
       }
       long freed = 0;
+      boolean abandoned = false;
       for (String name : chooseVictims(toFree, spillable)) {
         Segment seg = segments.get(name);
         Managed<?> managed = seg == null ? null : seg.managed;
         if (managed != null) {
-          freed += spill(seg, managed);
+          long result = spill(seg, managed);
+          if (result == ABANDONED) {
+            abandoned = true;
+          } else {
+            freed += result;
+          }
         }
       }
-      if (freed == 0) {
+      // A spill abandoned because its value was replaced, pinned or closed meanwhile freed nothing, but the usage
+      // may still be over: choose again. A failed spill (store or codec error) is not retried until asked again.
+      if (freed == 0 && !abandoned) {
         return;
       }
     }
