@@ -37,13 +37,17 @@ public interface SegmentHandle<T> extends AutoCloseable {
    * Replaces the value; its size is weighed again and the accounting updated. A stored copy of the old value is
    * discarded.
    *
-   * @throws SpillBudgetExceededException if no room could be made for the new size in time
+   * @throws SpillBudgetExceededException if no room could be made for the new size in time; the old value stays
+   * @throws IllegalStateException if the handle is closed
    */
   void set(T value);
 
   /**
    * Keeps the value resident until the returned pin is closed, reloading it first if needed. Pins are counted: the
    * segment may be spilled again once every pin is closed.
+   *
+   * @throws SpillBudgetExceededException if the value must be reloaded and no room could be made for it in time
+   * @throws IllegalStateException if the handle is closed
    */
   SegmentPin pin();
 

@@ -51,6 +51,13 @@ import java.util.function.ToLongFunction;
  * never interleaved, and store I/O for different segments runs in parallel. {@link #stats()} and
  * {@link #listSegments()} are weakly consistent snapshots: each value is exact at some moment during the call.
  *
+ * <p>{@link #put}, {@link SegmentHandle#get()}, {@link SegmentHandle#set} and {@link SegmentHandle#pin()} may block:
+ * while a reload they need is under way, and while there is no room for their bytes in the budget (at most
+ * {@link SpillConfig#maxBlock()}, then {@link SpillBudgetExceededException}). They wait holding no lock the spiller
+ * needs, so a caller blocked for room never keeps the manager from making it; {@link #close()} wakes them with
+ * {@link IllegalStateException}. Manual calls ({@link #registerSegment}, {@link #updateSize}) never wait for room:
+ * they may take the usage past the budget, and make the manager spill managed values to come back under it.
+ *
  * <p>After {@link #close()}, every method but {@code close()} throws {@link IllegalStateException}.
  */
 public interface SpillManager extends AutoCloseable {

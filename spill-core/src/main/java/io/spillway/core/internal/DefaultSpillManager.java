@@ -336,7 +336,7 @@ public final class DefaultSpillManager implements SpillManager {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(data, "data");
     SpillEvent[] event = new SpillEvent[1];
-    URI location = locked(name, () -> {
+    URI location = withFailureEvent(event, () -> locked(name, () -> {
       throw new SegmentNotFoundException(name);
     }, seg -> {
       refuseManaged(seg, "spill", "the manager");
@@ -353,8 +353,7 @@ public final class DefaultSpillManager implements SpillManager {
         spillFailures.incrementAndGet();
         SpillStoreException error = storeError("spill", "to", name, null, e);
         LOG.warn("{}; the segment stays resident", error.getMessage());
-        SpillEvent failed = new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size, data.length, since(start), null);
-        fire(l -> l.onFailure(failed, error));
+        event[0] = new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size, data.length, since(start), null);
         throw error;
       }
       long nanos = System.nanoTime() - start;
@@ -372,7 +371,7 @@ public final class DefaultSpillManager implements SpillManager {
           written);
       event[0] = new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size, data.length, Duration.ofNanos(nanos), written);
       return written;
-    });
+    }));
     signalRoom();
     SpillEvent done = event[0];
     fire(l -> l.onSpill(done));
@@ -383,7 +382,7 @@ public final class DefaultSpillManager implements SpillManager {
   public Optional<byte[]> reload(String name) {
     Objects.requireNonNull(name, "name");
     SpillEvent[] event = new SpillEvent[1];
-    Optional<byte[]> result = locked(name, () -> {
+    Optional<byte[]> result = withFailureEvent(event, () -> locked(name, () -> {
       throw new SegmentNotFoundException(name);
     }, seg -> {
       refuseManaged(seg, "reload", "SegmentHandle.get");
@@ -397,8 +396,7 @@ public final class DefaultSpillManager implements SpillManager {
         payload = readFrame(name, location);
       } catch (RuntimeException e) {
         reloadFailures.incrementAndGet();
-        SpillEvent failed = new SpillEvent(name, SpillEvent.Kind.RELOAD, seg.size, 0, since(start), location);
-        fire(l -> l.onFailure(failed, e));
+        event[0] = new SpillEvent(name, SpillEvent.Kind.RELOAD, seg.size, 0, since(start), location);
         throw e;
       }
       long nanos = System.nanoTime() - start;
@@ -418,13 +416,29 @@ public final class DefaultSpillManager implements SpillManager {
       event[0] = new SpillEvent(name, SpillEvent.Kind.RELOAD, seg.size, payload.length, Duration.ofNanos(nanos),
           location);
       return Optional.of(payload);
-    });
+    }));
     SpillEvent done = event[0];
     if (done != null) {
       fire(l -> l.onReload(done));
       maybeSpill();
     }
     return result;
+  }
+
+  /**
+   * Runs a manual spill or reload; if it throws after setting {@code event[0]} (a store or verification failure),
+   * tells the listeners of the failure, outside the segment's lock.
+   */
+  private <R> R withFailureEvent(SpillEvent[] event, Supplier<R> operation) {
+    try {
+      return operation.get();
+    } catch (RuntimeException e) {
+      SpillEvent failed = event[0];
+      if (failed != null) {
+        fire(l -> l.onFailure(failed, e));
+      }
+      throw e;
+    }
   }
 
   // ---- managed values ----------------------------------------------------------------------------------------------

@@ -678,6 +678,43 @@ class ManagedSegmentsTest {
   }
 
   @Test
+  void listeners_hearOfManualSpillsAndTheirFailures_outsideTheSegmentsLock() {
+    InMemorySpillStore store = new InMemorySpillStore();
+    store.failWrites(key -> key.equals("bad"));
+    List<String> heard = new CopyOnWriteArrayList<>();
+    DefaultSpillManager[] self = new DefaultSpillManager[1];
+    DefaultSpillManager manager = manager(store, SpillMode.SYNCHRONOUS, b -> b.listener(new SpillListener() {
+      @Override
+      public void onSpill(SpillEvent event) {
+        heard.add("spill " + event.segment() + " " + event.payloadBytes());
+      }
+
+      @Override
+      public void onReload(SpillEvent event) {
+        heard.add("reload " + event.segment() + " " + event.payloadBytes());
+      }
+
+      @Override
+      public void onFailure(SpillEvent event, Throwable cause) {
+        // Another thread can take the segment's lock: the listener is not called under it.
+        CompletableFuture.runAsync(() -> self[0].unregisterSegment(event.segment())).join();
+        heard.add("failure " + event.kind() + " " + event.segment() + " " + cause.getClass().getSimpleName());
+      }
+    }));
+    self[0] = manager;
+    manager.registerSegment("good", 10);
+    manager.registerSegment("bad", 10);
+
+    manager.spill("good", new byte[4]);
+    manager.reload("good");
+    assertThatThrownBy(() -> manager.spill("bad", new byte[2]))
+        .isInstanceOf(io.spillway.api.SpillStoreException.class);
+
+    assertThat(heard).containsExactly("spill good 4", "reload good 4", "failure SPILL bad SpillStoreException");
+    assertThat(manager.listSegments()).extracting(SegmentInfo::name).containsExactly("good");
+  }
+
+  @Test
   void stats_countLatenciesAndPinnedBytes() {
     DefaultSpillManager manager = manager(new InMemorySpillStore(), SpillMode.SYNCHRONOUS);
     SegmentHandle<byte[]> a = manager.put("a", value("a", 450), BYTES);
