@@ -924,12 +924,13 @@ public final class DefaultSpillManager implements SpillManager {
     long start = System.nanoTime();
     T value = null;
     int payloadLength = 0;
-    RuntimeException failure = null;
+    Throwable failure = null;
     try {
       byte[] payload = readFrame(name, location);
       payloadLength = payload.length;
       value = Objects.requireNonNull(managed.codec.decode(payload), "codec decoded null");
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too: the segment must leave RELOADING and its waiters be told before it propagates.
       failure = e;
     }
     long nanos = System.nanoTime() - start;
@@ -977,12 +978,15 @@ public final class DefaultSpillManager implements SpillManager {
     }
     if (failure != null) {
       reloadFailures.incrementAndGet();
-      RuntimeException error = failure;
+      Throwable error = failure;
       SpillEvent failed = new SpillEvent(name, SpillEvent.Kind.RELOAD, size, payloadLength, Duration.ofNanos(nanos),
           location);
       fire(l -> l.onFailure(failed, error));
       result.completeExceptionally(error);
-      throw error;
+      if (error instanceof Error) {
+        throw (Error) error;
+      }
+      throw (RuntimeException) error;
     }
     if (gone) {
       IllegalStateException error = closedHandle(name);
@@ -1112,12 +1116,13 @@ public final class DefaultSpillManager implements SpillManager {
     long start = System.nanoTime();
     URI location = null;
     int payloadLength = 0;
-    Exception failure = null;
+    Throwable failure = null;
     try {
       byte[] payload = managed.codec.encode(value);
       payloadLength = payload.length;
       location = Objects.requireNonNull(store.write(name, frames.encode(name, payload)), "store returned no location");
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
+      // An Error too: the segment must leave SPILLING and the I/O be marked done before it propagates.
       failure = e;
     }
     long nanos = System.nanoTime() - start;
@@ -1157,11 +1162,14 @@ public final class DefaultSpillManager implements SpillManager {
       inFlight.remove(io);
       io.complete(null);
     }
+    if (failure instanceof Error) {
+      throw (Error) failure;
+    }
     if (failure != null) {
       spillFailures.incrementAndGet();
       RuntimeException error = failure instanceof RuntimeException && !(failure instanceof UncheckedIOException)
           ? (RuntimeException) failure
-          : storeError("spill", "to", name, null, failure);
+          : storeError("spill", "to", name, null, (Exception) failure);
       LOG.warn("Cannot spill managed segment '{}'; it stays resident: {}", name, error.toString());
       SpillEvent failed = new SpillEvent(name, SpillEvent.Kind.SPILL, size, payloadLength, Duration.ofNanos(nanos),
           null);
@@ -1330,8 +1338,9 @@ public final class DefaultSpillManager implements SpillManager {
         if (!closed) {
           LOG.warn("Background spill failed: {}", e.toString(), e);
         }
+      } finally {
+        spillerScheduled.set(false);
       }
-      spillerScheduled.set(false);
       if (closed || spillRequests.get() == seen || !spillerScheduled.compareAndSet(false, true)) {
         return;
       }

@@ -310,6 +310,29 @@ class ManagedSegmentsTest {
   }
 
   @Test
+  void get_ofASpilledValue_whenPinnedDataLeavesNoRoom_throwsAfterMaxBlock_andLeavesItSpilled() {
+    DefaultSpillManager manager = manager(new InMemorySpillStore(), SpillMode.SYNCHRONOUS, 0.5, 0.1,
+        b -> b.maxBlock(Duration.ofMillis(200)));
+    SegmentHandle<byte[]> a = manager.put("a", value("a", 450), BYTES);
+    SegmentHandle<byte[]> b = manager.put("b", value("b", 100), BYTES);
+    assertThat(a.isSpilled()).isTrue();
+    SegmentPin pinB = b.pin();
+    SegmentHandle<byte[]> c = manager.put("c", value("c", 500), BYTES);
+    assertThat(c.isSpilled()).isTrue();
+    SegmentPin pinC = c.pin(); // reloads c: 600 bytes pinned now
+    assertThat(manager.memoryUsage()).isEqualTo(600);
+
+    assertThatThrownBy(a::get).isInstanceOf(SpillBudgetExceededException.class);
+
+    assertThat(a.isSpilled()).isTrue();
+    assertThat(manager.memoryUsage()).isEqualTo(600);
+    pinB.close();
+    pinC.close();
+    assertThat(matches(a.get(), "a", 450)).isTrue();
+    assertThat(manager.memoryUsage()).isLessThanOrEqualTo(1000);
+  }
+
+  @Test
   void put_largerThanTheBudget_failsAtOnce() {
     DefaultSpillManager manager = manager(new InMemorySpillStore(), SpillMode.BACKGROUND,
         b -> b.maxBlock(Duration.ofMinutes(5)));
