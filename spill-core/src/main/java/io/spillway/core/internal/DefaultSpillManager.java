@@ -90,6 +90,14 @@ import org.slf4j.LoggerFactory;
  * unregistered segment leaves the map only after the policy heard of its removal, so the policy always sees a name's
  * {@code onRemove} before the {@code onAdmit} of its next registration.
  *
+ * <p><b>What is atomic.</b> Every state change of a segment, with its accounting (usage, spilled count, pinned
+ * bytes) and its policy event, happens under that segment's lock, so other calls on the segment see it whole: a
+ * managed spill's commit (SPILLING to SPILLED, value dropped, usage lowered), a reload's commit, a {@code set}
+ * (value, version, size and usage together), a pin, a close. A managed spill or reload as a whole is not atomic
+ * with respect to the segment's other calls, by design: they proceed while its I/O runs, and the commit then
+ * decides (see above). The usage itself is one atomic counter, so admission is a compare-and-set against the
+ * budget.
+ *
  * <p><b>Lock order.</b> segment lock, then the policy lock or the budget lock; the policy lock and the budget lock
  * are never held together nor while waiting for anything, and no thread waits for room in the budget, for a reload
  * or for a barrier while holding a segment lock, except a manual spill waiting (under its own segment's lock) for a
@@ -991,6 +999,8 @@ public final class DefaultSpillManager implements SpillManager {
     if (gone) {
       IllegalStateException error = closedHandle(name);
       result.completeExceptionally(error);
+      // A successor of the name may have waited for this I/O before it could be spilled.
+      maybeSpill();
       throw error;
     }
     T reloaded = Objects.requireNonNull(value);

@@ -449,15 +449,21 @@ class ManagedSegmentsTest {
     }
   }
 
-  @Test
-  void close_ofAHandle_duringASpill_leavesNoStoredCopy() throws Exception {
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void close_ofAHandle_orUnregister_duringASpill_leavesNoStoredCopy(boolean unregister) throws Exception {
     GatedSpillStore store = new GatedSpillStore(fileStore());
     store.holdWrites();
     DefaultSpillManager manager = manager(store, SpillMode.BACKGROUND);
     SegmentHandle<byte[]> a = manager.put("a", value("a", 600), BYTES);
     assertThat(store.writeStarted().await(10, TimeUnit.SECONDS)).isTrue();
 
-    a.close();
+    if (unregister) {
+      assertThat(manager.unregisterSegment("a")).isTrue();
+    } else {
+      a.close();
+    }
+    assertThatThrownBy(a::get).isInstanceOf(IllegalStateException.class);
     assertThat(manager.memoryUsage()).isZero();
     store.releaseWrites();
 
@@ -638,6 +644,9 @@ class ManagedSegmentsTest {
     assertThat(threads).containsExactly("test-executor");
     assertThatThrownBy(() -> manager.spillAsync("none", new byte[1]).get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(io.spillway.api.SegmentNotFoundException.class);
+    manager.close();
+    assertThat(pool.isShutdown()).isFalse(); // a given executor is the caller's to shut down
+    assertThatThrownBy(() -> manager.reloadAsync("m")).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
