@@ -1,11 +1,15 @@
 package io.spillway.api;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * The immutable settings of one manager. Build one with {@link #builder()}:
@@ -42,6 +46,9 @@ public final class SpillConfig {
   /** Frame format written unless another is asked for: {@value}. */
   public static final int DEFAULT_FRAME_VERSION = 3;
 
+  /** Default longest wait for room in the budget before {@link SpillBudgetExceededException}: 30 seconds. */
+  public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(30);
+
   /** Lowest spill threshold; lower values are raised to it, as RedDB does: {@value}. */
   public static final double MIN_SPILL_THRESHOLD = 0.10;
   /** Highest spill threshold; higher values are lowered to it, as RedDB does: {@value}. */
@@ -63,6 +70,10 @@ public final class SpillConfig {
   private final int frameVersion;
   private final boolean fsync;
   private final Map<String, String> options;
+  private final SpillMode spillMode;
+  private final Optional<Executor> spillExecutor;
+  private final Duration maxBlock;
+  private final List<SpillListener> listeners;
 
   private SpillConfig(Builder b) {
     this.maxMemory = b.maxMemory;
@@ -77,6 +88,10 @@ public final class SpillConfig {
     this.frameVersion = b.frameVersion;
     this.fsync = b.fsync;
     this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+    this.spillMode = b.spillMode;
+    this.spillExecutor = Optional.ofNullable(b.spillExecutor);
+    this.maxBlock = b.maxBlock;
+    this.listeners = List.copyOf(b.listeners);
   }
 
   /** A builder holding the defaults. */
@@ -159,13 +174,37 @@ public final class SpillConfig {
     return Optional.ofNullable(options.get(Objects.requireNonNull(key, "key")));
   }
 
+  /** How values the manager owns are spilled: in the background (default) or by the calling thread. */
+  public SpillMode spillMode() {
+    return spillMode;
+  }
+
+  /**
+   * The executor that runs background spills, asynchronous reloads and prefetches; empty for the manager's own
+   * (daemon threads it shuts down on close). A given executor is never shut down by the manager.
+   */
+  public Optional<Executor> spillExecutor() {
+    return spillExecutor;
+  }
+
+  /** The longest a caller waits for room in the budget before {@link SpillBudgetExceededException}. */
+  public Duration maxBlock() {
+    return maxBlock;
+  }
+
+  /** The listeners told of spills, reloads and failures, in registration order. */
+  public List<SpillListener> listeners() {
+    return listeners;
+  }
+
   @Override
   public String toString() {
     return "SpillConfig{maxMemory=" + maxMemory + ", spillThreshold=" + spillThreshold
         + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize
         + ", accessDecay=" + accessDecay + ", spillDir=" + spillDir + ", policy=" + policy.orElse("(priority)")
         + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum + ", frameVersion=" + frameVersion
-        + ", fsync=" + fsync + ", options=" + options.keySet() + "}";
+        + ", fsync=" + fsync + ", options=" + options.keySet() + ", spillMode=" + spillMode + ", maxBlock="
+        + maxBlock + ", listeners=" + listeners.size() + "}";
   }
 
   /**
@@ -186,6 +225,10 @@ public final class SpillConfig {
     private int frameVersion = DEFAULT_FRAME_VERSION;
     private boolean fsync;
     private final Map<String, String> options = new LinkedHashMap<>();
+    private SpillMode spillMode = SpillMode.BACKGROUND;
+    private Executor spillExecutor;
+    private Duration maxBlock = DEFAULT_MAX_BLOCK;
+    private final List<SpillListener> listeners = new ArrayList<>();
     private final java.util.Set<String> set = new java.util.HashSet<>();
 
     private Builder() {}
@@ -324,6 +367,43 @@ public final class SpillConfig {
       if (options.putIfAbsent(key, value) != null) {
         throw new IllegalStateException("option " + key + " was already set");
       }
+      return this;
+    }
+
+    /** Spill values the manager owns in the background (default) or on the calling thread. */
+    public Builder spillMode(SpillMode mode) {
+      once("spillMode");
+      this.spillMode = Objects.requireNonNull(mode, "spillMode");
+      return this;
+    }
+
+    /**
+     * The executor for background spills, asynchronous reloads and prefetches. The manager never shuts it down.
+     */
+    public Builder spillExecutor(Executor executor) {
+      once("spillExecutor");
+      this.spillExecutor = Objects.requireNonNull(executor, "spillExecutor");
+      return this;
+    }
+
+    /**
+     * The longest a caller waits for room in the budget before {@link SpillBudgetExceededException}.
+     *
+     * @throws IllegalArgumentException if {@code wait} is negative
+     */
+    public Builder maxBlock(Duration wait) {
+      once("maxBlock");
+      Objects.requireNonNull(wait, "maxBlock");
+      if (wait.isNegative()) {
+        throw new IllegalArgumentException("maxBlock must not be negative, was " + wait);
+      }
+      this.maxBlock = wait;
+      return this;
+    }
+
+    /** Adds a listener told of every spill, reload and failure. May be called several times. */
+    public Builder listener(SpillListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

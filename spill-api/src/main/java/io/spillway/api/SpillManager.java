@@ -3,6 +3,8 @@ package io.spillway.api;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.ToLongFunction;
 
 /**
  * Keeps a set of named segments inside a memory budget by spilling the coldest to a store and reloading them,
@@ -23,6 +25,21 @@ import java.util.Optional;
  * }
  * }</pre>
  *
+ * <h2>Managed values</h2>
+ * {@link #put} hands a value to the manager, which then spills it by itself when usage passes the threshold and
+ * reloads it transparently on {@link SegmentHandle#get()}:
+ *
+ * <pre>{@code
+ * SegmentHandle<long[]> ids = manager.put("ids", bigArray, SpillCodecs.longArray());
+ * long first = ids.get()[0];              // reloaded, verified, if it had been spilled
+ * try (SegmentPin pin = ids.pin()) { ... } // stays resident meanwhile
+ * ids.close();                              // frees memory and the stored copy
+ * }</pre>
+ * Only managed values are spilled automatically: the manager cannot spill a segment registered with
+ * {@link #registerSegment} because it does not hold its bytes, but such a segment counts toward the usage.
+ * Manual {@link #spill}, {@link #reload} and {@link #updateSize} refuse managed segments
+ * ({@link IllegalStateException}); {@link #unregisterSegment} of a managed segment closes its handle.
+ *
  * <h2>Accounting</h2>
  * {@link #memoryUsage()} is always the sum of the registered sizes of the resident segments: spilling subtracts
  * the registered size (whatever the length of the bytes handed over), reloading adds it back, unregistering a
@@ -33,6 +50,13 @@ import java.util.Optional;
  * calls on the same segment: a spill and a concurrent reload, resize or unregister of that segment are ordered,
  * never interleaved, and store I/O for different segments runs in parallel. {@link #stats()} and
  * {@link #listSegments()} are weakly consistent snapshots: each value is exact at some moment during the call.
+ *
+ * <p>{@link #put}, {@link SegmentHandle#get()}, {@link SegmentHandle#set} and {@link SegmentHandle#pin()} may block:
+ * while a reload they need is under way, and while there is no room for their bytes in the budget (at most
+ * {@link SpillConfig#maxBlock()}, then {@link SpillBudgetExceededException}). They wait holding no lock the spiller
+ * needs, so a caller blocked for room never keeps the manager from making it; {@link #close()} wakes them with
+ * {@link IllegalStateException}. Manual calls ({@link #registerSegment}, {@link #updateSize}) never wait for room:
+ * they may take the usage past the budget, and make the manager spill managed values to come back under it.
  *
  * <p>After {@link #close()}, every method but {@code close()} throws {@link IllegalStateException}.
  */
@@ -98,6 +122,36 @@ public interface SpillManager extends AutoCloseable {
    * @throws SpillStoreException if the store cannot be read; the segment stays spilled
    */
   Optional<byte[]> reload(String name);
+
+  /**
+   * Hands {@code value} to the manager under {@code name}, accounted at {@code codec.sizeOf(value)} bytes. If the
+   * value does not fit under {@link SpillConfig#maxMemory()}, waits (up to {@link SpillConfig#maxBlock()}) until
+   * enough has been spilled. Putting a name that is registered replaces that segment, closing its handle.
+   *
+   * @throws InvalidSegmentNameException if {@code name} breaks {@link SegmentNames}' rules
+   * @throws SpillBudgetExceededException if no room could be made in time; nothing is registered
+   */
+  <T> SegmentHandle<T> put(String name, T value, SpillCodec<T> codec);
+
+  /**
+   * {@link #put(String, Object, SpillCodec)}, with the value accounted at {@code weigher.applyAsLong(value)} bytes
+   * (and again after each {@link SegmentHandle#set}).
+   */
+  <T> SegmentHandle<T> put(String name, T value, SpillCodec<T> codec, ToLongFunction<? super T> weigher);
+
+  /** {@link #spill(String, byte[])} on the manager's executor. The future fails with the same exceptions. */
+  CompletableFuture<URI> spillAsync(String name, byte[] data);
+
+  /** {@link #reload(String)} on the manager's executor. The future fails with the same exceptions. */
+  CompletableFuture<Optional<byte[]>> reloadAsync(String name);
+
+  /**
+   * Reloads the named managed segments in the background, so that a later {@link SegmentHandle#get()} does not
+   * wait. Names that are resident, unknown or not managed are skipped.
+   *
+   * @return completes when every reload has finished; fails with the first failure
+   */
+  CompletableFuture<Void> prefetch(String... names);
 
   /** Whether the segment is registered and spilled. */
   boolean isSpilled(String name);

@@ -13,7 +13,12 @@ package io.spillway.api;
  * @param reloadOperations completed reloads
  * @param spillFailures spills that failed (store error); the segment stayed resident
  * @param reloadFailures reloads that failed (store error or corrupt frame); the segment stayed spilled
- * @param storeUsage bytes the store holds for this manager (frames, headers included)
+ * @param storeUsage bytes the store holds for this manager (frames, headers included), or -1 if the store cannot
+ *     tell
+ * @param bytesInFlight registered bytes of segments being spilled or reloaded right now
+ * @param pinnedBytes registered bytes of pinned segments
+ * @param spillLatency latencies of completed spills
+ * @param reloadLatency latencies of completed reloads
  */
 public record SpillStats(
     long memoryUsage,
@@ -26,7 +31,11 @@ public record SpillStats(
     long reloadOperations,
     long spillFailures,
     long reloadFailures,
-    long storeUsage) {
+    long storeUsage,
+    long bytesInFlight,
+    long pinnedBytes,
+    LatencySummary spillLatency,
+    LatencySummary reloadLatency) {
 
   /** {@code memoryUsage / maxMemory}, or 0 when the budget is 0. */
   public double utilization() {

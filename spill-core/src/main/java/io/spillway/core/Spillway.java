@@ -36,6 +36,12 @@ import java.util.Objects;
  * {@code coldness} policy (RedDB's ranking) and the {@code file} store. Providers are looked up afresh on every call,
  * through the thread context class loader.
  *
+ * <p>A manager also owns values handed to it with {@link SpillManager#put}, spilling them by itself when usage passes
+ * the threshold and reloading them on {@link io.spillway.api.SegmentHandle#get()}. In the default
+ * {@link io.spillway.api.SpillMode#BACKGROUND} mode it spills on {@link SpillConfig#spillExecutor()} or, when none is
+ * given, on a few daemon threads of its own named {@code spillway-spiller-N}, started on demand and stopped by
+ * {@link SpillManager#close()}.
+ *
  * <p>Thread-safe; each call returns an independent manager with its own store session.
  */
 public final class Spillway {

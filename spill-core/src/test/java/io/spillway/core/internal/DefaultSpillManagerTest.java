@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.spillway.api.AlreadySpilledException;
 import io.spillway.api.CorruptSegmentException;
+import io.spillway.api.LatencySummary;
 import io.spillway.api.SegmentInfo;
 import io.spillway.api.SegmentNotFoundException;
 import io.spillway.api.SpillConfig;
@@ -313,7 +314,11 @@ class DefaultSpillManagerTest {
 
     SpillStats stats = manager.stats();
 
-    assertThat(stats).isEqualTo(new SpillStats(100, 10_000, 2, 1, 100, 40, 2, 1, 0, 0, store().usage()));
+    assertThat(stats).usingRecursiveComparison().ignoringFields("spillLatency", "reloadLatency")
+        .isEqualTo(new SpillStats(100, 10_000, 2, 1, 100, 40, 2, 1, 0, 0, store().usage(), 0, 0,
+            LatencySummary.EMPTY, LatencySummary.EMPTY));
+    assertThat(stats.spillLatency().count()).isEqualTo(2);
+    assertThat(stats.reloadLatency().count()).isEqualTo(1);
     assertThat(stats.storeUsage()).isGreaterThanOrEqualTo(60);
   }
 
