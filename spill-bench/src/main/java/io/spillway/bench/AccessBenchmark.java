@@ -3,7 +3,9 @@ package io.spillway.bench;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.spillway.api.SpillConfig;
+import io.spillway.api.SegmentHandle;
 import io.spillway.api.SpillManager;
+import io.spillway.core.SpillCodecs;
 import io.spillway.core.Spillway;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,6 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * policy. The manager uses the default configuration (the {@code coldness} policy); its segments are registered
  * small enough never to reach the spill threshold.
  *
+ * <p>{@link #spillwayHandleGet} measures the managed API the same way: {@link SegmentHandle#get()} of resident
+ * values, against the same Caffeine baseline.
+ *
  * <p>Run by {@link BenchmarkRunner} with 1 and 2 threads; JMH creates and drives instances.
  */
 @State(Scope.Benchmark)
@@ -50,6 +55,7 @@ public class AccessBenchmark {
   static final int STREAM_LENGTH = 1 << 20;
   static final int STREAM_MASK = STREAM_LENGTH - 1;
   private static final long SEGMENT_SIZE = 1024;
+  private static final int VALUE_BYTES = 64;
 
   String[] stream = new String[0];
   private @Nullable SpillManager manager;
@@ -106,6 +112,53 @@ public class AccessBenchmark {
       next = (next + 1) & STREAM_MASK;
       return key;
     }
+  }
+
+  /**
+   * Resident managed values for {@link #spillwayHandleGet}: a second manager holding {@value #KEYS} small byte
+   * arrays put through {@link SpillManager#put}, and the same Zipf stream as handles. Made only for that benchmark.
+   */
+  @State(Scope.Benchmark)
+  public static class Handles {
+    SegmentHandle<?>[] stream = new SegmentHandle<?>[0];
+    private @Nullable SpillManager manager;
+    private @Nullable Path spillDir;
+
+    /** Puts every value (far under the budget, so none is ever spilled) and builds the handle stream. */
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+      spillDir = BenchDirs.create("spill-bench-get-");
+      SpillManager m = Spillway.newManager(SpillConfig.builder().spillDir(spillDir).build());
+      manager = m;
+      SegmentHandle<?>[] handles = new SegmentHandle<?>[KEYS];
+      for (int i = 0; i < KEYS; i++) {
+        handles[i] = m.put("segment-" + i, new byte[VALUE_BYTES], SpillCodecs.bytes());
+      }
+      int[] ranks = Zipf.ranks(KEYS, ZIPF_EXPONENT, STREAM_LENGTH, 42);
+      stream = new SegmentHandle<?>[STREAM_LENGTH];
+      for (int i = 0; i < STREAM_LENGTH; i++) {
+        stream[i] = handles[ranks[i]];
+      }
+    }
+
+    /** Closes the manager and deletes its folder. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      if (manager != null) {
+        manager.close();
+      }
+      if (spillDir != null) {
+        BenchDirs.deleteTree(spillDir);
+      }
+    }
+  }
+
+  /** One {@link SegmentHandle#get()} of a resident managed value; the value is returned so the read stays. */
+  @Benchmark
+  public Object spillwayHandleGet(Handles handles, Cursor cursor) {
+    SegmentHandle<?> handle = handles.stream[cursor.next];
+    cursor.next = (cursor.next + 1) & STREAM_MASK;
+    return handle.get();
   }
 
   /** One {@link SpillManager#access} of a resident segment. */

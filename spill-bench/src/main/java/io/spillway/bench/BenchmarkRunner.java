@@ -78,8 +78,12 @@ public final class BenchmarkRunner {
       throw new IllegalArgumentException("bench.rounds must be at least 1, was " + rounds);
     }
     for (int threads : new int[] {1, 2}) {
-      rows.add(accessRow(compare(quick, rounds, AccessBenchmark.class, "spillwayAccess", "caffeineGetIfPresent",
-          threads), threads));
+      rows.add(accessRow("access(name)", compare(quick, rounds, AccessBenchmark.class, "spillwayAccess",
+          "caffeineGetIfPresent", threads), threads));
+    }
+    for (int threads : new int[] {1, 2}) {
+      rows.add(accessRow("SegmentHandle.get()", compare(quick, rounds, AccessBenchmark.class, "spillwayHandleGet",
+          "caffeineGetIfPresent", threads), threads));
     }
     rows.add(spillReloadRow(compare(quick, rounds, SpillReloadBenchmark.class, "spillway", "rawFileChannel", 1)));
 
@@ -201,12 +205,12 @@ public final class BenchmarkRunner {
     return results.iterator().next().getPrimaryResult().getScore();
   }
 
-  private static Row accessRow(List<List<Double>> scores, int threads) {
+  private static Row accessRow(String operation, List<List<Double>> scores, int threads) {
     List<Double> spillway = scores.get(0);
     List<Double> caffeine = scores.get(1);
     List<Double> ratios = ratios(spillway, caffeine);
     double ratio = geometricMean(ratios);
-    return new Row("AccessBenchmark", threads + (threads == 1 ? " thread" : " threads")
+    return new Row("AccessBenchmark: " + operation, threads + (threads == 1 ? " thread" : " threads")
         + ", Zipf 0.99 over 100,000 keys", summary(spillway, 3), "Caffeine getIfPresent " + summary(caffeine, 3),
         "ops/µs", fmt(ratio, 2) + "× (spillway / caffeine)" + range(ratios), "≥ " + fmt(ACCESS_GOAL, 1) + "×",
         ratio >= ACCESS_GOAL);
