@@ -149,15 +149,17 @@ public final class DefaultSpillManager implements SpillManager {
     synchronized (fresh) {
       Segment old = segments.put(name, fresh);
       Segment retired = null;
+      long released = 0;
       if (old != null) {
         synchronized (old) {
           if (!old.removed) {
-            retire(old, "re-registered");
+            released = retire(old, "re-registered");
             retired = old;
           }
         }
       }
-      memoryUsage.addAndGet(size);
+      // One update for both segments, so that no reader sees the usage with neither of them counted.
+      memoryUsage.addAndGet(size - released);
       Segment replaced = retired;
       policyEvent(p -> {
         if (replaced != null) {
@@ -174,7 +176,7 @@ public final class DefaultSpillManager implements SpillManager {
   public boolean unregisterSegment(String name) {
     Objects.requireNonNull(name, "name");
     return locked(name, () -> false, seg -> {
-      retire(seg, "unregistered");
+      memoryUsage.addAndGet(-retire(seg, "unregistered"));
       policyEvent(p -> {
         seg.policyState = REMOVED;
         p.onRemove(name);
@@ -470,13 +472,15 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   /**
-   * Takes {@code seg} out of the accounting: subtracts its size if resident, deletes its stored copy if spilled.
-   * Caller holds the segment's lock and removes it from the map (or has replaced it) itself.
+   * Takes {@code seg} out of the accounting: deletes its stored copy if spilled, and returns the resident bytes it
+   * no longer counts, which the caller subtracts from the usage. Caller holds the segment's lock and removes it from
+   * the map (or has replaced it) itself.
    */
-  private void retire(Segment seg, String why) {
+  private long retire(Segment seg, String why) {
     URI location = seg.location;
+    long released = 0;
     if (location == null) {
-      memoryUsage.addAndGet(-seg.size);
+      released = seg.size;
     } else {
       // Deleted while the segment is still current (or its successor is still locked), so that no new copy under
       // the same key can be written meanwhile and then deleted by mistake.
@@ -485,6 +489,7 @@ public final class DefaultSpillManager implements SpillManager {
       seg.location = null;
     }
     seg.removed = true;
+    return released;
   }
 
   private void deleteQuietly(String name, URI location, String why) {
