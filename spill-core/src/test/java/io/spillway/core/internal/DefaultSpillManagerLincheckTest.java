@@ -1,5 +1,8 @@
 package io.spillway.core.internal;
 
+import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.forClasses;
+
+import io.spillway.api.SegmentNames;
 import io.spillway.api.SpillConfig;
 import io.spillway.core.SpillFrames;
 import io.spillway.core.testing.InMemorySpillStore;
@@ -58,12 +61,19 @@ class DefaultSpillManagerLincheckTest {
   }
 
   private static ModelCheckingOptions modelChecking() {
-    return new ModelCheckingOptions().iterations(40).invocationsPerIteration(50).threads(2).actorsPerThread(3)
-        .actorsBefore(2).actorsAfter(2);
+    // Many short scenarios rather than many runs of a few: a bad interleaving needs the right calls first, and model
+    // checking finds its thread switch within a few runs. Single-threaded code (frame encoding, the policy, which
+    // runs under the policy lock, logging) is run without thread switches inside, which keeps each run cheap.
+    return new ModelCheckingOptions().iterations(20).invocationsPerIteration(20).threads(2).actorsPerThread(3)
+        .actorsBefore(2).actorsAfter(2)
+        .addGuarantee(forClasses(SpillFrames.class.getName(), ColdnessPolicy.class.getName(),
+            SegmentNames.class.getName()).allMethods().treatAsAtomic())
+        .addGuarantee(forClasses(name -> name.startsWith("org.slf4j.") || name.startsWith("ch.qos.logback."))
+            .allMethods().treatAsAtomic());
   }
 
   private static StressOptions stress() {
-    return new StressOptions().iterations(10).invocationsPerIteration(1_000).threads(2).actorsPerThread(3)
+    return new StressOptions().iterations(5).invocationsPerIteration(500).threads(2).actorsPerThread(3)
         .actorsBefore(2).actorsAfter(2);
   }
 
