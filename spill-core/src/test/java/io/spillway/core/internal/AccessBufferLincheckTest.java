@@ -29,14 +29,14 @@ class AccessBufferLincheckTest {
 
   @Test
   void modelChecking_drainsEveryOfferExactlyOnce() {
-    new ModelCheckingOptions().iterations(10).invocationsPerIteration(30).threads(3).actorsPerThread(2)
+    new ModelCheckingOptions().iterations(10).invocationsPerIteration(20).threads(3).actorsPerThread(2)
         .actorsBefore(1).actorsAfter(1).sequentialSpecification(Bag.class)
         .verifier(QuiescentConsistencyVerifier.class).check(Buffer.class);
   }
 
   @Test
   void stress_drainsEveryOfferExactlyOnce() {
-    new StressOptions().iterations(5).invocationsPerIteration(500).threads(3).actorsPerThread(3)
+    new StressOptions().iterations(5).invocationsPerIteration(300).threads(3).actorsPerThread(3)
         .actorsBefore(1).actorsAfter(1).sequentialSpecification(Bag.class)
         .verifier(QuiescentConsistencyVerifier.class).check(Buffer.class);
   }

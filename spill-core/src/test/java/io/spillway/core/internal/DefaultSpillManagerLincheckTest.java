@@ -87,7 +87,7 @@ class DefaultSpillManagerLincheckTest {
   }
 
   private static StressOptions stress() {
-    return new StressOptions().iterations(5).invocationsPerIteration(500).threads(2).actorsPerThread(3)
+    return new StressOptions().iterations(5).invocationsPerIteration(300).threads(2).actorsPerThread(3)
         .actorsBefore(2).actorsAfter(2);
   }
 
