@@ -666,18 +666,21 @@ public final class DefaultSpillManager implements SpillManager {
     synchronized (fresh) {
       Segment old = segments.put(name, fresh);
       Segment retired = null;
+      long released = 0;
       if (old != null) {
         synchronized (old) {
           if (!old.removed) {
             fresh.barrier = ioBarrier(old);
-            retire(old, "re-registered");
+            released = retire(old, "re-registered");
             retired = old;
             freed = true;
           }
         }
       }
-      if (!reserved) {
-        memoryUsage.addAndGet(size);
+      // One update for both segments, so that no reader sees the usage with neither of them counted.
+      long added = reserved ? 0 : size;
+      if (added != released) {
+        memoryUsage.addAndGet(added - released);
       }
       if (fresh.managed != null) {
         managedCount.incrementAndGet();
@@ -718,7 +721,7 @@ public final class DefaultSpillManager implements SpillManager {
 
   /** Retires {@code seg} and tells the policy, then takes it out of the map. Caller holds the segment's lock. */
   private void remove(Segment seg, String why) {
-    retire(seg, why);
+    memoryUsage.addAndGet(-retire(seg, why));
     String name = seg.name;
     policyEvent(p -> {
       seg.policyState = REMOVED;
@@ -729,17 +732,19 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   /**
-   * Takes {@code seg} out of the accounting: subtracts its size if counted, deletes its stored copy if spilled and
+   * Takes {@code seg} out of the accounting and returns the resident bytes it no longer counts, which the caller
+   * subtracts from the usage (in one update with whatever replaces it); deletes its stored copy if spilled and
    * no I/O is in flight (a managed spill or reload in flight deletes the copy itself when it sees the segment gone).
    * Caller holds the segment's lock and removes it from the map (or has replaced it) itself; the caller signals the
    * freed room once it released the lock.
    */
-  private void retire(Segment seg, String why) {
+  private long retire(Segment seg, String why) {
+    long released = 0;
     Managed<?> managed = seg.managed;
     if (managed == null) {
       URI location = seg.location;
       if (location == null) {
-        memoryUsage.addAndGet(-seg.size);
+        released = seg.size;
       } else {
         // Deleted while the segment is still current (or its successor is still locked), so that no new copy under
         // the same key can be written meanwhile and then deleted by mistake.
@@ -756,7 +761,7 @@ public final class DefaultSpillManager implements SpillManager {
       switch (managed.state) {
         case M_RESIDENT:
         case M_SPILLING:
-          memoryUsage.addAndGet(-seg.size);
+          released = seg.size;
           break;
         case M_SPILLED:
           deleteQuietly(seg.name, Objects.requireNonNull(seg.location), why);
@@ -771,6 +776,7 @@ public final class DefaultSpillManager implements SpillManager {
       managed.value = null;
     }
     seg.removed = true;
+    return released;
   }
 
   /** Closes one managed segment (its handle's close). */
