@@ -365,16 +365,7 @@ public final class DefaultSpillManager implements SpillManager {
         throw error;
       }
       long nanos = System.nanoTime() - start;
-      seg.location = written;
-      memoryUsage.addAndGet(-seg.size);
-      spilledCount.incrementAndGet();
-      bytesSpilled.addAndGet(data.length);
-      spillOperations.incrementAndGet();
-      spillLatency.record(nanos);
-      policyEvent(p -> {
-        seg.policyState = SPILLED;
-        p.onSpill(name);
-      });
+      recordSpill(seg, written, seg.size, data.length, nanos);
       LOG.debug("Spilled segment '{}' ({} registered bytes, {} payload bytes) to {}", name, seg.size, data.length,
           written);
       event[0] = new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size, data.length, Duration.ofNanos(nanos), written);
@@ -409,16 +400,8 @@ public final class DefaultSpillManager implements SpillManager {
       }
       long nanos = System.nanoTime() - start;
       deleteQuietly(name, location, "reloaded");
-      seg.location = null;
       memoryUsage.addAndGet(seg.size);
-      spilledCount.decrementAndGet();
-      bytesReloaded.addAndGet(payload.length);
-      reloadOperations.incrementAndGet();
-      reloadLatency.record(nanos);
-      policyEvent(p -> {
-        seg.policyState = RESIDENT;
-        p.onReload(name);
-      });
+      recordReload(seg, payload.length, nanos);
       LOG.debug("Reloaded segment '{}' ({} registered bytes, {} payload bytes) from {}", name, seg.size,
           payload.length, location);
       event[0] = new SpillEvent(name, SpillEvent.Kind.RELOAD, seg.size, payload.length, Duration.ofNanos(nanos),
@@ -700,6 +683,42 @@ public final class DefaultSpillManager implements SpillManager {
     }
   }
 
+  /**
+   * Marks {@code seg} spilled at {@code location}: the usage loses {@code size}, the counters and the policy learn of
+   * it. Shared by manual and managed spills. Caller holds the segment's lock.
+   */
+  private void recordSpill(Segment seg, URI location, long size, long payloadLength, long nanos) {
+    seg.location = location;
+    memoryUsage.addAndGet(-size);
+    spilledCount.incrementAndGet();
+    bytesSpilled.addAndGet(payloadLength);
+    spillOperations.incrementAndGet();
+    spillLatency.record(nanos);
+    String name = seg.name;
+    policyEvent(p -> {
+      seg.policyState = SPILLED;
+      p.onSpill(name);
+    });
+  }
+
+  /**
+   * Marks {@code seg} resident again after a verified reload: the counters and the policy learn of it. The usage is
+   * the caller's (a manual reload adds the size now, a managed one reserved it before reading). Caller holds the
+   * segment's lock.
+   */
+  private void recordReload(Segment seg, long payloadLength, long nanos) {
+    seg.location = null;
+    spilledCount.decrementAndGet();
+    bytesReloaded.addAndGet(payloadLength);
+    reloadOperations.incrementAndGet();
+    reloadLatency.record(nanos);
+    String name = seg.name;
+    policyEvent(p -> {
+      seg.policyState = RESIDENT;
+      p.onReload(name);
+    });
+  }
+
   /** The store I/O on {@code old}'s key that a successor must wait for, if any. Caller holds old's lock. */
   private static @Nullable CompletableFuture<Void> ioBarrier(Segment old) {
     Managed<?> managed = old.managed;
@@ -967,18 +986,11 @@ public final class DefaultSpillManager implements SpillManager {
         } else {
           managed.state = M_RESIDENT;
           managed.value = value;
-          seg.location = null;
-          spilledCount.decrementAndGet();
-          bytesReloaded.addAndGet(payloadLength);
-          reloadOperations.incrementAndGet();
-          reloadLatency.record(nanos);
           if (pin && managed.pins++ == 0) {
             pinnedBytes.addAndGet(seg.size);
           }
-          policyEvent(p -> {
-            seg.policyState = RESIDENT;
-            p.onReload(name);
-          });
+          // The room was reserved before the read, so the usage already counts the segment.
+          recordReload(seg, payloadLength, nanos);
           kept = true;
         }
       }
@@ -1160,16 +1172,7 @@ public final class DefaultSpillManager implements SpillManager {
         } else {
           managed.state = M_SPILLED;
           managed.value = null;
-          seg.location = location;
-          memoryUsage.addAndGet(-size);
-          spilledCount.incrementAndGet();
-          bytesSpilled.addAndGet(payloadLength);
-          spillOperations.incrementAndGet();
-          spillLatency.record(nanos);
-          policyEvent(p -> {
-            seg.policyState = SPILLED;
-            p.onSpill(name);
-          });
+          recordSpill(seg, Objects.requireNonNull(location), size, payloadLength, nanos);
           committed = true;
         }
       }
