@@ -102,6 +102,14 @@ public interface SpillManager extends AutoCloseable {
   List<String> needsSpill();
 
   /**
+   * Returns the segments to spill, in order, to free at least {@code bytesToFree} bytes now, whatever the
+   * threshold: for a caller that knows it is about to allocate. The candidates and the ranking are those of
+   * {@link #needsSpill()}; when all eligible segments together hold fewer bytes, all of them are returned. Returns
+   * an empty list when {@code bytesToFree <= 0}. Spills nothing itself.
+   */
+  List<String> needsSpill(long bytesToFree);
+
+  /**
    * Writes {@code data} as the spilled copy of a resident segment and marks it spilled, subtracting its registered
    * size from the usage. The write is atomic: the store holds either the whole verified frame or nothing.
    *

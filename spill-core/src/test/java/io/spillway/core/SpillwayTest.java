@@ -164,6 +164,24 @@ class SpillwayTest {
   }
 
   @Test
+  void needsSpillBytes_belowThresholdStillChoosesEnoughColdestSegments() {
+    SpillManager manager = manager();
+    manager.registerSegment("hot", 100_000);
+    manager.registerSegment("cold", 100_000);
+    manager.registerSegment("warm", 100_000);
+    for (int i = 0; i < 5; i++) {
+      manager.access("hot");
+    }
+    manager.access("warm");
+
+    assertThat(manager.needsSpill()).isEmpty();
+    assertThat(manager.needsSpill(0)).isEmpty();
+    assertThat(manager.needsSpill(1)).containsExactly("cold");
+    assertThat(manager.needsSpill(100_001)).containsExactly("cold", "warm");
+    assertThat(manager.needsSpill(10_000_000)).containsExactly("cold", "warm", "hot");
+  }
+
+  @Test
   void needsSpill_stopsOnceEnoughIsFreed() {
     SpillManager manager = manager();
     manager.registerSegment("hot", 400_000);

@@ -340,6 +340,12 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   @Override
+  public List<String> needsSpill(long bytesToFree) {
+    ensureOpen();
+    return bytesToFree <= 0 ? List.of() : chooseVictims(bytesToFree, eligible);
+  }
+
+  @Override
   public URI spill(String name, byte[] data) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(data, "data");
