@@ -1,78 +1,171 @@
 package io.spillway.core.internal;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
- * A bounded, striped buffer of recorded accesses awaiting delivery to a single-threaded policy, in the manner of
- * Caffeine's read buffer but lossless. Internal, may change.
+ * A lossy, striped, bounded buffer of recorded accesses awaiting delivery to a single-threaded policy, in the manner
+ * of Caffeine's read buffer. Internal, may change.
  *
- * <p>{@link #offer} never blocks: it returns {@code false} when the recording thread's stripe is full, and the
- * caller must then {@link #drainTo drain} (under the policy lock) and offer again. Draining empties every stripe.
- * Order is kept within a stripe, not across stripes: accesses from different threads are concurrent anyway.
+ * <p><b>Shape.</b> A fixed number of stripes, each a ring of {@code capacity} slots with a head (advanced only by the
+ * drainer) and a tail (claimed by producers with a compare-and-set). All rings live in one array, and all heads and
+ * tails in another, spaced apart so that two stripes never share a cache line. A thread records into the stripe its
+ * id hashes to, so threads of a small pool rarely meet on one stripe; when its compare-and-set loses to another
+ * thread it moves on to the next stripe. Recording allocates nothing and takes no lock.
  *
- * <p>Thread-safe for any number of producers; {@link #drainTo} must be called by one thread at a time.
+ * <p><b>Outcomes of {@link #offer}.</b> {@link #RECORDED}: the item will be handed to exactly one later
+ * {@link #drainTo drain}. {@link #FULL}: the stripe is full and nothing was recorded; the caller decides whether to
+ * drain (if it can take the drainer's lock without waiting) and offer again, or drop the item. {@link #CONTENDED}:
+ * every attempt lost its compare-and-set to other recording threads, and nothing was recorded; only possible when
+ * several threads record at once. An item is never duplicated, and a recorded one is never lost: a drain that finds
+ * a slot claimed but not yet written stops at it and leaves it for the next drain.
+ *
+ * <p>Order is kept within a stripe, not across stripes: accesses from different threads are concurrent anyway.
+ *
+ * <p>Thread-safe for any number of producers; {@link #drainTo} and {@link #isEmpty} must be called by one thread at
+ * a time (the manager calls them under its policy lock).
  */
 final class AccessBuffer<T> {
-  private final ArrayBlockingQueue<T>[] stripes;
-  private final int mask;
-  private final List<T> batch;
+  /** {@link #offer} recorded the item. */
+  static final int RECORDED = 0;
+  /** {@link #offer} found the stripe full and recorded nothing. */
+  static final int FULL = 1;
+  /** {@link #offer} lost every attempt to other producers and recorded nothing. */
+  static final int CONTENDED = 2;
 
-  AccessBuffer(int stripeCount, int stripeCapacity) {
-    int count = 1;
-    while (count < stripeCount) {
-      count <<= 1;
+  /** Longs between two stripes' counters: 128 bytes, two cache lines (adjacent-line prefetch pairs them). */
+  private static final int COUNTER_STRIDE = 16;
+  /** Offset of a stripe's tail from its head: 64 bytes, so producers' CAS does not disturb the drainer's head. */
+  private static final int TAIL = 8;
+  /** Slots left empty before, between and after the rings: 128 bytes even with uncompressed references. */
+  private static final int SLOT_PAD = 16;
+
+  private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+
+  /** Per stripe s: head at {@code COUNTER_STRIDE * (s + 1)}, tail {@link #TAIL} longs after it. */
+  private final long[] counters;
+  /** Per stripe s: a ring of {@code capacity} slots starting at {@code SLOT_PAD + s * (capacity + SLOT_PAD)}. */
+  private final Object[] slots;
+  private final int stripeMask;
+  /** Right shift turning a 64-bit Fibonacci hash of the thread id into a stripe index; -1 for a single stripe. */
+  private final int stripeShift;
+  private final int capacity;
+  private final int slotMask;
+  private final int attempts;
+
+  /**
+   * @param stripeCount stripes, rounded up to a power of two
+   * @param stripeCapacity slots per stripe, rounded up to a power of two
+   * @param attempts compare-and-set attempts, on successive stripes, before {@link #offer} gives up with
+   *     {@link #CONTENDED}; {@link Integer#MAX_VALUE} makes offers retry until they record or find a stripe full
+   */
+  AccessBuffer(int stripeCount, int stripeCapacity, int attempts) {
+    if (stripeCount < 1 || stripeCapacity < 1 || attempts < 1) {
+      throw new IllegalArgumentException("stripeCount, stripeCapacity and attempts must be positive");
     }
-    @SuppressWarnings({"unchecked", "rawtypes"}) // generic array creation
-    ArrayBlockingQueue<T>[] made = new ArrayBlockingQueue[count];
-    for (int i = 0; i < count; i++) {
-      made[i] = new ArrayBlockingQueue<>(stripeCapacity);
-    }
-    this.stripes = made;
-    this.mask = count - 1;
-    this.batch = new ArrayList<>(stripeCapacity);
+    int stripes = powerOfTwoAtLeast(stripeCount);
+    this.capacity = powerOfTwoAtLeast(stripeCapacity);
+    this.stripeMask = stripes - 1;
+    this.stripeShift = stripes == 1 ? -1 : 64 - Integer.numberOfTrailingZeros(stripes);
+    this.slotMask = capacity - 1;
+    this.attempts = attempts;
+    this.counters = new long[COUNTER_STRIDE * (stripes + 1) + TAIL];
+    this.slots = new Object[SLOT_PAD + stripes * (capacity + SLOT_PAD)];
   }
 
-  /** A buffer sized for this machine: a stripe per processor (up to 16), 256 accesses each. */
+  /**
+   * A buffer sized for this machine: four stripes per processor (at most 64), 32 accesses each, as many attempts as
+   * there are stripes (at most 4).
+   */
   static <T> AccessBuffer<T> forThisMachine() {
-    return new AccessBuffer<>(Math.min(16, Runtime.getRuntime().availableProcessors()), 256);
+    int stripes = Math.min(64, 4 * Runtime.getRuntime().availableProcessors());
+    return new AccessBuffer<>(stripes, 32, Math.min(4, powerOfTwoAtLeast(stripes)));
   }
 
-  /** Records {@code item}; {@code false} if the stripe is full (nothing recorded). */
-  boolean offer(T item) {
-    return stripes[stripe()].offer(item);
+  /**
+   * Records {@code item} without blocking or allocating.
+   *
+   * @return {@link #RECORDED}, {@link #FULL} or {@link #CONTENDED} (see the class comment)
+   */
+  int offer(T item) {
+    int stripe = homeStripe();
+    for (int attempt = 1; ; attempt++) {
+      int head = COUNTER_STRIDE * (stripe + 1);
+      long tail = (long) COUNTERS.getAcquire(counters, head + TAIL);
+      long consumed = (long) COUNTERS.getAcquire(counters, head);
+      if (tail - consumed >= capacity) {
+        return FULL;
+      }
+      if (COUNTERS.compareAndSet(counters, head + TAIL, tail, tail + 1)) {
+        // The slot is free: the drainer emptied it before it published the head read above.
+        SLOTS.setRelease(slots, slotBase(stripe) + (int) (tail & slotMask), item);
+        return RECORDED;
+      }
+      if (attempt >= attempts) {
+        return CONTENDED;
+      }
+      stripe = (stripe + 1) & stripeMask;
+    }
   }
 
-  /** Hands every buffered item to {@code sink}, stripe by stripe. */
+  /**
+   * Hands every item recorded and written so far to {@code sink}, stripe by stripe, each exactly once. If
+   * {@code sink} throws, the items already handed over (including the one it threw on) are consumed and the rest
+   * stay for the next drain. One drainer at a time.
+   */
   void drainTo(Consumer<? super T> sink) {
-    for (ArrayBlockingQueue<T> stripe : stripes) {
-      stripe.drainTo(batch);
+    for (int stripe = 0; stripe <= stripeMask; stripe++) {
+      int at = COUNTER_STRIDE * (stripe + 1);
+      long head = counters[at]; // written only by drainers, which run one at a time
+      long tail = (long) COUNTERS.getAcquire(counters, at + TAIL);
+      if (head == tail) {
+        continue;
+      }
+      int base = slotBase(stripe);
       try {
-        for (T item : batch) {
+        while (head != tail) {
+          int slot = base + (int) (head & slotMask);
+          @SuppressWarnings("unchecked") // only offer writes slots, and it writes Ts
+          T item = (T) SLOTS.getAcquire(slots, slot);
+          if (item == null) {
+            break; // claimed by a producer that has not written it yet: the next drain takes it
+          }
+          slots[slot] = null; // published to producers by the release of the head below
+          head++;
           sink.accept(item);
         }
       } finally {
-        batch.clear();
+        COUNTERS.setRelease(counters, at, head);
       }
     }
   }
 
-  /** Whether nothing is buffered (exact only when no thread records concurrently). */
+  /** Whether nothing is buffered (exact only when no thread records concurrently). Drainer only. */
   boolean isEmpty() {
-    for (ArrayBlockingQueue<T> stripe : stripes) {
-      if (!stripe.isEmpty()) {
+    for (int stripe = 0; stripe <= stripeMask; stripe++) {
+      int at = COUNTER_STRIDE * (stripe + 1);
+      if (counters[at] != (long) COUNTERS.getAcquire(counters, at + TAIL)) {
         return false;
       }
     }
     return true;
   }
 
-  private int stripe() {
-    long id = Thread.currentThread().getId();
-    // Spread consecutive thread ids over the stripes.
-    int h = (int) (id ^ (id >>> 32)) * 0x9E3779B9;
-    return (h ^ (h >>> 16)) & mask;
+  private int slotBase(int stripe) {
+    return SLOT_PAD + stripe * (capacity + SLOT_PAD);
+  }
+
+  private int homeStripe() {
+    if (stripeShift < 0) {
+      return 0;
+    }
+    // Fibonacci hashing: consecutive thread ids (a pool's workers) land on well separated, distinct stripes.
+    return (int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> stripeShift);
+  }
+
+  private static int powerOfTwoAtLeast(int n) {
+    return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
   }
 }

@@ -47,7 +47,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -125,11 +124,17 @@ import org.slf4j.LoggerFactory;
  * throws, if its copy cannot be deleted, so that the call can be retried; it skips managed segments with I/O in
  * flight.
  *
- * <p><b>Policy events.</b> {@link #access} and {@link SegmentHandle#get()} count the access exactly on the segment,
- * then record it in a bounded {@link AccessBuffer}; when the buffer is full the recording thread drains it to the
- * policy under the policy lock, so no access is dropped. The buffer is drained before every other policy event and
- * before {@link SpillPolicy#selectVictims}. A drained access is delivered only if the segment is, as the policy
- * knows it, admitted and resident and has not been removed or replaced since. An exception thrown by a policy event
+ * <p><b>Policy events.</b> {@link #access} and {@link SegmentHandle#get()} record the access in a lossy, striped,
+ * bounded {@link AccessBuffer} (a compare-and-set on a per-thread stripe: no lock shared by all threads, no
+ * allocation). When the recording thread's stripe is full it tries the policy lock without waiting: if free, it
+ * drains the buffer to the policy and records again; if held, the access is dropped and counted
+ * ({@link #droppedAccesses()}), as Caffeine drops reads under contention. A drop needs a second thread, so a manager
+ * used by one thread at a time loses no access, and the policy's scores match RedDB's exactly. The buffer is drained
+ * before every other policy event, before {@link SpillPolicy#selectVictims} and before {@link #listSegments()}.
+ * The drain counts each access on its segment ({@link SegmentInfo#accessCount()}, so that an access writes nothing
+ * to the shared segment) and delivers it to the policy only if the segment is, as the policy knows it, admitted and
+ * resident and has not been removed or replaced since. {@link SegmentHandle#get()} of a resident value reads it
+ * without any lock (see {@code Managed.value}). An exception thrown by a policy event
  * is logged at WARN and does not disturb the accounting. The policy hears of a managed spill only once it is
  * committed; a {@code set} of a spilled value is told as a reload (then a resize).
  *
@@ -138,9 +143,10 @@ import org.slf4j.LoggerFactory;
  * answer: names no longer eligible or repeated are dropped and the list ends once the bytes to free are reached, so
  * the manager's contract holds whatever a plugin returns. The spiller re-checks its victims the same way.
  *
- * <p><b>Memory.</b> A manual segment costs its {@code Segment} object (48 bytes with compressed references) plus
- * its map node and table slot, about 90 bytes in all, the name excepted; a managed one adds its {@code Managed}
- * record and handle (about 80 bytes).
+ * <p><b>Memory.</b> A manual segment costs its {@code Segment} object (40 bytes with compressed references) plus
+ * its map node and table slot, about 80 bytes in all, the name excepted; a managed one is a {@code Managed}, a
+ * subclass of 72 bytes, plus its handle (24 bytes). A predecessor's I/O barrier, needed only by a segment registered
+ * while its name's previous segment was being spilled or reloaded, is kept in a side map.
  *
  * <p><b>Store errors.</b> An {@link IOException} from the store becomes a {@link SpillStoreException} naming the
  * segment, the store and, when known, the location. A stored copy that cannot be deleted on unregister, on
@@ -189,6 +195,11 @@ public final class DefaultSpillManager implements SpillManager {
   private final List<SpillListener> listeners;
 
   private final ConcurrentHashMap<String, Segment> segments = new ConcurrentHashMap<>();
+  /**
+   * A predecessor's store I/O on a segment's key, for the few segments registered while it was in flight (see
+   * {@code Segment.hasBarrier}); kept aside so that every other segment is spared the field. Keys by identity.
+   */
+  private final ConcurrentHashMap<Segment, CompletableFuture<Void>> barriers = new ConcurrentHashMap<>();
   private final AtomicLong memoryUsage = new AtomicLong();
   private final AtomicInteger spilledCount = new AtomicInteger();
   private final AtomicInteger managedCount = new AtomicInteger();
@@ -205,12 +216,15 @@ public final class DefaultSpillManager implements SpillManager {
   private final LatencyHistogram spillLatency = new LatencyHistogram();
   private final LatencyHistogram reloadLatency = new LatencyHistogram();
 
-  private final Object policyLock = new Object();
+  /** Serialises every call to the policy; taken with tryLock by recording threads, which never wait for it. */
+  private final ReentrantLock policyLock = new ReentrantLock();
   /** Guarded by policyLock; null once closed. */
   private @Nullable SpillPolicy policy;
   private final AccessBuffer<Segment> accesses = AccessBuffer.forThisMachine();
   /** Guarded by policyLock. */
   private final Consumer<Segment> deliverAccess = this::deliverAccess;
+  /** Accesses not recorded because the buffer was full or contended while another thread held the policy lock. */
+  private final AtomicLong droppedAccesses = new AtomicLong();
   private final Predicate<String> eligible = this::eligible;
   private final Predicate<String> spillable = this::spillable;
 
@@ -277,7 +291,7 @@ public final class DefaultSpillManager implements SpillManager {
       throw new IllegalArgumentException("size must not be negative, was " + size + " for segment '" + name + "'");
     }
     ensureOpen();
-    admit(new Segment(name, size, null), false);
+    admit(new Segment(name, size), false);
     maybeSpill();
   }
 
@@ -454,8 +468,8 @@ public final class DefaultSpillManager implements SpillManager {
     Objects.requireNonNull(weigher, "weigher");
     ensureOpen();
     long size = weigh(name, weigher, value);
-    Managed<T> managed = new Managed<>(codec, weigher, value);
-    Segment seg = new Segment(name, size, managed);
+    Managed<T> managed = new Managed<>(name, size, codec, weigher, value);
+    Segment seg = managed;
     reserve(name, size, synchronous);
     try {
       admit(seg, true);
@@ -464,7 +478,7 @@ public final class DefaultSpillManager implements SpillManager {
       throw e;
     }
     maybeSpill();
-    return new Handle<>(seg, managed);
+    return new Handle<>(managed);
   }
 
   @Override
@@ -490,10 +504,10 @@ public final class DefaultSpillManager implements SpillManager {
     for (String name : names) {
       Objects.requireNonNull(name, "name");
       Segment seg = segments.get(name);
-      if (seg == null || seg.managed == null || seg.location == null) {
+      if (seg == null || seg.managed() == null || seg.location == null) {
         continue;
       }
-      Managed<?> managed = seg.managed;
+      Managed<?> managed = seg.managed();
       reloads.add(async(() -> {
         prefetch(seg, managed);
         return null;
@@ -555,9 +569,16 @@ public final class DefaultSpillManager implements SpillManager {
   public List<SegmentInfo> listSegments() {
     ensureOpen();
     List<SegmentInfo> infos = new ArrayList<>(segments.size());
-    for (Segment seg : segments.values()) {
-      URI location = seg.location;
-      infos.add(new SegmentInfo(seg.name, seg.size, location != null, seg.accessCount, location));
+    // Access counts are kept by the drain, under the policy lock: drain first, read them under it.
+    policyLock.lock();
+    try {
+      drainAccesses();
+      for (Segment seg : segments.values()) {
+        URI location = seg.location;
+        infos.add(new SegmentInfo(seg.name, seg.size, location != null, seg.accessCount, location));
+      }
+    } finally {
+      policyLock.unlock();
     }
     infos.sort(Comparator.comparing(SegmentInfo::name));
     return infos;
@@ -602,11 +623,15 @@ public final class DefaultSpillManager implements SpillManager {
       } catch (RuntimeException e) {
         failure = addFailure(failure, e);
       }
-      synchronized (policyLock) {
+      policyLock.lock();
+      try {
         accesses.drainTo(seg -> { });
         policy = null;
+      } finally {
+        policyLock.unlock();
       }
       segments.clear();
+      barriers.clear();
       if (ownExecutor != null) {
         // Queued tasks still run, and fail at once because the manager is closed, so their futures complete.
         ownExecutor.shutdown();
@@ -637,6 +662,14 @@ public final class DefaultSpillManager implements SpillManager {
     return deleteFailures.get();
   }
 
+  /**
+   * Accesses dropped, neither counted nor told to the policy, because the access buffer was full or contended
+   * while another thread held the policy lock. Always 0 for a manager used by one thread at a time.
+   */
+  public long droppedAccesses() {
+    return droppedAccesses.get();
+  }
+
   @Override
   public String toString() {
     return "DefaultSpillManager{store=" + storeName + ", segments=" + segments.size() + ", memoryUsage="
@@ -659,7 +692,7 @@ public final class DefaultSpillManager implements SpillManager {
       if (old != null) {
         synchronized (old) {
           if (!old.removed) {
-            fresh.barrier = ioBarrier(old);
+            setBarrier(fresh, ioBarrier(old));
             released = retire(old, "re-registered");
             retired = old;
             freed = true;
@@ -671,7 +704,7 @@ public final class DefaultSpillManager implements SpillManager {
       if (added != released) {
         memoryUsage.addAndGet(added - released);
       }
-      if (fresh.managed != null) {
+      if (fresh.managed() != null) {
         managedCount.incrementAndGet();
       }
       Segment replaced = retired;
@@ -726,22 +759,50 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   /** The store I/O on {@code old}'s key that a successor must wait for, if any. Caller holds old's lock. */
-  private static @Nullable CompletableFuture<Void> ioBarrier(Segment old) {
-    Managed<?> managed = old.managed;
+  private @Nullable CompletableFuture<Void> ioBarrier(Segment old) {
+    Managed<?> managed = old.managed();
     if (managed != null && managed.io != null) {
       return managed.io;
     }
-    CompletableFuture<Void> inherited = old.barrier;
+    CompletableFuture<Void> inherited = barrierOf(old);
     return inherited == null || inherited.isDone() ? null : inherited;
   }
 
+  /** Records the predecessor's I/O {@code seg} must wait for, if any. Caller holds seg's lock, before publishing it. */
+  private void setBarrier(Segment seg, @Nullable CompletableFuture<Void> barrier) {
+    if (barrier != null) {
+      barriers.put(seg, barrier);
+      seg.hasBarrier = true;
+    }
+  }
+
+  /** The barrier recorded for {@code seg}, if it has one that has not been waited for. */
+  private @Nullable CompletableFuture<Void> barrierOf(Segment seg) {
+    return seg.hasBarrier ? barriers.get(seg) : null;
+  }
+
   /** Waits for a predecessor's I/O on this segment's key. Caller holds the segment's lock. */
-  private static void awaitBarrier(Segment seg) {
-    CompletableFuture<Void> barrier = seg.barrier;
+  private void awaitBarrier(Segment seg) {
+    CompletableFuture<Void> barrier = barrierOf(seg);
     if (barrier != null) {
       barrier.join(); // completes normally, without needing this segment's lock
-      seg.barrier = null;
+      barriers.remove(seg, barrier);
+      seg.hasBarrier = false;
     }
+  }
+
+  /** Whether {@code seg} has no predecessor's I/O left to wait for; forgets a barrier that has passed. */
+  private boolean barrierPassed(Segment seg) {
+    CompletableFuture<Void> barrier = barrierOf(seg);
+    if (barrier == null) {
+      return true;
+    }
+    if (!barrier.isDone()) {
+      return false;
+    }
+    // The flag stays set (it is written under the segment's lock only); later checks find no entry.
+    barriers.remove(seg, barrier);
+    return true;
   }
 
   /** Retires {@code seg} and tells the policy, then takes it out of the map. Caller holds the segment's lock. */
@@ -765,7 +826,7 @@ public final class DefaultSpillManager implements SpillManager {
    */
   private long retire(Segment seg, String why) {
     long released = 0;
-    Managed<?> managed = seg.managed;
+    Managed<?> managed = seg.managed();
     if (managed == null) {
       URI location = seg.location;
       if (location == null) {
@@ -801,6 +862,9 @@ public final class DefaultSpillManager implements SpillManager {
       managed.value = null;
     }
     seg.removed = true;
+    if (seg.hasBarrier) {
+      barriers.remove(seg);
+    }
     return released;
   }
 
@@ -834,7 +898,7 @@ public final class DefaultSpillManager implements SpillManager {
     for (Segment seg : segments.values()) {
       synchronized (seg) {
         URI location = seg.location;
-        Managed<?> managed = seg.managed;
+        Managed<?> managed = seg.managed();
         if (seg.removed || location == null || (managed != null && managed.io != null)) {
           continue;
         }
@@ -853,6 +917,9 @@ public final class DefaultSpillManager implements SpillManager {
           continue;
         }
         seg.removed = true;
+        if (seg.hasBarrier) {
+          barriers.remove(seg);
+        }
         seg.location = null;
         spilledCount.decrementAndGet();
         if (managed != null) {
@@ -1213,11 +1280,6 @@ public final class DefaultSpillManager implements SpillManager {
     return size;
   }
 
-  private static boolean barrierPassed(Segment seg) {
-    CompletableFuture<Void> barrier = seg.barrier;
-    return barrier == null || barrier.isDone();
-  }
-
   private static <T> long weigh(String name, ToLongFunction<? super T> weigher, T value) {
     long size = weigher.applyAsLong(value);
     if (size < 0) {
@@ -1383,7 +1445,7 @@ public final class DefaultSpillManager implements SpillManager {
       boolean abandoned = false;
       for (String name : chooseVictims(toFree, spillable)) {
         Segment seg = segments.get(name);
-        Managed<?> managed = seg == null ? null : seg.managed;
+        Managed<?> managed = seg == null ? null : seg.managed();
         if (managed != null) {
           long result = spill(seg, managed);
           if (result == ABANDONED) {
@@ -1407,13 +1469,16 @@ public final class DefaultSpillManager implements SpillManager {
       return List.of();
     }
     List<String> chosen;
-    synchronized (policyLock) {
+    policyLock.lock();
+    try {
       drainAccesses();
       SpillPolicy p = policy;
       if (p == null) {
         throw closedError();
       }
       chosen = p.selectVictims(toFree, allowed);
+    } finally {
+      policyLock.unlock();
     }
     // The policy's answer is re-checked so that the manager's contract holds whatever the plugin does: a segment
     // may have been spilled or removed before the policy heard of it, a faulty policy may repeat a name or go on
@@ -1441,7 +1506,7 @@ public final class DefaultSpillManager implements SpillManager {
   /** Manual victims: registered, manual, resident, large enough. */
   private boolean eligible(String name) {
     Segment seg = segments.get(name);
-    return seg != null && seg.managed == null && !seg.removed && seg.location == null
+    return seg != null && seg.managed() == null && !seg.removed && seg.location == null
         && seg.size >= config.minSpillSize();
   }
 
@@ -1451,7 +1516,7 @@ public final class DefaultSpillManager implements SpillManager {
     if (seg == null || seg.removed || seg.size < config.minSpillSize() || !barrierPassed(seg)) {
       return false;
     }
-    Managed<?> managed = seg.managed;
+    Managed<?> managed = seg.managed();
     return managed != null && managed.state == M_RESIDENT && managed.pins == 0;
   }
 
@@ -1478,12 +1543,34 @@ public final class DefaultSpillManager implements SpillManager {
     }
   }
 
+  /** Records an access for the policy (and the segment's count) without waiting for any lock or allocating. */
   private void recordAccess(Segment seg) {
-    Segment.ACCESS_COUNT.incrementAndGet(seg);
-    while (!accesses.offer(seg)) {
-      synchronized (policyLock) {
-        drainAccesses();
+    int outcome = accesses.offer(seg);
+    if (outcome != AccessBuffer.RECORDED) {
+      recordAccessSlowly(seg, outcome);
+    }
+  }
+
+  /**
+   * A full stripe is drained by the recording thread if the policy lock is free, and the access recorded again; so
+   * a thread alone with the manager loses nothing. If another thread holds the policy lock (it is draining, or
+   * busy with the policy), or the stripes are contended, the access is dropped and counted, as Caffeine drops reads.
+   */
+  private void recordAccessSlowly(Segment seg, int outcome) {
+    int result = outcome;
+    if (result == AccessBuffer.FULL && policyLock.tryLock()) {
+      try {
+        // Other threads may refill the stripe between the drain and the offer; a few rounds, then give up.
+        for (int round = 0; round < 4 && result == AccessBuffer.FULL; round++) {
+          drainAccesses();
+          result = accesses.offer(seg);
+        }
+      } finally {
+        policyLock.unlock();
       }
+    }
+    if (result != AccessBuffer.RECORDED) {
+      droppedAccesses.incrementAndGet();
     }
   }
 
@@ -1521,7 +1608,8 @@ public final class DefaultSpillManager implements SpillManager {
   // ---- policy and listeners ----------------------------------------------------------------------------------------
 
   private void policyEvent(Consumer<SpillPolicy> event) {
-    synchronized (policyLock) {
+    policyLock.lock();
+    try {
       drainAccesses();
       SpillPolicy p = policy;
       if (p == null) {
@@ -1532,6 +1620,8 @@ public final class DefaultSpillManager implements SpillManager {
       } catch (RuntimeException e) {
         LOG.warn("Policy {} failed on an event; ignored: {}", p.getClass().getName(), e.toString(), e);
       }
+    } finally {
+      policyLock.unlock();
     }
   }
 
@@ -1540,8 +1630,9 @@ public final class DefaultSpillManager implements SpillManager {
     accesses.drainTo(deliverAccess);
   }
 
-  /** Caller holds policyLock. */
+  /** Counts a drained access on its segment and tells the policy if it knows the segment resident. Caller holds policyLock. */
   private void deliverAccess(Segment seg) {
+    seg.accessCount++;
     SpillPolicy p = policy;
     if (p == null || seg.policyState != RESIDENT || seg.removed) {
       return;
@@ -1554,9 +1645,12 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   private String policyClassName() {
-    synchronized (policyLock) {
+    policyLock.lock();
+    try {
       SpillPolicy p = policy;
       return p == null ? "(closed)" : p.getClass().getName();
+    } finally {
+      policyLock.unlock();
     }
   }
 
@@ -1601,7 +1695,7 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   private static void refuseManaged(Segment seg, String operation, String instead) {
-    if (seg.managed != null) {
+    if (seg.managed() != null) {
       throw new IllegalStateException("Segment '" + seg.name + "' is managed (created by put): " + operation
           + " is refused, use " + instead + " instead");
     }
@@ -1624,16 +1718,16 @@ public final class DefaultSpillManager implements SpillManager {
   // ---- state -------------------------------------------------------------------------------------------------------
 
   /**
-   * One registered segment, and the lock of its operations. Kept small (a name reference, two longs, a location
-   * reference, a managed-state reference, a barrier reference and two flags) because a manager may track millions.
+   * One registered segment, and the lock of its operations. A manual segment is exactly this class; a managed one is
+   * the subclass {@link Managed}, so that manual segments carry no managed-value field.
+   *
+   * <p>Kept small because a manager may track millions: with compressed references the object is 40 bytes (a
+   * 12-byte header, a name reference, two longs, a location reference and three one-byte fields). Rarely used state
+   * lives elsewhere: a predecessor's I/O barrier in the manager's {@code barriers} map, flagged by
+   * {@link #hasBarrier}.
    */
-  private static final class Segment {
-    static final AtomicLongFieldUpdater<Segment> ACCESS_COUNT =
-        AtomicLongFieldUpdater.newUpdater(Segment.class, "accessCount");
-
+  private static class Segment {
     final String name;
-    /** The value and its lifecycle if created by put; null for a manual segment. */
-    final @Nullable Managed<?> managed;
     /** Registered size; written under this segment's lock. */
     volatile long size;
     /**
@@ -1641,28 +1735,44 @@ public final class DefaultSpillManager implements SpillManager {
      * Written under this segment's lock.
      */
     volatile @Nullable URI location;
-    /** Exact number of recorded accesses; updated atomically without the lock so that access() never waits. */
-    volatile long accessCount;
-    /** A predecessor's store I/O on this name, to wait for before this segment's first store operation. */
-    volatile @Nullable CompletableFuture<Void> barrier;
+    /**
+     * Accesses drained from the buffer; guarded by the policy lock. Counted by the drain rather than by the
+     * recording thread, so that an access writes nothing to the segment and hot segments' cache lines are not
+     * bounced between cores.
+     */
+    long accessCount;
     /** Set, under this segment's lock, once it is unregistered, replaced, closed or forgotten by cleanup. */
     volatile boolean removed;
     /** What the policy has been told of this segment; guarded by the policy lock. */
     byte policyState = PENDING;
+    /**
+     * Whether a predecessor's I/O was recorded in {@code barriers} for this segment; written under its lock. May
+     * stay set after the barrier passed (the map then has no entry): it only spares the others a map lookup.
+     */
+    volatile boolean hasBarrier;
 
-    Segment(String name, long size, @Nullable Managed<?> managed) {
+    Segment(String name, long size) {
       this.name = name;
       this.size = size;
-      this.managed = managed;
+    }
+
+    /** This segment as a managed one, or null for a manual segment. */
+    @Nullable Managed<?> managed() {
+      return null;
     }
   }
 
-  /** A managed segment's value and lifecycle; fields guarded by its segment's lock unless said otherwise. */
-  private static final class Managed<T> {
+  /**
+   * A managed segment: the value and its lifecycle; fields guarded by the segment's lock unless said otherwise.
+   */
+  private static final class Managed<T> extends Segment {
     final SpillCodec<T> codec;
     final ToLongFunction<? super T> weigher;
-    /** Held while RESIDENT or SPILLING, null otherwise. */
-    @Nullable T value;
+    /**
+     * Held while RESIDENT or SPILLING and live, null otherwise: so a non-null value read without the lock is the
+     * current value of a live segment at the moment of the read. Written under the segment's lock.
+     */
+    volatile @Nullable T value;
     /** Incremented by every set, so that a spill in flight can tell its snapshot is stale. */
     long version;
     /** Read without the lock by the victim predicate. */
@@ -1674,10 +1784,16 @@ public final class DefaultSpillManager implements SpillManager {
     /** Completes (normally) when the spill or reload in flight has left the store alone; read by successors. */
     volatile @Nullable CompletableFuture<Void> io;
 
-    Managed(SpillCodec<T> codec, ToLongFunction<? super T> weigher, T value) {
+    Managed(String name, long size, SpillCodec<T> codec, ToLongFunction<? super T> weigher, T value) {
+      super(name, size);
       this.codec = codec;
       this.weigher = weigher;
       this.value = value;
+    }
+
+    @Override
+    Managed<?> managed() {
+      return this;
     }
   }
 
@@ -1686,8 +1802,8 @@ public final class DefaultSpillManager implements SpillManager {
     private final Segment seg;
     private final Managed<T> managed;
 
-    Handle(Segment seg, Managed<T> managed) {
-      this.seg = seg;
+    Handle(Managed<T> managed) {
+      this.seg = managed;
       this.managed = managed;
     }
 
@@ -1698,7 +1814,12 @@ public final class DefaultSpillManager implements SpillManager {
 
     @Override
     public T get() {
-      T value = value(seg, managed, false, false);
+      // Fast path for a resident value: two volatile reads, no lock, no allocation. The read of the value is the
+      // linearization point; an open manager then was open at that read too.
+      T value = managed.value;
+      if (value == null || closed) {
+        value = value(seg, managed, false, false);
+      }
       recordAccess(seg);
       return value;
     }

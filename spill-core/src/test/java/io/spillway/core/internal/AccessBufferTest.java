@@ -3,37 +3,95 @@ package io.spillway.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class AccessBufferTest {
 
   @Test
   void offer_refusesWhenTheStripeIsFull_andDrainEmptiesItInOrder() {
-    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 3);
+    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 4, 1);
 
-    assertThat(buffer.offer(1)).isTrue();
-    assertThat(buffer.offer(2)).isTrue();
-    assertThat(buffer.offer(3)).isTrue();
-    assertThat(buffer.offer(4)).isFalse();
+    for (int i = 1; i <= 4; i++) {
+      assertThat(buffer.offer(i)).isEqualTo(AccessBuffer.RECORDED);
+    }
+    assertThat(buffer.offer(5)).isEqualTo(AccessBuffer.FULL);
+    assertThat(buffer.isEmpty()).isFalse();
 
     List<Integer> drained = new ArrayList<>();
     buffer.drainTo(drained::add);
-    assertThat(drained).containsExactly(1, 2, 3);
+    assertThat(drained).containsExactly(1, 2, 3, 4);
     assertThat(buffer.isEmpty()).isTrue();
-    assertThat(buffer.offer(4)).isTrue();
+    assertThat(buffer.offer(5)).isEqualTo(AccessBuffer.RECORDED);
+  }
+
+  @Test
+  void offer_wrapsAroundTheRing_manyTimesWithoutLossInOneThread() {
+    AccessBuffer<Integer> buffer = new AccessBuffer<>(4, 8, 4);
+    List<Integer> drained = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      if (buffer.offer(i) == AccessBuffer.FULL) {
+        buffer.drainTo(drained::add);
+        assertThat(buffer.offer(i)).isEqualTo(AccessBuffer.RECORDED);
+      }
+    }
+    buffer.drainTo(drained::add);
+
+    // One thread records into one stripe: nothing lost, order kept.
+    assertThat(drained).hasSize(10_000);
+    for (int i = 0; i < drained.size(); i++) {
+      assertThat(drained.get(i)).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void constructor_roundsUpToPowersOfTwo() {
+    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 3, 1);
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(buffer.offer(i)).isEqualTo(AccessBuffer.RECORDED);
+    }
+    assertThat(buffer.offer(4)).isEqualTo(AccessBuffer.FULL);
+  }
+
+  @Test
+  void drainTo_afterASinkFailure_keepsWhatWasNotHandedOver() {
+    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 4, 1);
+    buffer.offer(1);
+    buffer.offer(2);
+    buffer.offer(3);
+
+    List<Integer> drained = new ArrayList<>();
+    try {
+      buffer.drainTo(item -> {
+        drained.add(item);
+        if (item == 2) {
+          throw new IllegalStateException("sink");
+        }
+      });
+    } catch (IllegalStateException expected) {
+      // the buffer must stay consistent
+    }
+    buffer.drainTo(drained::add);
+
+    assertThat(drained).containsExactly(1, 2, 3);
   }
 
   @Test
   void drainTo_collectsEveryStripe() throws InterruptedException {
-    AccessBuffer<String> buffer = new AccessBuffer<>(4, 200);
+    AccessBuffer<String> buffer = new AccessBuffer<>(8, 64, Integer.MAX_VALUE);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       String tag = "t" + t;
       threads.add(new Thread(() -> {
         for (int i = 0; i < 50; i++) {
-          if (!buffer.offer(tag)) {
-            throw new AssertionError("stripe full");
+          if (buffer.offer(tag) != AccessBuffer.RECORDED) {
+            throw new AssertionError("not recorded");
           }
         }
       }));
@@ -48,6 +106,73 @@ class AccessBufferTest {
     assertThat(drained).hasSize(200);
     for (int t = 0; t < 4; t++) {
       assertThat(drained).filteredOn(("t" + t)::equals).hasSize(50);
+    }
+  }
+
+  /**
+   * Producers racing one drainer, with the default (lossy) number of attempts: every drained item was offered and
+   * recorded, none comes out twice, and every recorded item comes out; only refused offers are missing.
+   */
+  @Test
+  void offerAndDrain_concurrently_recordedItemsComeOutExactlyOnce() throws InterruptedException {
+    AccessBuffer<Object> buffer = new AccessBuffer<>(2, 8, 2);
+    int producers = 3;
+    int perProducer = 20_000;
+    List<List<Object>> recordedBy = new ArrayList<>();
+    AtomicLong refused = new AtomicLong();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < producers; t++) {
+      List<Object> recorded = new ArrayList<>();
+      recordedBy.add(recorded);
+      threads.add(new Thread(() -> {
+        awaitQuietly(start);
+        for (int i = 0; i < perProducer; i++) {
+          Object token = new Object();
+          if (buffer.offer(token) == AccessBuffer.RECORDED) {
+            recorded.add(token);
+          } else {
+            refused.incrementAndGet();
+          }
+        }
+      }));
+    }
+    Map<Object, Integer> drained = new IdentityHashMap<>();
+    AtomicBoolean done = new AtomicBoolean();
+    Thread drainer = new Thread(() -> {
+      awaitQuietly(start);
+      while (!done.get()) {
+        buffer.drainTo(item -> drained.merge(item, 1, Integer::sum));
+      }
+    });
+    threads.forEach(Thread::start);
+    drainer.start();
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    done.set(true);
+    drainer.join();
+    buffer.drainTo(item -> drained.merge(item, 1, Integer::sum));
+
+    long recordedCount = recordedBy.stream().mapToLong(List::size).sum();
+    assertThat(recordedCount + refused.get()).isEqualTo((long) producers * perProducer);
+    assertThat(drained).hasSize((int) recordedCount);
+    assertThat(drained.values()).containsOnly(1);
+    for (List<Object> recorded : recordedBy) {
+      for (Object token : recorded) {
+        assertThat(drained).containsKey(token);
+      }
+    }
+    assertThat(buffer.isEmpty()).isTrue();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
   }
 }

@@ -578,6 +578,45 @@ class DefaultSpillManagerTest {
   }
 
   @Test
+  void access_fromOneThread_dropsNothing() {
+    SpillManager manager = recordingManager();
+    manager.registerSegment("a", 10);
+    manager.registerSegment("b", 10);
+    for (int i = 0; i < 10_000; i++) {
+      manager.access(i % 3 == 0 ? "b" : "a");
+    }
+
+    assertThat(((DefaultSpillManager) manager).droppedAccesses()).isZero();
+    assertThat(manager.listSegments()).extracting(SegmentInfo::accessCount).containsExactly(6_666L, 3_334L);
+  }
+
+  @Test
+  void access_fromManyThreads_countsEveryAccessItDoesNotDrop() throws InterruptedException {
+    SpillManager manager = recordingManager();
+    manager.registerSegment("a", 10);
+    int threads = 4;
+    int perThread = 20_000;
+    List<Thread> started = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          manager.access("a");
+        }
+      });
+      thread.start();
+      started.add(thread);
+    }
+    for (Thread thread : started) {
+      thread.join();
+    }
+
+    long counted = manager.listSegments().get(0).accessCount();
+    long dropped = ((DefaultSpillManager) manager).droppedAccesses();
+    assertThat(counted + dropped).isEqualTo((long) threads * perThread);
+    assertThat(Collections.frequency(policy().events(), "access a")).isEqualTo((int) counted);
+  }
+
+  @Test
   void close_dropsThePolicyAfterRemovingSpilledSegments() {
     SpillManager manager = recordingManager();
     manager.registerSegment("a", 10);
