@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * thread it moves on to the next stripe. Recording allocates nothing and takes no lock.
  *
  * <p><b>Outcomes of {@link #offer}.</b> {@link #RECORDED}: the item will be handed to exactly one later
- * {@link #drainTo drain}. {@link #FULL}: the stripe is full and nothing was recorded; the caller decides whether to
- * drain (if it can take the drainer's lock without waiting) and offer again, or drop the item. {@link #CONTENDED}:
+ * {@link #drainTo drain}. A stripe index (zero or more, see {@link #isFull}): that stripe is full and nothing was
+ * recorded; the caller decides whether to drain it (if it can take the drainer's lock without waiting, with
+ * {@link #drainStripeTo}) and offer again, or drop the item. {@link #CONTENDED}:
  * every attempt lost its compare-and-set to other recording threads, and nothing was recorded; only possible when
  * several threads record at once. An item is never duplicated, and a recorded one is never lost: a drain that finds
  * a slot claimed but not yet written stops at it and leaves it for the next drain.
@@ -28,11 +29,9 @@ import java.util.function.Consumer;
  */
 final class AccessBuffer<T> {
   /** {@link #offer} recorded the item. */
-  static final int RECORDED = 0;
-  /** {@link #offer} found the stripe full and recorded nothing. */
-  static final int FULL = 1;
+  static final int RECORDED = -1;
   /** {@link #offer} lost every attempt to other producers and recorded nothing. */
-  static final int CONTENDED = 2;
+  static final int CONTENDED = -2;
 
   /** Longs between two stripes' counters: 128 bytes, two cache lines (adjacent-line prefetch pairs them). */
   private static final int COUNTER_STRIDE = 16;
@@ -87,7 +86,7 @@ final class AccessBuffer<T> {
   /**
    * Records {@code item} without blocking or allocating.
    *
-   * @return {@link #RECORDED}, {@link #FULL} or {@link #CONTENDED} (see the class comment)
+   * @return {@link #RECORDED}, {@link #CONTENDED}, or the index of the full stripe (see the class comment)
    */
   int offer(T item) {
     int stripe = homeStripe();
@@ -96,7 +95,7 @@ final class AccessBuffer<T> {
       long tail = (long) COUNTERS.getAcquire(counters, head + TAIL);
       long consumed = (long) COUNTERS.getAcquire(counters, head);
       if (tail - consumed >= capacity) {
-        return FULL;
+        return stripe;
       }
       if (COUNTERS.compareAndSet(counters, head + TAIL, tail, tail + 1)) {
         // The slot is free: the drainer emptied it before it published the head read above.
@@ -117,28 +116,44 @@ final class AccessBuffer<T> {
    */
   void drainTo(Consumer<? super T> sink) {
     for (int stripe = 0; stripe <= stripeMask; stripe++) {
-      int at = COUNTER_STRIDE * (stripe + 1);
-      long head = counters[at]; // written only by drainers, which run one at a time
-      long tail = (long) COUNTERS.getAcquire(counters, at + TAIL);
-      if (head == tail) {
-        continue;
-      }
-      int base = slotBase(stripe);
-      try {
-        while (head != tail) {
-          int slot = base + (int) (head & slotMask);
-          @SuppressWarnings("unchecked") // only offer writes slots, and it writes Ts
-          T item = (T) SLOTS.getAcquire(slots, slot);
-          if (item == null) {
-            break; // claimed by a producer that has not written it yet: the next drain takes it
-          }
-          slots[slot] = null; // published to producers by the release of the head below
-          head++;
-          sink.accept(item);
+      drainStripeTo(stripe, sink);
+    }
+  }
+
+  /** Whether an outcome of {@link #offer} means a full stripe (and is then that stripe's index). */
+  static boolean isFull(int outcome) {
+    return outcome >= 0;
+  }
+
+  /**
+   * Hands the items recorded and written so far in one stripe to {@code sink}, as {@link #drainTo} does for all.
+   * Lets a recording thread that found its stripe full drain only that one: the accesses it recorded itself, whose
+   * segments are likely still in its processor's cache. One drainer at a time.
+   *
+   * @param stripe a stripe index, as returned by {@link #offer}
+   */
+  void drainStripeTo(int stripe, Consumer<? super T> sink) {
+    int at = COUNTER_STRIDE * (stripe + 1);
+    long head = counters[at]; // written only by drainers, which run one at a time
+    long tail = (long) COUNTERS.getAcquire(counters, at + TAIL);
+    if (head == tail) {
+      return;
+    }
+    int base = slotBase(stripe);
+    try {
+      while (head != tail) {
+        int slot = base + (int) (head & slotMask);
+        @SuppressWarnings("unchecked") // only offer writes slots, and it writes Ts
+        T item = (T) SLOTS.getAcquire(slots, slot);
+        if (item == null) {
+          break; // claimed by a producer that has not written it yet: the next drain takes it
         }
-      } finally {
-        COUNTERS.setRelease(counters, at, head);
+        slots[slot] = null; // published to producers by the release of the head below
+        head++;
+        sink.accept(item);
       }
+    } finally {
+      COUNTERS.setRelease(counters, at, head);
     }
   }
 

@@ -47,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -127,7 +128,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Policy events.</b> {@link #access} and {@link SegmentHandle#get()} record the access in a lossy, striped,
  * bounded {@link AccessBuffer} (a compare-and-set on a per-thread stripe: no lock shared by all threads, no
  * allocation). When the recording thread's stripe is full it tries the policy lock without waiting: if free, it
- * drains the buffer to the policy and records again; if held, the access is dropped and counted
+ * drains that stripe to the policy and records again; if held, the access is dropped and counted
  * ({@link #droppedAccesses()}), as Caffeine drops reads under contention. A drop needs a second thread, so a manager
  * used by one thread at a time loses no access, and the policy's scores match RedDB's exactly. The buffer is drained
  * before every other policy event, before {@link SpillPolicy#selectVictims} and before {@link #listSegments()}.
@@ -224,7 +225,7 @@ public final class DefaultSpillManager implements SpillManager {
   /** Guarded by policyLock. */
   private final Consumer<Segment> deliverAccess = this::deliverAccess;
   /** Accesses not recorded because the buffer was full or contended while another thread held the policy lock. */
-  private final AtomicLong droppedAccesses = new AtomicLong();
+  private final LongAdder droppedAccesses = new LongAdder();
   private final Predicate<String> eligible = this::eligible;
   private final Predicate<String> spillable = this::spillable;
 
@@ -667,7 +668,7 @@ public final class DefaultSpillManager implements SpillManager {
    * while another thread held the policy lock. Always 0 for a manager used by one thread at a time.
    */
   public long droppedAccesses() {
-    return droppedAccesses.get();
+    return droppedAccesses.sum();
   }
 
   @Override
@@ -1555,14 +1556,17 @@ public final class DefaultSpillManager implements SpillManager {
    * A full stripe is drained by the recording thread if the policy lock is free, and the access recorded again; so
    * a thread alone with the manager loses nothing. If another thread holds the policy lock (it is draining, or
    * busy with the policy), or the stripes are contended, the access is dropped and counted, as Caffeine drops reads.
+   * The thread drains only the full stripe, mostly its own accesses, whose segments its processor has just read;
+   * the other stripes are drained by their own threads or before the next policy event.
    */
   private void recordAccessSlowly(Segment seg, int outcome) {
     int result = outcome;
-    if (result == AccessBuffer.FULL && policyLock.tryLock()) {
+    // Reading the lock's state first spares a doomed compare-and-set on the line the draining thread holds.
+    if (AccessBuffer.isFull(result) && !policyLock.isLocked() && policyLock.tryLock()) {
       try {
         // Other threads may refill the stripe between the drain and the offer; a few rounds, then give up.
-        for (int round = 0; round < 4 && result == AccessBuffer.FULL; round++) {
-          drainAccesses();
+        for (int round = 0; round < 4 && AccessBuffer.isFull(result); round++) {
+          accesses.drainStripeTo(result, deliverAccess);
           result = accesses.offer(seg);
         }
       } finally {
@@ -1570,7 +1574,7 @@ public final class DefaultSpillManager implements SpillManager {
       }
     }
     if (result != AccessBuffer.RECORDED) {
-      droppedAccesses.incrementAndGet();
+      droppedAccesses.increment();
     }
   }
 

@@ -20,7 +20,7 @@ class AccessBufferTest {
     for (int i = 1; i <= 4; i++) {
       assertThat(buffer.offer(i)).isEqualTo(AccessBuffer.RECORDED);
     }
-    assertThat(buffer.offer(5)).isEqualTo(AccessBuffer.FULL);
+    assertThat(buffer.offer(5)).as("the full stripe").isZero();
     assertThat(buffer.isEmpty()).isFalse();
 
     List<Integer> drained = new ArrayList<>();
@@ -35,7 +35,7 @@ class AccessBufferTest {
     AccessBuffer<Integer> buffer = new AccessBuffer<>(4, 8, 4);
     List<Integer> drained = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
-      if (buffer.offer(i) == AccessBuffer.FULL) {
+      if (AccessBuffer.isFull(buffer.offer(i))) {
         buffer.drainTo(drained::add);
         assertThat(buffer.offer(i)).isEqualTo(AccessBuffer.RECORDED);
       }
@@ -50,13 +50,44 @@ class AccessBufferTest {
   }
 
   @Test
+  void drainStripeTo_drainsOnlyThatStripe() throws InterruptedException {
+    AccessBuffer<String> buffer = new AccessBuffer<>(64, 2, 1);
+    buffer.offer("mine");
+    buffer.offer("mine");
+    int mine = buffer.offer("mine");
+    assertThat(AccessBuffer.isFull(mine)).isTrue();
+    // Another thread almost surely hashes to another of 64 stripes; if not, its offers count as drained here too.
+    int[] theirs = new int[1];
+    Thread other = new Thread(() -> {
+      buffer.offer("theirs");
+      buffer.offer("theirs");
+      theirs[0] = buffer.offer("theirs");
+    });
+    other.start();
+    other.join();
+
+    List<String> drained = new ArrayList<>();
+    buffer.drainStripeTo(mine, drained::add);
+
+    if (theirs[0] == mine) {
+      assertThat(drained).containsExactly("mine", "mine", "theirs", "theirs");
+    } else {
+      assertThat(drained).containsExactly("mine", "mine");
+      assertThat(buffer.isEmpty()).isFalse();
+      buffer.drainTo(drained::add);
+      assertThat(drained).containsExactly("mine", "mine", "theirs", "theirs");
+    }
+    assertThat(buffer.isEmpty()).isTrue();
+  }
+
+  @Test
   void constructor_roundsUpToPowersOfTwo() {
     AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 3, 1);
 
     for (int i = 0; i < 4; i++) {
       assertThat(buffer.offer(i)).isEqualTo(AccessBuffer.RECORDED);
     }
-    assertThat(buffer.offer(4)).isEqualTo(AccessBuffer.FULL);
+    assertThat(buffer.offer(4)).as("the full stripe").isZero();
   }
 
   @Test
