@@ -90,7 +90,9 @@ public interface SpillManager extends AutoCloseable {
 
   /**
    * Records one access to a segment, making it less likely to be chosen as a victim. Accesses to unknown names
-   * are ignored: a segment may be unregistered while another thread still reads it. Never blocks on I/O.
+   * are ignored: a segment may be unregistered while another thread still reads it. Never blocks on I/O. Like a
+   * cache's read, an access may be dropped (neither counted nor told to the policy) when other threads record at
+   * the same moment, rather than make the caller wait; a thread alone with the manager loses none.
    */
   void access(String name);
 
