@@ -11,7 +11,6 @@ import io.spillway.api.SpillBudgetExceededException;
 import io.spillway.api.SpillCodec;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillEvent;
-import io.spillway.api.SpillException;
 import io.spillway.api.SpillListener;
 import io.spillway.api.SpillManager;
 import io.spillway.api.SpillMode;
@@ -48,7 +47,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -201,7 +199,9 @@ public final class DefaultSpillManager implements SpillManager {
    * {@code Segment.hasBarrier}); kept aside so that every other segment is spared the field. Keys by identity.
    */
   private final ConcurrentHashMap<Segment, CompletableFuture<Void>> barriers = new ConcurrentHashMap<>();
-  private final AtomicLong memoryUsage = new AtomicLong();
+  /** The usage against maxMemory, and the callers waiting for room in it. */
+  private final MemoryBudget budget;
+  private final MemoryBudget.Owner budgetOwner = new BudgetOwner();
   private final AtomicInteger spilledCount = new AtomicInteger();
   private final AtomicInteger managedCount = new AtomicInteger();
   private final AtomicLong bytesSpilled = new AtomicLong();
@@ -229,11 +229,6 @@ public final class DefaultSpillManager implements SpillManager {
   private final Predicate<String> eligible = this::eligible;
   private final Predicate<String> spillable = this::spillable;
 
-  /** Callers waiting for room wait on roomFreed; whoever frees bytes while someone waits signals it. */
-  private final ReentrantLock budgetLock = new ReentrantLock();
-  private final Condition roomFreed = budgetLock.newCondition();
-  /** Bytes that waiting callers need; the spiller frees enough for them too. */
-  private final AtomicLong waitingBytes = new AtomicLong();
   private final AtomicBoolean spillerScheduled = new AtomicBoolean();
   private final AtomicLong spillRequests = new AtomicLong();
   private final Runnable spiller = this::runSpiller;
@@ -255,6 +250,7 @@ public final class DefaultSpillManager implements SpillManager {
     this.store = Objects.requireNonNull(store, "store");
     this.storeName = Objects.requireNonNull(storeName, "storeName");
     this.frames = Objects.requireNonNull(frames, "frames");
+    this.budget = new MemoryBudget(config.maxMemory(), config.maxBlock());
     this.thresholdBytes = (long) (config.maxMemory() * config.spillThreshold());
     this.targetBytes = (long) (config.maxMemory() * config.targetAfterSpill());
     this.synchronous = config.spillMode() == SpillMode.SYNCHRONOUS;
@@ -322,7 +318,7 @@ public final class DefaultSpillManager implements SpillManager {
       long old = seg.size;
       seg.size = size;
       if (seg.location == null) {
-        memoryUsage.addAndGet(size - old);
+        budget.add(size - old);
       }
       policyEvent(p -> p.onResize(name, old, size));
       return seg.location == null ? size - old : 0;
@@ -347,7 +343,7 @@ public final class DefaultSpillManager implements SpillManager {
   @Override
   public List<String> needsSpill() {
     ensureOpen();
-    long usage = memoryUsage.get();
+    long usage = budget.usage();
     if (usage < thresholdBytes) {
       return List.of();
     }
@@ -421,7 +417,7 @@ public final class DefaultSpillManager implements SpillManager {
       }
       long nanos = System.nanoTime() - start;
       deleteQuietly(name, location, "reloaded");
-      memoryUsage.addAndGet(seg.size);
+      budget.add(seg.size);
       recordReload(seg, payload.length, nanos);
       LOG.debug("Reloaded segment '{}' ({} registered bytes, {} payload bytes) from {}", name, seg.size,
           payload.length, location);
@@ -548,7 +544,7 @@ public final class DefaultSpillManager implements SpillManager {
       LOG.warn("Store '{}' cannot report its usage: {}", storeName, e.toString());
       storeUsage = -1;
     }
-    return new SpillStats(memoryUsage.get(), config.maxMemory(), segments.size(), spilledCount.get(),
+    return new SpillStats(budget.usage(), config.maxMemory(), segments.size(), spilledCount.get(),
         bytesSpilled.get(), bytesReloaded.get(), spillOperations.get(), reloadOperations.get(), spillFailures.get(),
         reloadFailures.get(), storeUsage, spillingBytes.get() + reloadingBytes.get(), pinnedBytes.get(),
         spillLatency.summary(), reloadLatency.summary());
@@ -557,13 +553,13 @@ public final class DefaultSpillManager implements SpillManager {
   @Override
   public long memoryUsage() {
     ensureOpen();
-    return memoryUsage.get();
+    return budget.usage();
   }
 
   @Override
   public double utilization() {
     ensureOpen();
-    return (double) memoryUsage.get() / config.maxMemory();
+    return (double) budget.usage() / config.maxMemory();
   }
 
   @Override
@@ -598,12 +594,7 @@ public final class DefaultSpillManager implements SpillManager {
         return;
       }
       closed = true;
-      budgetLock.lock();
-      try {
-        roomFreed.signalAll();
-      } finally {
-        budgetLock.unlock();
-      }
+      budget.wakeAll();
       RuntimeException failure = null;
       try {
         // Takes every segment's lock in turn, so manual spills and reloads already running finish first; any later
@@ -674,7 +665,7 @@ public final class DefaultSpillManager implements SpillManager {
   @Override
   public String toString() {
     return "DefaultSpillManager{store=" + storeName + ", segments=" + segments.size() + ", memoryUsage="
-        + memoryUsage.get() + ", closed=" + closed + "}";
+        + budget.usage() + ", closed=" + closed + "}";
   }
 
   // ---- registration and removal ------------------------------------------------------------------------------------
@@ -703,7 +694,7 @@ public final class DefaultSpillManager implements SpillManager {
       // One update for both segments, so that no reader sees the usage with neither of them counted.
       long added = reserved ? 0 : size;
       if (added != released) {
-        memoryUsage.addAndGet(added - released);
+        budget.add(added - released);
       }
       if (fresh.managed() != null) {
         managedCount.incrementAndGet();
@@ -729,7 +720,7 @@ public final class DefaultSpillManager implements SpillManager {
    */
   private void recordSpill(Segment seg, URI location, long size, long payloadLength, long nanos) {
     seg.location = location;
-    memoryUsage.addAndGet(-size);
+    budget.add(-size);
     spilledCount.incrementAndGet();
     bytesSpilled.addAndGet(payloadLength);
     spillOperations.incrementAndGet();
@@ -808,7 +799,7 @@ public final class DefaultSpillManager implements SpillManager {
 
   /** Retires {@code seg} and tells the policy, then takes it out of the map. Caller holds the segment's lock. */
   private void remove(Segment seg, String why) {
-    memoryUsage.addAndGet(-retire(seg, why));
+    budget.add(-retire(seg, why));
     String name = seg.name;
     policyEvent(p -> {
       seg.policyState = REMOVED;
@@ -1137,7 +1128,7 @@ public final class DefaultSpillManager implements SpillManager {
               managed.value = value;
               managed.version++;
               seg.size = newSize;
-              memoryUsage.addAndGet(need - reserved);
+              budget.add(need - reserved);
               delta = need;
               reserved = 0;
               if (managed.pins > 0) {
@@ -1299,93 +1290,47 @@ public final class DefaultSpillManager implements SpillManager {
    * @throws IllegalStateException if the manager is closed meanwhile
    */
   private void reserve(String name, long bytes, boolean help) {
-    if (bytes <= 0) {
-      memoryUsage.addAndGet(bytes);
-      return;
-    }
-    if (tryReserve(bytes)) {
-      return;
-    }
-    long start = System.nanoTime();
-    long maxWait = config.maxBlock().toNanos();
-    if (bytes > config.maxMemory()) {
-      // No amount of spilling makes room for it.
-      throw budgetExceeded(name, bytes, 0);
-    }
-    waitingBytes.addAndGet(bytes);
-    try {
-      while (true) {
-        ensureOpen();
-        if (help) {
-          spillDown();
-        } else {
-          requestSpill();
-        }
-        budgetLock.lock();
-        try {
-          ensureOpen();
-          if (tryReserve(bytes)) {
-            return;
-          }
-          long left = maxWait - (System.nanoTime() - start);
-          if (left <= 0) {
-            throw budgetExceeded(name, bytes, System.nanoTime() - start);
-          }
-          roomFreed.awaitNanos(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new SpillException("Interrupted while waiting for room for segment '" + name + "'", e);
-        } finally {
-          budgetLock.unlock();
-        }
-      }
-    } finally {
-      waitingBytes.addAndGet(-bytes);
-    }
-  }
-
-  private boolean tryReserve(long bytes) {
-    long max = config.maxMemory();
-    while (true) {
-      long usage = memoryUsage.get();
-      if (usage > max - bytes) {
-        return false;
-      }
-      if (memoryUsage.compareAndSet(usage, usage + bytes)) {
-        return true;
-      }
-    }
-  }
-
-  private SpillBudgetExceededException budgetExceeded(String name, long bytes, long waitedNanos) {
-    return new SpillBudgetExceededException(name, bytes, memoryUsage.get(), pinnedBytes.get(), config.maxMemory(),
-        Duration.ofNanos(waitedNanos));
+    budget.reserve(name, bytes, help, budgetOwner);
   }
 
   /** Gives back reserved bytes. Caller holds no lock. */
   private void release(long bytes) {
-    memoryUsage.addAndGet(-bytes);
-    signalRoom();
+    budget.release(bytes);
   }
 
   /** Wakes the callers waiting for room, if any. Caller holds no segment lock. */
   private void signalRoom() {
-    // A waiter adds to waitingBytes before it checks the usage, so either it sees the bytes freed or we see it.
-    if (waitingBytes.get() > 0) {
-      budgetLock.lock();
-      try {
-        roomFreed.signalAll();
-      } finally {
-        budgetLock.unlock();
+    budget.signalRoom();
+  }
+
+  /** What the budget asks of this manager while a caller waits for room. */
+  private final class BudgetOwner implements MemoryBudget.Owner {
+    @Override
+    public void ensureOpen() {
+      DefaultSpillManager.this.ensureOpen();
+    }
+
+    @Override
+    public void makeRoom(boolean help) {
+      if (help) {
+        spillDown();
+      } else {
+        requestSpill();
       }
+    }
+
+    @Override
+    public SpillBudgetExceededException exceeded(String name, long bytes, long waitedNanos) {
+      return new SpillBudgetExceededException(name, bytes, budget.usage(), pinnedBytes.get(), config.maxMemory(),
+          Duration.ofNanos(waitedNanos));
     }
   }
 
   /** Bytes to spill now: down to the target once past the threshold, and enough for every waiting caller. */
   private long bytesToFree() {
-    long usage = memoryUsage.get() - spillingBytes.get();
+    long usage = budget.usage() - spillingBytes.get();
     long forTarget = usage >= thresholdBytes ? usage - targetBytes : 0;
-    long forWaiters = usage + waitingBytes.get() - config.maxMemory();
+    long forWaiters = usage + budget.waitingBytes() - config.maxMemory();
     return Math.max(forTarget, forWaiters);
   }
 
