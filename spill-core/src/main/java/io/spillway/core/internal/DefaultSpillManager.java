@@ -1,5 +1,13 @@
 package io.spillway.core.internal;
 
+import static io.spillway.core.internal.ManagedSegment.M_RELOADING;
+import static io.spillway.core.internal.ManagedSegment.M_RESIDENT;
+import static io.spillway.core.internal.ManagedSegment.M_SPILLED;
+import static io.spillway.core.internal.ManagedSegment.M_SPILLING;
+import static io.spillway.core.internal.Segment.REMOVED;
+import static io.spillway.core.internal.Segment.RESIDENT;
+import static io.spillway.core.internal.Segment.SPILLED;
+
 import io.spillway.api.AlreadySpilledException;
 import io.spillway.api.CorruptSegmentException;
 import io.spillway.api.SegmentHandle;
@@ -133,7 +141,7 @@ import org.slf4j.LoggerFactory;
  * The drain counts each access on its segment ({@link SegmentInfo#accessCount()}, so that an access writes nothing
  * to the shared segment) and delivers it to the policy only if the segment is, as the policy knows it, admitted and
  * resident and has not been removed or replaced since. {@link SegmentHandle#get()} of a resident value reads it
- * without any lock (see {@code Managed.value}). An exception thrown by a policy event
+ * without any lock (see {@code ManagedSegment.value}). An exception thrown by a policy event
  * is logged at WARN and does not disturb the accounting. The policy hears of a managed spill only once it is
  * committed; a {@code set} of a spilled value is told as a reload (then a resize).
  *
@@ -143,7 +151,7 @@ import org.slf4j.LoggerFactory;
  * the manager's contract holds whatever a plugin returns. The spiller re-checks its victims the same way.
  *
  * <p><b>Memory.</b> A manual segment costs its {@code Segment} object (40 bytes with compressed references) plus
- * its map node and table slot, about 80 bytes in all, the name excepted; a managed one is a {@code Managed}, a
+ * its map node and table slot, about 80 bytes in all, the name excepted; a managed one is a {@code ManagedSegment}, a
  * subclass of 72 bytes, plus its handle (24 bytes). A predecessor's I/O barrier, needed only by a segment registered
  * while its name's previous segment was being spilled or reloaded, is kept in a side map.
  *
@@ -166,18 +174,6 @@ import org.slf4j.LoggerFactory;
 public final class DefaultSpillManager implements SpillManager {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultSpillManager.class);
   private static final AtomicInteger SPILLER_THREADS = new AtomicInteger();
-
-  // What the policy has been told of a segment.
-  private static final byte PENDING = 0;
-  private static final byte RESIDENT = 1;
-  private static final byte SPILLED = 2;
-  private static final byte REMOVED = 3;
-
-  // A managed segment's state.
-  private static final byte M_RESIDENT = 0;
-  private static final byte M_SPILLING = 1;
-  private static final byte M_SPILLED = 2;
-  private static final byte M_RELOADING = 3;
 
   /** What spilling a managed segment returns when its copy was discarded because the segment changed meanwhile. */
   private static final long ABANDONED = -1;
@@ -232,7 +228,7 @@ public final class DefaultSpillManager implements SpillManager {
   private final AtomicBoolean spillerScheduled = new AtomicBoolean();
   private final AtomicLong spillRequests = new AtomicLong();
   private final Runnable spiller = this::runSpiller;
-  /** Managed spills and reloads under way; close() waits for them. */
+  /** ManagedSegment spills and reloads under way; close() waits for them. */
   private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
 
   private final Object closeLock = new Object();
@@ -465,7 +461,7 @@ public final class DefaultSpillManager implements SpillManager {
     Objects.requireNonNull(weigher, "weigher");
     ensureOpen();
     long size = weigh(name, weigher, value);
-    Managed<T> managed = new Managed<>(name, size, codec, weigher, value);
+    ManagedSegment<T> managed = new ManagedSegment<>(name, size, codec, weigher, value);
     Segment seg = managed;
     reserve(name, size, synchronous);
     try {
@@ -504,7 +500,7 @@ public final class DefaultSpillManager implements SpillManager {
       if (seg == null || seg.managed() == null || seg.location == null) {
         continue;
       }
-      Managed<?> managed = seg.managed();
+      ManagedSegment<?> managed = seg.managed();
       reloads.add(async(() -> {
         prefetch(seg, managed);
         return null;
@@ -513,7 +509,7 @@ public final class DefaultSpillManager implements SpillManager {
     return CompletableFuture.allOf(reloads.toArray(new CompletableFuture<?>[0]));
   }
 
-  private <T> void prefetch(Segment seg, Managed<T> managed) {
+  private <T> void prefetch(Segment seg, ManagedSegment<T> managed) {
     try {
       value(seg, managed, true, false);
     } catch (IllegalStateException e) {
@@ -603,7 +599,7 @@ public final class DefaultSpillManager implements SpillManager {
       } catch (RuntimeException e) {
         failure = e;
       }
-      // Managed I/O already under way finishes (each deletes the copy of a segment gone meanwhile); what it left
+      // ManagedSegment I/O already under way finishes (each deletes the copy of a segment gone meanwhile); what it left
       // spilled is deleted next.
       while (!inFlight.isEmpty()) {
         for (CompletableFuture<Void> io : List.copyOf(inFlight)) {
@@ -752,7 +748,7 @@ public final class DefaultSpillManager implements SpillManager {
 
   /** The store I/O on {@code old}'s key that a successor must wait for, if any. Caller holds old's lock. */
   private @Nullable CompletableFuture<Void> ioBarrier(Segment old) {
-    Managed<?> managed = old.managed();
+    ManagedSegment<?> managed = old.managed();
     if (managed != null && managed.io != null) {
       return managed.io;
     }
@@ -818,7 +814,7 @@ public final class DefaultSpillManager implements SpillManager {
    */
   private long retire(Segment seg, String why) {
     long released = 0;
-    Managed<?> managed = seg.managed();
+    ManagedSegment<?> managed = seg.managed();
     if (managed == null) {
       URI location = seg.location;
       if (location == null) {
@@ -890,7 +886,7 @@ public final class DefaultSpillManager implements SpillManager {
     for (Segment seg : segments.values()) {
       synchronized (seg) {
         URI location = seg.location;
-        Managed<?> managed = seg.managed();
+        ManagedSegment<?> managed = seg.managed();
         if (seg.removed || location == null || (managed != null && managed.io != null)) {
           continue;
         }
@@ -938,7 +934,7 @@ public final class DefaultSpillManager implements SpillManager {
    * The value of a managed segment, reloading it if spilled; with {@code pin}, also pins it (under the same lock
    * that saw it resident). {@code help}: spill for itself rather than wait for the spiller when room is needed.
    */
-  private <T> T value(Segment seg, Managed<T> managed, boolean help, boolean pin) {
+  private <T> T value(Segment seg, ManagedSegment<T> managed, boolean help, boolean pin) {
     while (true) {
       CompletableFuture<T> pending = null;
       long size;
@@ -994,7 +990,7 @@ public final class DefaultSpillManager implements SpillManager {
    * Reloads a managed segment for which {@code size} bytes were reserved: returns its value, or null (reservation
    * given back) if its state changed before the reload could start.
    */
-  private <T> @Nullable T reload(Segment seg, Managed<T> managed, long size, boolean pin) {
+  private <T> @Nullable T reload(Segment seg, ManagedSegment<T> managed, long size, boolean pin) {
     CompletableFuture<T> result;
     CompletableFuture<Void> io;
     URI location;
@@ -1098,7 +1094,7 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   /** Replaces a managed segment's value, waiting for room if it grows. */
-  private <T> void set(Segment seg, Managed<T> managed, T value) {
+  private <T> void set(Segment seg, ManagedSegment<T> managed, T value) {
     Objects.requireNonNull(value, "value");
     long newSize = weigh(seg.name, managed.weigher, value);
     long reserved = 0;
@@ -1170,7 +1166,7 @@ public final class DefaultSpillManager implements SpillManager {
     }
   }
 
-  private void unpin(Segment seg, Managed<?> managed) {
+  private void unpin(Segment seg, ManagedSegment<?> managed) {
     synchronized (seg) {
       if (seg.removed || managed.pins == 0) {
         return;
@@ -1186,7 +1182,7 @@ public final class DefaultSpillManager implements SpillManager {
    * Spills one managed segment if it is still spillable: returns the bytes freed, 0 if it was not spilled (not
    * spillable, or the spill failed), or {@link #ABANDONED}.
    */
-  private <T> long spill(Segment seg, Managed<T> managed) {
+  private <T> long spill(Segment seg, ManagedSegment<T> managed) {
     T value;
     long version;
     long size;
@@ -1391,7 +1387,7 @@ public final class DefaultSpillManager implements SpillManager {
       boolean abandoned = false;
       for (String name : chooseVictims(toFree, spillable)) {
         Segment seg = segments.get(name);
-        Managed<?> managed = seg == null ? null : seg.managed();
+        ManagedSegment<?> managed = seg == null ? null : seg.managed();
         if (managed != null) {
           long result = spill(seg, managed);
           if (result == ABANDONED) {
@@ -1456,13 +1452,13 @@ public final class DefaultSpillManager implements SpillManager {
         && seg.size >= config.minSpillSize();
   }
 
-  /** Managed victims: resident (not in flight), unpinned, large enough, past any barrier. */
+  /** ManagedSegment victims: resident (not in flight), unpinned, large enough, past any barrier. */
   private boolean spillable(String name) {
     Segment seg = segments.get(name);
     if (seg == null || seg.removed || seg.size < config.minSpillSize() || !barrierPassed(seg)) {
       return false;
     }
-    Managed<?> managed = seg.managed();
+    ManagedSegment<?> managed = seg.managed();
     return managed != null && managed.state == M_RESIDENT && managed.pins == 0;
   }
 
@@ -1579,7 +1575,10 @@ public final class DefaultSpillManager implements SpillManager {
     accesses.drainTo(deliverAccess);
   }
 
-  /** Counts a drained access on its segment and tells the policy if it knows the segment resident. Caller holds policyLock. */
+  /**
+   * Counts a drained access on its segment and tells the policy if it knows the segment resident. Caller holds
+   * policyLock.
+   */
   private void deliverAccess(Segment seg) {
     seg.accessCount++;
     SpillPolicy p = policy;
@@ -1666,92 +1665,12 @@ public final class DefaultSpillManager implements SpillManager {
 
   // ---- state -------------------------------------------------------------------------------------------------------
 
-  /**
-   * One registered segment, and the lock of its operations. A manual segment is exactly this class; a managed one is
-   * the subclass {@link Managed}, so that manual segments carry no managed-value field.
-   *
-   * <p>Kept small because a manager may track millions: with compressed references the object is 40 bytes (a
-   * 12-byte header, a name reference, two longs, a location reference and three one-byte fields). Rarely used state
-   * lives elsewhere: a predecessor's I/O barrier in the manager's {@code barriers} map, flagged by
-   * {@link #hasBarrier}.
-   */
-  private static class Segment {
-    final String name;
-    /** Registered size; written under this segment's lock. */
-    volatile long size;
-    /**
-     * Where the stored copy is; non-null exactly while spilled (for a managed segment: SPILLED or RELOADING).
-     * Written under this segment's lock.
-     */
-    volatile @Nullable URI location;
-    /**
-     * Accesses drained from the buffer; guarded by the policy lock. Counted by the drain rather than by the
-     * recording thread, so that an access writes nothing to the segment and hot segments' cache lines are not
-     * bounced between cores.
-     */
-    long accessCount;
-    /** Set, under this segment's lock, once it is unregistered, replaced, closed or forgotten by cleanup. */
-    volatile boolean removed;
-    /** What the policy has been told of this segment; guarded by the policy lock. */
-    byte policyState = PENDING;
-    /**
-     * Whether a predecessor's I/O was recorded in {@code barriers} for this segment; written under its lock. May
-     * stay set after the barrier passed (the map then has no entry): it only spares the others a map lookup.
-     */
-    volatile boolean hasBarrier;
-
-    Segment(String name, long size) {
-      this.name = name;
-      this.size = size;
-    }
-
-    /** This segment as a managed one, or null for a manual segment. */
-    @Nullable Managed<?> managed() {
-      return null;
-    }
-  }
-
-  /**
-   * A managed segment: the value and its lifecycle; fields guarded by the segment's lock unless said otherwise.
-   */
-  private static final class Managed<T> extends Segment {
-    final SpillCodec<T> codec;
-    final ToLongFunction<? super T> weigher;
-    /**
-     * Held while RESIDENT or SPILLING and live, null otherwise: so a non-null value read without the lock is the
-     * current value of a live segment at the moment of the read. Written under the segment's lock.
-     */
-    volatile @Nullable T value;
-    /** Incremented by every set, so that a spill in flight can tell its snapshot is stale. */
-    long version;
-    /** Read without the lock by the victim predicate. */
-    volatile byte state = M_RESIDENT;
-    /** Read without the lock by the victim predicate. */
-    volatile int pins;
-    /** The reload in flight, shared by every caller that waits for it. */
-    @Nullable CompletableFuture<T> reload;
-    /** Completes (normally) when the spill or reload in flight has left the store alone; read by successors. */
-    volatile @Nullable CompletableFuture<Void> io;
-
-    Managed(String name, long size, SpillCodec<T> codec, ToLongFunction<? super T> weigher, T value) {
-      super(name, size);
-      this.codec = codec;
-      this.weigher = weigher;
-      this.value = value;
-    }
-
-    @Override
-    Managed<?> managed() {
-      return this;
-    }
-  }
-
   /** The handle {@link #put} returns. */
   private final class Handle<T> implements SegmentHandle<T> {
     private final Segment seg;
-    private final Managed<T> managed;
+    private final ManagedSegment<T> managed;
 
-    Handle(Managed<T> managed) {
+    Handle(ManagedSegment<T> managed) {
       this.seg = managed;
       this.managed = managed;
     }
@@ -1826,10 +1745,10 @@ public final class DefaultSpillManager implements SpillManager {
   /** One pin on a managed segment. */
   private final class Pin implements SegmentPin {
     private final Segment seg;
-    private final Managed<?> managed;
+    private final ManagedSegment<?> managed;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    Pin(Segment seg, Managed<?> managed) {
+    Pin(Segment seg, ManagedSegment<?> managed) {
       this.seg = seg;
       this.managed = managed;
     }

@@ -1,0 +1,64 @@
+package io.spillway.core.internal;
+
+import io.spillway.api.SpillCodec;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A segment whose value the {@link DefaultSpillManager} holds, spills and reloads itself: the value, its codec and
+ * weigher, a pin count and its lifecycle state. Internal, may change.
+ *
+ * <p><b>States.</b>
+ * <pre>
+ *   M_RESIDENT --spill starts--&gt; M_SPILLING --write committed--&gt; M_SPILLED
+ *                                     \--write failed, value replaced, pinned or closed--&gt; M_RESIDENT
+ *   M_SPILLED --get/pin/prefetch--&gt; M_RELOADING --read verified--&gt; M_RESIDENT
+ *                                     \--read failed--&gt; M_SPILLED
+ * </pre>
+ * The value is held strongly in M_RESIDENT and M_SPILLING and dropped (null) in M_SPILLED and M_RELOADING and once
+ * the segment is removed.
+ *
+ * <p><b>Contract.</b> As {@link Segment}'s: fields are written under this segment's lock unless said otherwise,
+ * and the manager keeps the rules written on each. Not thread-safe by itself.
+ */
+final class ManagedSegment<T> extends Segment {
+  /** Resident: the value is held, no I/O in flight. */
+  static final byte M_RESIDENT = 0;
+  /** A spill is writing a snapshot of the value; the value is still held. */
+  static final byte M_SPILLING = 1;
+  /** The value is in the store only. */
+  static final byte M_SPILLED = 2;
+  /** A reload is reading the value back; {@link #reload} is its result. */
+  static final byte M_RELOADING = 3;
+
+  final SpillCodec<T> codec;
+  final ToLongFunction<? super T> weigher;
+  /**
+   * Held while M_RESIDENT or M_SPILLING and live, null otherwise: so a non-null value read without the lock is the
+   * current value of a live segment at the moment of the read. Written under the segment's lock.
+   */
+  volatile @Nullable T value;
+  /** Incremented by every set, so that a spill in flight can tell its snapshot is stale. */
+  long version;
+  /** Read without the lock by the victim predicate. */
+  volatile byte state = M_RESIDENT;
+  /** Read without the lock by the victim predicate. */
+  volatile int pins;
+  /** The reload in flight, shared by every caller that waits for it. */
+  @Nullable CompletableFuture<T> reload;
+  /** Completes (normally) when the spill or reload in flight has left the store alone; read by successors. */
+  volatile @Nullable CompletableFuture<Void> io;
+
+  ManagedSegment(String name, long size, SpillCodec<T> codec, ToLongFunction<? super T> weigher, T value) {
+    super(name, size);
+    this.codec = codec;
+    this.weigher = weigher;
+    this.value = value;
+  }
+
+  @Override
+  ManagedSegment<?> managed() {
+    return this;
+  }
+}

@@ -1,0 +1,68 @@
+package io.spillway.core.internal;
+
+import java.net.URI;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One segment registered with a {@link DefaultSpillManager}, and the lock of its operations. Internal, may change.
+ *
+ * <p>A manual segment (registered with {@code registerSegment}) is exactly this class; a managed one (created by
+ * {@code put}) is the subclass {@link ManagedSegment}, so that manual segments carry no managed-value field.
+ *
+ * <p><b>Contract.</b> A plain record: the manager enforces the rules written on each field. Fields marked
+ * "under this segment's lock" are written only while holding the segment's monitor ({@code synchronized (seg)}) and
+ * may be read without it where they are volatile; fields marked "guarded by the policy lock" are read and written
+ * only under the manager's policy lock. Once {@link #removed} is set the segment is dead for good: it is out of the
+ * manager's map (or about to be) and every operation on it must fail or do nothing.
+ *
+ * <p><b>Size.</b> Kept small because a manager may track millions: with compressed references the object is 40 bytes
+ * (a 12-byte header, a name reference, two longs, a location reference and three one-byte fields). Rarely used state
+ * lives elsewhere: a predecessor's I/O barrier in the manager's {@code barriers} map, flagged by
+ * {@link #hasBarrier}.
+ */
+class Segment {
+  // What the policy has been told of a segment (policyState).
+  /** Not yet admitted. */
+  static final byte PENDING = 0;
+  /** Admitted or reloaded, not spilled. */
+  static final byte RESIDENT = 1;
+  /** Told of its spill. */
+  static final byte SPILLED = 2;
+  /** Told of its removal; no event on it follows. */
+  static final byte REMOVED = 3;
+
+  final String name;
+  /** Registered size; written under this segment's lock. */
+  volatile long size;
+  /**
+   * Where the stored copy is; non-null exactly while spilled (for a managed segment: SPILLED or RELOADING).
+   * Written under this segment's lock.
+   */
+  volatile @Nullable URI location;
+  /**
+   * Accesses drained from the buffer; guarded by the policy lock. Counted by the drain rather than by the recording
+   * thread, so that an access writes nothing to the segment and hot segments' cache lines are not bounced between
+   * cores.
+   */
+  long accessCount;
+  /** Set, under this segment's lock, once it is unregistered, replaced, closed or forgotten by cleanup. */
+  volatile boolean removed;
+  /** What the policy has been told of this segment; guarded by the policy lock. */
+  byte policyState = PENDING;
+  /**
+   * Whether a predecessor's I/O was recorded in the manager's {@code barriers} map for this segment; written under
+   * its lock. May stay set after the barrier passed (the map then has no entry): it only spares the others a map
+   * lookup.
+   */
+  volatile boolean hasBarrier;
+
+  Segment(String name, long size) {
+    this.name = name;
+    this.size = size;
+  }
+
+  /** This segment as a managed one, or null for a manual segment. */
+  @Nullable ManagedSegment<?> managed() {
+    return null;
+  }
+}
