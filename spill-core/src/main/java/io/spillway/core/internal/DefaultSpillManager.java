@@ -54,8 +54,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -213,15 +211,8 @@ public final class DefaultSpillManager implements SpillManager {
   private final LatencyHistogram spillLatency = new LatencyHistogram();
   private final LatencyHistogram reloadLatency = new LatencyHistogram();
 
-  /** Serialises every call to the policy; taken with tryLock by recording threads, which never wait for it. */
-  private final ReentrantLock policyLock = new ReentrantLock();
-  /** Guarded by policyLock; null once closed. */
-  private @Nullable SpillPolicy policy;
-  private final AccessBuffer<Segment> accesses = AccessBuffer.forThisMachine();
-  /** Guarded by policyLock. */
-  private final Consumer<Segment> deliverAccess = this::deliverAccess;
-  /** Accesses not recorded because the buffer was full or contended while another thread held the policy lock. */
-  private final LongAdder droppedAccesses = new LongAdder();
+  /** The policy, its lock (the policy lock) and the access buffer. */
+  private final PolicyDriver policyDriver;
   private final Predicate<String> eligible = this::eligible;
   private final Predicate<String> spillable = this::spillable;
 
@@ -242,7 +233,7 @@ public final class DefaultSpillManager implements SpillManager {
   public DefaultSpillManager(SpillConfig config, SpillPolicy policy, SpillStore store, String storeName,
       SpillFrames frames) {
     this.config = Objects.requireNonNull(config, "config");
-    this.policy = Objects.requireNonNull(policy, "policy");
+    this.policyDriver = new PolicyDriver(Objects.requireNonNull(policy, "policy"), LOG);
     this.store = Objects.requireNonNull(store, "store");
     this.storeName = Objects.requireNonNull(storeName, "storeName");
     this.frames = Objects.requireNonNull(frames, "frames");
@@ -563,16 +554,12 @@ public final class DefaultSpillManager implements SpillManager {
     ensureOpen();
     List<SegmentInfo> infos = new ArrayList<>(segments.size());
     // Access counts are kept by the drain, under the policy lock: drain first, read them under it.
-    policyLock.lock();
-    try {
-      drainAccesses();
+    policyDriver.drainedThen(() -> {
       for (Segment seg : segments.values()) {
         URI location = seg.location;
         infos.add(new SegmentInfo(seg.name, seg.size, location != null, seg.accessCount, location));
       }
-    } finally {
-      policyLock.unlock();
-    }
+    });
     infos.sort(Comparator.comparing(SegmentInfo::name));
     return infos;
   }
@@ -611,13 +598,7 @@ public final class DefaultSpillManager implements SpillManager {
       } catch (RuntimeException e) {
         failure = addFailure(failure, e);
       }
-      policyLock.lock();
-      try {
-        accesses.drainTo(seg -> { });
-        policy = null;
-      } finally {
-        policyLock.unlock();
-      }
+      policyDriver.close();
       segments.clear();
       barriers.clear();
       if (ownExecutor != null) {
@@ -655,7 +636,7 @@ public final class DefaultSpillManager implements SpillManager {
    * while another thread held the policy lock. Always 0 for a manager used by one thread at a time.
    */
   public long droppedAccesses() {
-    return droppedAccesses.sum();
+    return policyDriver.droppedAccesses();
   }
 
   @Override
@@ -1410,17 +1391,9 @@ public final class DefaultSpillManager implements SpillManager {
     if (toFree <= 0) {
       return List.of();
     }
-    List<String> chosen;
-    policyLock.lock();
-    try {
-      drainAccesses();
-      SpillPolicy p = policy;
-      if (p == null) {
-        throw closedError();
-      }
-      chosen = p.selectVictims(toFree, allowed);
-    } finally {
-      policyLock.unlock();
+    List<String> chosen = policyDriver.selectVictims(toFree, allowed);
+    if (chosen == null) {
+      throw closedError();
     }
     // The policy's answer is re-checked so that the manager's contract holds whatever the plugin does: a segment
     // may have been spilled or removed before the policy heard of it, a faulty policy may repeat a name or go on
@@ -1487,36 +1460,7 @@ public final class DefaultSpillManager implements SpillManager {
 
   /** Records an access for the policy (and the segment's count) without waiting for any lock or allocating. */
   private void recordAccess(Segment seg) {
-    int outcome = accesses.offer(seg);
-    if (outcome != AccessBuffer.RECORDED) {
-      recordAccessSlowly(seg, outcome);
-    }
-  }
-
-  /**
-   * A full stripe is drained by the recording thread if the policy lock is free, and the access recorded again; so
-   * a thread alone with the manager loses nothing. If another thread holds the policy lock (it is draining, or
-   * busy with the policy), or the stripes are contended, the access is dropped and counted, as Caffeine drops reads.
-   * The thread drains only the full stripe, mostly its own accesses, whose segments its processor has just read;
-   * the other stripes are drained by their own threads or before the next policy event.
-   */
-  private void recordAccessSlowly(Segment seg, int outcome) {
-    int result = outcome;
-    // Reading the lock's state first spares a doomed compare-and-set on the line the draining thread holds.
-    if (AccessBuffer.isFull(result) && !policyLock.isLocked() && policyLock.tryLock()) {
-      try {
-        // Other threads may refill the stripe between the drain and the offer; a few rounds, then give up.
-        for (int round = 0; round < 4 && AccessBuffer.isFull(result); round++) {
-          accesses.drainStripeTo(result, deliverAccess);
-          result = accesses.offer(seg);
-        }
-      } finally {
-        policyLock.unlock();
-      }
-    }
-    if (result != AccessBuffer.RECORDED) {
-      droppedAccesses.increment();
-    }
+    policyDriver.recordAccess(seg);
   }
 
   /**
@@ -1553,53 +1497,11 @@ public final class DefaultSpillManager implements SpillManager {
   // ---- policy and listeners ----------------------------------------------------------------------------------------
 
   private void policyEvent(Consumer<SpillPolicy> event) {
-    policyLock.lock();
-    try {
-      drainAccesses();
-      SpillPolicy p = policy;
-      if (p == null) {
-        return;
-      }
-      try {
-        event.accept(p);
-      } catch (RuntimeException e) {
-        LOG.warn("Policy {} failed on an event; ignored: {}", p.getClass().getName(), e.toString(), e);
-      }
-    } finally {
-      policyLock.unlock();
-    }
-  }
-
-  /** Caller holds policyLock. */
-  private void drainAccesses() {
-    accesses.drainTo(deliverAccess);
-  }
-
-  /**
-   * Counts a drained access on its segment and tells the policy if it knows the segment resident. Caller holds
-   * policyLock.
-   */
-  private void deliverAccess(Segment seg) {
-    seg.accessCount++;
-    SpillPolicy p = policy;
-    if (p == null || seg.policyState != RESIDENT || seg.removed) {
-      return;
-    }
-    try {
-      p.onAccess(seg.name);
-    } catch (RuntimeException e) {
-      LOG.warn("Policy {} failed on an access; ignored: {}", p.getClass().getName(), e.toString(), e);
-    }
+    policyDriver.event(event);
   }
 
   private String policyClassName() {
-    policyLock.lock();
-    try {
-      SpillPolicy p = policy;
-      return p == null ? "(closed)" : p.getClass().getName();
-    } finally {
-      policyLock.unlock();
-    }
+    return policyDriver.policyClassName();
   }
 
   /** Tells every listener; a listener's exception is logged and the others are still told. */

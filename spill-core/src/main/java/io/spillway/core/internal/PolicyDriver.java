@@ -1,0 +1,177 @@
+package io.spillway.core.internal;
+
+import io.spillway.api.spi.SpillPolicy;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * Calls a single-threaded {@link SpillPolicy} from many threads: one lock (the policy lock) serialises every call,
+ * and accesses go through a lossy {@link AccessBuffer} drained to the policy in batches. Internal, may change.
+ *
+ * <p><b>Accesses.</b> {@link #recordAccess} never waits and never allocates: it records into the calling thread's
+ * stripe; if the stripe is full it drains that stripe to the policy when the lock is free ({@code tryLock}) and
+ * records again, else it drops the access and counts it ({@link #droppedAccesses()}). So a thread alone with the
+ * driver loses no access. A drained access is counted on its segment ({@link Segment#accessCount}) and told to the
+ * policy only if the segment is, as the policy knows it ({@link Segment#policyState}), resident and not removed.
+ *
+ * <p><b>Events.</b> {@link #event}, {@link #selectVictims} and {@link #drainedThen} drain every stripe first, so the
+ * policy hears of each access before any later event. An exception thrown by the policy on an event or an access is
+ * logged at WARN and swallowed, so that a faulty plugin cannot break the caller's bookkeeping. After {@link #close}
+ * the policy is dropped: events are ignored and {@link #selectVictims} returns null.
+ *
+ * <p>Thread-safe. The caller may hold a segment lock when calling in (segment lock, then policy lock, is the
+ * manager's lock order), never the other way round; the policy lock is held only for the policy call and a drain.
+ */
+final class PolicyDriver {
+  private final Logger log;
+  /** Serialises every call to the policy; taken with tryLock by recording threads, which never wait for it. */
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Guarded by lock; null once closed. */
+  private @Nullable SpillPolicy policy;
+  private final AccessBuffer<Segment> accesses = AccessBuffer.forThisMachine();
+  /** Called under lock. */
+  private final Consumer<Segment> deliverAccess = this::deliverAccess;
+  /** Accesses not recorded because the buffer was full or contended while another thread held the lock. */
+  private final LongAdder droppedAccesses = new LongAdder();
+
+  /**
+   * @param policy the policy, owned by this driver from now on
+   * @param log where the policy's failures are logged (the manager's logger)
+   */
+  PolicyDriver(SpillPolicy policy, Logger log) {
+    this.policy = policy;
+    this.log = log;
+  }
+
+  /** Records an access for the policy (and the segment's count) without waiting for any lock or allocating. */
+  void recordAccess(Segment seg) {
+    int outcome = accesses.offer(seg);
+    if (outcome != AccessBuffer.RECORDED) {
+      recordAccessSlowly(seg, outcome);
+    }
+  }
+
+  /**
+   * A full stripe is drained by the recording thread if the policy lock is free, and the access recorded again; so
+   * a thread alone with the driver loses nothing. If another thread holds the policy lock (it is draining, or busy
+   * with the policy), or the stripes are contended, the access is dropped and counted, as Caffeine drops reads. The
+   * thread drains only the full stripe, mostly its own accesses, whose segments its processor has just read; the
+   * other stripes are drained by their own threads or before the next policy event.
+   */
+  private void recordAccessSlowly(Segment seg, int outcome) {
+    int result = outcome;
+    // Reading the lock's state first spares a doomed compare-and-set on the line the draining thread holds.
+    if (AccessBuffer.isFull(result) && !lock.isLocked() && lock.tryLock()) {
+      try {
+        // Other threads may refill the stripe between the drain and the offer; a few rounds, then give up.
+        for (int round = 0; round < 4 && AccessBuffer.isFull(result); round++) {
+          accesses.drainStripeTo(result, deliverAccess);
+          result = accesses.offer(seg);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+    if (result != AccessBuffer.RECORDED) {
+      droppedAccesses.increment();
+    }
+  }
+
+  /** Drains the accesses, then gives {@code event} the policy under the lock; does nothing once closed. */
+  void event(Consumer<SpillPolicy> event) {
+    lock.lock();
+    try {
+      drainAccesses();
+      SpillPolicy p = policy;
+      if (p == null) {
+        return;
+      }
+      try {
+        event.accept(p);
+      } catch (RuntimeException e) {
+        log.warn("Policy {} failed on an event; ignored: {}", p.getClass().getName(), e.toString(), e);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Drains the accesses, then asks the policy for victims; the answer is the plugin's, unchecked. An exception from
+   * the policy propagates.
+   *
+   * @return the policy's answer, or null once closed
+   */
+  @Nullable List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+    lock.lock();
+    try {
+      drainAccesses();
+      SpillPolicy p = policy;
+      return p == null ? null : p.selectVictims(bytesToFree, eligible);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Drains the accesses, then runs {@code action} under the lock (to read the access counts it kept). */
+  void drainedThen(Runnable action) {
+    lock.lock();
+    try {
+      drainAccesses();
+      action.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The policy's class name, for messages; {@code (closed)} once closed. */
+  String policyClassName() {
+    lock.lock();
+    try {
+      SpillPolicy p = policy;
+      return p == null ? "(closed)" : p.getClass().getName();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Discards the buffered accesses and drops the policy; later events are ignored. Idempotent. */
+  void close() {
+    lock.lock();
+    try {
+      accesses.drainTo(seg -> { });
+      policy = null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Accesses dropped so far (see the class comment). */
+  long droppedAccesses() {
+    return droppedAccesses.sum();
+  }
+
+  /** Caller holds the lock. */
+  private void drainAccesses() {
+    accesses.drainTo(deliverAccess);
+  }
+
+  /** Counts a drained access on its segment and tells the policy if it knows the segment resident. Under lock. */
+  private void deliverAccess(Segment seg) {
+    seg.accessCount++;
+    SpillPolicy p = policy;
+    if (p == null || seg.policyState != Segment.RESIDENT || seg.removed) {
+      return;
+    }
+    try {
+      p.onAccess(seg.name);
+    } catch (RuntimeException e) {
+      log.warn("Policy {} failed on an access; ignored: {}", p.getClass().getName(), e.toString(), e);
+    }
+  }
+}
