@@ -36,6 +36,18 @@ final class ManagerReplay {
    *     the usage over the capacity although victims were available
    */
   static CellResult run(Trace trace, String policy, long capacity, BooleanSupplier cancelled) {
+    return run(trace, policy, policy, capacity, 0, cancelled);
+  }
+
+  /**
+   * Replays {@code trace} with {@code policy} at {@code capacity} bytes, freeing {@code batchPercent}% of the
+   * capacity more than needed whenever the usage passes it: for a policy whose victim choice costs O(n) in the
+   * number of segments, as an application would use it (spill in rounds, from a threshold down to a target).
+   *
+   * @param label the policy's name in the result
+   */
+  static CellResult run(Trace trace, String policy, String label, long capacity, int batchPercent,
+      BooleanSupplier cancelled) {
     long start = System.nanoTime();
     SpillConfig config = SpillConfig.builder()
         .maxMemory(Long.MAX_VALUE / 4)
@@ -52,10 +64,11 @@ final class ManagerReplay {
     long bytesHit = 0;
     long reloads = 0;
     long resident = 0;
+    long target = capacity - capacity * batchPercent / 100;
     try (SpillManager manager = Spillway.newManager(config)) {
       for (int i = 0; i < keys.length; i++) {
         if ((i & (CHECK_EVERY - 1)) == 0 && cancelled.getAsBoolean()) {
-          return CellResult.failed(policy, capacity, System.nanoTime() - start,
+          return CellResult.failed(label, capacity, System.nanoTime() - start,
               "stopped after " + i + " of " + keys.length + " requests (time limit)");
         }
         int key = keys[i];
@@ -87,7 +100,7 @@ final class ManagerReplay {
               + " resident bytes, the simulator " + resident);
         }
         if (usage > capacity) {
-          List<String> victims = manager.needsSpill(usage - capacity);
+          List<String> victims = manager.needsSpill(usage - target);
           for (String victim : victims) {
             manager.spill(victim, PAYLOAD);
             int v = Integer.parseInt(victim);
@@ -105,7 +118,7 @@ final class ManagerReplay {
             + " resident bytes, the simulator " + resident);
       }
     }
-    return new CellResult(policy, capacity, keys.length, hits, bytesRequested, bytesHit, reloads,
+    return new CellResult(label, capacity, keys.length, hits, bytesRequested, bytesHit, reloads,
         System.nanoTime() - start, "");
   }
 }

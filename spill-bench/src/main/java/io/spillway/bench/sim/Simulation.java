@@ -40,11 +40,23 @@ final class Simulation {
   private final List<String> policies;
   private final int threads;
   private final Duration timeLimit;
+  private final Map<String, Integer> batches;
 
-  Simulation(List<String> policies, int threads, Duration timeLimit) {
+  /**
+   * @param batches policies to replay in spill rounds, with the percent of the capacity each round frees beyond
+   *     what is needed (see {@link ManagerReplay#run(Trace, String, String, long, int, BooleanSupplier)})
+   */
+  Simulation(List<String> policies, int threads, Duration timeLimit, Map<String, Integer> batches) {
     this.policies = List.copyOf(policies);
     this.threads = threads;
     this.timeLimit = timeLimit;
+    this.batches = Map.copyOf(batches);
+  }
+
+  /** The row name of a policy: its provider name, with its batch size when replayed in rounds. */
+  String label(String policy) {
+    Integer percent = batches.get(policy);
+    return percent == null || percent == 0 ? policy : policy + " (" + percent + "% rounds)";
   }
 
   /** The names of every {@link SpillPolicyProvider} on the class path, sorted; broken providers are skipped. */
@@ -186,7 +198,8 @@ final class Simulation {
       return false;
     };
     try {
-      CellResult result = ManagerReplay.run(trace, policy, capacity, cancelled);
+      CellResult result = ManagerReplay.run(trace, policy, label(policy), capacity,
+          batches.getOrDefault(policy, 0), cancelled);
       if (!result.ok()) {
         System.err.printf("%s %s at %d: %s%n", trace.name, policy, capacity, result.failure());
       }

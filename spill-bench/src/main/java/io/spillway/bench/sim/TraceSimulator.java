@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -25,12 +27,21 @@ import java.util.Optional;
  * {@code --budgets N,N,...} capacities for {@code --trace} files, in entries for traces of uniform sizes, else in
  * bytes (default 1, 2, 5, 10, 20, 50% of the distinct keys); {@code --policies a,b} the manager policies to replay
  * (default: every {@code SpillPolicyProvider} found); {@code --threads N} (default: the processors);
+ * {@code --rounds policy=PERCENT,...} policies to replay in spill rounds that each free PERCENT% of the capacity
+ * beyond what is needed (default {@code coldness=5}; {@code --rounds none} replays every policy exactly);
  * {@code --time-limit SECONDS} per policy and trace (default 120), after which that policy's cells on that trace are
  * reported as not finished.
  *
  * <p>Exit status 0 on success, 2 on a usage error; an unreadable trace fails with an exception. Runs headless.
  */
 public final class TraceSimulator {
+  /**
+   * The {@code coldness} policy is replayed in spill rounds that free {@value}% of the capacity beyond what is
+   * needed: its victim choice is O(n) in the number of segments, spilled ones included (RedDB's decay pass), so one
+   * round per request would take hours on the larger traces.
+   */
+  public static final int DEFAULT_COLDNESS_ROUNDS = 5;
+
   private TraceSimulator() {}
 
   /**
@@ -48,6 +59,7 @@ public final class TraceSimulator {
     List<String> policies = new ArrayList<>();
     int threads = Runtime.getRuntime().availableProcessors();
     Duration limit = Duration.ofSeconds(120);
+    Map<String, Integer> batches = new HashMap<>(Map.of("coldness", DEFAULT_COLDNESS_ROUNDS));
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (i + 1 >= args.length) {
@@ -77,6 +89,15 @@ public final class TraceSimulator {
           break;
         case "--threads":
           threads = Integer.parseInt(value);
+          break;
+        case "--rounds":
+          batches.clear();
+          for (String entry : value.split(",")) {
+            String[] parts = entry.split("=", 2);
+            if (parts.length == 2) {
+              batches.put(parts[0].trim(), Integer.parseInt(parts[1].trim()));
+            }
+          }
           break;
         case "--time-limit":
           limit = Duration.ofSeconds(Long.parseLong(value));
@@ -109,9 +130,10 @@ public final class TraceSimulator {
     System.err.printf("Replaying %d traces x 6 budgets with policies %s on %d threads%n", specs.size(), policies,
         threads);
     long start = System.nanoTime();
-    List<TraceResults> results = new Simulation(policies, threads, limit).run(specs);
+    Simulation simulation = new Simulation(policies, threads, limit, batches);
+    List<TraceResults> results = simulation.run(specs);
     long simulated = System.nanoTime() - start;
-    ReportWriter.write(out, results, Simulation.defaultPolicy());
+    ReportWriter.write(out, results, simulation.label(Simulation.defaultPolicy()));
     for (TraceResults result : results) {
       double seconds = 0;
       for (CellResult cell : result.cells()) {
@@ -127,7 +149,7 @@ public final class TraceSimulator {
   private static void usage(String problem) {
     System.err.println("TraceSimulator: " + problem);
     System.err.println("usage: TraceSimulator --out DIR [--traces DIR | --trace FILE ... [--budgets N,...]]"
-        + " [--policies a,b] [--threads N] [--time-limit SECONDS]");
+        + " [--policies a,b] [--threads N] [--rounds policy=PERCENT,...] [--time-limit SECONDS]");
     System.exit(2);
   }
 }
