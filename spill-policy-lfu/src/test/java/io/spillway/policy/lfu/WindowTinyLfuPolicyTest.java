@@ -126,8 +126,8 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
   @Test
   void simulation_skewedWorkload_beatsLruHitRatio() {
     Random random = new Random(3);
-    CacheSimulation tinyLfu = new CacheSimulation(new WindowTinyLfuPolicy(true), 100);
-    CacheSimulation lru = new CacheSimulation(new LruModel(), 100);
+    CacheSimulation tinyLfu = new CacheSimulation(new WindowTinyLfuPolicy(true), 100, false);
+    CacheSimulation lru = new CacheSimulation(new LruModel(), 100, false);
     for (int i = 0; i < 100_000; i++) {
       // Zipf-like: popular keys are few, and a tail of rare keys pollutes an LRU.
       String key = "k" + (int) Math.floor(Math.pow(2_000, random.nextDouble()));
@@ -169,14 +169,14 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
   @Test
   void climb_recencyWorkload_growsWindow() {
     WindowTinyLfuPolicy policy = new WindowTinyLfuPolicy(true);
-    CacheSimulation simulation = new CacheSimulation(policy, 500);
+    CacheSimulation simulation = new CacheSimulation(policy, 500, false);
     // Each segment is used a few times within a short span and never again: only recency helps.
     for (int i = 0; i < 200_000; i++) {
       simulation.request("r" + (i / 4 + (i % 4) * 50));
     }
     assertThat(policy.windowShare()).isGreaterThan(WindowTinyLfuPolicy.INITIAL_WINDOW);
     WindowTinyLfuPolicy fixed = new WindowTinyLfuPolicy(false);
-    CacheSimulation fixedSimulation = new CacheSimulation(fixed, 500);
+    CacheSimulation fixedSimulation = new CacheSimulation(fixed, 500, false);
     for (int i = 0; i < 200_000; i++) {
       fixedSimulation.request("r" + (i / 4 + (i % 4) * 50));
     }
