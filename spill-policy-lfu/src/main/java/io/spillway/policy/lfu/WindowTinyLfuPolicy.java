@@ -58,7 +58,8 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   private int sampleHits;
   private int sampleMisses;
   private double previousHitRate;
-  private double step = -CLIMB_STEP;
+  /** Starts upwards: from 1% a step down would hit the floor at once and teach nothing. */
+  private double step = CLIMB_STEP;
 
   WindowTinyLfuPolicy(boolean adaptive) {
     this.adaptive = adaptive;
