@@ -5,6 +5,8 @@
  *       segments first;
  *   <li>{@link io.spillway.policy.lru.LirsPolicyProvider} ({@code "lirs"}) ranks by reuse distance, so loops and
  *       scans larger than the budget do not flush the segments reused often;
+ *   <li>{@link io.spillway.policy.lru.ArcPolicyProvider} ({@code "arc"}) balances recency against frequency with
+ *       ghost lists of recently spilled segments and an adaptive target;
  *   <li>{@link io.spillway.policy.lru.SievePolicyProvider} ({@code "sieve"}) is a FIFO queue with visited bits and
  *       a moving hand: cheap on every use, quick to drop one-time segments.
  * </ul>
