@@ -38,7 +38,8 @@ import java.util.Objects;
  *
  * <p><b>Cost:</b> O(1) amortised per event, O(1) per victim and per segment passed over. <b>Memory:</b> a 40-byte
  * node per known segment (resident or spilled), about 5 to 10 bytes of hash table and 8 bytes of sketch: about 61
- * bytes a segment measured with a million segments, no boxing. The policy reads no settings from the {@link SpillConfig}.
+ * bytes a segment measured with a million segments, no boxing. The policy reads no settings from the
+ * {@link SpillConfig}.
  *
  * <p>Ranks {@value #PRIORITY}, below the core's default {@code coldness} policy and the {@code lru}/{@code lfu}
  * policies, so it is used only when asked for by name: {@code SpillConfig.builder().policy("w-tinylfu")}.
