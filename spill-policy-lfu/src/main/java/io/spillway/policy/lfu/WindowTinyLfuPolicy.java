@@ -158,10 +158,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     walkCandidatesLeft = candidateCount;
     Node candidate = null;
     if (walkCandidatesLeft > 0) {
-      candidate = probation.prev;
-      while (!candidate.is(CANDIDATE)) {
-        candidate = candidate.prev;
-      }
+      candidate = previousCandidate(probation);
     }
     while (missing > 0) {
       if (candidate != null && (candidate.is(CHOSEN) || !eligible.test(candidate.segment))) {
@@ -246,11 +243,16 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     if (--walkCandidatesLeft == 0) {
       return null;
     }
-    Node node = candidate.prev;
-    while (!node.is(CANDIDATE)) {
-      node = node.prev;
+    return previousCandidate(candidate);
+  }
+
+  /** The nearest candidate before {@code node} on probation, or null at its head. */
+  private @Nullable Node previousCandidate(Node node) {
+    Node previous = node.prev;
+    while (previous != probation && !previous.is(CANDIDATE)) {
+      previous = previous.prev;
     }
-    return node;
+    return previous == probation ? null : previous;
   }
 
   private void enterWindow(Node node) {
@@ -318,7 +320,8 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
 
   private void clearCandidates() {
     Node node = probation.prev;
-    while (candidateCount > 0) {
+    // Candidates are all on probation, so the walk ends before the sentinel; the bound only guards the loop.
+    while (candidateCount > 0 && node != probation) {
       if (node.is(CANDIDATE)) {
         node.state &= ~CANDIDATE;
         candidateCount--;
