@@ -72,7 +72,9 @@ class ProviderSelectionTest {
     assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("lru").build()))
         .hasMessage("No SpillPolicyProvider named 'lru' on the class path (found: coldness, recording)."
             + " Add io.spillway:spill-policy-lru.");
-    assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("arc").build()))
+    assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("w-tinylfu").build()))
+        .hasMessageEndingWith("(found: coldness, recording). Add io.spillway:spill-policy-lfu.");
+    assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("clock-pro").build()))
         .hasMessageEndingWith("(found: coldness, recording). Add the plugin that provides it.");
   }
 

@@ -1,9 +1,17 @@
 /**
- * Frequency-based spill policies: {@link io.spillway.policy.lfu.LfuPolicyProvider} ({@code "lfu"}) spills the
- * least frequently used resident segments first, with dynamic aging so that popularity from long ago fades.
+ * Frequency-based spill policies:
+ * <ul>
+ *   <li>{@link io.spillway.policy.lfu.LfuPolicyProvider} ({@code "lfu"}) spills the least frequently used resident
+ *       segments first, with dynamic aging so that popularity from long ago fades;
+ *   <li>{@link io.spillway.policy.lfu.WindowTinyLfuPolicyProvider} ({@code "w-tinylfu"}), Caffeine's design: a
+ *       small recency window in front of a segmented LRU, admission by a frequency sketch, an adaptive window;
+ *   <li>{@link io.spillway.policy.lfu.GdsfPolicyProvider} ({@code "gdsf"}), Greedy-Dual-Size-Frequency: frequency per
+ *       byte with aging, so that small useful segments stay before large ones.
+ * </ul>
  *
- * <p>Depends on {@code spill-api} only. Select the policy with {@code SpillConfig.builder().policy("lfu")}; it
- * ranks below the core's default {@code coldness} policy, so it is never picked without being named.
+ * <p>Depends on {@code spill-api} only. Select a policy by name, for example
+ * {@code SpillConfig.builder().policy("w-tinylfu")}; all rank below the core's default {@code coldness} policy, so
+ * none is picked without being named.
  */
 @NullMarked
 package io.spillway.policy.lfu;

@@ -1,0 +1,43 @@
+package io.spillway.bench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TraceSimulatorTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void main_givenTraceFile_writesTableCsvAndChart() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 5_000; i++) {
+      text.append((i * 7919L) % 300 % (1 + i % 97)).append(" 1\n");
+    }
+    Path trace = TraceTest.gzip(dir.resolve("tiny.trace.gz"), text.toString());
+    Path out = dir.resolve("report");
+
+    TraceSimulator.main(new String[] {"--trace", trace.toString(), "--budgets", "10,40", "--policies", "lru",
+        "--threads", "1", "--out", out.toString()});
+
+    List<String> csv = Files.readAllLines(out.resolve("tiny.csv"));
+    assertThat(csv.get(0)).startsWith("trace,policy,budget");
+    assertThat(csv).anyMatch(line -> line.startsWith("tiny,opt,10,"))
+        .anyMatch(line -> line.startsWith("tiny,caffeine,40,"))
+        .anyMatch(line -> line.startsWith("tiny,lru,40,"));
+    assertThat(Files.readString(out.resolve("tiny.md"))).contains("| *opt* |", "| lru |", "best Spillway policy");
+    assertThat(Files.readString(out.resolve("README.md"))).contains("![tiny](tiny.png)");
+    byte[] png = Files.readAllBytes(out.resolve("tiny.png"));
+    assertThat(png).hasSizeGreaterThan(1000);
+    assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+  }
+
+  @Test
+  void policiesOnClassPath_includeTheBundledOnes() {
+    assertThat(Simulation.policiesOnClassPath()).contains("lru", "lfu", "coldness");
+  }
+}
