@@ -55,12 +55,15 @@ final class AsyncObjectOps implements ObjectOps {
     }
   }
 
-  private static AsyncRequestBody body(ByteBuffer[] body) {
-    ByteBuffer[] views = new ByteBuffer[body.length];
-    for (int i = 0; i < body.length; i++) {
-      views[i] = body[i].asReadOnlyBuffer();
+  private static AsyncRequestBody body(ByteBuffer[] body, long length) {
+    // One array per request (at most a part, or the multipart threshold): the SDK reads an asynchronous body once
+    // to sign it and again to send it, which an array supports whatever the buffers' positions.
+    byte[] bytes = new byte[Math.toIntExact(length)];
+    ByteBuffer target = ByteBuffer.wrap(bytes);
+    for (ByteBuffer buffer : body) {
+      target.put(buffer.duplicate());
     }
-    return AsyncRequestBody.fromByteBuffers(views);
+    return AsyncRequestBody.fromBytes(bytes);
   }
 
   @Override
@@ -71,7 +74,7 @@ final class AsyncObjectOps implements ObjectOps {
   @Override
   public String put(String bucket, String key, ByteBuffer[] body, long length) {
     return await(s3.putObject(b -> b.bucket(bucket).key(key).contentLength(length).contentType(OCTETS),
-        body(body))).eTag();
+        body(body, length))).eTag();
   }
 
   @Override
@@ -83,7 +86,7 @@ final class AsyncObjectOps implements ObjectOps {
   public String uploadPart(String bucket, String key, String uploadId, int partNumber, ByteBuffer[] body,
       long length) {
     return await(s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
-        .contentLength(length), body(body))).eTag();
+        .contentLength(length), body(body, length))).eTag();
   }
 
   @Override
