@@ -101,7 +101,12 @@ public final class QuickStart {
 
   /** Deterministic contents, so that a reload can be checked against a fresh copy. */
   static byte[] partition(int index) {
-    byte[] data = new byte[PARTITION_BYTES];
+    return partition(index, PARTITION_BYTES);
+  }
+
+  /** Deterministic contents of {@code length} bytes for partition {@code index}. */
+  static byte[] partition(int index, int length) {
+    byte[] data = new byte[length];
     long state = 0x9E3779B97F4A7C15L * (index + 1);
     for (int i = 0; i < data.length; i++) {
       state ^= state << 13;

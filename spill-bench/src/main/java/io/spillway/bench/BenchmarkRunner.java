@@ -86,6 +86,7 @@ public final class BenchmarkRunner {
           "caffeineGetIfPresent", threads), threads));
     }
     rows.add(spillReloadRow(compare(quick, rounds, SpillReloadBenchmark.class, "spillway", "rawFileChannel", 1)));
+    rows.addAll(S3Rows.rows(quick, rounds));
 
     String table = table(rows);
     System.out.println();
@@ -169,7 +170,7 @@ public final class BenchmarkRunner {
    *
    * @return the Spillway scores and the baseline scores, one per round
    */
-  private static List<List<Double>> compare(boolean quick, int rounds, Class<?> benchmark, String spillwayMethod,
+  static List<List<Double>> compare(boolean quick, int rounds, Class<?> benchmark, String spillwayMethod,
       String baselineMethod, int threads) throws RunnerException {
     List<Double> spillway = new ArrayList<>();
     List<Double> baseline = new ArrayList<>();
@@ -258,14 +259,14 @@ public final class BenchmarkRunner {
         + fmt(values.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), decimals) + ")";
   }
 
-  private static String range(List<Double> ratios) {
+  static String range(List<Double> ratios) {
     if (ratios.size() == 1) {
       return "";
     }
     return ", rounds " + String.join(" / ", ratios.stream().map(r -> fmt(r, 2)).toList());
   }
 
-  private static String fmt(double value, int decimals) {
+  static String fmt(double value, int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f", value);
   }
 

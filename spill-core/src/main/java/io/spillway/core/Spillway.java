@@ -73,6 +73,23 @@ public final class Spillway {
     return new DefaultSpillManager(config, policy, store, storeProvider.name(), frames);
   }
 
+  /**
+   * A manager for {@code config} that spills to {@code store}, a session the caller opened itself &mdash; for example
+   * {@code S3SpillStores.create(myS3Client, settings)} from spill-store-s3, on a client the application already has.
+   * {@link SpillConfig#store()} is ignored. The manager owns the session from here on and closes it with itself
+   * (deleting what it spilled); whatever the caller lent to the store, such as a client, stays the caller's.
+   *
+   * @throws SpillConfigurationException if a requested policy is missing or fails to create its policy
+   */
+  public static SpillManager newManager(SpillConfig config, SpillStore store) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(store, "store");
+    SpillPolicyProvider policyProvider = ProviderSelection.policy(config);
+    SpillFrames frames = SpillFrames.create(config);
+    SpillPolicy policy = createPolicy(policyProvider, config);
+    return new DefaultSpillManager(config, policy, store, store.getClass().getSimpleName(), frames);
+  }
+
   private static SpillPolicy createPolicy(SpillPolicyProvider provider, SpillConfig config) {
     SpillPolicy policy;
     try {

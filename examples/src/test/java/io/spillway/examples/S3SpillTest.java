@@ -1,0 +1,29 @@
+package io.spillway.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class S3SpillTest {
+  @Test
+  void main_withoutEndpoint_spillsToEmbeddedServerAndReloadsVerified() throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      S3Spill.main(new String[0]);
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+
+    assertThat(out).contains("started an embedded S3 server")
+        .contains("to s3://spillway-example/spillway-example/session-")
+        .contains("verified identical")
+        .containsPattern("spillOperations=[1-9]")
+        .contains("reloadOperations=1");
+  }
+}

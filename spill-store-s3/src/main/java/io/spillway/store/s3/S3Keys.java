@@ -1,0 +1,81 @@
+package io.spillway.store.s3;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Object key layout of the s3 store; see {@link S3SpillStoreProvider}. Stateless.
+ *
+ * <p>Internal, may change.
+ */
+final class S3Keys {
+  static final String SESSION_PREFIX = "session-";
+  static final String LEASE = "lease";
+  static final String VALUES = "v/";
+  private static final int MAX_ESCAPED = 512;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private S3Keys() {}
+
+  /** {@code prefix + "/"}, or nothing for an empty prefix. */
+  static String base(String prefix) {
+    return prefix.isEmpty() ? "" : prefix + "/";
+  }
+
+  /** A new session folder, {@code <base>session-<pid>-<start ms>-<16 hex>/}. */
+  static String newSessionFolder(String prefix) {
+    ProcessHandle self = ProcessHandle.current();
+    long start = self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+    byte[] random = new byte[8];
+    RANDOM.nextBytes(random);
+    return base(prefix) + SESSION_PREFIX + self.pid() + "-" + start + "-" + HexFormat.of().formatHex(random) + "/";
+  }
+
+  /**
+   * The object key part for segment {@code key}: {@code k-} and its UTF-8 bytes with every byte outside
+   * {@code a-z 0-9 - _} written as {@code %} and two lowercase hex digits; or, when that is longer than 512
+   * characters, {@code h-} and the SHA-256 of the key. Never holds {@code /}, {@code .}, an upper-case letter or a
+   * control character, so no backend that maps keys to files can be led outside the session folder.
+   */
+  static String escape(String key) {
+    byte[] bytes = key.getBytes(UTF_8);
+    StringBuilder out = new StringBuilder(bytes.length + 2).append("k-");
+    for (byte b : bytes) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+      }
+      if (out.length() > MAX_ESCAPED) {
+        return "h-" + sha256(bytes);
+      }
+    }
+    return out.toString();
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
+  /**
+   * The session folder (with its trailing {@code /}) holding {@code objectKey}, or {@code null} when the key is not
+   * inside a session folder under {@code base}.
+   */
+  static @Nullable String sessionFolderOf(String base, String objectKey) {
+    if (!objectKey.startsWith(base + SESSION_PREFIX)) {
+      return null;
+    }
+    int slash = objectKey.indexOf('/', base.length());
+    return slash < 0 ? null : objectKey.substring(0, slash + 1);
+  }
+}

@@ -1,0 +1,367 @@
+package io.spillway.store.s3;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.spillway.api.SegmentNames;
+import io.spillway.api.spi.SpillStore;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * One session of the s3 store: a key prefix of its own in the bucket. See {@link S3SpillStoreProvider} for the
+ * layout and the guarantees.
+ *
+ * <p>Keys, sizes and so {@code list()} and {@code usage()} are kept in memory: the session is the only writer of its
+ * folder, so they are exact without listing the bucket. Operations take a shared lock and {@link #close()} the
+ * exclusive one, so close waits for operations in flight.
+ *
+ * <p>Internal, may change.
+ */
+final class S3SpillStore implements SpillStore {
+  private static final System.Logger LOG = System.getLogger(S3SpillStoreProvider.class.getName());
+  private static final int MAX_PARTS = 10_000;
+  private static final AtomicInteger STORES = new AtomicInteger();
+
+  private final ObjectOps ops;
+  private final S3StoreSettings settings;
+  private final String bucket;
+  private final String folder;
+  private final ExecutorService pool;
+  private final ScheduledExecutorService leaseTimer;
+  private final ConcurrentHashMap<String, Long> sizes = new ConcurrentHashMap<>();
+  private final AtomicLong usage = new AtomicLong();
+  private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
+  private volatile boolean leaseFailing;
+  private boolean closed; // guarded by state
+
+  /** Opens the session {@code folder}, whose lease object the caller has already written. */
+  S3SpillStore(ObjectOps ops, S3StoreSettings settings, String folder) {
+    this.ops = ops;
+    this.settings = settings;
+    this.bucket = settings.bucket();
+    this.folder = folder;
+    int id = STORES.incrementAndGet();
+    this.pool = Executors.newFixedThreadPool(settings.parallelism(), daemons("spillway-s3-" + id + "-io"));
+    this.leaseTimer = Executors.newSingleThreadScheduledExecutor(daemons("spillway-s3-" + id + "-lease"));
+    long refresh = settings.leaseRefresh().toMillis();
+    leaseTimer.scheduleWithFixedDelay(this::refreshLease, refresh, refresh, TimeUnit.MILLISECONDS);
+  }
+
+  private static ThreadFactory daemons(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The session folder, {@code <prefix>/session-.../}. */
+  String folder() {
+    return folder;
+  }
+
+  /** The object key of the lease of {@code folder}. */
+  static String leaseKey(String folder) {
+    return folder + S3Keys.LEASE;
+  }
+
+  /** Writes the lease of {@code folder}: a small text naming the process and the time, for people reading a bucket. */
+  static void writeLease(ObjectOps ops, String bucket, String folder) {
+    byte[] text = ("Spillway spill session; pid " + ProcessHandle.current().pid() + "; lease written "
+        + Instant.now() + "\n").getBytes(UTF_8);
+    ops.put(bucket, leaseKey(folder), new ByteBuffer[] {ByteBuffer.wrap(text)}, text.length);
+  }
+
+  private void refreshLease() {
+    try {
+      writeLease(ops, bucket, folder);
+      if (leaseFailing) {
+        leaseFailing = false;
+        LOG.log(Level.INFO, "Lease of S3 spill session " + S3Errors.uri(bucket, folder) + " refreshed again");
+      }
+    } catch (RuntimeException e) {
+      if (!leaseFailing) {
+        leaseFailing = true;
+        LOG.log(Level.WARNING, "Could not refresh the lease of S3 spill session " + S3Errors.uri(bucket, folder)
+            + "; if this lasts longer than " + settings.leaseTimeout() + " other sessions may remove it: " + e);
+      }
+    }
+  }
+
+  private String objectKey(String key) {
+    return folder + S3Keys.VALUES + S3Keys.escape(key);
+  }
+
+  private URI location(String objectKey) {
+    try {
+      return new URI("s3", bucket, "/" + objectKey, null);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("Bucket '" + bucket + "' does not fit a URI host", e);
+    }
+  }
+
+  private Lock shared() {
+    Lock lock = state.readLock();
+    lock.lock();
+    if (closed) {
+      lock.unlock();
+      throw new IllegalStateException("S3 spill session " + S3Errors.uri(bucket, folder) + " is closed");
+    }
+    return lock;
+  }
+
+  @Override
+  public URI write(String key, ByteBuffer... chunks) throws IOException {
+    SegmentNames.validate(key);
+    Objects.requireNonNull(chunks, "chunks");
+    List<ByteBuffer> body = new ArrayList<>(chunks.length);
+    long length = 0;
+    for (ByteBuffer chunk : chunks) {
+      Objects.requireNonNull(chunk, "chunk");
+      if (chunk.hasRemaining()) {
+        body.add(chunk);
+        length += chunk.remaining();
+      }
+    }
+    Lock lock = shared();
+    try {
+      String objectKey = objectKey(key);
+      ByteBuffer[] buffers = body.toArray(ByteBuffer[]::new);
+      if (length >= settings.multipartThreshold() && length > settings.partSize()) {
+        writeMultipart(key, objectKey, buffers, length);
+      } else {
+        try {
+          ops.put(bucket, objectKey, buffers, length);
+        } catch (SdkException e) {
+          throw S3Errors.io("put of segment '" + key + "'", bucket, objectKey, e);
+        }
+      }
+      Long previous = sizes.put(key, length);
+      usage.addAndGet(length - (previous == null ? 0 : previous));
+      for (ByteBuffer chunk : chunks) {
+        chunk.position(chunk.limit());
+      }
+      return location(objectKey);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void writeMultipart(String key, String objectKey, ByteBuffer[] buffers, long length) throws IOException {
+    long partSize = Math.max(settings.partSize(), (length + MAX_PARTS - 1) / MAX_PARTS);
+    int partCount = (int) ((length + partSize - 1) / partSize);
+    String uploadId;
+    try {
+      uploadId = ops.createMultipart(bucket, objectKey);
+    } catch (SdkException e) {
+      throw S3Errors.io("multipart upload of segment '" + key + "'", bucket, objectKey, e);
+    }
+    List<Future<CompletedPart>> uploads = new ArrayList<>(partCount);
+    try {
+      for (int i = 0; i < partCount; i++) {
+        int partNumber = i + 1;
+        long from = i * partSize;
+        long to = Math.min(length, from + partSize);
+        ByteBuffer[] slice = slice(buffers, from, to);
+        uploads.add(pool.submit(() -> CompletedPart.builder().partNumber(partNumber)
+            .eTag(ops.uploadPart(bucket, objectKey, uploadId, partNumber, slice, to - from)).build()));
+      }
+      List<CompletedPart> done = new ArrayList<>(partCount);
+      for (Future<CompletedPart> upload : uploads) {
+        done.add(upload.get());
+      }
+      ops.completeMultipart(bucket, objectKey, uploadId, done);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abort(key, objectKey, uploadId, uploads);
+      throw new InterruptedIOException("Interrupted during the multipart upload of segment '" + key + "' to "
+          + S3Errors.uri(bucket, objectKey));
+    } catch (ExecutionException | SdkException e) {
+      abort(key, objectKey, uploadId, uploads);
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw S3Errors.io("multipart upload of segment '" + key + "'", bucket, objectKey, cause);
+    } catch (RuntimeException e) {
+      abort(key, objectKey, uploadId, uploads);
+      throw e;
+    }
+  }
+
+  private void abort(String key, String objectKey, String uploadId, List<Future<CompletedPart>> uploads) {
+    for (Future<CompletedPart> upload : uploads) {
+      upload.cancel(true);
+    }
+    try {
+      ops.abortMultipart(bucket, objectKey, uploadId);
+    } catch (RuntimeException e) {
+      // Parts left behind cost storage until the session folder is cleaned up as stale; the write fails either way.
+      LOG.log(Level.DEBUG, "Could not abort the multipart upload " + uploadId + " of segment '" + key + "': " + e);
+    }
+  }
+
+  /** Views of the bytes {@code [from, to)} of the concatenation of {@code buffers}' remaining bytes. */
+  static ByteBuffer[] slice(ByteBuffer[] buffers, long from, long to) {
+    List<ByteBuffer> out = new ArrayList<>();
+    long offset = 0;
+    for (ByteBuffer buffer : buffers) {
+      long start = offset;
+      long end = offset + buffer.remaining();
+      offset = end;
+      if (end <= from || start >= to) {
+        continue;
+      }
+      int base = buffer.position();
+      ByteBuffer view = buffer.duplicate();
+      view.limit(base + (int) (Math.min(end, to) - start));
+      view.position(base + (int) (Math.max(start, from) - start));
+      out.add(view);
+    }
+    return out.toArray(ByteBuffer[]::new);
+  }
+
+  @Override
+  public SeekableByteChannel openRead(String key) throws IOException {
+    SegmentNames.validate(key);
+    Lock lock = shared();
+    try {
+      String objectKey = objectKey(key);
+      Long known = sizes.get(key);
+      if (known == null) {
+        throw new NoSuchFileException(S3Errors.uri(bucket, objectKey), null, "no segment '" + key
+            + "' in this session");
+      }
+      boolean ranged = known >= settings.multipartThreshold() && known > settings.partSize();
+      ObjectOps.Got first;
+      try {
+        first = ranged
+            ? ops.get(bucket, objectKey, 0, settings.partSize() - 1)
+            : ops.get(bucket, objectKey, 0, -1);
+      } catch (SdkException e) {
+        throw S3Errors.io("get of segment '" + key + "'", bucket, objectKey, e);
+      }
+      if (!ranged || first.objectLength() <= first.bytes().length) {
+        return new BytesChannel(first.bytes());
+      }
+      return new RangedReadChannel(ops, bucket, objectKey, first, settings.partSize(), settings.parallelism(), pool);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean delete(String key) throws IOException {
+    SegmentNames.validate(key);
+    Lock lock = shared();
+    try {
+      Long size = sizes.get(key);
+      if (size == null) {
+        return false;
+      }
+      String objectKey = objectKey(key);
+      try {
+        ops.delete(bucket, objectKey);
+      } catch (SdkException e) {
+        throw S3Errors.io("delete of segment '" + key + "'", bucket, objectKey, e);
+      }
+      sizes.remove(key);
+      usage.addAndGet(-size);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Set<String> list() {
+    Lock lock = shared();
+    try {
+      return Set.copyOf(sizes.keySet());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long usage() {
+    Lock lock = shared();
+    try {
+      return usage.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops the lease, deletes every object of the session (values and lease) and aborts its unfinished uploads, then
+   * closes the client if the store made it. If the server cannot be reached the objects stay, and the session is
+   * removed as stale by a later session once its lease times out.
+   */
+  @Override
+  public void close() throws IOException {
+    Lock lock = state.writeLock();
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      lock.unlock();
+    }
+    leaseTimer.shutdownNow();
+    pool.shutdownNow();
+    IOException failure = null;
+    try {
+      awaitQuietly(leaseTimer);
+      Sessions.deleteFolder(ops, bucket, folder);
+    } catch (SdkException e) {
+      failure = S3Errors.io("removal of session", bucket, folder, e);
+    } finally {
+      sizes.clear();
+      usage.set(0);
+      ops.close();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      // The lease task must not re-create the lease after the folder is deleted.
+      executor.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "S3SpillStore[" + S3Errors.uri(bucket, folder) + "]";
+  }
+}

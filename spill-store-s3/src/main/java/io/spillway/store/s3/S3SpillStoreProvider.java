@@ -1,0 +1,92 @@
+package io.spillway.store.s3;
+
+import io.spillway.api.SpillConfig;
+import io.spillway.api.spi.SpillStore;
+import io.spillway.api.spi.SpillStoreProvider;
+import java.io.IOException;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The S3-compatible spill store, named {@code "s3"}, priority -10: used only when asked for by name, since it cannot
+ * work without a bucket.
+ *
+ * <pre>{@code
+ * SpillConfig config = SpillConfig.builder()
+ *     .store("s3")
+ *     .option("s3.bucket", "my-bucket")
+ *     .option("s3.endpoint", "http://127.0.0.1:9000")     // MinIO, Ceph RGW, S3Proxy; omit for AWS S3
+ *     .build();
+ * }</pre>
+ *
+ * <h2>Settings</h2>
+ * Read from {@link SpillConfig#options()} under the keys of {@link S3StoreSettings} ({@code s3.bucket},
+ * {@code s3.prefix}, {@code s3.region}, {@code s3.endpoint}, {@code s3.pathStyle}, {@code s3.accessKeyId},
+ * {@code s3.secretAccessKey}, {@code s3.sessionToken}, {@code s3.checksumCalculation}, {@code s3.checksumValidation},
+ * {@code s3.chunkedEncoding}, {@code s3.multipartThreshold}, {@code s3.partSize}, {@code s3.parallelism},
+ * {@code s3.apiCallTimeout}, {@code s3.apiCallAttemptTimeout}, {@code s3.connectionTimeout},
+ * {@code s3.socketTimeout}, {@code s3.maxAttempts}, {@code s3.retryBaseDelay}, {@code s3.retryMaxDelay},
+ * {@code s3.leaseRefresh}, {@code s3.leaseTimeout}, {@code s3.removeStaleSessions}). Checksums default to
+ * {@code WHEN_REQUIRED}, because the SDK's own default sends checksum trailers that many S3-compatible servers reject,
+ * and Spillway's frames carry a checksum of their own that every reload verifies. To use a client of your own, see
+ * {@link S3SpillStores}.
+ *
+ * <h2>Layout</h2>
+ * Each {@link #create} opens a session folder {@code <prefix>/session-<pid>-<process start ms>-<16 random hex>/}
+ * holding {@code lease} and one object per value, {@code v/k-<escaped key>} (the key's UTF-8 bytes outside
+ * {@code a-z 0-9 - _} as {@code %} and two hex digits) or {@code v/h-<SHA-256 of the key>} for long keys. Managers
+ * sharing a bucket and prefix therefore never touch each other's objects. An object holds exactly the bytes written.
+ *
+ * <h2>Transfers</h2>
+ * A value of at least {@code s3.multipartThreshold} bytes (default 16 MiB) and more than one part goes up as a
+ * multipart upload of {@code s3.partSize} parts (default 8 MiB), up to {@code s3.parallelism} at once (default 8),
+ * and comes back as ranged GETs of one part each, up to {@code s3.parallelism} ahead of the reader. Smaller values
+ * take one PUT and one GET. Puts and completed multipart uploads replace an object atomically; a failed upload is
+ * aborted and the previous value stays. Every call has a timeout and is retried with exponential backoff and jitter
+ * ({@code s3.maxAttempts}, default 4). Failures surface as {@link IOException} naming the {@code s3://} location; the
+ * manager turns them into {@link io.spillway.api.SpillStoreException} and keeps the segment resident.
+ *
+ * <h2>Sessions and dead sessions</h2>
+ * A session rewrites its {@code lease} object every {@code s3.leaseRefresh} (default 1 minute). <b>Rule:</b> a
+ * session folder whose newest object is older than {@code s3.leaseTimeout} (default 10 minutes, at least twice the
+ * refresh) by the server's clock is dead. Times are compared on the server's clock only (the new session's own lease
+ * gives "now"), so client clock skew cannot make a live session look dead. Opening a store removes dead sessions
+ * under the prefix first (unless {@code s3.removeStaleSessions=false}), together with their unfinished multipart
+ * uploads; {@link S3SpillStores#removeStaleSessions} does the same on demand. {@link SpillStore#close()} deletes the
+ * session's objects; when the server is unreachable at that moment the folder is left for that rule.
+ *
+ * <h2>Errors at start</h2>
+ * A missing bucket, or one the credentials may not access, fails {@code create} with
+ * {@link io.spillway.api.SpillConfigurationException} saying so; an unreachable server with {@link IOException}.
+ *
+ * <h2>Thread safety</h2>
+ * The provider is stateless; its stores are thread-safe and run operations on different keys in parallel.
+ */
+public final class S3SpillStoreProvider implements SpillStoreProvider {
+
+  /** Creates the provider; it holds no state. */
+  public S3SpillStoreProvider() {}
+
+  @Override
+  public String name() {
+    return "s3";
+  }
+
+  @Override
+  public int priority() {
+    return -10;
+  }
+
+  /**
+   * Builds a client from the options, checks the bucket, removes dead sessions and opens a new one. The store owns
+   * the client and closes it with the session.
+   *
+   * @throws io.spillway.api.SpillConfigurationException if an option is missing or wrong, or the bucket is missing
+   * @throws IOException if S3 cannot be reached
+   */
+  @Override
+  public SpillStore create(SpillConfig config) throws IOException {
+    S3StoreSettings settings = S3StoreSettings.from(config);
+    S3Client client = S3SpillStores.newClient(settings);
+    return S3SpillStores.open(new SyncObjectOps(client, true), settings);
+  }
+}

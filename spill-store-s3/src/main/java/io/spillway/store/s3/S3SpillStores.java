@@ -1,0 +1,203 @@
+package io.spillway.store.s3;
+
+import io.spillway.api.SpillConfigurationException;
+import io.spillway.api.spi.SpillStore;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Opens s3 store sessions on a client of the caller's, builds clients from {@link S3StoreSettings}, and removes dead
+ * sessions. The {@code s3} provider uses the same code with a client of its own.
+ *
+ * <pre>{@code
+ * S3StoreSettings settings = S3StoreSettings.builder("my-bucket").prefix("spill").build();
+ * SpillStore store = S3SpillStores.create(myS3Client, settings);    // myS3Client stays open after store.close()
+ * SpillManager manager = Spillway.newManager(config, store);        // spill-core; the manager closes the store
+ * }</pre>
+ *
+ * <p>Thread-safe (stateless). Every method blocks on the network.
+ */
+public final class S3SpillStores {
+  private static final System.Logger LOG = System.getLogger(S3SpillStoreProvider.class.getName());
+
+  private S3SpillStores() {}
+
+  /**
+   * Opens a session on {@code client}, which the store uses but never closes. The client's own settings (checksums,
+   * timeouts, retries, endpoint) apply; of {@code settings} the store uses the bucket, prefix, part sizes,
+   * parallelism and lease settings.
+   *
+   * @throws SpillConfigurationException if the bucket does not exist or cannot be accessed
+   * @throws IOException if S3 cannot be reached or the session cannot be started
+   */
+  public static SpillStore create(S3Client client, S3StoreSettings settings) throws IOException {
+    return open(new SyncObjectOps(Objects.requireNonNull(client, "client"), false), settings);
+  }
+
+  /**
+   * Opens a session on {@code client}, which the store uses but never closes; as {@link #create(S3Client,
+   * S3StoreSettings)}.
+   *
+   * @throws SpillConfigurationException if the bucket does not exist or cannot be accessed
+   * @throws IOException if S3 cannot be reached or the session cannot be started
+   */
+  public static SpillStore create(S3AsyncClient client, S3StoreSettings settings) throws IOException {
+    return open(new AsyncObjectOps(Objects.requireNonNull(client, "client"), false), settings);
+  }
+
+  /**
+   * Removes the dead sessions under {@code settings}' prefix: session folders whose newest object is older than
+   * {@link S3StoreSettings#leaseTimeout()} by the server's clock. Live sessions refresh their lease more often and
+   * are never removed. The client is not closed.
+   *
+   * @return the number of sessions removed
+   * @throws IOException if S3 cannot be reached
+   */
+  public static int removeStaleSessions(S3Client client, S3StoreSettings settings) throws IOException {
+    ObjectOps ops = new SyncObjectOps(Objects.requireNonNull(client, "client"), false);
+    String base = S3Keys.base(settings.prefix());
+    // The server's clock is read from a probe object, so that the rule holds whatever the local clock says.
+    String probe = S3Keys.newSessionFolder(settings.prefix()).replace(S3Keys.SESSION_PREFIX, "clock-probe-");
+    String probeKey = probe.substring(0, probe.length() - 1);
+    try {
+      ops.put(settings.bucket(), probeKey, new java.nio.ByteBuffer[0], 0);
+      try {
+        Instant now = Sessions.serverNow(ops, settings.bucket(), probeKey);
+        return Sessions.removeStale(ops, settings.bucket(), base, null, now, settings.leaseTimeout());
+      } finally {
+        ops.delete(settings.bucket(), probeKey);
+      }
+    } catch (SdkException e) {
+      throw S3Errors.io("removal of stale sessions", settings.bucket(), base, e);
+    }
+  }
+
+  /**
+   * A synchronous client built from {@code settings}: region, endpoint, path style, credentials, checksum modes,
+   * chunked encoding, timeouts and retries with exponential backoff and jitter. The caller closes it.
+   */
+  public static S3Client newClient(S3StoreSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    AwsCredentialsProvider credentials;
+    if (settings.accessKeyId().isPresent()) {
+      String id = settings.accessKeyId().get();
+      String secret = settings.secretAccessKey().orElseThrow();
+      credentials = StaticCredentialsProvider.create(settings.sessionToken().isPresent()
+          ? AwsSessionCredentials.create(id, secret, settings.sessionToken().get())
+          : AwsBasicCredentials.create(id, secret));
+    } else {
+      credentials = DefaultCredentialsProvider.builder().build();
+    }
+    var builder = S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder()
+            .connectionTimeout(settings.connectionTimeout())
+            .socketTimeout(settings.socketTimeout()))
+        .overrideConfiguration(o -> o
+            .apiCallTimeout(settings.apiCallTimeout())
+            .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(settings.maxAttempts())
+                .backoffStrategy(BackoffStrategy.exponentialDelay(settings.retryBaseDelay(), settings.retryMaxDelay()))
+                .build()))
+        .credentialsProvider(credentials)
+        .region(region(settings))
+        .forcePathStyle(settings.pathStyle())
+        .requestChecksumCalculation(settings.checksumCalculation() == S3StoreSettings.ChecksumMode.WHEN_REQUIRED
+            ? RequestChecksumCalculation.WHEN_REQUIRED
+            : RequestChecksumCalculation.WHEN_SUPPORTED)
+        .responseChecksumValidation(settings.checksumValidation() == S3StoreSettings.ChecksumMode.WHEN_REQUIRED
+            ? ResponseChecksumValidation.WHEN_REQUIRED
+            : ResponseChecksumValidation.WHEN_SUPPORTED)
+        .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(settings.chunkedEncoding()).build());
+    settings.endpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  private static Region region(S3StoreSettings settings) {
+    if (settings.region().isPresent()) {
+      return Region.of(settings.region().get());
+    }
+    try {
+      return DefaultAwsRegionProviderChain.builder().build().getRegion();
+    } catch (SdkException e) {
+      // S3-compatible servers ignore the region but the SDK signs with one.
+      return Region.US_EAST_1;
+    }
+  }
+
+  /** Opens a session on {@code ops}, closing {@code ops} if that fails. */
+  static SpillStore open(ObjectOps ops, S3StoreSettings settings) throws IOException {
+    Objects.requireNonNull(settings, "settings");
+    try {
+      return openSession(ops, settings);
+    } catch (IOException | RuntimeException e) {
+      ops.close();
+      throw e;
+    }
+  }
+
+  private static SpillStore openSession(ObjectOps ops, S3StoreSettings settings) throws IOException {
+    String bucket = settings.bucket();
+    String where = settings.endpoint().map(Object::toString).orElse("AWS S3");
+    try {
+      ops.headBucket(bucket);
+    } catch (NoSuchBucketException e) {
+      throw missingBucket(bucket, where, e);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        throw missingBucket(bucket, where, e);
+      }
+      if (e.statusCode() == 403 || e.statusCode() == 401) {
+        throw new SpillConfigurationException("Access to S3 bucket '" + bucket + "' at " + where + " was denied (HTTP "
+            + e.statusCode() + "): check the credentials (" + S3StoreSettings.ACCESS_KEY_ID + "/"
+            + S3StoreSettings.SECRET_ACCESS_KEY + " or the default chain) and the bucket policy", e);
+      }
+      throw S3Errors.io("check", bucket, "", e);
+    } catch (SdkException e) {
+      throw new IOException("Could not reach S3 bucket '" + bucket + "' at " + where + ": " + e.getMessage(), e);
+    }
+    String folder = S3Keys.newSessionFolder(settings.prefix());
+    try {
+      S3SpillStore.writeLease(ops, bucket, folder);
+    } catch (SdkException e) {
+      throw S3Errors.io("lease write", bucket, S3SpillStore.leaseKey(folder), e);
+    }
+    S3SpillStore store = new S3SpillStore(ops, settings, folder);
+    if (settings.removeStaleSessions()) {
+      try {
+        Instant now = Sessions.serverNow(ops, bucket, S3SpillStore.leaseKey(folder));
+        Sessions.removeStale(ops, bucket, S3Keys.base(settings.prefix()), folder, now, settings.leaseTimeout());
+      } catch (SdkException | IllegalStateException e) {
+        // Dead sessions only cost storage; the next session to start tries again.
+        LOG.log(Level.WARNING, "Could not remove dead S3 spill sessions under "
+            + S3Errors.uri(bucket, S3Keys.base(settings.prefix())) + ": " + e);
+      }
+    }
+    return store;
+  }
+
+  private static SpillConfigurationException missingBucket(String bucket, String where, Exception e) {
+    return new SpillConfigurationException("S3 bucket '" + bucket + "' does not exist at " + where
+        + ": create it, or set option " + S3StoreSettings.BUCKET + " to an existing bucket", e);
+  }
+}

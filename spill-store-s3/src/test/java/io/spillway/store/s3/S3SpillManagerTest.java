@@ -1,0 +1,193 @@
+package io.spillway.store.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spillway.api.CorruptSegmentException;
+import io.spillway.api.SegmentInfo;
+import io.spillway.api.SpillConfig;
+import io.spillway.api.SpillConfigurationException;
+import io.spillway.api.SpillManager;
+import io.spillway.api.SpillStoreException;
+import io.spillway.core.Spillway;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** A manager configured with {@code store("s3")} against S3Proxy: spills, reloads, corruption, a missing bucket. */
+class S3SpillManagerTest {
+  private static final String BUCKET = "managed";
+  private static S3ProxyServer server;
+  private static S3Client inspector;
+
+  private final String prefix = "m-" + UUID.randomUUID();
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = new S3ProxyServer();
+    server.createBucket(BUCKET);
+    inspector = server.client();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    inspector.close();
+    server.shutdown();
+  }
+
+  private SpillConfig.Builder config() {
+    return server.options(SpillConfig.builder().store("s3").maxMemory(64L << 20), BUCKET)
+        .option(S3StoreSettings.PREFIX, prefix)
+        .option(S3StoreSettings.MULTIPART_THRESHOLD, "6MiB")
+        .option(S3StoreSettings.PART_SIZE, "5MiB");
+  }
+
+  static byte[] randomBytes(int length, long seed) {
+    byte[] bytes = new byte[length];
+    new SplittableRandom(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String objectKey(URI location) {
+    assertThat(location.getScheme()).isEqualTo("s3");
+    assertThat(location.getHost()).isEqualTo(BUCKET);
+    return location.getPath().substring(1);
+  }
+
+  @Test
+  void spillAndReload_smallAndMultipartSegments_returnSameBytesThroughS3() {
+    byte[] small = randomBytes(200_000, 1);
+    byte[] large = randomBytes(13 * 1024 * 1024 + 17, 2);
+    try (SpillManager manager = Spillway.newManager(config().build())) {
+      manager.registerSegment("small", small.length);
+      manager.registerSegment("large", large.length);
+
+      URI smallAt = manager.spill("small", small);
+      URI largeAt = manager.spill("large", large);
+
+      assertThat(manager.isSpilled("small")).isTrue();
+      assertThat(manager.isSpilled("large")).isTrue();
+      assertThat(manager.memoryUsage()).isZero();
+      assertThat(inspector.headObject(b -> b.bucket(BUCKET).key(objectKey(smallAt))).contentLength())
+          .isGreaterThan(small.length);
+      assertThat(inspector.headObject(b -> b.bucket(BUCKET).key(objectKey(largeAt))).contentLength())
+          .isGreaterThan(large.length);
+      assertThat(manager.reload("small")).hasValueSatisfying(b -> assertThat(b).isEqualTo(small));
+      assertThat(manager.reload("large")).hasValueSatisfying(b -> assertThat(b).isEqualTo(large));
+      assertThat(manager.memoryUsage()).isEqualTo(small.length + (long) large.length);
+      assertThat(manager.stats().reloadOperations()).isEqualTo(2);
+    }
+    assertThat(inspector.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents())
+        .as("objects left after the manager closed")
+        .isEmpty();
+  }
+
+  @Test
+  void reload_objectOverwrittenWithOtherBytes_throwsCorruptSegmentExceptionAndKeepsItSpilled() {
+    byte[] data = randomBytes(100_000, 3);
+    try (SpillManager manager = Spillway.newManager(config().build())) {
+      manager.registerSegment("same-length", data.length);
+      manager.registerSegment("other-length", data.length);
+      String sameKey = objectKey(manager.spill("same-length", data));
+      String otherKey = objectKey(manager.spill("other-length", data));
+      byte[] stored = inspector.getObjectAsBytes(b -> b.bucket(BUCKET).key(sameKey)).asByteArray();
+      byte[] tampered = stored.clone();
+      tampered[tampered.length / 2] ^= 0x40;
+
+      inspector.putObject(b -> b.bucket(BUCKET).key(sameKey), RequestBody.fromBytes(tampered));
+      inspector.putObject(b -> b.bucket(BUCKET).key(otherKey),
+          RequestBody.fromBytes(Arrays.copyOf(stored, stored.length - 10)));
+
+      assertThatThrownBy(() -> manager.reload("same-length"))
+          .isInstanceOf(CorruptSegmentException.class)
+          .hasMessageContaining("same-length");
+      assertThatThrownBy(() -> manager.reload("other-length"))
+          .isInstanceOf(CorruptSegmentException.class)
+          .hasMessageContaining("other-length");
+      assertThat(manager.isSpilled("same-length")).isTrue();
+      assertThat(manager.isSpilled("other-length")).isTrue();
+    }
+  }
+
+  @Test
+  void newManager_missingBucket_failsAtStartWithConfigurationError() {
+    SpillConfig config = server.options(SpillConfig.builder().store("s3"), "no-such-bucket").build();
+
+    assertThatThrownBy(() -> Spillway.newManager(config))
+        .isInstanceOf(SpillConfigurationException.class)
+        .hasMessageContaining("no-such-bucket")
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void newManager_noBucketOption_failsNamingTheOption() {
+    SpillConfig config = SpillConfig.builder().store("s3").build();
+
+    assertThatThrownBy(() -> Spillway.newManager(config))
+        .isInstanceOf(SpillConfigurationException.class)
+        .hasMessageContaining(S3StoreSettings.BUCKET);
+  }
+
+  @Test
+  void newManager_withInjectedClientStore_spillsAndLeavesTheClientOpen() throws Exception {
+    byte[] data = randomBytes(50_000, 4);
+    S3Client client = server.client();
+    try {
+      S3StoreSettings settings = server.settings(BUCKET).prefix(prefix).build();
+      try (SpillManager manager = Spillway.newManager(SpillConfig.builder().build(),
+          S3SpillStores.create(client, settings))) {
+        manager.registerSegment("injected", data.length);
+        assertThat(manager.spill("injected", data).getScheme()).isEqualTo("s3");
+        assertThat(manager.reload("injected")).hasValueSatisfying(b -> assertThat(b).isEqualTo(data));
+      }
+      // Still usable: the store must not have closed a client it did not make.
+      assertThat(client.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents()).isEmpty();
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void listSegments_spilledSegment_reportsItsS3LocationInsideASessionFolder() {
+    byte[] data = randomBytes(10_000, 5);
+    try (SpillManager manager = Spillway.newManager(config().build())) {
+      manager.registerSegment("../etc/passwd", data.length);
+      manager.spill("../etc/passwd", data);
+
+      SegmentInfo info = manager.listSegments().get(0);
+
+      assertThat(info.location()).isNotNull();
+      assertThat(objectKey(info.location()))
+          .startsWith(prefix + "/session-" + ProcessHandle.current().pid() + "-")
+          .doesNotContain("..")
+          .doesNotContain("/etc/");
+    }
+  }
+
+  @Test
+  void spill_storeFailureReported_asSpillStoreExceptionNamingSegment() {
+    // A prefix is fine but a bucket deleted behind the manager's back makes every put fail.
+    String bucket = "vanishing-" + UUID.randomUUID().toString().substring(0, 8);
+    server.createBucket(bucket);
+    byte[] data = randomBytes(10_000, 6);
+    try (SpillManager manager = Spillway.newManager(
+        server.options(SpillConfig.builder().store("s3"), bucket).build())) {
+      manager.registerSegment("doomed", data.length);
+      server.blobStore().deleteContainer(bucket);
+
+      assertThatThrownBy(() -> manager.spill("doomed", data))
+          .isInstanceOf(SpillStoreException.class)
+          .hasMessageContaining("doomed")
+          .satisfies(e -> assertThat(((SpillStoreException) e).segment()).isEqualTo("doomed"));
+      assertThat(manager.isSpilled("doomed")).isFalse();
+      assertThat(manager.memoryUsage()).isEqualTo(data.length);
+      server.createBucket(bucket);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.spillway.store.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spillway.api.SpillConfig;
+import io.spillway.api.spi.SpillStore;
+import io.spillway.testkit.SpillStoreContractTest;
+import java.io.IOException;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The store contract, against S3Proxy, with a small multipart threshold so large values take the parallel path. */
+class S3SpillStoreContractTest extends SpillStoreContractTest {
+  private static final String BUCKET = "contract";
+  private static S3ProxyServer server;
+  private static S3Client inspector;
+
+  private final String prefix = "t-" + UUID.randomUUID();
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = new S3ProxyServer();
+    server.createBucket(BUCKET);
+    inspector = server.client();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    inspector.close();
+    server.shutdown();
+  }
+
+  @Override
+  protected SpillStore newStore(SpillConfig config) throws IOException {
+    return new S3SpillStoreProvider().create(config);
+  }
+
+  @Override
+  protected SpillConfig.Builder configure(SpillConfig.Builder builder) {
+    return server.options(builder, BUCKET)
+        .option(S3StoreSettings.PREFIX, prefix)
+        .option(S3StoreSettings.MULTIPART_THRESHOLD, "6MiB")
+        .option(S3StoreSettings.PART_SIZE, "5MiB")
+        .option(S3StoreSettings.PARALLELISM, "4");
+  }
+
+  @Override
+  protected void assertNothingLeftAfterClose(SpillConfig config) {
+    assertThat(inspector.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents())
+        .as("objects left under %s/ after close()", prefix)
+        .isEmpty();
+  }
+}
