@@ -105,8 +105,9 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
     this.mapper = mapper;
     this.codec = new PartitionCodec(directed);
     long loadBuffer = builder.loadBufferBytes > 0 ? builder.loadBufferBytes
-        : Math.max(64L << 10, manager.stats().maxMemory() / 8);
-    this.slotBufferLongs = Math.max(64, loadBuffer / 8 / builder.partitions / 2);
+        : manager.stats().maxMemory() / 8;
+    // Halved: a buffer's array may be up to twice its contents after doubling.
+    this.slotBufferLongs = Math.max(16, loadBuffer / 8 / builder.partitions / 2);
     this.bufferSegment = name + "/buffers";
     manager.registerSegment(bufferSegment, 0);
     this.slots = new Slot[builder.partitions];
@@ -947,7 +948,7 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
 
     /**
      * The bytes the {@link Loader}'s buffers may hold together before a partition's buffer is made a run (default:
-     * an eighth of the manager's budget, at least 64 KiB).
+     * an eighth of the manager's budget). Each partition's buffer holds at least 16 values whatever this says.
      *
      * @throws IllegalArgumentException if not positive
      */
