@@ -86,6 +86,7 @@ public final class BenchmarkRunner {
           "caffeineGetIfPresent", threads), threads));
     }
     rows.add(spillReloadRow(compare(quick, rounds, SpillReloadBenchmark.class, "spillway", "rawFileChannel", 1)));
+    rows.addAll(GraphRows.rows(quick, rounds));
 
     String table = table(rows);
     System.out.println();
