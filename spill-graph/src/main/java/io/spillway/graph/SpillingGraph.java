@@ -490,7 +490,11 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
         }
         s.handle.close();
       }
-      manager.unregisterSegment(bufferSegment);
+      try {
+        manager.unregisterSegment(bufferSegment);
+      } catch (IllegalStateException managerClosed) {
+        // The manager was closed first and has forgotten every segment already.
+      }
     }
   }
 

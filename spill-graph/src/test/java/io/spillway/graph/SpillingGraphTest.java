@@ -245,4 +245,13 @@ class SpillingGraphTest {
     assertThatThrownBy(() -> g.nodes().size()).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> g.putEdge(3L, 4L)).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void close_afterTheManagerWasClosed_isQuiet() {
+    SpillingGraph<Long> g = graph(false);
+    g.putEdge(1L, 2L);
+    manager.close();
+    g.close();
+    assertThatThrownBy(() -> g.successors(1L)).isInstanceOf(IllegalStateException.class);
+  }
 }
