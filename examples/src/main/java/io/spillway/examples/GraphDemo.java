@@ -110,7 +110,7 @@ public final class GraphDemo {
     int n = generator.vertexCount();
     // About 15 bytes per generated edge once deduplicated and stored both ways, plus 12 per vertex.
     long estimate = generator.edgeCount() * 15 + 12L * n;
-    long budget = requestedBudget > 0 ? requestedBudget : Math.max(1L << 20, estimate / 5);
+    long budget = requestedBudget > 0 ? requestedBudget : Math.max(256L << 10, estimate / 5);
     int partitions = requestedPartitions > 0 ? requestedPartitions
         : (int) Math.min(4096, Math.max(16, Long.highestOneBit(Math.max(1, estimate * 16 / budget)) * 2));
     out.printf(Locale.ROOT, "Spillway GraphDemo: Graph500 Kronecker graph, scale %d (%,d vertices, %,d edges), "
