@@ -61,7 +61,12 @@ public final class S3Spill {
           .build();
       try {
         server.start();
+        // S3Proxy offers no start callback, only its state: poll it, but never forever.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (!"STARTED".equals(server.getState())) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the embedded S3 server did not start within 30 s: " + server.getState());
+          }
           Thread.sleep(10);
         }
         backend.getBlobStore().createContainerInLocation(null, bucket);
