@@ -1,5 +1,6 @@
 package io.spillway.policy.lfu;
 
+import io.spillway.api.spi.SegmentTable;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -120,10 +121,10 @@ final class GdsfPolicy implements SpillPolicy {
           frontier.add(heap[child + 1]);
         }
       }
-      if (eligible.test(node.segment)) {
+      if (eligible.test(node.segment())) {
         node.chosen = true;
         chosen.add(node);
-        victims.add(node.segment);
+        victims.add(node.segment());
         missing -= node.size;
       }
     }

@@ -1,5 +1,6 @@
 package io.spillway.policy.lfu;
 
+import io.spillway.api.spi.SegmentTable;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,11 +162,11 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
       candidate = previousCandidate(probation);
     }
     while (missing > 0) {
-      if (candidate != null && (candidate.is(CHOSEN) || !eligible.test(candidate.segment))) {
+      if (candidate != null && (candidate.is(CHOSEN) || !eligible.test(candidate.segment()))) {
         candidate = nextCandidate(candidate, candidatesFromWindow);
         continue;
       }
-      if (victim != null && (victim.is(CHOSEN) || !eligible.test(victim.segment))) {
+      if (victim != null && (victim.is(CHOSEN) || !eligible.test(victim.segment()))) {
         victim = after(victim);
         continue;
       }
@@ -203,7 +204,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
       }
       loser.state |= CHOSEN;
       chosen.add(loser);
-      victims.add(loser.segment);
+      victims.add(loser.segment());
       missing -= loser.size;
     }
     for (Node node : chosen) {
@@ -374,7 +375,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   }
 
   private static int hash(Node node) {
-    return SegmentTable.spread(node.segment.hashCode());
+    return SegmentTable.spread(node.segment().hashCode());
   }
 
   /** What the policy knows of one segment: 12-byte header, 3 references, a size and a state, 40 bytes in all. */

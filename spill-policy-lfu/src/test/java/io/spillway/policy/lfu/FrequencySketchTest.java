@@ -1,5 +1,6 @@
 package io.spillway.policy.lfu;
 
+import io.spillway.api.spi.SegmentTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

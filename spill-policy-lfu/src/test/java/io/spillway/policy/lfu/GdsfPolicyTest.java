@@ -1,5 +1,6 @@
 package io.spillway.policy.lfu;
 
+import io.spillway.testkit.PolicySimulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.api.SpillConfig;
@@ -103,7 +104,7 @@ class GdsfPolicyTest extends SpillPolicyContractTest {
   void simulation_mixedSizes_moreHitsThanLargestLast() {
     // Many small popular segments and a few large ones used as often: GDSF keeps the small ones.
     Random random = new Random(11);
-    CacheSimulation simulation = new CacheSimulation(new GdsfPolicy(), 10_000);
+    PolicySimulation simulation = new PolicySimulation(new GdsfPolicy(), 10_000);
     for (int i = 0; i < 50_000; i++) {
       if (random.nextInt(10) == 0) {
         simulation.request("large" + random.nextInt(20), 2_000);

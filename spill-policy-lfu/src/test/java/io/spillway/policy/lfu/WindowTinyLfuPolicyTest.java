@@ -1,5 +1,6 @@
 package io.spillway.policy.lfu;
 
+import io.spillway.testkit.PolicySimulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.api.SpillConfig;
@@ -88,7 +89,7 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
   @Test
   void simulation_loopLargerThanBudget_keepsHalfResident() {
     // A loop over 1,000 segments with room for 500: LRU never hits; W-TinyLFU keeps one half and hits it.
-    CacheSimulation simulation = new CacheSimulation(new WindowTinyLfuPolicy(true), 500);
+    PolicySimulation simulation = new PolicySimulation(new WindowTinyLfuPolicy(true), 500);
     for (int round = 0; round < 20; round++) {
       for (int i = 0; i < 1_000; i++) {
         simulation.request("loop" + i);
@@ -103,7 +104,7 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
 
   @Test
   void simulation_scanThroughHotSet_hotSegmentsStayResident() {
-    CacheSimulation simulation = new CacheSimulation(new WindowTinyLfuPolicy(true), 200);
+    PolicySimulation simulation = new PolicySimulation(new WindowTinyLfuPolicy(true), 200);
     for (int round = 0; round < 10; round++) {
       for (int i = 0; i < 150; i++) {
         simulation.request("hot" + i);
@@ -126,8 +127,8 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
   @Test
   void simulation_skewedWorkload_beatsLruHitRatio() {
     Random random = new Random(3);
-    CacheSimulation tinyLfu = new CacheSimulation(new WindowTinyLfuPolicy(true), 100, false);
-    CacheSimulation lru = new CacheSimulation(new LruModel(), 100, false);
+    PolicySimulation tinyLfu = new PolicySimulation(new WindowTinyLfuPolicy(true), 100, false);
+    PolicySimulation lru = new PolicySimulation(new LruModel(), 100, false);
     for (int i = 0; i < 100_000; i++) {
       // Zipf-like: popular keys are few, and a tail of rare keys pollutes an LRU.
       String key = "k" + (int) Math.floor(Math.pow(2_000, random.nextDouble()));
@@ -169,14 +170,14 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
   @Test
   void climb_recencyWorkload_growsWindow() {
     WindowTinyLfuPolicy policy = new WindowTinyLfuPolicy(true);
-    CacheSimulation simulation = new CacheSimulation(policy, 500, false);
+    PolicySimulation simulation = new PolicySimulation(policy, 500, false);
     // Each segment is used a few times within a short span and never again: only recency helps.
     for (int i = 0; i < 200_000; i++) {
       simulation.request("r" + (i / 4 + (i % 4) * 50));
     }
     assertThat(policy.windowShare()).isGreaterThan(WindowTinyLfuPolicy.INITIAL_WINDOW);
     WindowTinyLfuPolicy fixed = new WindowTinyLfuPolicy(false);
-    CacheSimulation fixedSimulation = new CacheSimulation(fixed, 500, false);
+    PolicySimulation fixedSimulation = new PolicySimulation(fixed, 500, false);
     for (int i = 0; i < 200_000; i++) {
       fixedSimulation.request("r" + (i / 4 + (i % 4) * 50));
     }

@@ -1,5 +1,6 @@
 package io.spillway.policy.lru;
 
+import io.spillway.api.spi.SegmentTable;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +131,7 @@ final class ArcPolicy implements SpillPolicy {
         victim = Objects.requireNonNull(fromT2);
         fromT2 = nextEligible(victim.next, T2, eligible);
       }
-      victims.add(victim.segment);
+      victims.add(victim.segment());
       missing -= victim.size;
     }
     return victims;
@@ -152,7 +153,7 @@ final class ArcPolicy implements SpillPolicy {
 
   private @Nullable Node nextEligible(Node start, int list, Predicate<String> eligible) {
     for (Node node = start; node != lists[list]; node = node.next) {
-      if (eligible.test(node.segment)) {
+      if (eligible.test(node.segment())) {
         return node;
       }
     }

@@ -1,5 +1,6 @@
 package io.spillway.policy.lru;
 
+import io.spillway.api.spi.SegmentTable;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,14 +143,14 @@ final class LirsPolicy implements SpillPolicy {
     List<String> victims = new ArrayList<>();
     long missing = bytesToFree;
     for (Node node = queue.qNext; node != queue && missing > 0; node = node.qNext) {
-      if (eligible.test(node.segment)) {
-        victims.add(node.segment);
+      if (eligible.test(node.segment())) {
+        victims.add(node.segment());
         missing -= node.size;
       }
     }
     for (Node node = stack.sNext; node != stack && missing > 0; node = node.sNext) {
-      if (node.state == LIR && eligible.test(node.segment)) {
-        victims.add(node.segment);
+      if (node.state == LIR && eligible.test(node.segment())) {
+        victims.add(node.segment());
         missing -= node.size;
       }
     }

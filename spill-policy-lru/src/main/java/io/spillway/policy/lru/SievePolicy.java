@@ -1,5 +1,6 @@
 package io.spillway.policy.lru;
 
+import io.spillway.api.spi.SegmentTable;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,13 +101,13 @@ final class SievePolicy implements SpillPolicy {
         node = node.next;
         continue;
       }
-      if ((node.flags & CHOSEN) == 0 && eligible.test(node.segment)) {
+      if ((node.flags & CHOSEN) == 0 && eligible.test(node.segment())) {
         if ((node.flags & VISITED) != 0) {
           node.flags &= ~VISITED;
         } else {
           node.flags |= CHOSEN;
           chosen.add(node);
-          victims.add(node.segment);
+          victims.add(node.segment());
           missing -= node.size;
         }
       }

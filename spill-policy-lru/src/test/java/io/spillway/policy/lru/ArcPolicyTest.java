@@ -1,5 +1,6 @@
 package io.spillway.policy.lru;
 
+import io.spillway.testkit.PolicySimulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.api.SpillConfig;
@@ -98,8 +99,8 @@ class ArcPolicyTest extends SpillPolicyContractTest {
 
   @Test
   void simulation_frequentSetWithScan_beatsLru() {
-    CacheSimulation arc = new CacheSimulation(new ArcPolicy(), 100, false);
-    CacheSimulation lru = new CacheSimulation(new LruPolicy(), 100, false);
+    PolicySimulation arc = new PolicySimulation(new ArcPolicy(), 100, false);
+    PolicySimulation lru = new PolicySimulation(new LruPolicy(), 100, false);
     for (int i = 0; i < 120; i++) {
       arc.request("hot" + i % 60);
       lru.request("hot" + i % 60);

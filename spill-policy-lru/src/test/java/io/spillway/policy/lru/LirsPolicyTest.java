@@ -1,5 +1,6 @@
 package io.spillway.policy.lru;
 
+import io.spillway.testkit.PolicySimulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.api.SpillConfig;
@@ -81,7 +82,7 @@ class LirsPolicyTest extends SpillPolicyContractTest {
   @Test
   void simulation_loopLargerThanBudget_nearOptimal() {
     // A loop over 1,000 segments with room for 500: LRU never hits, OPT hits about half the time.
-    CacheSimulation simulation = new CacheSimulation(new LirsPolicy(), 500, false);
+    PolicySimulation simulation = new PolicySimulation(new LirsPolicy(), 500, false);
     for (int round = 0; round < 20; round++) {
       for (int i = 0; i < 1_000; i++) {
         simulation.request("loop" + i);
@@ -95,7 +96,7 @@ class LirsPolicyTest extends SpillPolicyContractTest {
 
   @Test
   void simulation_scanThroughHotSet_hotSegmentsStayResident() {
-    CacheSimulation simulation = new CacheSimulation(new LirsPolicy(), 200);
+    PolicySimulation simulation = new PolicySimulation(new LirsPolicy(), 200);
     for (int round = 0; round < 5; round++) {
       for (int i = 0; i < 150; i++) {
         simulation.request("hot" + i);
@@ -116,7 +117,7 @@ class LirsPolicyTest extends SpillPolicyContractTest {
 
   @Test
   void selectVictims_mixedSizes_lirBytesBounded() {
-    CacheSimulation simulation = new CacheSimulation(new LirsPolicy(), 10_000);
+    PolicySimulation simulation = new PolicySimulation(new LirsPolicy(), 10_000);
     for (int round = 0; round < 50; round++) {
       for (int i = 0; i < 300; i++) {
         simulation.request("k" + (i * 7 + round) % 300, 10 + (i % 13) * 10);

@@ -1,5 +1,6 @@
 package io.spillway.policy.lru;
 
+import io.spillway.testkit.PolicySimulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.api.SpillConfig;
@@ -73,7 +74,7 @@ class SievePolicyTest extends SpillPolicyContractTest {
 
   @Test
   void simulation_oneTimeSegmentsBetweenHotOnes_hotStayResident() {
-    CacheSimulation simulation = new CacheSimulation(new SievePolicy(), 100);
+    PolicySimulation simulation = new PolicySimulation(new SievePolicy(), 100);
     for (int i = 0; i < 5_000; i++) {
       simulation.request("hot" + (i % 50));
       simulation.request("once" + i);

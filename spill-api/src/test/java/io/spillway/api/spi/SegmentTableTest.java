@@ -1,6 +1,7 @@
-package io.spillway.policy.lru;
+package io.spillway.api.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -56,5 +57,22 @@ class SegmentTableTest {
     assertThat(table.remove("AaAa")).isSameAs(aaAa);
     assertThat(table.get("BBBB")).isSameAs(bbBb);
     assertThat(table.size()).isEqualTo(2);
+  }
+
+  @Test
+  void add_segmentAlreadyPresent_throwsAndKeepsTheFirstNode() {
+    SegmentTable<Item> table = new SegmentTable<>();
+    Item first = new Item("seg");
+    table.add(first);
+    assertThatThrownBy(() -> table.add(new Item("seg")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("seg");
+    assertThat(table.get("seg")).isSameAs(first);
+    assertThat(table.size()).isEqualTo(1);
+  }
+
+  @Test
+  void entry_nullSegment_isRefused() {
+    assertThatThrownBy(() -> new Item(null)).isInstanceOf(NullPointerException.class);
   }
 }
