@@ -14,6 +14,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -29,8 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * One session of the s3 store: a key prefix of its own in the bucket. See {@link S3SpillStoreProvider} for the
@@ -48,6 +51,7 @@ final class S3SpillStore implements SpillStore {
   private static final AtomicInteger STORES = new AtomicInteger();
 
   private final ObjectOps ops;
+  private final ObjectDeleter deleter;
   private final S3StoreSettings settings;
   private final String bucket;
   private final String folder;
@@ -65,6 +69,7 @@ final class S3SpillStore implements SpillStore {
     this.settings = settings;
     this.bucket = settings.bucket();
     this.folder = folder;
+    this.deleter = new ObjectDeleter(ops, bucket);
     int id = STORES.incrementAndGet();
     this.pool = Executors.newFixedThreadPool(settings.parallelism(), daemons("spillway-s3-" + id + "-io"));
     this.leaseTimer = Executors.newSingleThreadScheduledExecutor(daemons("spillway-s3-" + id + "-lease"));
@@ -84,6 +89,11 @@ final class S3SpillStore implements SpillStore {
   /** The session folder, {@code <prefix>/session-.../}. */
   String folder() {
     return folder;
+  }
+
+  /** The deleter of this session, which remembers whether the server takes multi-object deletes. */
+  ObjectDeleter deleter() {
+    return deleter;
   }
 
   /** The object key of the lease of {@code folder}. */
@@ -318,8 +328,10 @@ final class S3SpillStore implements SpillStore {
 
   /**
    * Stops the lease, deletes every object of the session (values and lease) and aborts its unfinished uploads, then
-   * closes the client if the store made it. If the server cannot be reached the objects stay, and the session is
-   * removed as stale by a later session once its lease times out.
+   * closes the client if the store made it. Every object is tried whatever fails on the way, each request with the
+   * configured retries; objects that still cannot be deleted are reported in one {@link IOException} naming the
+   * session, and are removed as a dead session by a later session once {@code s3.leaseTimeout} has passed. The store
+   * is closed either way.
    */
   @Override
   public void close() throws IOException {
@@ -335,20 +347,54 @@ final class S3SpillStore implements SpillStore {
     }
     leaseTimer.shutdownNow();
     pool.shutdownNow();
-    IOException failure = null;
     try {
       awaitQuietly(leaseTimer);
-      Sessions.deleteFolder(ops, bucket, folder);
-    } catch (SdkException e) {
-      failure = S3Errors.io("removal of session", bucket, folder, e);
+      removeSession();
     } finally {
       sizes.clear();
       usage.set(0);
       ops.close();
     }
-    if (failure != null) {
-      throw failure;
+  }
+
+  private void removeSession() throws IOException {
+    Sessions.abortUploads(ops, bucket, folder, null);
+    // The known keys are deleted even if listing fails; the listing adds objects of writes whose outcome was unknown.
+    Set<String> keys = new LinkedHashSet<>();
+    for (String key : sizes.keySet()) {
+      keys.add(objectKey(key));
     }
+    @Nullable SdkException listFailure = null;
+    try {
+      for (S3Object object : Sessions.listAll(ops, bucket, folder)) {
+        keys.add(object.key());
+      }
+    } catch (SdkException e) {
+      listFailure = e;
+    }
+    // The lease last, so that a folder left half-deleted still holds its newest write time until the end.
+    String lease = leaseKey(folder);
+    keys.remove(lease);
+    keys.add(lease);
+    ObjectDeleter.Outcome outcome = deleter.deleteAll(new ArrayList<>(keys));
+    if (outcome.complete() && listFailure == null) {
+      return;
+    }
+    List<SdkException> failures = new ArrayList<>(outcome.failures());
+    if (listFailure != null) {
+      failures.add(0, listFailure);
+    }
+    String left = outcome.complete()
+        ? "it could not be listed, so objects of unfinished writes may be left"
+        : outcome.left().size() + " of its " + keys.size() + " objects could not be deleted (first: "
+            + outcome.left().get(0) + ")";
+    IOException failure = new IOException("S3 spill session " + S3Errors.uri(bucket, folder) + " closed, but " + left
+        + "; a later session removes them once " + settings.leaseTimeout() + " has passed: "
+        + failures.get(0).getMessage(), failures.get(0));
+    for (SdkException more : failures.subList(1, Math.min(failures.size(), 4))) {
+      failure.addSuppressed(more);
+    }
+    throw failure;
   }
 
   private static void awaitQuietly(ExecutorService executor) {

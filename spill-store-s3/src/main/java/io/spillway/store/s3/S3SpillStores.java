@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -83,7 +84,8 @@ public final class S3SpillStores {
       ops.put(settings.bucket(), probeKey, new java.nio.ByteBuffer[0], 0);
       try {
         Instant now = Sessions.serverNow(ops, settings.bucket(), probeKey);
-        return Sessions.removeStale(ops, settings.bucket(), base, null, now, settings.leaseTimeout());
+        return Sessions.removeStale(ops, new ObjectDeleter(ops, settings.bucket()), settings.bucket(), base, null, now,
+            settings.leaseTimeout());
       } finally {
         ops.delete(settings.bucket(), probeKey);
       }
@@ -94,20 +96,29 @@ public final class S3SpillStores {
 
   /**
    * A synchronous client built from {@code settings}: region, endpoint, path style, credentials, checksum modes,
-   * chunked encoding, timeouts and retries with exponential backoff and jitter. The caller closes it.
+   * chunked encoding, timeouts and retries with exponential backoff and jitter. The caller closes it, which also closes
+   * the default credentials chain it built when {@code settings} hold no static credentials.
    */
   public static S3Client newClient(S3StoreSettings settings) {
+    return newClient(settings, () -> DefaultCredentialsProvider.builder().build());
+  }
+
+  /** As {@link #newClient(S3StoreSettings)}, taking the provider used without static credentials from {@code chain}. */
+  static S3Client newClient(S3StoreSettings settings, Supplier<AwsCredentialsProvider> chain) {
     Objects.requireNonNull(settings, "settings");
-    AwsCredentialsProvider credentials;
     if (settings.accessKeyId().isPresent()) {
       String id = settings.accessKeyId().get();
       String secret = settings.secretAccessKey().orElseThrow();
-      credentials = StaticCredentialsProvider.create(settings.sessionToken().isPresent()
+      return build(settings, StaticCredentialsProvider.create(settings.sessionToken().isPresent()
           ? AwsSessionCredentials.create(id, secret, settings.sessionToken().get())
-          : AwsBasicCredentials.create(id, secret));
-    } else {
-      credentials = DefaultCredentialsProvider.builder().build();
+          : AwsBasicCredentials.create(id, secret)));
     }
+    // The SDK closes the credentials provider of a client with the client (checked by S3SpillStoreCloseTest), so the
+    // default chain built here goes with the client, and with the store when the store owns the client.
+    return build(settings, chain.get());
+  }
+
+  private static S3Client build(S3StoreSettings settings, AwsCredentialsProvider credentials) {
     var builder = S3Client.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder()
             .connectionTimeout(settings.connectionTimeout())
@@ -186,7 +197,8 @@ public final class S3SpillStores {
     if (settings.removeStaleSessions()) {
       try {
         Instant now = Sessions.serverNow(ops, bucket, S3SpillStore.leaseKey(folder));
-        Sessions.removeStale(ops, bucket, S3Keys.base(settings.prefix()), folder, now, settings.leaseTimeout());
+        Sessions.removeStale(ops, store.deleter(), bucket, S3Keys.base(settings.prefix()), folder, now,
+            settings.leaseTimeout());
       } catch (SdkException | IllegalStateException e) {
         // Dead sessions only cost storage; the next session to start tries again.
         LOG.log(Level.WARNING, "Could not remove dead S3 spill sessions under "

@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -25,7 +24,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 final class Sessions {
   private static final System.Logger LOG = System.getLogger(S3SpillStoreProvider.class.getName());
-  private static final int DELETE_BATCH = 1000;
 
   private Sessions() {}
 
@@ -43,35 +41,6 @@ final class Sessions {
       token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
     } while (token != null);
     return all;
-  }
-
-  /** Deletes every object under {@code folder} and aborts its unfinished multipart uploads. */
-  static void deleteFolder(ObjectOps ops, String bucket, String folder) {
-    abortUploads(ops, bucket, folder, null);
-    List<String> keys = new ArrayList<>();
-    for (S3Object object : listAll(ops, bucket, folder)) {
-      keys.add(object.key());
-    }
-    deleteKeys(ops, bucket, keys);
-  }
-
-  private static void deleteKeys(ObjectOps ops, String bucket, List<String> keys) {
-    for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
-      List<String> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH));
-      List<String> failed;
-      try {
-        failed = ops.deleteBatch(bucket, batch);
-      } catch (S3Exception e) {
-        if (e.statusCode() != 501 && e.statusCode() != 400) {
-          throw e;
-        }
-        // A server without multi-object delete: one request per key.
-        failed = batch;
-      }
-      for (String key : failed) {
-        ops.delete(bucket, key);
-      }
-    }
   }
 
   /**
@@ -127,8 +96,8 @@ final class Sessions {
    *
    * @return the number of session folders removed
    */
-  static int removeStale(ObjectOps ops, String bucket, String base, @Nullable String ownFolder, Instant serverNow,
-      Duration timeout) {
+  static int removeStale(ObjectOps ops, ObjectDeleter deleter, String bucket, String base, @Nullable String ownFolder,
+      Instant serverNow, Duration timeout) {
     Instant deadline = serverNow.minus(timeout);
     Map<String, Instant> newest = new HashMap<>();
     Map<String, List<String>> keys = new HashMap<>();
@@ -145,7 +114,10 @@ final class Sessions {
     for (Map.Entry<String, Instant> entry : newest.entrySet()) {
       if (entry.getValue().isBefore(deadline)) {
         String folder = entry.getKey();
-        deleteKeys(ops, bucket, keys.get(folder));
+        ObjectDeleter.Outcome outcome = deleter.deleteAll(keys.get(folder));
+        if (!outcome.complete()) {
+          throw outcome.failures().get(0);
+        }
         abortUploads(ops, bucket, folder, null);
         removed++;
         LOG.log(Level.INFO, "Removed dead S3 spill session " + S3Errors.uri(bucket, folder) + " (last write "
