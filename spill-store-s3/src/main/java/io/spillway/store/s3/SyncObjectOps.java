@@ -1,10 +1,14 @@
 package io.spillway.store.s3;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import software.amazon.awssdk.core.ResponseBytes;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -77,9 +81,32 @@ final class SyncObjectOps implements ObjectOps {
     if (last >= 0) {
       request.range("bytes=" + first + "-" + last);
     }
-    ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(request.build());
-    byte[] bytes = got.asByteArrayUnsafe();
-    return new Got(bytes, ObjectLengths.of(got.response(), bytes.length));
+    return s3.getObject(request.build(), (GetObjectResponse response, AbortableInputStream in) -> {
+      byte[] bytes = readBody(in, response.contentLength());
+      return new Got(bytes, ObjectLengths.of(response, bytes.length));
+    });
+  }
+
+  /**
+   * The body, read straight into an array of the announced length. The SDK's {@code getObjectAsBytes} grows a buffer
+   * from a few bytes and copies it out again, about three copies of every byte, which a ranged read of every part of
+   * a large value pays on CPU the transfer itself needs.
+   */
+  static byte[] readBody(InputStream in, @Nullable Long contentLength) throws IOException {
+    if (contentLength == null || contentLength < 0 || contentLength > Integer.MAX_VALUE - 8) {
+      return in.readAllBytes();
+    }
+    byte[] bytes = new byte[contentLength.intValue()];
+    int filled = 0;
+    while (filled < bytes.length) {
+      int n = in.read(bytes, filled, bytes.length - filled);
+      if (n < 0) {
+        // Shorter than announced: hand back what came; the ranged reader and the frame check reject it.
+        return Arrays.copyOf(bytes, filled);
+      }
+      filled += n;
+    }
+    return bytes;
   }
 
   @Override
