@@ -60,14 +60,10 @@ public final class S3Spill {
           .ignoreUnknownHeaders(true)
           .build();
       try {
+        // start() returns once the server is started, or throws: no state to poll.
         server.start();
-        // S3Proxy offers no start callback, only its state: poll it, but never forever.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (!"STARTED".equals(server.getState())) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("the embedded S3 server did not start within 30 s: " + server.getState());
-          }
-          Thread.sleep(10);
+        if (!"STARTED".equals(server.getState())) {
+          throw new IllegalStateException("the embedded S3 server did not start: " + server.getState());
         }
         backend.getBlobStore().createContainerInLocation(null, bucket);
         URI embedded = URI.create("http://127.0.0.1:" + server.getPort());

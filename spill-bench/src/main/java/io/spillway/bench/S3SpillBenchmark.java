@@ -8,10 +8,6 @@ import io.spillway.store.s3.S3StoreSettings;
 import java.net.URI;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,8 +57,7 @@ public class S3SpillBenchmark {
 
   private final byte[][] small = new byte[SMALL_SEGMENTS][];
   private final byte[][] large = new byte[LARGE_SEGMENTS][];
-  private @Nullable BlobStoreContext backend;
-  private @Nullable S3Proxy server;
+  private @Nullable EmbeddedS3 server;
   private @Nullable SpillManager manager;
   private @Nullable S3Client raw;
 
@@ -78,26 +73,9 @@ public class S3SpillBenchmark {
       large[i] = new byte[LARGE_BYTES];
       random.nextBytes(large[i]);
     }
-    BlobStoreContext context = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-        .build(BlobStoreContext.class);
-    backend = context;
-    S3Proxy proxy = S3Proxy.builder()
-        .blobStore(context.getBlobStore())
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .ignoreUnknownHeaders(true)
-        .build();
-    proxy.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!"STARTED".equals(proxy.getState())) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("S3Proxy did not start");
-      }
-      Thread.sleep(10);
-    }
-    server = proxy;
-    context.getBlobStore().createContainerInLocation(null, BUCKET);
-    String endpoint = "http://127.0.0.1:" + proxy.getPort();
+    EmbeddedS3 started = EmbeddedS3.start(BUCKET, ACCESS_KEY, SECRET_KEY);
+    server = started;
+    String endpoint = started.endpoint().toString();
 
     SpillManager m = Spillway.newManager(SpillConfig.builder()
         .store("s3")
@@ -132,10 +110,7 @@ public class S3SpillBenchmark {
       raw.close();
     }
     if (server != null) {
-      server.stop();
-    }
-    if (backend != null) {
-      backend.close();
+      server.close();
     }
   }
 

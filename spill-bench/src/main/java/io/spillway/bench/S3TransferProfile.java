@@ -12,11 +12,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -50,24 +45,8 @@ public final class S3TransferProfile {
     for (byte[] value : data) {
       random.nextBytes(value);
     }
-    BlobStoreContext backend = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-        .build(BlobStoreContext.class);
-    S3Proxy server = S3Proxy.builder()
-        .blobStore(backend.getBlobStore())
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .ignoreUnknownHeaders(true)
-        .build();
-    server.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!"STARTED".equals(server.getState())) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("S3Proxy did not start");
-      }
-      Thread.sleep(10);
-    }
-    backend.getBlobStore().createContainerInLocation(null, BUCKET);
-    String endpoint = "http://127.0.0.1:" + server.getPort();
+    EmbeddedS3 server = EmbeddedS3.start(BUCKET, ACCESS_KEY, SECRET_KEY);
+    String endpoint = server.endpoint().toString();
     S3StoreSettings.Builder settings = S3StoreSettings.builder(BUCKET)
         .endpoint(URI.create(endpoint))
         .region("us-east-1")
@@ -128,8 +107,7 @@ public final class S3TransferProfile {
         System.out.printf("load average %.1f%n", os.getSystemLoadAverage());
       }
     } finally {
-      server.stop();
-      backend.close();
+      server.close();
     }
   }
 
