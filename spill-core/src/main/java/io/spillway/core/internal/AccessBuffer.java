@@ -15,8 +15,7 @@ import java.util.function.Consumer;
  * thread it moves on to the next stripe. Recording allocates nothing and takes no lock.
  *
  * <p><b>Outcomes of {@link #offer}.</b> {@link #RECORDED}: the item will be handed to exactly one later
- * {@link #drainTo drain}; {@link #RECORDED_DRAIN_DUE}: the same, and the stripe has reached the drain threshold
- * given at construction, so that a drain can be started before the stripe fills. A stripe index (zero or more, see {@link #isFull}): that stripe is full and nothing was
+ * {@link #drainTo drain}. A stripe index (zero or more, see {@link #isFull}): that stripe is full and nothing was
  * recorded; the caller decides whether to drain it (if it can take the drainer's lock without waiting, with
  * {@link #drainStripeTo}) and offer again, or drop the item. {@link #CONTENDED}:
  * every attempt lost its compare-and-set to other recording threads, and nothing was recorded; only possible when
@@ -33,11 +32,6 @@ final class AccessBuffer<T> {
   static final int RECORDED = -1;
   /** {@link #offer} lost every attempt to other producers and recorded nothing. */
   static final int CONTENDED = -2;
-  /**
-   * {@link #offer} recorded the item, and its stripe now holds at least the drain threshold: a drain should be
-   * started before the stripe fills.
-   */
-  static final int RECORDED_DRAIN_DUE = -3;
 
   /** Longs between two stripes' counters: 128 bytes, two cache lines (adjacent-line prefetch pairs them). */
   private static final int COUNTER_STRIDE = 16;
@@ -59,8 +53,6 @@ final class AccessBuffer<T> {
   private final int capacity;
   private final int slotMask;
   private final int attempts;
-  /** Fill of a stripe, after a recorded offer, from which {@link #offer} says {@link #RECORDED_DRAIN_DUE}. */
-  private final long drainThreshold;
 
   /**
    * @param stripeCount stripes, rounded up to a power of two
@@ -69,21 +61,6 @@ final class AccessBuffer<T> {
    *     {@link #CONTENDED}; {@link Integer#MAX_VALUE} makes offers retry until they record or find a stripe full
    */
   AccessBuffer(int stripeCount, int stripeCapacity, int attempts) {
-    this(stripeCount, stripeCapacity, attempts, Integer.MAX_VALUE);
-  }
-
-  /**
-   * @param stripeCount stripes, rounded up to a power of two
-   * @param stripeCapacity slots per stripe, rounded up to a power of two
-   * @param attempts compare-and-set attempts, as for {@link #AccessBuffer(int, int, int)}
-   * @param drainThreshold how many items a stripe holds, once an offer recorded into it, for that offer to return
-   *     {@link #RECORDED_DRAIN_DUE} instead of {@link #RECORDED}; above the capacity, never
-   */
-  AccessBuffer(int stripeCount, int stripeCapacity, int attempts, int drainThreshold) {
-    if (drainThreshold < 1) {
-      throw new IllegalArgumentException("drainThreshold must be positive");
-    }
-    this.drainThreshold = drainThreshold;
     if (stripeCount < 1 || stripeCapacity < 1 || attempts < 1) {
       throw new IllegalArgumentException("stripeCount, stripeCapacity and attempts must be positive");
     }
@@ -98,24 +75,18 @@ final class AccessBuffer<T> {
   }
 
   /**
-   * A buffer sized for this machine: four stripes per processor (at most 64), {@code stripeCapacity} accesses each,
-   * as many attempts as there are stripes (at most 4), a drain due from {@code drainThreshold} accesses in a stripe.
+   * A buffer sized for this machine: four stripes per processor (at most 64), 32 accesses each, as many attempts as
+   * there are stripes (at most 4).
    */
-  static <T> AccessBuffer<T> forThisMachine(int stripeCapacity, int drainThreshold) {
+  static <T> AccessBuffer<T> forThisMachine() {
     int stripes = Math.min(64, 4 * Runtime.getRuntime().availableProcessors());
-    return new AccessBuffer<>(stripes, stripeCapacity, Math.min(4, powerOfTwoAtLeast(stripes)), drainThreshold);
-  }
-
-  /** Whether an outcome of {@link #offer} means the item was recorded. */
-  static boolean isRecorded(int outcome) {
-    return outcome == RECORDED || outcome == RECORDED_DRAIN_DUE;
+    return new AccessBuffer<>(stripes, 32, Math.min(4, powerOfTwoAtLeast(stripes)));
   }
 
   /**
    * Records {@code item} without blocking or allocating.
    *
-   * @return {@link #RECORDED}, {@link #RECORDED_DRAIN_DUE}, {@link #CONTENDED}, or the index of the full stripe (see
-   *     the class comment)
+   * @return {@link #RECORDED}, {@link #CONTENDED}, or the index of the full stripe (see the class comment)
    */
   int offer(T item) {
     int stripe = homeStripe();
@@ -129,7 +100,7 @@ final class AccessBuffer<T> {
       if (COUNTERS.compareAndSet(counters, head + TAIL, tail, tail + 1)) {
         // The slot is free: the drainer emptied it before it published the head read above.
         SLOTS.setRelease(slots, slotBase(stripe) + (int) (tail & slotMask), item);
-        return tail + 1 - consumed >= drainThreshold ? RECORDED_DRAIN_DUE : RECORDED;
+        return RECORDED;
       }
       if (attempt >= attempts) {
         return CONTENDED;

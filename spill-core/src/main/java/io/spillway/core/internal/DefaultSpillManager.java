@@ -233,6 +233,7 @@ public final class DefaultSpillManager implements SpillManager {
   public DefaultSpillManager(SpillConfig config, SpillPolicy policy, SpillStore store, String storeName,
       SpillFrames frames) {
     this.config = Objects.requireNonNull(config, "config");
+    this.policyDriver = new PolicyDriver(Objects.requireNonNull(policy, "policy"), LOG);
     this.store = Objects.requireNonNull(store, "store");
     this.storeName = Objects.requireNonNull(storeName, "storeName");
     this.frames = Objects.requireNonNull(frames, "frames");
@@ -250,9 +251,6 @@ public final class DefaultSpillManager implements SpillManager {
       this.executor = own;
       this.ownExecutor = own;
     }
-    // In background mode accesses are drained to the policy on the spill executor, off the readers' threads.
-    this.policyDriver = new PolicyDriver(Objects.requireNonNull(policy, "policy"), LOG,
-        synchronous ? null : executor);
   }
 
   /** A few daemon threads, started on demand and let go when idle, so an unused manager costs no thread. */
