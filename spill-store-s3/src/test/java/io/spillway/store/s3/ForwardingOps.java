@@ -8,7 +8,7 @@ import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
-/** Forwards every call to a real {@link ObjectOps}; tests override the calls they make fail. */
+/** Forwards every call to a real {@link ObjectOps}; tests override the calls they count or make fail. */
 class ForwardingOps implements ObjectOps {
   private final ObjectOps delegate;
 
