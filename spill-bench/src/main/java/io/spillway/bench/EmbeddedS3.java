@@ -1,5 +1,7 @@
 package io.spillway.bench;
 
+import io.spillway.api.SpillConfig;
+import io.spillway.store.s3.S3StoreSettings;
 import java.net.URI;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -14,14 +16,23 @@ import org.jclouds.blobstore.BlobStoreContext;
  * <p>Not thread-safe to start or close; the server itself serves any number of clients.
  */
 final class EmbeddedS3 implements AutoCloseable {
+  private static final String REGION = "us-east-1";
+
   private final BlobStoreContext backend;
   private final S3Proxy server;
   private final URI endpoint;
+  private final String bucket;
+  private final String accessKey;
+  private final String secretKey;
 
-  private EmbeddedS3(BlobStoreContext backend, S3Proxy server, URI endpoint) {
+  private EmbeddedS3(BlobStoreContext backend, S3Proxy server, URI endpoint, String bucket, String accessKey,
+      String secretKey) {
     this.backend = backend;
     this.server = server;
     this.endpoint = endpoint;
+    this.bucket = bucket;
+    this.accessKey = accessKey;
+    this.secretKey = secretKey;
   }
 
   /**
@@ -46,7 +57,8 @@ final class EmbeddedS3 implements AutoCloseable {
         throw new IllegalStateException("S3Proxy did not start: " + server.getState());
       }
       backend.getBlobStore().createContainerInLocation(null, bucket);
-      return new EmbeddedS3(backend, server, URI.create("http://127.0.0.1:" + server.getPort()));
+      return new EmbeddedS3(backend, server, URI.create("http://127.0.0.1:" + server.getPort()), bucket, accessKey,
+          secretKey);
     } catch (Exception | Error e) {
       try {
         server.stop();
@@ -61,6 +73,23 @@ final class EmbeddedS3 implements AutoCloseable {
   /** The server's address, for {@code s3.endpoint}. */
   URI endpoint() {
     return endpoint;
+  }
+
+  /** Settings of an {@code s3} store on this server's bucket, with its credentials. */
+  S3StoreSettings.Builder storeSettings() {
+    return S3StoreSettings.builder(bucket).endpoint(endpoint).region(REGION).credentials(accessKey, secretKey, null);
+  }
+
+  /** A manager configuration with the {@code s3} store on this server's bucket and an 8 GiB budget. */
+  SpillConfig.Builder managerConfig() {
+    return SpillConfig.builder()
+        .store("s3")
+        .maxMemory(8L << 30)
+        .option(S3StoreSettings.BUCKET, bucket)
+        .option(S3StoreSettings.ENDPOINT, endpoint.toString())
+        .option(S3StoreSettings.REGION, REGION)
+        .option(S3StoreSettings.ACCESS_KEY_ID, accessKey)
+        .option(S3StoreSettings.SECRET_ACCESS_KEY, secretKey);
   }
 
   /**

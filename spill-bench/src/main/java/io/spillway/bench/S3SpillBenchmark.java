@@ -1,11 +1,8 @@
 package io.spillway.bench;
 
-import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
 import io.spillway.core.Spillway;
 import io.spillway.store.s3.S3SpillStores;
-import io.spillway.store.s3.S3StoreSettings;
-import java.net.URI;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -75,17 +72,8 @@ public class S3SpillBenchmark {
     }
     EmbeddedS3 started = EmbeddedS3.start(BUCKET, ACCESS_KEY, SECRET_KEY);
     server = started;
-    String endpoint = started.endpoint().toString();
 
-    SpillManager m = Spillway.newManager(SpillConfig.builder()
-        .store("s3")
-        .maxMemory(8L << 30)
-        .option(S3StoreSettings.BUCKET, BUCKET)
-        .option(S3StoreSettings.ENDPOINT, endpoint)
-        .option(S3StoreSettings.REGION, "us-east-1")
-        .option(S3StoreSettings.ACCESS_KEY_ID, ACCESS_KEY)
-        .option(S3StoreSettings.SECRET_ACCESS_KEY, SECRET_KEY)
-        .build());
+    SpillManager m = Spillway.newManager(started.managerConfig().build());
     for (int i = 0; i < SMALL_SEGMENTS; i++) {
       m.registerSegment("small-" + i, SMALL_BYTES);
     }
@@ -93,11 +81,7 @@ public class S3SpillBenchmark {
       m.registerSegment("large-" + i, LARGE_BYTES);
     }
     manager = m;
-    raw = S3SpillStores.newClient(S3StoreSettings.builder(BUCKET)
-        .endpoint(URI.create(endpoint))
-        .region("us-east-1")
-        .credentials(ACCESS_KEY, SECRET_KEY, null)
-        .build());
+    raw = S3SpillStores.newClient(started.storeSettings().build());
   }
 
   /** Closes the manager and the client and stops the server. */

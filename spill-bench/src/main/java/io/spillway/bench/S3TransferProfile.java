@@ -1,14 +1,12 @@
 package io.spillway.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
 import io.spillway.api.spi.SpillStore;
 import io.spillway.core.Spillway;
 import io.spillway.store.s3.S3SpillStores;
 import io.spillway.store.s3.S3StoreSettings;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -46,26 +44,14 @@ public final class S3TransferProfile {
       random.nextBytes(value);
     }
     EmbeddedS3 server = EmbeddedS3.start(BUCKET, ACCESS_KEY, SECRET_KEY);
-    String endpoint = server.endpoint().toString();
-    S3StoreSettings.Builder settings = S3StoreSettings.builder(BUCKET)
-        .endpoint(URI.create(endpoint))
-        .region("us-east-1")
-        .credentials(ACCESS_KEY, SECRET_KEY, null)
-        .partSize(partSize);
+    S3StoreSettings.Builder settings = server.storeSettings().partSize(partSize);
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     System.out.printf("%d x %d MiB per phase, parts of %d MiB, %d processors%n", values, mib, partSize >> 20,
         Runtime.getRuntime().availableProcessors());
     try (S3Client raw = S3SpillStores.newClient(settings.build());
         SpillStore parallel = S3SpillStores.create(raw, settings.parallelism(8).build());
         SpillStore sequential = S3SpillStores.create(raw, settings.parallelism(1).build());
-        SpillManager manager = Spillway.newManager(SpillConfig.builder()
-            .store("s3")
-            .maxMemory(8L << 30)
-            .option(S3StoreSettings.BUCKET, BUCKET)
-            .option(S3StoreSettings.ENDPOINT, endpoint)
-            .option(S3StoreSettings.REGION, "us-east-1")
-            .option(S3StoreSettings.ACCESS_KEY_ID, ACCESS_KEY)
-            .option(S3StoreSettings.SECRET_ACCESS_KEY, SECRET_KEY)
+        SpillManager manager = Spillway.newManager(server.managerConfig()
             .option(S3StoreSettings.PART_SIZE, Long.toString(partSize))
             .build())) {
       for (int i = 0; i < values; i++) {
