@@ -1,11 +1,10 @@
 package io.spillway.bench.sim;
 
+import io.spillway.api.spi.ByteArrayReadChannel;
 import io.spillway.api.spi.SpillStore;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.util.Set;
@@ -54,7 +53,7 @@ final class MemoryStore implements SpillStore {
     if (value == null) {
       throw new NoSuchFileException(key);
     }
-    return new ReadChannel(value);
+    return new ByteArrayReadChannel(value);
   }
 
   @Override
@@ -100,77 +99,6 @@ final class MemoryStore implements SpillStore {
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("The memory store " + location + " is closed");
-    }
-  }
-
-  /** A read-only channel over one stored value. Not thread-safe, as channels handed to one reader need not be. */
-  private static final class ReadChannel implements SeekableByteChannel {
-    private final byte[] value;
-    private long position;
-    private boolean open = true;
-
-    ReadChannel(byte[] value) {
-      this.value = value;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      ensureOpen();
-      if (position >= value.length) {
-        return -1;
-      }
-      int n = (int) Math.min(dst.remaining(), value.length - position);
-      dst.put(value, (int) position, n);
-      position += n;
-      return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() throws IOException {
-      ensureOpen();
-      return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-      ensureOpen();
-      if (newPosition < 0) {
-        throw new IllegalArgumentException("position must not be negative, was " + newPosition);
-      }
-      position = newPosition;
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      ensureOpen();
-      return value.length;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
-      if (!open) {
-        throw new ClosedChannelException();
-      }
     }
   }
 }

@@ -1,12 +1,11 @@
 package io.spillway.core.testing;
 
+import io.spillway.api.spi.ByteArrayReadChannel;
 import io.spillway.api.spi.SpillStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -125,7 +124,7 @@ public final class InMemorySpillStore implements SpillStore {
     if (value == null) {
       throw new NoSuchFileException(location(key).toString());
     }
-    return new ReadChannel(value);
+    return new ByteArrayReadChannel(value);
   }
 
   @Override
@@ -167,77 +166,6 @@ public final class InMemorySpillStore implements SpillStore {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("store session " + id + " is closed");
-    }
-  }
-
-  /** A read-only channel over an array. */
-  private static final class ReadChannel implements SeekableByteChannel {
-    private final byte[] bytes;
-    private int position;
-    private boolean open = true;
-
-    ReadChannel(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      ensureOpen();
-      if (position >= bytes.length) {
-        return -1;
-      }
-      int n = Math.min(dst.remaining(), bytes.length - position);
-      dst.put(bytes, position, n);
-      position += n;
-      return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() throws IOException {
-      ensureOpen();
-      return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-      ensureOpen();
-      if (newPosition < 0) {
-        throw new IllegalArgumentException("negative position");
-      }
-      position = (int) Math.min(newPosition, Integer.MAX_VALUE);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      ensureOpen();
-      return bytes.length;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
-      if (!open) {
-        throw new ClosedChannelException();
-      }
     }
   }
 }

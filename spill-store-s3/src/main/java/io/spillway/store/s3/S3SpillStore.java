@@ -3,6 +3,7 @@ package io.spillway.store.s3;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.spillway.api.SegmentNames;
+import io.spillway.api.spi.ByteArrayReadChannel;
 import io.spillway.api.spi.SpillStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -275,7 +276,7 @@ final class S3SpillStore implements SpillStore {
         throw S3Errors.io("get of segment '" + key + "'", bucket, objectKey, e);
       }
       if (!ranged || first.objectLength() <= first.bytes().length) {
-        return new BytesChannel(first.bytes());
+        return new ByteArrayReadChannel(first.bytes());
       }
       return new RangedReadChannel(ops, bucket, objectKey, first, settings.partSize(), settings.parallelism(), pool);
     } finally {

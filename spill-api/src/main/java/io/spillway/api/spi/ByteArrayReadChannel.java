@@ -1,29 +1,31 @@
-package io.spillway.store.s3;
+package io.spillway.api.spi;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
+import java.util.Objects;
 
 /**
- * A read-only channel over a byte array fetched in one GET. Not thread-safe.
+ * A read-only {@link SeekableByteChannel} over a byte array, for {@link SpillStore#openRead} implementations that
+ * hold or fetch a stored value whole. The array is not copied: it must not change while the channel is in use.
  *
- * <p>Internal, may change.
+ * <p>Reads past the end return -1; a position past the end is allowed, as for files. Writing and truncating throw
+ * {@link NonWritableChannelException}; every other call after {@link #close()} throws
+ * {@link ClosedChannelException}. Not thread-safe: a channel is meant for one reader.
  */
-final class BytesChannel implements SeekableByteChannel {
+public final class ByteArrayReadChannel implements SeekableByteChannel {
   private final byte[] bytes;
   private long position;
   private boolean open = true;
 
-  BytesChannel(byte[] bytes) {
-    this.bytes = bytes;
-  }
-
-  private void ensureOpen() throws IOException {
-    if (!open) {
-      throw new ClosedChannelException();
-    }
+  /**
+   * @param bytes the channel's content, not copied
+   * @throws NullPointerException if {@code bytes} is null
+   */
+  public ByteArrayReadChannel(byte[] bytes) {
+    this.bytes = Objects.requireNonNull(bytes, "bytes");
   }
 
   @Override
@@ -38,6 +40,7 @@ final class BytesChannel implements SeekableByteChannel {
     return n;
   }
 
+  /** Always throws {@link NonWritableChannelException}: the channel is read-only. */
   @Override
   public int write(ByteBuffer src) {
     throw new NonWritableChannelException();
@@ -49,6 +52,7 @@ final class BytesChannel implements SeekableByteChannel {
     return position;
   }
 
+  /** @throws IllegalArgumentException if {@code newPosition} is negative */
   @Override
   public SeekableByteChannel position(long newPosition) throws IOException {
     ensureOpen();
@@ -65,6 +69,7 @@ final class BytesChannel implements SeekableByteChannel {
     return bytes.length;
   }
 
+  /** Always throws {@link NonWritableChannelException}: the channel is read-only. */
   @Override
   public SeekableByteChannel truncate(long size) {
     throw new NonWritableChannelException();
@@ -78,5 +83,11 @@ final class BytesChannel implements SeekableByteChannel {
   @Override
   public void close() {
     open = false;
+  }
+
+  private void ensureOpen() throws ClosedChannelException {
+    if (!open) {
+      throw new ClosedChannelException();
+    }
   }
 }
