@@ -144,25 +144,7 @@ public final class BenchmarkRunner {
 
   /** Runs {@link HeapPerSegment#main} in a child JVM on the Parallel collector and parses its lines. */
   private static Map<String, Double> heapInChildJvm(int count) throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:+UseParallelGC", "-Xmx4g"));
-    String benchDir = System.getProperty("bench.dir");
-    if (benchDir != null) {
-      command.add("-Dbench.dir=" + benchDir);
-    }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), HeapPerSegment.class.getName(),
-        Integer.toString(count)));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException("heap measurement JVM failed (exit " + process.exitValue() + "): " + output);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while measuring heap", e);
-    }
-    return HeapPerSegment.parse(output);
+    return HeapPerSegment.parse(ChildJvm.run(HeapPerSegment.class, "4g", Integer.toString(count)));
   }
 
   /**

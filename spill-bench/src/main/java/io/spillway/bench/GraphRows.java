@@ -4,7 +4,6 @@ import io.spillway.api.SpillManager;
 import io.spillway.graph.LongBfs;
 import io.spillway.graph.SpillingGraph;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -146,25 +145,7 @@ public final class GraphRows {
   }
 
   private static Map<String, Double> heapInChildJvm(int scale) throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:+UseParallelGC", "-Xmx3g"));
-    String benchDir = System.getProperty("bench.dir");
-    if (benchDir != null) {
-      command.add("-Dbench.dir=" + benchDir);
-    }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), GraphHeap.class.getName(),
-        Integer.toString(scale)));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException("graph heap JVM failed (exit " + process.exitValue() + "): " + output);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while measuring graph heap", e);
-    }
-    return GraphHeap.parse(output);
+    return GraphHeap.parse(ChildJvm.run(GraphHeap.class, "3g", Integer.toString(scale)));
   }
 
   private static String fmt(double value) {
