@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** The store contract, against S3Proxy, with a small multipart threshold so large values take the parallel path. */
+/**
+ * The store contract, against S3Proxy, with a small multipart threshold so large values take the parallel path. Each
+ * test class (this one, and subclasses that put another store over {@code s3}) starts a server of its own.
+ */
 class S3SpillStoreContractTest extends SpillStoreContractTest {
   private static final String BUCKET = "contract";
   private static S3ProxyServer server;
@@ -47,7 +50,7 @@ class S3SpillStoreContractTest extends SpillStoreContractTest {
   }
 
   @Override
-  protected void assertNothingLeftAfterClose(SpillConfig config) {
+  protected void assertNothingLeftAfterClose(SpillConfig config) throws IOException {
     assertThat(inspector.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents())
         .as("objects left under %s/ after close()", prefix)
         .isEmpty();
