@@ -29,7 +29,8 @@ import java.util.function.Predicate;
  *   <li>otherwise the victims' sizes add up to at least {@code bytesToFree}, and without the last victim they
  *       would not: the policy stopped as soon as the target was reached.
  * </ul>
- * Sizes are those of the latest {@link #onAdmit} or {@link #onResize}, whether the resize happened while the
+ * It also checks each {@link #accessHandle} answer (see there) and refuses, as a test mistake, an access by a
+ * handle that no known segment holds. Sizes are those of the latest {@link #onAdmit} or {@link #onResize}, whether the resize happened while the
  * segment was resident or spilled. A broken contract fails with an {@link AssertionError} that names the
  * request, the answer and the model's view.
  *
@@ -46,6 +47,9 @@ public final class CheckedSpillPolicy implements SpillPolicy {
   private final SpillPolicy delegate;
   private final Map<String, Long> sizes = new HashMap<>();
   private final Set<String> resident = new HashSet<>();
+  /** The access handles the policy gave, by segment and by handle; a segment leaves both on removal. */
+  private final Map<String, Integer> handles = new HashMap<>();
+  private final Map<Integer, String> segmentsByHandle = new HashMap<>();
 
   /**
    * Wraps {@code delegate}, which must be a new policy that has not been told of any segment yet.
@@ -78,6 +82,59 @@ public final class CheckedSpillPolicy implements SpillPolicy {
   public void onAccess(String segment) {
     requireResident(segment, "accessed");
     delegate.onAccess(segment);
+  }
+
+  /**
+   * Asks the wrapped policy for the segment's access handle and checks it: {@link #NO_HANDLE} or zero or more, the
+   * same each time it is asked until the segment is removed, and held by no other known segment.
+   *
+   * @throws AssertionError if the answer breaks the contract of {@link SpillPolicy#accessHandle}
+   */
+  @Override
+  public int accessHandle(String segment) {
+    if (!sizes.containsKey(segment)) {
+      throw new IllegalStateException("test mistake: access handle of unknown segment " + segment);
+    }
+    int handle = delegate.accessHandle(segment);
+    if (handle < NO_HANDLE) {
+      throw new AssertionError("access handle of " + segment + " is " + handle + ", neither NO_HANDLE nor >= 0");
+    }
+    Integer earlier = handles.get(segment);
+    if (earlier != null && earlier != handle) {
+      throw new AssertionError("access handle of " + segment + " changed from " + earlier + " to " + handle
+          + " although the segment was not removed");
+    }
+    if (handle >= 0) {
+      String holder = segmentsByHandle.putIfAbsent(handle, segment);
+      if (holder != null && !holder.equals(segment)) {
+        throw new AssertionError("access handle " + handle + " given to " + segment + " while " + holder
+            + " still holds it");
+      }
+    }
+    handles.put(segment, handle);
+    return handle;
+  }
+
+  @Override
+  public void onAccess(int handle) {
+    requireResident(segmentOf(handle), "accessed");
+    delegate.onAccess(handle);
+  }
+
+  @Override
+  public void onAccess(int[] handles, int count) {
+    for (int i = 0; i < count; i++) {
+      requireResident(segmentOf(handles[i]), "accessed");
+    }
+    delegate.onAccess(handles, count);
+  }
+
+  private String segmentOf(int handle) {
+    String segment = segmentsByHandle.get(handle);
+    if (segment == null) {
+      throw new IllegalStateException("test mistake: access by handle " + handle + ", which no known segment holds");
+    }
+    return segment;
   }
 
   @Override
@@ -119,6 +176,10 @@ public final class CheckedSpillPolicy implements SpillPolicy {
       throw new IllegalStateException("test mistake: remove of unknown segment " + segment);
     }
     resident.remove(segment);
+    Integer handle = handles.remove(segment);
+    if (handle != null) {
+      segmentsByHandle.remove(handle);
+    }
     delegate.onRemove(segment);
   }
 

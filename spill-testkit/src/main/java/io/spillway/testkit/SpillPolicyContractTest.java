@@ -1,5 +1,6 @@
 package io.spillway.testkit;
 
+import static io.spillway.api.spi.SpillPolicy.NO_HANDLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.api.SpillConfig;
@@ -435,6 +436,70 @@ public abstract class SpillPolicyContractTest {
       }
     }
     assertThat(selections).isGreaterThan(1_000);
+  }
+
+  // -------------------------------------------------------------------------------------------- access handles
+
+  /**
+   * Two policies see the same random events, one told of accesses by name, the other by access handle (one at a
+   * time or in batches) wherever it gives one, as the core does: they must choose the same victims every time.
+   * The checked wrapper also holds each handle to its contract (stable, not shared by two known segments).
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {7L, 2_026L})
+  void accessHandle_accessesByHandle_choseAsAccessesByName(long seed) {
+    Random random = new Random(seed);
+    CheckedSpillPolicy byName = checkedPolicy();
+    CheckedSpillPolicy byHandle = checkedPolicy();
+    int[] batch = new int[8];
+    int batched = 0;
+    for (int step = 0; step < 10_000; step++) {
+      String segment = "seg-" + random.nextInt(200);
+      int choice = random.nextInt(20);
+      if (!byName.isKnown(segment)) {
+        long size = randomSize(random);
+        byName.onAdmit(segment, size);
+        byHandle.onAdmit(segment, size);
+        byHandle.accessHandle(segment);
+      } else if (byName.isResident(segment) && choice < 14) {
+        byName.onAccess(segment);
+        int handle = byHandle.accessHandle(segment);
+        if (handle == NO_HANDLE) {
+          byHandle.onAccess(segment);
+        } else if (choice < 7) {
+          byHandle.onAccess(handle);
+        } else {
+          batch[batched++] = handle;
+          if (batched == batch.length) {
+            byHandle.onAccess(batch, batched);
+            batched = 0;
+          }
+        }
+      } else {
+        // Any other event ends a batch, as the core delivers buffered accesses before every other event.
+        if (batched > 0) {
+          byHandle.onAccess(batch, batched);
+          batched = 0;
+        }
+        if (choice < 17) {
+          long bytesToFree = 1 + random.nextInt(4 * 4096);
+          List<String> victims = byName.selectVictims(bytesToFree, name -> true);
+          assertThat(byHandle.selectVictims(bytesToFree, name -> true))
+              .as("seed %d, step %d: victims with accesses by handle", seed, step)
+              .isEqualTo(victims);
+          for (String victim : List.copyOf(victims)) {
+            byName.onSpill(victim);
+            byHandle.onSpill(victim);
+          }
+        } else if (byName.isSpilled(segment) && choice < 19) {
+          byName.onReload(segment);
+          byHandle.onReload(segment);
+        } else {
+          byName.onRemove(segment);
+          byHandle.onRemove(segment);
+        }
+      }
+    }
   }
 
   private static void select(CheckedSpillPolicy policy, Random random) {

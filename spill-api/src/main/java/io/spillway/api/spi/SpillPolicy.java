@@ -18,14 +18,58 @@ import java.util.function.Predicate;
  *
  * <p>Implementations should keep each event and each victim at O(log n) cost or better in the number of
  * segments.
+ *
+ * <p><b>Access handles (optional).</b> Accesses are by far the most frequent event, and finding a segment by name
+ * costs a policy a hash lookup of its own on each one. A policy that can find its segments by a small number
+ * instead returns that number from {@link #accessHandle}; the core keeps it with the segment and reports accesses
+ * through {@link #onAccess(int)}, as a cache's read buffer carries the entry rather than its key. A policy that
+ * does not override {@link #accessHandle} is told of every access by name.
  */
 public interface SpillPolicy {
+  /** What {@link #accessHandle} returns for a segment the policy wants to be told of by name. */
+  int NO_HANDLE = -1;
 
   /** A resident segment of {@code size} bytes was registered. */
   void onAdmit(String segment, long size);
 
   /** A resident segment was used. */
   void onAccess(String segment);
+
+  /**
+   * The handle by which {@link #onAccess(int)} finds {@code segment} without a lookup: a number of zero or more, or
+   * {@link #NO_HANDLE} (the default) to be told of its accesses by name.
+   *
+   * <p>The core asks right after {@link #onAdmit} of the segment and keeps the answer until it tells the policy of
+   * the segment's removal; the handle must stay valid that long, and may be given to another segment only after
+   * {@link #onRemove}. Between the two, every access to the segment is reported through {@link #onAccess(int)}
+   * with this handle, never by name.
+   */
+  default int accessHandle(String segment) {
+    return NO_HANDLE;
+  }
+
+  /**
+   * A resident segment was used: the one whose {@link #accessHandle} is {@code handle}. Must have exactly the
+   * effect of {@link #onAccess(String)} on that segment. Called only with a handle this policy returned and has not
+   * yet seen removed; a policy that returns handles must override it (the default throws
+   * {@link UnsupportedOperationException}).
+   */
+  default void onAccess(int handle) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " returned access handles but does not override onAccess(int)");
+  }
+
+  /**
+   * Resident segments were used: those whose {@link #accessHandle}s are {@code handles[0]} to
+   * {@code handles[count - 1]}, in that order (a handle may repeat). Must have exactly the effect of
+   * {@link #onAccess(int)} on each in turn, which the default does; a policy may override it to work through the
+   * batch faster. The array belongs to the caller and is reused after the call.
+   */
+  default void onAccess(int[] handles, int count) {
+    for (int i = 0; i < count; i++) {
+      onAccess(handles[i]);
+    }
+  }
 
   /** A segment's registered size changed; it may be resident or spilled. */
   void onResize(String segment, long oldSize, long newSize);

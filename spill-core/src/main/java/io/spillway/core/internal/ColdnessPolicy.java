@@ -2,6 +2,7 @@ package io.spillway.core.internal;
 
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Predicate;
@@ -20,9 +21,11 @@ import java.util.function.Predicate;
  * candidates in O(n) and pops only the victims, O(k log n) for k victims, instead of sorting all of them. Every
  * other event is O(1) on average.
  *
- * <p>Memory: segments live in an open-addressing table of parallel arrays (name reference, size, score with the
- * spilled flag as its sign), about 20 bytes per slot, so that a million segments cost some 42 bytes each rather
- * than the 70 of a {@code HashMap} of entry objects.
+ * <p>Memory: each segment has a number, its {@linkplain #accessHandle handle}, fixed from admission to removal and
+ * reused after it; its name reference, size and score (with the spilled flag as its sign) sit at that index of three
+ * parallel arrays, 20 bytes per number. Names are found through an open-addressing table of numbers, 4 bytes per
+ * slot. A million segments cost some 30 bytes each, rather than the 70 of a {@code HashMap} of entry objects, and an
+ * access reported by handle touches one array element.
  *
  * <p>Not thread-safe, as the SPI allows: the core calls it from one thread at a time.
  */
@@ -33,13 +36,24 @@ public final class ColdnessPolicy implements SpillPolicy {
   public static final long ACCESS_BOOST = 10;
 
   private static final int MIN_CAPACITY = 16;
+  private static final int NO_ID = -1;
 
   private final double decay;
-  /** Slot keys; null marks a free slot. Linear probing, backward-shift deletion, load at most 3/4. */
+  /** By segment number: the name, or null for a number not in use. */
   private String[] names = new String[MIN_CAPACITY];
+  /** By segment number: the size; for a number not in use, the next free number (a free list), or {@link #NO_ID}. */
   private long[] sizes = new long[MIN_CAPACITY];
-  /** The score, negated while the segment is spilled (scores are always at least 1). */
+  /** By segment number: the score, negated while the segment is spilled (scores are at least 1); 0 when not in use. */
   private long[] scores = new long[MIN_CAPACITY];
+  /** Numbers below this have been handed out at least once. */
+  private int highWater;
+  /** The most recently freed number, head of the free list threaded through {@link #sizes}; or {@link #NO_ID}. */
+  private int freeHead = NO_ID;
+  /**
+   * Name lookup: segment number + 1 per slot, 0 for an empty slot. Linear probing on the name's hash, backward-shift
+   * deletion, at most 3/4 full.
+   */
+  private int[] index = new int[2 * MIN_CAPACITY];
   private int count;
 
   /**
@@ -54,60 +68,80 @@ public final class ColdnessPolicy implements SpillPolicy {
 
   @Override
   public void onAdmit(String segment, long size) {
-    int slot = find(segment);
-    if (slot < 0) {
-      if ((count + 1) * 4L > names.length * 3L) {
-        resize(names.length * 2);
+    int id = find(segment);
+    if (id == NO_ID) {
+      if ((count + 1) * 4L > index.length * 3L) {
+        rebuildIndex(index.length * 2);
       }
-      slot = free(segment);
-      names[slot] = segment;
+      id = allocate();
+      names[id] = segment;
+      index[emptySlot(segment)] = id + 1;
       count++;
     }
-    sizes[slot] = size;
-    scores[slot] = INITIAL_SCORE;
+    sizes[id] = size;
+    scores[id] = INITIAL_SCORE;
   }
 
   @Override
   public void onAccess(String segment) {
-    int slot = find(segment);
-    if (slot >= 0) {
-      long score = scores[slot];
-      long magnitude = Math.abs(score);
-      long boosted = magnitude > Long.MAX_VALUE - ACCESS_BOOST ? Long.MAX_VALUE : magnitude + ACCESS_BOOST;
-      scores[slot] = score < 0 ? -boosted : boosted;
+    int id = find(segment);
+    if (id != NO_ID) {
+      boost(id);
     }
+  }
+
+  /** The segment's number: valid from its admission until its removal. */
+  @Override
+  public int accessHandle(String segment) {
+    int id = find(segment);
+    return id == NO_ID ? NO_HANDLE : id;
+  }
+
+  @Override
+  public void onAccess(int handle) {
+    if (handle >= highWater || handle < 0 || scores[handle] == 0) {
+      throw new IllegalArgumentException("no segment has access handle " + handle);
+    }
+    boost(handle);
   }
 
   @Override
   public void onResize(String segment, long oldSize, long newSize) {
-    int slot = find(segment);
-    if (slot >= 0) {
-      sizes[slot] = newSize;
+    int id = find(segment);
+    if (id != NO_ID) {
+      sizes[id] = newSize;
     }
   }
 
   @Override
   public void onSpill(String segment) {
-    int slot = find(segment);
-    if (slot >= 0) {
-      scores[slot] = -Math.abs(scores[slot]);
+    int id = find(segment);
+    if (id != NO_ID) {
+      scores[id] = -Math.abs(scores[id]);
     }
   }
 
   @Override
   public void onReload(String segment) {
-    int slot = find(segment);
-    if (slot >= 0) {
-      scores[slot] = Math.abs(scores[slot]);
+    int id = find(segment);
+    if (id != NO_ID) {
+      scores[id] = Math.abs(scores[id]);
     }
   }
 
   @Override
   public void onRemove(String segment) {
-    int slot = find(segment);
-    if (slot >= 0) {
-      delete(slot);
+    int slot = slotOf(segment);
+    if (slot < 0) {
+      return;
     }
+    int id = index[slot] - 1;
+    deleteSlot(slot);
+    names[id] = null;
+    scores[id] = 0;
+    sizes[id] = freeHead;
+    freeHead = id;
+    count--;
   }
 
   @Override
@@ -116,17 +150,17 @@ public final class ColdnessPolicy implements SpillPolicy {
       return List.of();
     }
     List<Candidate> candidates = new ArrayList<>();
-    for (int slot = 0; slot < names.length; slot++) {
-      String name = names[slot];
+    for (int id = 0; id < highWater; id++) {
+      String name = names[id];
       if (name == null) {
         continue;
       }
-      long score = scores[slot];
+      long score = scores[id];
       // Java's double-to-long cast truncates and saturates like Rust's `as u64` for the positive scores here.
       long decayed = Math.max(1, (long) (Math.abs(score) * decay));
-      scores[slot] = score < 0 ? -decayed : decayed;
+      scores[id] = score < 0 ? -decayed : decayed;
       if (score > 0 && eligible.test(name)) {
-        candidates.add(new Candidate(name, sizes[slot], sizes[slot] / decayed));
+        candidates.add(new Candidate(name, sizes[id], sizes[id] / decayed));
       }
     }
     PriorityQueue<Candidate> heap = new PriorityQueue<>(candidates);
@@ -142,8 +176,8 @@ public final class ColdnessPolicy implements SpillPolicy {
 
   /** The current score of {@code segment}, for tests; 0 if unknown. */
   long score(String segment) {
-    int slot = find(segment);
-    return slot < 0 ? 0 : Math.abs(scores[slot]);
+    int id = find(segment);
+    return id == NO_ID ? 0 : Math.abs(scores[id]);
   }
 
   /** The number of segments known, for tests. */
@@ -151,67 +185,85 @@ public final class ColdnessPolicy implements SpillPolicy {
     return count;
   }
 
-  private int home(String name) {
-    int h = name.hashCode() * 0x9E3779B9;
-    return (h ^ (h >>> 16)) & (names.length - 1);
+  /** Adds one access's boost to a segment's score, saturating, keeping its spilled sign. */
+  private void boost(int id) {
+    long score = scores[id];
+    long magnitude = Math.abs(score);
+    long boosted = magnitude > Long.MAX_VALUE - ACCESS_BOOST ? Long.MAX_VALUE : magnitude + ACCESS_BOOST;
+    scores[id] = score < 0 ? -boosted : boosted;
   }
 
+  /** A number not in use: the most recently freed one, else a new one (growing the arrays if needed). */
+  private int allocate() {
+    if (freeHead != NO_ID) {
+      int id = freeHead;
+      freeHead = (int) sizes[id];
+      return id;
+    }
+    if (highWater == names.length) {
+      int capacity = names.length * 2;
+      names = Arrays.copyOf(names, capacity);
+      sizes = Arrays.copyOf(sizes, capacity);
+      scores = Arrays.copyOf(scores, capacity);
+    }
+    return highWater++;
+  }
+
+  private static int home(String name, int mask) {
+    int h = name.hashCode() * 0x9E3779B9;
+    return (h ^ (h >>> 16)) & mask;
+  }
+
+  /** The number of {@code name}, or {@link #NO_ID}. */
   private int find(String name) {
-    int mask = names.length - 1;
-    for (int slot = home(name); ; slot = (slot + 1) & mask) {
-      String candidate = names[slot];
-      if (candidate == null) {
+    int slot = slotOf(name);
+    return slot < 0 ? NO_ID : index[slot] - 1;
+  }
+
+  /** The index slot holding {@code name}'s number, or -1. */
+  private int slotOf(String name) {
+    int mask = index.length - 1;
+    for (int slot = home(name, mask); ; slot = (slot + 1) & mask) {
+      int entry = index[slot];
+      if (entry == 0) {
         return -1;
       }
-      if (candidate.equals(name)) {
+      if (names[entry - 1].equals(name)) {
         return slot;
       }
     }
   }
 
-  private int free(String name) {
-    int mask = names.length - 1;
-    int slot = home(name);
-    while (names[slot] != null) {
+  private int emptySlot(String name) {
+    int mask = index.length - 1;
+    int slot = home(name, mask);
+    while (index[slot] != 0) {
       slot = (slot + 1) & mask;
     }
     return slot;
   }
 
-  /** Empties {@code slot}, shifting back later entries of the same probe run so that lookups still find them. */
-  private void delete(int slot) {
-    int mask = names.length - 1;
+  /** Empties index {@code slot}, shifting back later entries of the same probe run so that lookups still find them. */
+  private void deleteSlot(int slot) {
+    int mask = index.length - 1;
     int gap = slot;
-    for (int next = (gap + 1) & mask; names[next] != null; next = (next + 1) & mask) {
-      int home = home(names[next]);
+    for (int next = (gap + 1) & mask; index[next] != 0; next = (next + 1) & mask) {
+      int home = home(names[index[next] - 1], mask);
       // The entry at next may move into the gap unless its home lies cyclically in (gap, next].
       boolean homeBetween = gap <= next ? gap < home && home <= next : gap < home || home <= next;
       if (!homeBetween) {
-        names[gap] = names[next];
-        sizes[gap] = sizes[next];
-        scores[gap] = scores[next];
+        index[gap] = index[next];
         gap = next;
       }
     }
-    names[gap] = null;
-    sizes[gap] = 0;
-    scores[gap] = 0;
-    count--;
+    index[gap] = 0;
   }
 
-  private void resize(int capacity) {
-    String[] oldNames = names;
-    long[] oldSizes = sizes;
-    long[] oldScores = scores;
-    names = new String[capacity];
-    sizes = new long[capacity];
-    scores = new long[capacity];
-    for (int i = 0; i < oldNames.length; i++) {
-      if (oldNames[i] != null) {
-        int slot = free(oldNames[i]);
-        names[slot] = oldNames[i];
-        sizes[slot] = oldSizes[i];
-        scores[slot] = oldScores[i];
+  private void rebuildIndex(int capacity) {
+    index = new int[capacity];
+    for (int id = 0; id < highWater; id++) {
+      if (names[id] != null) {
+        index[emptySlot(names[id])] = id + 1;
       }
     }
   }

@@ -684,6 +684,7 @@ public final class DefaultSpillManager implements SpillManager {
         }
         fresh.policyState = RESIDENT;
         p.onAdmit(name, size);
+        fresh.policyHandle = Math.max(SpillPolicy.NO_HANDLE, p.accessHandle(name));
       });
     }
     if (freed) {

@@ -1,6 +1,7 @@
 package io.spillway.core.internal;
 
 import io.spillway.api.spi.SpillPolicy;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,7 +18,8 @@ import org.slf4j.Logger;
  * stripe; if the stripe is full it drains that stripe to the policy when the lock is free ({@code tryLock}) and
  * records again, else it drops the access and counts it ({@link #droppedAccesses()}). So a thread alone with the
  * driver loses no access. A drained access is counted on its segment ({@link Segment#accessCount}) and told to the
- * policy only if the segment is, as the policy knows it ({@link Segment#policyState}), resident and not removed.
+ * policy only if the segment is, as the policy knows it ({@link Segment#policyState}), resident and not removed: by
+ * its {@link Segment#policyHandle} when the policy gave one, so that the policy need not look the name up.
  *
  * <p><b>Events.</b> {@link #event}, {@link #selectVictims} and {@link #drainedThen} drain every stripe first, so the
  * policy hears of each access before any later event. An exception thrown by the policy on an event or an access is
@@ -38,6 +40,11 @@ final class PolicyDriver {
   private final Consumer<Segment> deliverAccess = this::deliverAccess;
   /** Accesses not recorded because the buffer was full or contended while another thread held the lock. */
   private final LongAdder droppedAccesses = new LongAdder();
+  /** Drained accesses awaiting delivery; guarded by lock, empty between drains. */
+  private final Segment[] batch = new Segment[64];
+  /** The policy's handles of the batched accesses it gets by handle; guarded by lock. */
+  private final int[] handles = new int[64];
+  private int batched;
 
   /**
    * @param policy the policy, owned by this driver from now on
@@ -71,6 +78,7 @@ final class PolicyDriver {
         // Other threads may refill the stripe between the drain and the offer; a few rounds, then give up.
         for (int round = 0; round < 4 && AccessBuffer.isFull(result); round++) {
           accesses.drainStripeTo(result, deliverAccess);
+          deliverBatch();
           result = accesses.offer(seg);
         }
       } finally {
@@ -159,19 +167,60 @@ final class PolicyDriver {
   /** Caller holds the lock. */
   private void drainAccesses() {
     accesses.drainTo(deliverAccess);
+    deliverBatch();
   }
 
-  /** Counts a drained access on its segment and tells the policy if it knows the segment resident. Under lock. */
+  /** Takes a drained access into the batch, delivering the batch once full. Under lock. */
   private void deliverAccess(Segment seg) {
-    seg.accessCount++;
+    batch[batched++] = seg;
+    if (batched == batch.length) {
+      deliverBatch();
+    }
+  }
+
+  /**
+   * Counts each batched access on its segment and tells the policy of those it knows resident: first the ones it
+   * has handles for, in one call, then the others by name. Under lock.
+   */
+  private void deliverBatch() {
+    int n = batched;
+    batched = 0;
+    int handled = 0;
+    int named = 0;
+    // No call in this loop, so the processor can fetch the segments' cache lines in parallel.
+    for (int i = 0; i < n; i++) {
+      Segment seg = batch[i];
+      batch[i] = null;
+      seg.accessCount++;
+      if (seg.policyState == Segment.RESIDENT && !seg.removed) {
+        int handle = seg.policyHandle;
+        if (handle >= 0) {
+          handles[handled++] = handle;
+        } else {
+          batch[named++] = seg;
+        }
+      }
+    }
     SpillPolicy p = policy;
-    if (p == null || seg.policyState != Segment.RESIDENT || seg.removed) {
+    if (p == null) {
+      Arrays.fill(batch, 0, named, null);
       return;
     }
     try {
-      p.onAccess(seg.name);
+      if (handled > 0) {
+        p.onAccess(handles, handled);
+      }
     } catch (RuntimeException e) {
       log.warn("Policy {} failed on an access; ignored: {}", p.getClass().getName(), e.toString(), e);
+    }
+    for (int i = 0; i < named; i++) {
+      Segment seg = batch[i];
+      batch[i] = null;
+      try {
+        p.onAccess(seg.name);
+      } catch (RuntimeException e) {
+        log.warn("Policy {} failed on an access; ignored: {}", p.getClass().getName(), e.toString(), e);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.spillway.core.internal;
 
+import io.spillway.api.spi.SpillPolicy;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
@@ -15,8 +16,9 @@ import org.jspecify.annotations.Nullable;
  * only under the manager's policy lock. Once {@link #removed} is set the segment is dead for good: it is out of the
  * manager's map (or about to be) and every operation on it must fail or do nothing.
  *
- * <p><b>Size.</b> Kept small because a manager may track millions: with compressed references the object is 40 bytes
- * (a 12-byte header, a name reference, two longs, a location reference and three one-byte fields). Rarely used state
+ * <p><b>Size.</b> Kept small because a manager may track millions: with compressed references the object is 48 bytes
+ * (a 12-byte header, a name reference, two longs, a location reference, the policy's handle and three one-byte
+ * fields). Rarely used state
  * lives elsewhere: a predecessor's I/O barrier in the manager's {@code barriers} map, flagged by
  * {@link #hasBarrier}.
  */
@@ -49,6 +51,11 @@ class Segment {
   volatile boolean removed;
   /** What the policy has been told of this segment; guarded by the policy lock. */
   byte policyState = PENDING;
+  /**
+   * The policy's {@linkplain io.spillway.api.spi.SpillPolicy#accessHandle access handle} for this segment, asked
+   * once it is admitted; {@code NO_HANDLE} (negative) when the policy has none. Guarded by the policy lock.
+   */
+  int policyHandle = SpillPolicy.NO_HANDLE;
   /**
    * Whether a predecessor's I/O was recorded in the manager's {@code barriers} map for this segment; written under
    * its lock. May stay set after the barrier passed (the map then has no entry): it only spares the others a map

@@ -137,6 +137,59 @@ class ColdnessPolicyTest extends SpillPolicyContractTest {
   }
 
   @Test
+  void accessHandles_stayFixedThroughGrowthAndRemovals_andFreedOnesAreReused() {
+    ColdnessPolicy policy = new ColdnessPolicy(1.0);
+    int n = 5_000;
+    int[] handles = new int[n];
+    for (int i = 0; i < n; i++) {
+      policy.onAdmit("s" + i, i);
+      handles[i] = policy.accessHandle("s" + i);
+    }
+    assertThat(handles).doesNotHaveDuplicates();
+    assertThat(java.util.Arrays.stream(handles).min().getAsInt()).isNotNegative();
+    for (int i = 0; i < n; i += 2) {
+      policy.onRemove("s" + i);
+    }
+    for (int i = 1; i < n; i += 2) {
+      assertThat(policy.accessHandle("s" + i)).as("handle of s%d", i).isEqualTo(handles[i]);
+      policy.onAccess(handles[i]);
+    }
+    policy.onAccess(new int[] {handles[1], handles[1], handles[3]}, 2);
+    policy.onAdmit("new", 7);
+
+    assertThat(policy.score("s1")).isEqualTo(130);
+    assertThat(policy.score("s3")).isEqualTo(110);
+    // The newest free number goes first, so a long-lived process does not grow the arrays past its peak count.
+    assertThat(policy.accessHandle("new")).isEqualTo(handles[n - 2]);
+    assertThat(policy.accessHandle("s0")).isEqualTo(SpillPolicy.NO_HANDLE);
+  }
+
+  @Test
+  void accessByHandle_ofASpilledSegment_countsAndKeepsItSpilled() {
+    ColdnessPolicy policy = new ColdnessPolicy(1.0);
+    policy.onAdmit("a", 10);
+    int handle = policy.accessHandle("a");
+    policy.onSpill("a");
+    policy.onAccess(handle);
+
+    assertThat(policy.score("a")).isEqualTo(110);
+    assertThat(policy.selectVictims(100, name -> true)).isEmpty();
+  }
+
+  @Test
+  void accessByHandle_thatNoSegmentHolds_isRefused() {
+    ColdnessPolicy policy = new ColdnessPolicy(1.0);
+    policy.onAdmit("a", 10);
+    int handle = policy.accessHandle("a");
+    policy.onRemove("a");
+
+    assertThatThrownBy(() -> policy.onAccess(handle)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no segment has access handle " + handle);
+    assertThatThrownBy(() -> policy.onAccess(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> policy.onAccess(1 << 20)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void constructor_rejectsADecayOutsideZeroToOne() {
     assertThatThrownBy(() -> new ColdnessPolicy(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ColdnessPolicy(1.5)).isInstanceOf(IllegalArgumentException.class);

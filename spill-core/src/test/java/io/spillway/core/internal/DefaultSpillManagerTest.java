@@ -24,7 +24,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -480,6 +482,97 @@ class DefaultSpillManagerTest {
     @Override
     public void onRemove(String segment) {
       throw new IllegalStateException("remove");
+    }
+
+    @Override
+    public List<String> selectVictims(long bytesToFree, java.util.function.Predicate<String> eligible) {
+      return List.of();
+    }
+  }
+
+  @Test
+  void accesses_reachAPolicyByTheHandlesItGave_andByNameWhereItGaveNone() {
+    HandleGivingPolicy policy = new HandleGivingPolicy();
+    SpillManager manager = handleManager(policy);
+    manager.registerSegment("a", 10);
+    manager.registerSegment("b", 10);
+    policy.refuseHandles = true; // "c" gets no handle: asking for it throws, which the manager logs and survives
+    manager.registerSegment("c", 10);
+    policy.refuseHandles = false;
+    for (String name : List.of("a", "b", "c", "a")) {
+      manager.access(name);
+    }
+    manager.needsSpill(1);
+
+    assertThat(policy.accesses).containsExactlyInAnyOrder("a by handle 0", "b by handle 1", "c by name",
+        "a by handle 0");
+    assertThat(manager.listSegments()).extracting(SegmentInfo::accessCount).containsExactly(2L, 1L, 1L);
+  }
+
+  @Test
+  void accessHandles_areAskedAgainForANewRegistrationOfTheSameName() {
+    HandleGivingPolicy policy = new HandleGivingPolicy();
+    SpillManager manager = handleManager(policy);
+    manager.registerSegment("a", 10);
+    manager.unregisterSegment("a");
+    manager.registerSegment("a", 20);
+    manager.access("a");
+    manager.needsSpill(1);
+
+    assertThat(policy.accesses).containsExactly("a by handle 1");
+  }
+
+  private SpillManager handleManager(SpillPolicy policy) {
+    SpillConfig config = SpillConfig.builder().maxMemory(1000).minSpillSize(0).build();
+    SpillManager manager = new DefaultSpillManager(config, policy, new InMemorySpillStore(), "memory",
+        io.spillway.core.SpillFrames.create(config));
+    managers.add(manager);
+    return manager;
+  }
+
+  /** Numbers segments in admission order and gives the numbers as access handles; logs how each access arrives. */
+  static final class HandleGivingPolicy implements SpillPolicy {
+    final List<String> accesses = new ArrayList<>();
+    final Map<Integer, String> segments = new HashMap<>();
+    final Map<String, Integer> handles = new HashMap<>();
+    volatile boolean refuseHandles;
+
+    @Override
+    public void onAdmit(String segment, long size) {
+      handles.put(segment, segments.size());
+      segments.put(segments.size(), segment);
+    }
+
+    @Override
+    public int accessHandle(String segment) {
+      if (refuseHandles) {
+        throw new IllegalStateException("no handle today");
+      }
+      return handles.get(segment);
+    }
+
+    @Override
+    public void onAccess(String segment) {
+      accesses.add(segment + " by name");
+    }
+
+    @Override
+    public void onAccess(int handle) {
+      accesses.add(segments.get(handle) + " by handle " + handle);
+    }
+
+    @Override
+    public void onResize(String segment, long oldSize, long newSize) {}
+
+    @Override
+    public void onSpill(String segment) {}
+
+    @Override
+    public void onReload(String segment) {}
+
+    @Override
+    public void onRemove(String segment) {
+      handles.remove(segment);
     }
 
     @Override
