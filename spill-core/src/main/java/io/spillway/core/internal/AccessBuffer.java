@@ -17,15 +17,15 @@ import java.util.function.Consumer;
  * <p><b>Outcomes of {@link #offer}.</b> {@link #RECORDED}: the item will be handed to exactly one later
  * {@link #drainTo drain}. A stripe index (zero or more, see {@link #isFull}): that stripe is full and nothing was
  * recorded; the caller decides whether to drain it (if it can take the drainer's lock without waiting, with
- * {@link #drainStripeTo}) and offer again, or drop the item. {@link #CONTENDED}:
+ * {@link #drainStripe}) and offer again, or drop the item. {@link #CONTENDED}:
  * every attempt lost its compare-and-set to other recording threads, and nothing was recorded; only possible when
  * several threads record at once. An item is never duplicated, and a recorded one is never lost: a drain that finds
  * a slot claimed but not yet written stops at it and leaves it for the next drain.
  *
  * <p>Order is kept within a stripe, not across stripes: accesses from different threads are concurrent anyway.
  *
- * <p>Thread-safe for any number of producers; {@link #drainTo} and {@link #isEmpty} must be called by one thread at
- * a time (the manager calls them under its policy lock).
+ * <p>Thread-safe for any number of producers; {@link #drainStripe}, {@link #drainTo} and {@link #isEmpty} must be
+ * called by one thread at a time (the manager calls them under its policy lock).
  */
 final class AccessBuffer<T> {
   /** {@link #offer} recorded the item. */
@@ -110,13 +110,21 @@ final class AccessBuffer<T> {
   }
 
   /**
-   * Hands every item recorded and written so far to {@code sink}, stripe by stripe, each exactly once. If
-   * {@code sink} throws, the items already handed over (including the one it threw on) are consumed and the rest
-   * stay for the next drain. One drainer at a time.
+   * Hands every item recorded and written so far to {@code sink}, stripe by stripe, each exactly once. Allocates a
+   * stripe's worth of scratch space: for closing and tests, not for the hot path, which drains with
+   * {@link #drainStripe}. If {@code sink} throws, the items of the stripe it threw in are consumed and the later
+   * stripes' stay for the next drain. One drainer at a time.
    */
   void drainTo(Consumer<? super T> sink) {
+    @SuppressWarnings("unchecked") // holds only Ts, and never leaves this method
+    T[] scratch = (T[]) new Object[capacity];
     for (int stripe = 0; stripe <= stripeMask; stripe++) {
-      drainStripeTo(stripe, sink);
+      int drained = drainStripe(stripe, scratch);
+      for (int i = 0; i < drained; i++) {
+        T item = scratch[i];
+        scratch[i] = null;
+        sink.accept(item);
+      }
     }
   }
 
@@ -125,36 +133,51 @@ final class AccessBuffer<T> {
     return outcome >= 0;
   }
 
+  /** The number of stripes: the stripe indexes are 0 to this minus one. */
+  int stripes() {
+    return stripeMask + 1;
+  }
+
+  /** The slots per stripe: the most one {@link #drainStripe} can move. */
+  int stripeCapacity() {
+    return capacity;
+  }
+
   /**
-   * Hands the items recorded and written so far in one stripe to {@code sink}, as {@link #drainTo} does for all.
-   * Lets a recording thread that found its stripe full drain only that one: the accesses it recorded itself, whose
-   * segments are likely still in its processor's cache. One drainer at a time.
+   * Moves the items recorded and written so far in one stripe into {@code into}, from index 0, each exactly once,
+   * in the order they were recorded. Lets a recording thread that found its stripe full drain only that one: the
+   * accesses it recorded itself, whose segments are likely still in its processor's cache. Writes nothing but the
+   * stripe and {@code into}, so the drainer shares no written cache line with the recording threads. One drainer at
+   * a time.
    *
    * @param stripe a stripe index, as returned by {@link #offer}
+   * @param into where the items go; at least {@link #stripeCapacity()} long
+   * @return how many items were moved
    */
-  void drainStripeTo(int stripe, Consumer<? super T> sink) {
+  int drainStripe(int stripe, T[] into) {
+    if (into.length < capacity) {
+      throw new IllegalArgumentException("room for " + into.length + " items, a stripe holds " + capacity);
+    }
     int at = COUNTER_STRIDE * (stripe + 1);
     long head = counters[at]; // written only by drainers, which run one at a time
     long tail = (long) COUNTERS.getAcquire(counters, at + TAIL);
-    if (head == tail) {
-      return;
-    }
     int base = slotBase(stripe);
-    try {
-      while (head != tail) {
-        int slot = base + (int) (head & slotMask);
-        @SuppressWarnings("unchecked") // only offer writes slots, and it writes Ts
-        T item = (T) SLOTS.getAcquire(slots, slot);
-        if (item == null) {
-          break; // claimed by a producer that has not written it yet: the next drain takes it
-        }
-        slots[slot] = null; // published to producers by the release of the head below
-        head++;
-        sink.accept(item);
+    int moved = 0;
+    while (head != tail) {
+      int slot = base + (int) (head & slotMask);
+      @SuppressWarnings("unchecked") // only offer writes slots, and it writes Ts
+      T item = (T) SLOTS.getAcquire(slots, slot);
+      if (item == null) {
+        break; // claimed by a producer that has not written it yet: the next drain takes it
       }
-    } finally {
+      slots[slot] = null; // published to producers by the release of the head below
+      head++;
+      into[moved++] = item;
+    }
+    if (moved > 0) {
       COUNTERS.setRelease(counters, at, head);
     }
+    return moved;
   }
 
   /** Whether nothing is buffered (exact only when no thread records concurrently). Drainer only. */

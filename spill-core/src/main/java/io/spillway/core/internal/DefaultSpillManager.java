@@ -4,7 +4,6 @@ import static io.spillway.core.internal.ManagedSegment.M_RELOADING;
 import static io.spillway.core.internal.ManagedSegment.M_RESIDENT;
 import static io.spillway.core.internal.ManagedSegment.M_SPILLED;
 import static io.spillway.core.internal.ManagedSegment.M_SPILLING;
-import static io.spillway.core.internal.Segment.REMOVED;
 import static io.spillway.core.internal.Segment.RESIDENT;
 import static io.spillway.core.internal.Segment.SPILLED;
 
@@ -136,9 +135,10 @@ import org.slf4j.LoggerFactory;
  * ({@link #droppedAccesses()}), as Caffeine drops reads under contention. A drop needs a second thread, so a manager
  * used by one thread at a time loses no access, and the policy's scores match RedDB's exactly. The buffer is drained
  * before every other policy event, before {@link SpillPolicy#selectVictims} and before {@link #listSegments()}.
- * The drain counts each access on its segment ({@link SegmentInfo#accessCount()}, so that an access writes nothing
- * to the shared segment) and delivers it to the policy only if the segment is, as the policy knows it, admitted and
- * resident and has not been removed or replaced since. {@link SegmentHandle#get()} of a resident value reads it
+ * The drain counts each access ({@link SegmentInfo#accessCount()}) in an array of its own rather than in the segment,
+ * so that neither the access nor the drain writes the segment that other threads look up, and delivers it to the
+ * policy (by the policy's access handle when it gave one) only if the segment is, as the policy knows it, admitted
+ * and resident and has not been removed or replaced since. {@link SegmentHandle#get()} of a resident value reads it
  * without any lock (see {@code ManagedSegment.value}). An exception thrown by a policy event
  * is logged at WARN and does not disturb the accounting. The policy hears of a managed spill only once it is
  * committed; a {@code set} of a spilled value is told as a reload (then a resize).
@@ -557,7 +557,7 @@ public final class DefaultSpillManager implements SpillManager {
     policyDriver.drainedThen(() -> {
       for (Segment seg : segments.values()) {
         URI location = seg.location;
-        infos.add(new SegmentInfo(seg.name, seg.size, location != null, seg.accessCount, location));
+        infos.add(new SegmentInfo(seg.name, seg.size, location != null, policyDriver.accessCount(seg), location));
       }
     });
     infos.sort(Comparator.comparing(SegmentInfo::name));
@@ -679,12 +679,9 @@ public final class DefaultSpillManager implements SpillManager {
       Segment replaced = retired;
       policyEvent(p -> {
         if (replaced != null) {
-          replaced.policyState = REMOVED;
-          p.onRemove(name);
+          policyDriver.remove(p, replaced);
         }
-        fresh.policyState = RESIDENT;
-        p.onAdmit(name, size);
-        fresh.policyHandle = Math.max(SpillPolicy.NO_HANDLE, p.accessHandle(name));
+        policyDriver.admit(p, fresh, size);
       });
     }
     if (freed) {
@@ -779,10 +776,7 @@ public final class DefaultSpillManager implements SpillManager {
   private void remove(Segment seg, String why) {
     budget.add(-retire(seg, why));
     String name = seg.name;
-    policyEvent(p -> {
-      seg.policyState = REMOVED;
-      p.onRemove(name);
-    });
+    policyEvent(p -> policyDriver.remove(p, seg));
     // Only now may a new registration of the name find the map free, so its onAdmit follows this onRemove.
     segments.remove(name, seg);
   }
@@ -897,10 +891,7 @@ public final class DefaultSpillManager implements SpillManager {
           managed.value = null;
         }
         String name = seg.name;
-        policyEvent(p -> {
-          seg.policyState = REMOVED;
-          p.onRemove(name);
-        });
+        policyEvent(p -> policyDriver.remove(p, seg));
         // After onRemove, so that a new registration of the name is admitted after it (see unregisterSegment).
         segments.remove(name, seg);
       }

@@ -17,9 +17,11 @@ import org.slf4j.Logger;
  * <p><b>Accesses.</b> {@link #recordAccess} never waits and never allocates: it records into the calling thread's
  * stripe; if the stripe is full it drains that stripe to the policy when the lock is free ({@code tryLock}) and
  * records again, else it drops the access and counts it ({@link #droppedAccesses()}). So a thread alone with the
- * driver loses no access. A drained access is counted on its segment ({@link Segment#accessCount}) and told to the
- * policy only if the segment is, as the policy knows it ({@link Segment#policyState}), resident and not removed: by
- * its {@link Segment#policyHandle} when the policy gave one, so that the policy need not look the name up.
+ * driver loses no access. A drained access is counted in the segment's slot of {@link AccessCounts} (from its
+ * admission to its removal) and told to the policy only if the segment is, as the policy knows it
+ * ({@link Segment#policyState}), resident and not removed: by its {@link Segment#policyHandle} when the policy gave
+ * one, so that the policy need not look the name up. The drain reads segments but writes none, so that the lines of
+ * the segments (and of the map nodes beside them) stay shared by the processors that look them up.
  *
  * <p><b>Events.</b> {@link #event}, {@link #selectVictims} and {@link #drainedThen} drain every stripe first, so the
  * policy hears of each access before any later event. An exception thrown by the policy on an event or an access is
@@ -36,15 +38,14 @@ final class PolicyDriver {
   /** Guarded by lock; null once closed. */
   private @Nullable SpillPolicy policy;
   private final AccessBuffer<Segment> accesses = AccessBuffer.forThisMachine();
-  /** Called under lock. */
-  private final Consumer<Segment> deliverAccess = this::deliverAccess;
+  /** Guarded by lock. */
+  private final AccessCounts counts = new AccessCounts();
   /** Accesses not recorded because the buffer was full or contended while another thread held the lock. */
   private final LongAdder droppedAccesses = new LongAdder();
-  /** Drained accesses awaiting delivery; guarded by lock, empty between drains. */
-  private final Segment[] batch = new Segment[64];
-  /** The policy's handles of the batched accesses it gets by handle; guarded by lock. */
-  private final int[] handles = new int[64];
-  private int batched;
+  /** One stripe's drained accesses, being delivered; guarded by lock, empty between drains. */
+  private final Segment[] batch = new Segment[accesses.stripeCapacity()];
+  /** The policy's handles of the batch's accesses it gets by handle; guarded by lock. */
+  private final int[] handles = new int[accesses.stripeCapacity()];
 
   /**
    * @param policy the policy, owned by this driver from now on
@@ -77,8 +78,7 @@ final class PolicyDriver {
       try {
         // Other threads may refill the stripe between the drain and the offer; a few rounds, then give up.
         for (int round = 0; round < 4 && AccessBuffer.isFull(result); round++) {
-          accesses.drainStripeTo(result, deliverAccess);
-          deliverBatch();
+          deliver(accesses.drainStripe(result, batch));
           result = accesses.offer(seg);
         }
       } finally {
@@ -159,6 +159,40 @@ final class PolicyDriver {
     }
   }
 
+  /**
+   * Admits {@code seg} to {@code policy}: it is resident, takes a count slot, and its accesses reach the policy by
+   * the handle the policy gives, if any. Only inside an {@link #event}, with the policy it was given.
+   */
+  void admit(SpillPolicy policy, Segment seg, long size) {
+    seg.policyState = Segment.RESIDENT;
+    seg.countSlot = counts.take();
+    policy.onAdmit(seg.name, size);
+    seg.policyHandle = Math.max(SpillPolicy.NO_HANDLE, policy.accessHandle(seg.name));
+  }
+
+  /**
+   * Tells {@code policy} that {@code seg} is gone: no access to it is delivered or counted any more, and its count
+   * slot and handle may go to another segment. Only inside an {@link #event}, with the policy it was given.
+   */
+  void remove(SpillPolicy policy, Segment seg) {
+    seg.policyState = Segment.REMOVED;
+    if (seg.countSlot != AccessCounts.NO_SLOT) {
+      counts.release(seg.countSlot);
+      seg.countSlot = AccessCounts.NO_SLOT;
+    }
+    seg.policyHandle = SpillPolicy.NO_HANDLE;
+    policy.onRemove(seg.name);
+  }
+
+  /**
+   * The accesses drained for {@code seg} while it was admitted. Only under the lock, as in {@link #drainedThen}, so
+   * that the buffered ones are counted first.
+   */
+  long accessCount(Segment seg) {
+    int slot = seg.countSlot;
+    return slot == AccessCounts.NO_SLOT ? 0 : counts.get(slot);
+  }
+
   /** Accesses dropped so far (see the class comment). */
   long droppedAccesses() {
     return droppedAccesses.sum();
@@ -166,32 +200,26 @@ final class PolicyDriver {
 
   /** Caller holds the lock. */
   private void drainAccesses() {
-    accesses.drainTo(deliverAccess);
-    deliverBatch();
-  }
-
-  /** Takes a drained access into the batch, delivering the batch once full. Under lock. */
-  private void deliverAccess(Segment seg) {
-    batch[batched++] = seg;
-    if (batched == batch.length) {
-      deliverBatch();
+    for (int stripe = 0; stripe < accesses.stripes(); stripe++) {
+      deliver(accesses.drainStripe(stripe, batch));
     }
   }
 
   /**
-   * Counts each batched access on its segment and tells the policy of those it knows resident: first the ones it
-   * has handles for, in one call, then the others by name. Under lock.
+   * Counts each of the first {@code n} accesses of the batch and tells the policy of those whose segments it knows
+   * resident: first the ones it has handles for, in one call, then the others by name. Under lock.
    */
-  private void deliverBatch() {
-    int n = batched;
-    batched = 0;
+  private void deliver(int n) {
     int handled = 0;
     int named = 0;
     // No call in this loop, so the processor can fetch the segments' cache lines in parallel.
     for (int i = 0; i < n; i++) {
       Segment seg = batch[i];
       batch[i] = null;
-      seg.accessCount++;
+      int slot = seg.countSlot;
+      if (slot != AccessCounts.NO_SLOT) {
+        counts.increment(slot);
+      }
       if (seg.policyState == Segment.RESIDENT && !seg.removed) {
         int handle = seg.policyHandle;
         if (handle >= 0) {

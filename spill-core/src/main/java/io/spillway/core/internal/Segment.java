@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  * only under the manager's policy lock. Once {@link #removed} is set the segment is dead for good: it is out of the
  * manager's map (or about to be) and every operation on it must fail or do nothing.
  *
- * <p><b>Size.</b> Kept small because a manager may track millions: with compressed references the object is 48 bytes
- * (a 12-byte header, a name reference, two longs, a location reference, the policy's handle and three one-byte
- * fields). Rarely used state
+ * <p><b>Size.</b> Kept small because a manager may track millions: with compressed references the object is 40 bytes
+ * (a 12-byte header, a name reference, the size, a location reference, the count slot, the policy's handle and three
+ * one-byte fields). The access count lives in {@link AccessCounts}, not here (see there why). Rarely used state
  * lives elsewhere: a predecessor's I/O barrier in the manager's {@code barriers} map, flagged by
  * {@link #hasBarrier}.
  */
@@ -42,11 +42,10 @@ class Segment {
    */
   volatile @Nullable URI location;
   /**
-   * Accesses drained from the buffer; guarded by the policy lock. Counted by the drain rather than by the recording
-   * thread, so that an access writes nothing to the segment and hot segments' cache lines are not bounced between
-   * cores.
+   * This segment's slot in the manager's {@link AccessCounts}, from its admission to the policy until its removal;
+   * {@link AccessCounts#NO_SLOT} otherwise. Guarded by the policy lock.
    */
-  long accessCount;
+  int countSlot = AccessCounts.NO_SLOT;
   /** Set, under this segment's lock, once it is unregistered, replaced, closed or forgotten by cleanup. */
   volatile boolean removed;
   /** What the policy has been told of this segment; guarded by the policy lock. */

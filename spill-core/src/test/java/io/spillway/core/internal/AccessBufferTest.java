@@ -1,8 +1,10 @@
 package io.spillway.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,7 @@ class AccessBufferTest {
   }
 
   @Test
-  void drainStripeTo_drainsOnlyThatStripe() throws InterruptedException {
+  void drainStripe_drainsOnlyThatStripe() throws InterruptedException {
     AccessBuffer<String> buffer = new AccessBuffer<>(64, 2, 1);
     buffer.offer("mine");
     buffer.offer("mine");
@@ -66,8 +68,9 @@ class AccessBufferTest {
     other.start();
     other.join();
 
-    List<String> drained = new ArrayList<>();
-    buffer.drainStripeTo(mine, drained::add);
+    String[] into = new String[buffer.stripeCapacity()];
+    int moved = buffer.drainStripe(mine, into);
+    List<String> drained = new ArrayList<>(Arrays.asList(into).subList(0, moved));
 
     if (theirs[0] == mine) {
       assertThat(drained).containsExactly("mine", "mine", "theirs", "theirs");
@@ -91,26 +94,31 @@ class AccessBufferTest {
   }
 
   @Test
-  void drainTo_afterASinkFailure_keepsWhatWasNotHandedOver() {
-    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 4, 1);
+  void drainTo_afterASinkFailure_keepsTheLaterStripes() {
+    AccessBuffer<Integer> buffer = new AccessBuffer<>(2, 4, 1);
     buffer.offer(1);
     buffer.offer(2);
-    buffer.offer(3);
+    assertThat(buffer.offer(3)).as("one thread, one stripe of four slots").isEqualTo(AccessBuffer.RECORDED);
 
     List<Integer> drained = new ArrayList<>();
-    try {
-      buffer.drainTo(item -> {
-        drained.add(item);
-        if (item == 2) {
-          throw new IllegalStateException("sink");
-        }
-      });
-    } catch (IllegalStateException expected) {
-      // the buffer must stay consistent
-    }
+    assertThatThrownBy(() -> buffer.drainTo(item -> {
+      drained.add(item);
+      throw new IllegalStateException("sink");
+    })).isInstanceOf(IllegalStateException.class);
+    // The stripe the sink threw in is consumed; the buffer stays consistent and takes new items.
+    assertThat(drained).containsExactly(1);
+    assertThat(buffer.offer(4)).isEqualTo(AccessBuffer.RECORDED);
     buffer.drainTo(drained::add);
 
-    assertThat(drained).containsExactly(1, 2, 3);
+    assertThat(drained).containsExactly(1, 4);
+  }
+
+  @Test
+  void drainStripe_refusesAnArrayShorterThanAStripe() {
+    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 4, 1);
+
+    assertThatThrownBy(() -> buffer.drainStripe(0, new Integer[3])).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a stripe holds 4");
   }
 
   @Test
