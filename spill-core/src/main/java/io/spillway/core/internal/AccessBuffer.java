@@ -75,12 +75,14 @@ final class AccessBuffer<T> {
   }
 
   /**
-   * A buffer sized for this machine: four stripes per processor (at most 64), 32 accesses each, as many attempts as
-   * there are stripes (at most 4).
+   * A buffer sized for this machine: four stripes per processor (at most 64), 256 accesses each, as many attempts as
+   * there are stripes (at most 4). Long stripes make drains rare: each drain pulls the policy's and the counts' hot
+   * cache lines to the draining processor once, and with two threads recording, 256 accesses per drain instead of
+   * 32 measured about a third faster (BENCHMARKS.md, "Access path").
    */
   static <T> AccessBuffer<T> forThisMachine() {
     int stripes = Math.min(64, 4 * Runtime.getRuntime().availableProcessors());
-    return new AccessBuffer<>(stripes, 32, Math.min(4, powerOfTwoAtLeast(stripes)));
+    return new AccessBuffer<>(stripes, 256, Math.min(4, powerOfTwoAtLeast(stripes)));
   }
 
   /**
