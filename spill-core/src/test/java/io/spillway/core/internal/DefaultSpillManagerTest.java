@@ -618,6 +618,21 @@ class DefaultSpillManagerTest {
   }
 
   @Test
+  void accessCount_ofANewSegment_startsAtZero_afterAnotherWasRemoved() {
+    SpillManager manager = recordingManager();
+    manager.registerSegment("a", 10);
+    manager.access("a");
+    manager.access("a");
+    manager.unregisterSegment("a");
+    manager.registerSegment("b", 10);
+    manager.registerSegment("a", 10);
+    manager.access("b");
+
+    assertThat(manager.listSegments()).extracting(SegmentInfo::name, SegmentInfo::accessCount)
+        .containsExactly(tuple("a", 0L), tuple("b", 1L));
+  }
+
+  @Test
   void accesses_areDrainedBeforeVictimsAreChosen() {
     SpillManager manager = manager(b -> b.maxMemory(100).minSpillSize(0).policy(RecordingPolicyProvider.NAME));
     manager.registerSegment("a", 90);
