@@ -20,7 +20,7 @@ final class AccessCounts {
   static final int NO_SLOT = -1;
 
   /** By slot: the count; for a free slot, the next free slot or {@link #NO_SLOT} (a free list). */
-  private long[] counts = new long[16];
+  private long[] counts = new long[ArrayCapacity.initial()];
   /** Slots below this have been handed out at least once. */
   private int highWater;
   private int freeHead = NO_SLOT;
@@ -34,7 +34,7 @@ final class AccessCounts {
       return slot;
     }
     if (highWater == counts.length) {
-      counts = Arrays.copyOf(counts, counts.length * 2);
+      counts = Arrays.copyOf(counts, ArrayCapacity.grown(counts.length));
     }
     return highWater++;
   }

@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  * reused after it; its name reference, size and score (with the spilled flag as its sign) sit at that index of three
  * parallel arrays, 20 bytes per number. Names are found through an open-addressing table of numbers, 4 bytes per
  * slot. A million segments cost some 30 bytes each, rather than the 70 of a {@code HashMap} of entry objects, and an
- * access reported by handle touches one array element.
+ * access reported by handle touches one array element. The arrays grow through {@link ArrayCapacity}'s lengths, which
+ * G1 stores without wasting part of a region.
  *
  * <p>Not thread-safe, as the SPI allows: the core calls it from one thread at a time.
  */
@@ -35,25 +36,25 @@ public final class ColdnessPolicy implements SpillPolicy {
   /** Score added by each access, as in RedDB. */
   public static final long ACCESS_BOOST = 10;
 
-  private static final int MIN_CAPACITY = 16;
   private static final int NO_ID = -1;
 
   private final double decay;
   /** By segment number: the name, or null for a number not in use. */
-  private String[] names = new String[MIN_CAPACITY];
+  private String[] names = new String[ArrayCapacity.initial()];
   /** By segment number: the size; for a number not in use, the next free number (a free list), or {@link #NO_ID}. */
-  private long[] sizes = new long[MIN_CAPACITY];
+  private long[] sizes = new long[names.length];
   /** By segment number: the score, negated while the segment is spilled (scores are at least 1); 0 when not in use. */
-  private long[] scores = new long[MIN_CAPACITY];
+  private long[] scores = new long[names.length];
   /** Numbers below this have been handed out at least once. */
   private int highWater;
   /** The most recently freed number, head of the free list threaded through {@link #sizes}; or {@link #NO_ID}. */
   private int freeHead = NO_ID;
   /**
    * Name lookup: segment number + 1 per slot, 0 for an empty slot. Linear probing on the name's hash, backward-shift
-   * deletion, at most 3/4 full.
+   * deletion, at most 3/4 full. Its length is not a power of two ({@link ArrayCapacity}), so a hash is mapped to a
+   * slot by multiplication rather than by a mask.
    */
-  private int[] index = new int[2 * MIN_CAPACITY];
+  private int[] index = new int[ArrayCapacity.grown(ArrayCapacity.initial())];
   private int count;
 
   /**
@@ -71,7 +72,7 @@ public final class ColdnessPolicy implements SpillPolicy {
     int id = find(segment);
     if (id == NO_ID) {
       if ((count + 1) * 4L > index.length * 3L) {
-        rebuildIndex(index.length * 2);
+        rebuildIndex(ArrayCapacity.grown(index.length));
       }
       id = allocate();
       names[id] = segment;
@@ -201,7 +202,7 @@ public final class ColdnessPolicy implements SpillPolicy {
       return id;
     }
     if (highWater == names.length) {
-      int capacity = names.length * 2;
+      int capacity = ArrayCapacity.grown(names.length);
       names = Arrays.copyOf(names, capacity);
       sizes = Arrays.copyOf(sizes, capacity);
       scores = Arrays.copyOf(scores, capacity);
@@ -209,9 +210,15 @@ public final class ColdnessPolicy implements SpillPolicy {
     return highWater++;
   }
 
-  private static int home(String name, int mask) {
+  /** The slot where {@code name}'s probe starts: its spread hash scaled to the index length (Lemire's reduction). */
+  private int home(String name) {
     int h = name.hashCode() * 0x9E3779B9;
-    return (h ^ (h >>> 16)) & mask;
+    return (int) (((h ^ (h >>> 16)) & 0xFFFF_FFFFL) * index.length >>> 32);
+  }
+
+  /** The slot after {@code slot}, wrapping around. */
+  private int next(int slot) {
+    return slot + 1 == index.length ? 0 : slot + 1;
   }
 
   /** The number of {@code name}, or {@link #NO_ID}. */
@@ -222,8 +229,7 @@ public final class ColdnessPolicy implements SpillPolicy {
 
   /** The index slot holding {@code name}'s number, or -1. */
   private int slotOf(String name) {
-    int mask = index.length - 1;
-    for (int slot = home(name, mask); ; slot = (slot + 1) & mask) {
+    for (int slot = home(name); ; slot = next(slot)) {
       int entry = index[slot];
       if (entry == 0) {
         return -1;
@@ -235,25 +241,23 @@ public final class ColdnessPolicy implements SpillPolicy {
   }
 
   private int emptySlot(String name) {
-    int mask = index.length - 1;
-    int slot = home(name, mask);
+    int slot = home(name);
     while (index[slot] != 0) {
-      slot = (slot + 1) & mask;
+      slot = next(slot);
     }
     return slot;
   }
 
   /** Empties index {@code slot}, shifting back later entries of the same probe run so that lookups still find them. */
   private void deleteSlot(int slot) {
-    int mask = index.length - 1;
     int gap = slot;
-    for (int next = (gap + 1) & mask; index[next] != 0; next = (next + 1) & mask) {
-      int home = home(names[index[next] - 1], mask);
-      // The entry at next may move into the gap unless its home lies cyclically in (gap, next].
-      boolean homeBetween = gap <= next ? gap < home && home <= next : gap < home || home <= next;
+    for (int probe = next(gap); index[probe] != 0; probe = next(probe)) {
+      int home = home(names[index[probe] - 1]);
+      // The entry at probe may move into the gap unless its home lies cyclically in (gap, probe].
+      boolean homeBetween = gap <= probe ? gap < home && home <= probe : gap < home || home <= probe;
       if (!homeBetween) {
-        index[gap] = index[next];
-        gap = next;
+        index[gap] = index[probe];
+        gap = probe;
       }
     }
     index[gap] = 0;
