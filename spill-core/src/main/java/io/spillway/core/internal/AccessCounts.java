@@ -1,6 +1,8 @@
 package io.spillway.core.internal;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The access counts of a manager's segments ({@code SegmentInfo.accessCount}), one slot each in one array. Internal,
@@ -12,15 +14,19 @@ import java.util.Arrays;
  * writes stay in an array that only drainers touch.
  *
  * <p>A slot is taken when a segment is admitted and given back when it is removed; the most recently freed slot is
- * reused first, so the array never grows past the peak number of segments. Not thread-safe: the manager uses it under
- * its policy lock.
+ * reused first, so the array never grows past the peak number of segments. A slot holds the low 32 bits of its count
+ * (4 bytes per segment, and twice as many counts per cache line as longs would give); the rare count that passes
+ * 2<sup>32</sup> keeps its high part in a side map.
+ * Counts are exact up to 2<sup>63</sup>. Not thread-safe: the manager uses it under its policy lock.
  */
 final class AccessCounts {
   /** What a segment holds while it has no slot: before its admission and after its removal. */
   static final int NO_SLOT = -1;
 
-  /** By slot: the count; for a free slot, the next free slot or {@link #NO_SLOT} (a free list). */
-  private long[] counts = new long[ArrayCapacity.initial()];
+  /** By slot: the count's low 32 bits, unsigned; for a free slot, the next free slot or {@link #NO_SLOT}. */
+  private int[] counts = new int[ArrayCapacity.initial()];
+  /** By slot, for counts past 2^32 only: the high part (a multiple of 2^32). */
+  private final Map<Integer, Long> highParts = new HashMap<>();
   /** Slots below this have been handed out at least once. */
   private int highWater;
   private int freeHead = NO_SLOT;
@@ -29,7 +35,7 @@ final class AccessCounts {
   int take() {
     if (freeHead != NO_SLOT) {
       int slot = freeHead;
-      freeHead = (int) counts[slot];
+      freeHead = counts[slot];
       counts[slot] = 0;
       return slot;
     }
@@ -41,20 +47,23 @@ final class AccessCounts {
 
   /** Gives {@code slot} back; its count is gone. */
   void release(int slot) {
+    if (!highParts.isEmpty()) {
+      highParts.remove(slot);
+    }
     counts[slot] = freeHead;
     freeHead = slot;
   }
 
-  /** Counts one access in {@code slot}, saturating at {@link Long#MAX_VALUE}. */
+  /** Counts one access in {@code slot}. */
   void increment(int slot) {
-    long count = counts[slot];
-    if (count != Long.MAX_VALUE) {
-      counts[slot] = count + 1;
+    if (++counts[slot] == 0) {
+      highParts.merge(slot, 1L << 32, Long::sum);
     }
   }
 
   /** The count in {@code slot}. */
   long get(int slot) {
-    return counts[slot];
+    long low = Integer.toUnsignedLong(counts[slot]);
+    return highParts.isEmpty() ? low : low + highParts.getOrDefault(slot, 0L);
   }
 }

@@ -48,4 +48,24 @@ class AccessCountsTest {
       assertThat(counts.get(slots[i])).as("count of slot %d", slots[i]).isEqualTo(expected);
     }
   }
+
+  @Test
+  void aCountPast2To32_isKeptWhole_andForgottenWithItsSlot() {
+    AccessCounts counts = new AccessCounts();
+    int big = counts.take();
+    int small = counts.take();
+    long past = (1L << 32) + 3;
+    for (long i = 0; i < past; i++) {
+      counts.increment(big);
+    }
+    counts.increment(small);
+    assertThat(counts.get(big)).isEqualTo(past);
+    assertThat(counts.get(small)).isEqualTo(1);
+
+    counts.release(big);
+    int reused = counts.take();
+
+    assertThat(reused).isEqualTo(big);
+    assertThat(counts.get(reused)).isZero();
+  }
 }
