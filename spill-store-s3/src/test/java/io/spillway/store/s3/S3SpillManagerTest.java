@@ -14,35 +14,20 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** A manager configured with {@code store("s3")} against S3Proxy: spills, reloads, corruption, a missing bucket. */
 class S3SpillManagerTest {
   private static final String BUCKET = "managed";
-  private static S3ProxyServer server;
-  private static S3Client inspector;
+  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
 
   private final String prefix = "m-" + UUID.randomUUID();
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new S3ProxyServer();
-    server.createBucket(BUCKET);
-    inspector = server.client();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    inspector.close();
-    server.shutdown();
-  }
-
   private SpillConfig.Builder config() {
-    return server.options(SpillConfig.builder().store("s3").maxMemory(64L << 20), BUCKET)
+    return S3.server().options(SpillConfig.builder().store("s3").maxMemory(64L << 20), BUCKET)
         .option(S3StoreSettings.PREFIX, prefix)
         .option(S3StoreSettings.MULTIPART_THRESHOLD, "6MiB")
         .option(S3StoreSettings.PART_SIZE, "5MiB");
@@ -74,16 +59,16 @@ class S3SpillManagerTest {
       assertThat(manager.isSpilled("small")).isTrue();
       assertThat(manager.isSpilled("large")).isTrue();
       assertThat(manager.memoryUsage()).isZero();
-      assertThat(inspector.headObject(b -> b.bucket(BUCKET).key(objectKey(smallAt))).contentLength())
+      assertThat(S3.client().headObject(b -> b.bucket(BUCKET).key(objectKey(smallAt))).contentLength())
           .isGreaterThan(small.length);
-      assertThat(inspector.headObject(b -> b.bucket(BUCKET).key(objectKey(largeAt))).contentLength())
+      assertThat(S3.client().headObject(b -> b.bucket(BUCKET).key(objectKey(largeAt))).contentLength())
           .isGreaterThan(large.length);
       assertThat(manager.reload("small")).hasValueSatisfying(b -> assertThat(b).isEqualTo(small));
       assertThat(manager.reload("large")).hasValueSatisfying(b -> assertThat(b).isEqualTo(large));
       assertThat(manager.memoryUsage()).isEqualTo(small.length + (long) large.length);
       assertThat(manager.stats().reloadOperations()).isEqualTo(2);
     }
-    assertThat(inspector.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents())
+    assertThat(S3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents())
         .as("objects left after the manager closed")
         .isEmpty();
   }
@@ -96,12 +81,12 @@ class S3SpillManagerTest {
       manager.registerSegment("other-length", data.length);
       String sameKey = objectKey(manager.spill("same-length", data));
       String otherKey = objectKey(manager.spill("other-length", data));
-      byte[] stored = inspector.getObjectAsBytes(b -> b.bucket(BUCKET).key(sameKey)).asByteArray();
+      byte[] stored = S3.client().getObjectAsBytes(b -> b.bucket(BUCKET).key(sameKey)).asByteArray();
       byte[] tampered = stored.clone();
       tampered[tampered.length / 2] ^= 0x40;
 
-      inspector.putObject(b -> b.bucket(BUCKET).key(sameKey), RequestBody.fromBytes(tampered));
-      inspector.putObject(b -> b.bucket(BUCKET).key(otherKey),
+      S3.client().putObject(b -> b.bucket(BUCKET).key(sameKey), RequestBody.fromBytes(tampered));
+      S3.client().putObject(b -> b.bucket(BUCKET).key(otherKey),
           RequestBody.fromBytes(Arrays.copyOf(stored, stored.length - 10)));
 
       assertThatThrownBy(() -> manager.reload("same-length"))
@@ -117,7 +102,7 @@ class S3SpillManagerTest {
 
   @Test
   void newManager_missingBucket_failsAtStartWithConfigurationError() {
-    SpillConfig config = server.options(SpillConfig.builder().store("s3"), "no-such-bucket").build();
+    SpillConfig config = S3.server().options(SpillConfig.builder().store("s3"), "no-such-bucket").build();
 
     assertThatThrownBy(() -> Spillway.newManager(config))
         .isInstanceOf(SpillConfigurationException.class)
@@ -137,9 +122,9 @@ class S3SpillManagerTest {
   @Test
   void newManager_withInjectedClientStore_spillsAndLeavesTheClientOpen() throws Exception {
     byte[] data = randomBytes(50_000, 4);
-    S3Client client = server.client();
+    S3Client client = S3.server().client();
     try {
-      S3StoreSettings settings = server.settings(BUCKET).prefix(prefix).build();
+      S3StoreSettings settings = S3.server().settings(BUCKET).prefix(prefix).build();
       try (SpillManager manager = Spillway.newManager(SpillConfig.builder().build(),
           S3SpillStores.create(client, settings))) {
         manager.registerSegment("injected", data.length);
@@ -174,12 +159,12 @@ class S3SpillManagerTest {
   void spill_storeFailureReported_asSpillStoreExceptionNamingSegment() {
     // A prefix is fine but a bucket deleted behind the manager's back makes every put fail.
     String bucket = "vanishing-" + UUID.randomUUID().toString().substring(0, 8);
-    server.createBucket(bucket);
+    S3.server().createBucket(bucket);
     byte[] data = randomBytes(10_000, 6);
     try (SpillManager manager = Spillway.newManager(
-        server.options(SpillConfig.builder().store("s3"), bucket).build())) {
+        S3.server().options(SpillConfig.builder().store("s3"), bucket).build())) {
       manager.registerSegment("doomed", data.length);
-      server.blobStore().deleteContainer(bucket);
+      S3.server().blobStore().deleteContainer(bucket);
 
       assertThatThrownBy(() -> manager.spill("doomed", data))
           .isInstanceOf(SpillStoreException.class)
@@ -187,7 +172,7 @@ class S3SpillManagerTest {
           .satisfies(e -> assertThat(((SpillStoreException) e).segment()).isEqualTo("doomed"));
       assertThat(manager.isSpilled("doomed")).isFalse();
       assertThat(manager.memoryUsage()).isEqualTo(data.length);
-      server.createBucket(bucket);
+      S3.server().createBucket(bucket);
     }
   }
 }

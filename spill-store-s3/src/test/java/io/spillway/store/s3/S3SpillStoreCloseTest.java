@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -28,26 +27,12 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 class S3SpillStoreCloseTest {
   private static final String BUCKET = "closing";
-  private static S3ProxyServer server;
-  private static S3Client client;
+  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
 
   private final String prefix = "c-" + UUID.randomUUID();
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new S3ProxyServer();
-    server.createBucket(BUCKET);
-    client = server.client();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    client.close();
-    server.shutdown();
-  }
-
   private List<String> objectKeys() {
-    return client.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents().stream()
+    return S3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents().stream()
         .map(S3Object::key).toList();
   }
 
@@ -88,8 +73,8 @@ class S3SpillStoreCloseTest {
 
   @Test
   void close_manyObjectsOnServerRefusingMultiDelete_removesEveryObjectTryingTheBatchOnce() throws IOException {
-    DeleteCounting ops = new DeleteCounting(new SyncObjectOps(client, false));
-    SpillStore store = S3SpillStores.open(ops, server.settings(BUCKET).prefix(prefix).build());
+    DeleteCounting ops = new DeleteCounting(new SyncObjectOps(S3.client(), false));
+    SpillStore store = S3SpillStores.open(ops, S3.server().settings(BUCKET).prefix(prefix).build());
     writeSmallValues(store, 300);
     assertThat(objectKeys()).hasSize(301);
 
@@ -104,7 +89,7 @@ class S3SpillStoreCloseTest {
 
   @Test
   void deleteAll_afterARefusedBatch_sendsOnlySingleDeletes() {
-    DeleteCounting ops = new DeleteCounting(new SyncObjectOps(client, false)) {
+    DeleteCounting ops = new DeleteCounting(new SyncObjectOps(S3.client(), false)) {
       @Override
       public List<String> deleteBatch(String bucket, List<String> keys) {
         batches.incrementAndGet();
@@ -115,7 +100,7 @@ class S3SpillStoreCloseTest {
     List<String> keys = new java.util.ArrayList<>();
     for (int i = 0; i < 20; i++) {
       String key = prefix + "/o" + i;
-      client.putObject(b -> b.bucket(BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString(key));
+      S3.client().putObject(b -> b.bucket(BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString(key));
       keys.add(key);
     }
     keys.add(prefix + "/missing");
@@ -131,8 +116,8 @@ class S3SpillStoreCloseTest {
 
   @Test
   void close_fewObjects_deletesThemOneByOneWithoutAMultiDelete() throws IOException {
-    DeleteCounting ops = new DeleteCounting(new SyncObjectOps(client, false));
-    SpillStore store = S3SpillStores.open(ops, server.settings(BUCKET).prefix(prefix).build());
+    DeleteCounting ops = new DeleteCounting(new SyncObjectOps(S3.client(), false));
+    SpillStore store = S3SpillStores.open(ops, S3.server().settings(BUCKET).prefix(prefix).build());
     writeSmallValues(store, 3);
 
     store.close();
@@ -145,7 +130,7 @@ class S3SpillStoreCloseTest {
   @Test
   void close_multiDeleteBodyBrokenByTheServer_stillRemovesEveryObject() throws IOException {
     // What S3Proxy does now and then: it answers the refusal before reading the body and drops the connection.
-    DeleteCounting ops = new DeleteCounting(new SyncObjectOps(client, false)) {
+    DeleteCounting ops = new DeleteCounting(new SyncObjectOps(S3.client(), false)) {
       @Override
       public List<String> deleteBatch(String bucket, List<String> keys) {
         batches.incrementAndGet();
@@ -153,7 +138,7 @@ class S3SpillStoreCloseTest {
             new IOException("Error writing request body to server"));
       }
     };
-    SpillStore store = S3SpillStores.open(ops, server.settings(BUCKET).prefix(prefix).build());
+    SpillStore store = S3SpillStores.open(ops, S3.server().settings(BUCKET).prefix(prefix).build());
     writeSmallValues(store, 20);
 
     store.close();
@@ -164,7 +149,7 @@ class S3SpillStoreCloseTest {
 
   @Test
   void close_objectThatCannotBeDeleted_reportsTheSessionAndLeftoversAfterDeletingTheRest() throws IOException {
-    DeleteCounting ops = new DeleteCounting(new SyncObjectOps(client, false)) {
+    DeleteCounting ops = new DeleteCounting(new SyncObjectOps(S3.client(), false)) {
       @Override
       public void delete(String bucket, String key) {
         if (key.endsWith("k3")) {
@@ -173,7 +158,7 @@ class S3SpillStoreCloseTest {
         super.delete(bucket, key);
       }
     };
-    SpillStore store = S3SpillStores.open(ops, server.settings(BUCKET).prefix(prefix).build());
+    SpillStore store = S3SpillStores.open(ops, S3.server().settings(BUCKET).prefix(prefix).build());
     String folder = ((S3SpillStore) store).folder();
     writeSmallValues(store, 10);
 
@@ -188,7 +173,7 @@ class S3SpillStoreCloseTest {
     assertThat(ops.closed).as("the client is released all the same").isTrue();
     assertThatThrownBy(store::list).isInstanceOf(IllegalStateException.class);
     store.close();
-    client.deleteObject(b -> b.bucket(BUCKET).key(objectKeys().get(0)));
+    S3.client().deleteObject(b -> b.bucket(BUCKET).key(objectKeys().get(0)));
   }
 
   /** A credentials provider that knows whether it was closed, standing for the SDK's default chain. */
@@ -208,7 +193,7 @@ class S3SpillStoreCloseTest {
 
   @Test
   void close_storeOwningItsClient_closesTheCredentialsChainItBuilt() throws IOException {
-    S3StoreSettings settings = S3StoreSettings.builder(BUCKET).endpoint(server.endpoint()).region("us-east-1")
+    S3StoreSettings settings = S3StoreSettings.builder(BUCKET).endpoint(S3.server().endpoint()).region("us-east-1")
         .prefix(prefix).build();
     ClosingCredentials credentials = new ClosingCredentials();
     SpillStore store = S3SpillStores.open(new SyncObjectOps(S3SpillStores.newClient(settings, () -> credentials), true),
@@ -225,7 +210,7 @@ class S3SpillStoreCloseTest {
 
   @Test
   void newClient_withStaticCredentials_neverAsksTheDefaultChain() {
-    try (S3Client own = S3SpillStores.newClient(server.settings(BUCKET).build(), () -> {
+    try (S3Client own = S3SpillStores.newClient(S3.server().settings(BUCKET).build(), () -> {
       throw new AssertionError("default chain built although static credentials are set");
     })) {
       assertThat(own.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents()).isEmpty();

@@ -7,9 +7,7 @@ import io.spillway.api.spi.SpillStore;
 import io.spillway.testkit.SpillStoreContractTest;
 import java.io.IOException;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store contract, against S3Proxy, with a small multipart threshold so large values take the parallel path. Each
@@ -17,23 +15,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class S3SpillStoreContractTest extends SpillStoreContractTest {
   private static final String BUCKET = "contract";
-  private static S3ProxyServer server;
-  private static S3Client inspector;
+  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
 
   private final String prefix = "t-" + UUID.randomUUID();
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new S3ProxyServer();
-    server.createBucket(BUCKET);
-    inspector = server.client();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    inspector.close();
-    server.shutdown();
-  }
 
   @Override
   protected SpillStore newStore(SpillConfig config) throws IOException {
@@ -42,7 +26,7 @@ class S3SpillStoreContractTest extends SpillStoreContractTest {
 
   @Override
   protected SpillConfig.Builder configure(SpillConfig.Builder builder) {
-    return server.options(builder, BUCKET)
+    return S3.server().options(builder, BUCKET)
         .option(S3StoreSettings.PREFIX, prefix)
         .option(S3StoreSettings.MULTIPART_THRESHOLD, "6MiB")
         .option(S3StoreSettings.PART_SIZE, "5MiB")
@@ -51,7 +35,7 @@ class S3SpillStoreContractTest extends SpillStoreContractTest {
 
   @Override
   protected void assertNothingLeftAfterClose(SpillConfig config) throws IOException {
-    assertThat(inspector.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents())
+    assertThat(S3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents())
         .as("objects left under %s/ after close()", prefix)
         .isEmpty();
   }

@@ -14,9 +14,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -30,37 +29,23 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /** Transfers, sessions, dead-session removal, injected clients and settings of the s3 store, on S3Proxy. */
 class S3SpillStoreTest {
   private static final String BUCKET = "store";
+  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
   private static final long MiB = 1024 * 1024;
-  private static S3ProxyServer server;
-  private static S3Client client;
 
   private final String prefix = "s-" + UUID.randomUUID();
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new S3ProxyServer();
-    server.createBucket(BUCKET);
-    client = server.client();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    client.close();
-    server.shutdown();
-  }
-
   private S3StoreSettings.Builder settings() {
-    return server.settings(BUCKET).prefix(prefix).multipartThreshold(6 * MiB).partSize(5 * MiB).parallelism(4);
+    return S3.server().settings(BUCKET).prefix(prefix).multipartThreshold(6 * MiB).partSize(5 * MiB).parallelism(4);
   }
 
   private List<String> objectKeys() {
-    return client.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents().stream()
+    return S3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents().stream()
         .map(S3Object::key).toList();
   }
 
   @Test
   void write_largeValue_goesUpInParallelPartsAndComesBackAsParallelRangedGets() throws IOException {
-    CountingOps ops = new CountingOps(new SyncObjectOps(client, false));
+    CountingOps ops = new CountingOps(new SyncObjectOps(S3.client(), false));
     byte[] value = randomBytes((int) (22 * MiB + 3), 20);
     try (SpillStore store = S3SpillStores.open(ops, settings().build())) {
       store.write("large", ByteBuffer.wrap(value, 0, 1000), ByteBuffer.wrap(value, 1000, value.length - 1000));
@@ -78,7 +63,7 @@ class S3SpillStoreTest {
 
   @Test
   void write_valueUnderThreshold_takesOnePutAndOneGet() throws IOException {
-    CountingOps ops = new CountingOps(new SyncObjectOps(client, false));
+    CountingOps ops = new CountingOps(new SyncObjectOps(S3.client(), false));
     byte[] value = randomBytes((int) (6 * MiB - 1), 21);
     try (SpillStore store = S3SpillStores.open(ops, settings().build())) {
       store.write("small", ByteBuffer.wrap(value));
@@ -93,8 +78,8 @@ class S3SpillStoreTest {
 
   @Test
   void create_twoSessionsOnOnePrefix_useSeparateSessionFoldersAndKeepApart() throws IOException {
-    SpillStore a = S3SpillStores.create(client, settings().build());
-    try (SpillStore b = S3SpillStores.create(client, settings().build())) {
+    SpillStore a = S3SpillStores.create(S3.client(), settings().build());
+    try (SpillStore b = S3SpillStores.create(S3.client(), settings().build())) {
       a.write("same", ByteBuffer.wrap(new byte[] {1}));
       b.write("same", ByteBuffer.wrap(new byte[] {2, 2}));
 
@@ -114,19 +99,19 @@ class S3SpillStoreTest {
 
   @Test
   void removeStaleSessions_removesSessionsWhoseLeaseTimedOutAndKeepsLiveOnes() throws IOException {
-    SpillStore abandoned = S3SpillStores.create(client, settings().leaseRefresh(Duration.ofHours(1))
+    SpillStore abandoned = S3SpillStores.create(S3.client(), settings().leaseRefresh(Duration.ofHours(1))
         .leaseTimeout(Duration.ofHours(2)).build());
     abandoned.write("orphan", ByteBuffer.wrap(new byte[100]));
     String abandonedFolder = ((S3SpillStore) abandoned).folder();
-    try (SpillStore live = S3SpillStores.create(client, settings().leaseRefresh(Duration.ofMillis(200))
+    try (SpillStore live = S3SpillStores.create(S3.client(), settings().leaseRefresh(Duration.ofMillis(200))
         .leaseTimeout(Duration.ofSeconds(1)).build())) {
       live.write("kept", ByteBuffer.wrap(new byte[] {7}));
       S3StoreSettings sweeper = settings().leaseRefresh(Duration.ofSeconds(1)).leaseTimeout(Duration.ofSeconds(3))
           .build();
 
-      assertThat(S3SpillStores.removeStaleSessions(client, sweeper)).as("nothing is 3 s old yet").isZero();
+      assertThat(S3SpillStores.removeStaleSessions(S3.client(), sweeper)).as("nothing is 3 s old yet").isZero();
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-          .until(() -> S3SpillStores.removeStaleSessions(client, sweeper) == 1);
+          .until(() -> S3SpillStores.removeStaleSessions(S3.client(), sweeper) == 1);
 
       assertThat(objectKeys()).noneMatch(key -> key.startsWith(abandonedFolder));
       assertThat(objectKeys()).hasSize(2);
@@ -138,7 +123,7 @@ class S3SpillStoreTest {
 
   @Test
   void create_withStaleSessionUnderPrefix_removesItAtStart() throws IOException {
-    SpillStore abandoned = S3SpillStores.create(client, settings().leaseRefresh(Duration.ofHours(1))
+    SpillStore abandoned = S3SpillStores.create(S3.client(), settings().leaseRefresh(Duration.ofHours(1))
         .leaseTimeout(Duration.ofHours(2)).build());
     abandoned.write("orphan", ByteBuffer.wrap(new byte[10]));
     String abandonedFolder = ((S3SpillStore) abandoned).folder();
@@ -146,7 +131,7 @@ class S3SpillStoreTest {
       S3StoreSettings quick = settings().leaseRefresh(Duration.ofSeconds(1)).leaseTimeout(Duration.ofSeconds(2))
           .build();
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        SpillStore fresh = S3SpillStores.create(client, quick);
+        SpillStore fresh = S3SpillStores.create(S3.client(), quick);
         fresh.close();
         return objectKeys().stream().noneMatch(key -> key.startsWith(abandonedFolder));
       });
@@ -158,7 +143,7 @@ class S3SpillStoreTest {
   @Test
   void create_withAsyncClient_roundTripsAndLeavesClientOpen() throws IOException {
     try (S3AsyncClient async = S3AsyncClient.builder()
-        .endpointOverride(server.endpoint())
+        .endpointOverride(S3.server().endpoint())
         .forcePathStyle(true)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(
@@ -182,7 +167,7 @@ class S3SpillStoreTest {
 
   @Test
   void create_missingBucket_throwsConfigurationErrorNamingIt() {
-    assertThatThrownBy(() -> S3SpillStores.create(client, server.settings("absent-bucket").build()))
+    assertThatThrownBy(() -> S3SpillStores.create(S3.client(), S3.server().settings("absent-bucket").build()))
         .isInstanceOf(SpillConfigurationException.class)
         .hasMessageContaining("absent-bucket")
         .hasMessageContaining(S3StoreSettings.BUCKET);

@@ -14,33 +14,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A manager on the tiered store: local disk up to its quota, S3 beyond, reloads from either. */
 class TieredFileS3ManagerTest {
   private static final String BUCKET = "tiered";
+  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
   private static final int MiB = 1024 * 1024;
-  private static S3ProxyServer server;
 
   @TempDir
   Path spillDir;
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new S3ProxyServer();
-    server.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.shutdown();
-  }
-
   private SpillConfig.Builder config(String quota) {
-    return server.options(SpillConfig.builder().store("tiered").spillDir(spillDir), BUCKET)
+    return S3.server().options(SpillConfig.builder().store("tiered").spillDir(spillDir), BUCKET)
         .option(TieredSpillStoreProvider.SECONDARY, "s3")
         .option(TieredSpillStoreProvider.PRIMARY_QUOTA, quota)
         .option(S3StoreSettings.PREFIX, "m-" + UUID.randomUUID());
@@ -84,7 +72,7 @@ class TieredFileS3ManagerTest {
 
   @Test
   void newManager_tieredWithMissingBucket_failsAtStartAndLeavesNoLocalSession() {
-    SpillConfig config = server.options(SpillConfig.builder().store("tiered").spillDir(spillDir), "no-bucket")
+    SpillConfig config = S3.server().options(SpillConfig.builder().store("tiered").spillDir(spillDir), "no-bucket")
         .option(TieredSpillStoreProvider.SECONDARY, "s3")
         .option(TieredSpillStoreProvider.PRIMARY_QUOTA, "1MiB")
         .build();
