@@ -1,5 +1,6 @@
 package io.spillway.core.internal;
 
+import io.spillway.api.spi.ArrayCapacity;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;

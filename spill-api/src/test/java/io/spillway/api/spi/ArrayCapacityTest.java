@@ -1,4 +1,4 @@
-package io.spillway.core.internal;
+package io.spillway.api.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
