@@ -457,6 +457,7 @@ public abstract class SpillPolicyContractTest {
       String segment = "seg-" + random.nextInt(200);
       int choice = random.nextInt(20);
       if (!byName.isKnown(segment)) {
+        batched = deliver(byHandle, batch, batched);
         long size = randomSize(random);
         byName.onAdmit(segment, size);
         byHandle.onAdmit(segment, size);
@@ -464,23 +465,22 @@ public abstract class SpillPolicyContractTest {
       } else if (byName.isResident(segment) && choice < 14) {
         byName.onAccess(segment);
         int handle = byHandle.accessHandle(segment);
-        if (handle == NO_HANDLE) {
-          byHandle.onAccess(segment);
-        } else if (choice < 7) {
-          byHandle.onAccess(handle);
+        if (handle == NO_HANDLE || choice < 7) {
+          // Accesses reach the policy in the order they happened: the pending batch goes first.
+          batched = deliver(byHandle, batch, batched);
+          if (handle == NO_HANDLE) {
+            byHandle.onAccess(segment);
+          } else {
+            byHandle.onAccess(handle);
+          }
         } else {
           batch[batched++] = handle;
           if (batched == batch.length) {
-            byHandle.onAccess(batch, batched);
-            batched = 0;
+            batched = deliver(byHandle, batch, batched);
           }
         }
       } else {
-        // Any other event ends a batch, as the core delivers buffered accesses before every other event.
-        if (batched > 0) {
-          byHandle.onAccess(batch, batched);
-          batched = 0;
-        }
+        batched = deliver(byHandle, batch, batched);
         if (choice < 17) {
           long bytesToFree = 1 + random.nextInt(4 * 4096);
           List<String> victims = byName.selectVictims(bytesToFree, name -> true);
@@ -500,6 +500,17 @@ public abstract class SpillPolicyContractTest {
         }
       }
     }
+  }
+
+  /**
+   * Delivers the pending batch of accesses by handle, as the core does before any other event (an admit included),
+   * so that the policy hears of accesses in the order they happened; returns the new batch length, 0.
+   */
+  private static int deliver(SpillPolicy policy, int[] batch, int batched) {
+    if (batched > 0) {
+      policy.onAccess(batch, batched);
+    }
+    return 0;
   }
 
   private static void select(CheckedSpillPolicy policy, Random random) {
