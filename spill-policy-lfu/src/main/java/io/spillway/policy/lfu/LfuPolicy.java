@@ -1,23 +1,28 @@
 package io.spillway.policy.lfu;
 
+import io.spillway.api.spi.SegmentIds;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.PriorityQueue;
 import java.util.function.Predicate;
 
 /**
  * Least frequently used first, with dynamic aging; {@link LfuPolicyProvider} states the rules. Internal, may
  * change.
  *
- * <p>Every known segment has a {@link Node} in a hash map; resident ones are also in a tree ordered by
- * (priority, last touch, unique id), so the lowest priority is first and ties go to the least recently touched.
- * A node's ordering fields change only while it is out of the tree. Events cost O(1) for the map and O(log n)
- * for the tree; selection walks the tree in order, O(log n) to start and amortised O(1) per node after that.
+ * <p>Each known segment has a number from {@link SegmentIds}, also its {@linkplain #accessHandle access handle}; its
+ * size, use count, priority and time of last use sit at that index of arrays. Resident segments are in a binary
+ * min-heap of numbers ordered by (priority, last use), with each number's heap position kept beside it, so the
+ * lowest priority is on top and ties go to the least recently used. A use raises a segment's priority and its time,
+ * so it only ever moves down the heap. Events cost O(1) for the numbering and O(log n) in the heap; selection visits
+ * the heap in order from the top, O(log k) per segment visited for k visited. A million segments cost some 52 bytes
+ * each (name reference and index, four longs, two heap ints) rather than the 145 of a hash map and a balanced tree of
+ * node objects.
  *
  * <p>Events about segments the policy does not know in the required state (an access to a spilled or unknown
  * segment, a reload of a resident one, ...) are ignored rather than thrown on, so that a policy never breaks
@@ -26,55 +31,89 @@ import java.util.function.Predicate;
  * <p>Not thread-safe: the core calls it from one thread at a time.
  */
 final class LfuPolicy implements SpillPolicy {
-  private static final Comparator<Node> RANKING = Comparator.<Node>comparingLong(node -> node.priority)
-      .thenComparingLong(node -> node.lastTouch)
-      .thenComparingLong(node -> node.id);
+  /** The heap position of a number that is not in the heap (a spilled segment, or a number not in use). */
+  private static final int OUT = -1;
 
-  private final Map<String, Node> nodes = new HashMap<>();
-  private final TreeSet<Node> ranking = new TreeSet<>(RANKING);
-  /** Victims of the latest selection, with the priority each had when chosen. */
-  private final Map<String, Long> chosen = new HashMap<>();
+  private final SegmentIds ids = new SegmentIds();
+  /** By number: the registered size. */
+  private long[] sizes = new long[ids.capacity()];
+  /** By number: the use count F. */
+  private long[] frequencies = new long[ids.capacity()];
+  /** By number: the priority K (as of the last use while spilled). */
+  private long[] priorities = new long[ids.capacity()];
+  /** By number: the {@link #clock} at the last use; unique, so the heap order is total. */
+  private long[] lastUses = new long[ids.capacity()];
+  /** By number: the position in {@link #heap}, or {@link #OUT}. */
+  private int[] positions = new int[ids.capacity()];
+  /** The numbers of the resident segments, a binary min-heap in its first {@link #heapSize} elements. */
+  private int[] heap = new int[ids.capacity()];
+  private int heapSize;
+  /** Victims of the latest selection, by number, with the priority each had when chosen. */
+  private final Map<Integer, Long> chosen = new HashMap<>();
   /** LFU-DA's L: raised to the priority of each chosen victim that is spilled; never lowered. */
   private long inflation;
-  /** Counts touches, so that equal priorities rank by recency. */
+  /** Counts uses, so that equal priorities rank by recency. */
   private long clock;
-  private long nextId;
 
   @Override
   public void onAdmit(String segment, long size) {
     onRemove(segment);
-    Node node = new Node(segment, nextId++, size);
-    nodes.put(segment, node);
-    use(node);
+    int id = ids.add(segment);
+    if (sizes.length < ids.capacity()) {
+      int capacity = ids.capacity();
+      sizes = Arrays.copyOf(sizes, capacity);
+      frequencies = Arrays.copyOf(frequencies, capacity);
+      priorities = Arrays.copyOf(priorities, capacity);
+      lastUses = Arrays.copyOf(lastUses, capacity);
+      positions = Arrays.copyOf(positions, capacity);
+      heap = Arrays.copyOf(heap, capacity);
+    }
+    sizes[id] = size;
+    frequencies[id] = 0;
+    countUse(id);
+    push(id);
   }
 
   @Override
   public void onAccess(String segment) {
-    Node node = nodes.get(segment);
-    if (node != null && node.resident) {
-      ranking.remove(node);
-      use(node);
+    int id = ids.find(segment);
+    if (id != SegmentIds.NONE) {
+      use(id);
     }
+  }
+
+  /** The segment's number: valid from its admission until its removal. */
+  @Override
+  public int accessHandle(String segment) {
+    int id = ids.find(segment);
+    return id == SegmentIds.NONE ? NO_HANDLE : id;
+  }
+
+  @Override
+  public void onAccess(int handle) {
+    if (ids.segment(handle) == null) {
+      throw new IllegalArgumentException("no segment has access handle " + handle);
+    }
+    use(handle);
   }
 
   @Override
   public void onResize(String segment, long oldSize, long newSize) {
-    Node node = nodes.get(segment);
-    if (node != null) {
-      // Size is not part of the ordering, so the node may change in place.
-      node.size = newSize;
+    int id = ids.find(segment);
+    if (id != SegmentIds.NONE) {
+      // Size is not part of the ordering, so it may change in place.
+      sizes[id] = newSize;
     }
   }
 
   @Override
   public void onSpill(String segment) {
-    Node node = nodes.get(segment);
-    if (node == null || !node.resident) {
+    int id = ids.find(segment);
+    if (id == SegmentIds.NONE || positions[id] == OUT) {
       return;
     }
-    ranking.remove(node);
-    node.resident = false;
-    Long chosenPriority = chosen.remove(segment);
+    removeFromHeap(id);
+    Long chosenPriority = chosen.remove(id);
     if (chosenPriority != null && chosenPriority > inflation) {
       inflation = chosenPriority;
     }
@@ -82,19 +121,23 @@ final class LfuPolicy implements SpillPolicy {
 
   @Override
   public void onReload(String segment) {
-    Node node = nodes.get(segment);
-    if (node != null && !node.resident) {
-      use(node);
+    int id = ids.find(segment);
+    if (id != SegmentIds.NONE && positions[id] == OUT) {
+      countUse(id);
+      push(id);
     }
   }
 
   @Override
   public void onRemove(String segment) {
-    Node node = nodes.remove(segment);
-    if (node != null && node.resident) {
-      ranking.remove(node);
+    int id = ids.remove(segment);
+    if (id == SegmentIds.NONE) {
+      return;
     }
-    chosen.remove(segment);
+    if (positions[id] != OUT) {
+      removeFromHeap(id);
+    }
+    chosen.remove(id);
   }
 
   @Override
@@ -104,14 +147,22 @@ final class LfuPolicy implements SpillPolicy {
     List<String> victims = new ArrayList<>();
     // Counting down what is still missing cannot overflow, unlike adding up what was freed.
     long missing = bytesToFree;
-    for (Node node : ranking) {
-      if (missing <= 0) {
-        break;
+    // The heap in order without changing it: a heap position comes out before its children, which go in then.
+    PriorityQueue<Integer> frontier = new PriorityQueue<>((a, b) -> compare(heap[a], heap[b]));
+    if (heapSize > 0) {
+      frontier.add(0);
+    }
+    while (missing > 0 && !frontier.isEmpty()) {
+      int position = frontier.poll();
+      int id = heap[position];
+      String segment = Objects.requireNonNull(ids.segment(id));
+      if (eligible.test(segment)) {
+        victims.add(segment);
+        chosen.put(id, priorities[id]);
+        missing -= sizes[id];
       }
-      if (eligible.test(node.segment)) {
-        victims.add(node.segment);
-        chosen.put(node.segment, node.priority);
-        missing -= node.size;
+      for (int child = 2 * position + 1; child <= 2 * position + 2 && child < heapSize; child++) {
+        frontier.add(child);
       }
     }
     return victims;
@@ -124,21 +175,38 @@ final class LfuPolicy implements SpillPolicy {
 
   /** The use count of a known segment, for tests. */
   long frequency(String segment) {
-    return nodes.get(segment).frequency;
+    return frequencies[known(segment)];
   }
 
   /** The priority of a known segment (as of its last use if it is spilled), for tests. */
   long priority(String segment) {
-    return nodes.get(segment).priority;
+    return priorities[known(segment)];
   }
 
-  /** Counts a use of a node that is not in the tree, makes it resident and puts it back in the tree. */
-  private void use(Node node) {
-    node.frequency = saturatedAdd(node.frequency, 1);
-    node.priority = saturatedAdd(inflation, node.frequency);
-    node.lastTouch = clock++;
-    node.resident = true;
-    ranking.add(node);
+  private int known(String segment) {
+    int id = ids.find(segment);
+    if (id == SegmentIds.NONE) {
+      throw new IllegalArgumentException("unknown segment " + segment);
+    }
+    return id;
+  }
+
+  /** Counts a use of a resident segment; ignores a spilled one. */
+  private void use(int id) {
+    int position = positions[id];
+    if (position == OUT) {
+      return;
+    }
+    countUse(id);
+    // Priority and time of last use both grew: the segment can only move away from the top.
+    siftDown(position, id);
+  }
+
+  /** F += 1, K = L + F, last use = now. */
+  private void countUse(int id) {
+    frequencies[id] = saturatedAdd(frequencies[id], 1);
+    priorities[id] = saturatedAdd(inflation, frequencies[id]);
+    lastUses[id] = clock++;
   }
 
   private static long saturatedAdd(long a, long b) {
@@ -147,20 +215,74 @@ final class LfuPolicy implements SpillPolicy {
     return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
-  /** What the policy knows of one segment. */
-  private static final class Node {
-    final String segment;
-    final long id;
-    long size;
-    long frequency;
-    long priority;
-    long lastTouch;
-    boolean resident;
+  /** Orders numbers by priority, then by time of last use: negative if {@code a} goes before {@code b}. */
+  private int compare(int a, int b) {
+    int byPriority = Long.compare(priorities[a], priorities[b]);
+    return byPriority != 0 ? byPriority : Long.compare(lastUses[a], lastUses[b]);
+  }
 
-    Node(String segment, long id, long size) {
-      this.segment = segment;
-      this.id = id;
-      this.size = size;
+  private void push(int id) {
+    siftUp(heapSize++, id);
+  }
+
+  private void removeFromHeap(int id) {
+    int position = positions[id];
+    positions[id] = OUT;
+    int last = heap[--heapSize];
+    if (position == heapSize) {
+      return;
     }
+    // The last element fills the hole; it may belong above or below it.
+    if (position > 0 && compare(last, heap[(position - 1) / 2]) < 0) {
+      siftUp(position, last);
+    } else {
+      siftDown(position, last);
+    }
+  }
+
+  /** Places {@code id} at {@code position} or above it, moving down the parents that go after it. */
+  private void siftUp(int position, int id) {
+    int at = position;
+    while (at > 0) {
+      int parent = (at - 1) / 2;
+      int above = heap[parent];
+      if (compare(id, above) >= 0) {
+        break;
+      }
+      place(above, at);
+      at = parent;
+    }
+    place(id, at);
+  }
+
+  /** Places {@code id} at {@code position} or below it, moving up the children that go before it. */
+  private void siftDown(int position, int id) {
+    int at = position;
+    while (true) {
+      int child = 2 * at + 1;
+      if (child >= heapSize) {
+        break;
+      }
+      if (child + 1 < heapSize && compare(heap[child + 1], heap[child]) < 0) {
+        child++;
+      }
+      int below = heap[child];
+      if (compare(below, id) >= 0) {
+        break;
+      }
+      place(below, at);
+      at = child;
+    }
+    place(id, at);
+  }
+
+  private void place(int id, int position) {
+    heap[position] = id;
+    positions[id] = position;
+  }
+
+  @Override
+  public String toString() {
+    return "LfuPolicy{segments=" + ids.size() + ", resident=" + heapSize + ", inflation=" + inflation + "}";
   }
 }

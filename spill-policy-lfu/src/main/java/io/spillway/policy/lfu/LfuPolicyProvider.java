@@ -39,9 +39,10 @@ import java.util.Objects;
  * {@code L = 8}, and a segment admitted then and used twice more has {@code K = 8 + 3 = 11}: the old segment,
  * with more than three times the uses, is spilled first.
  *
- * <p><b>Cost:</b> O(log n) per event and per victim (a hash map and a balanced tree ordered by priority, last
- * use and a unique number), plus amortised O(1) per ineligible segment passed over. The policy reads no settings
- * from the {@link SpillConfig}.
+ * <p><b>Cost:</b> O(log n) per event (a binary heap ordered by priority and last use, over numbered segments that
+ * accesses reach by {@linkplain SpillPolicy#accessHandle handle}), and O(log k) per segment a selection visits, k
+ * the number visited, ineligible ones included. About 52 bytes of policy state per segment. The policy reads no
+ * settings from the {@link SpillConfig}.
  *
  * <p>Ranks {@value #PRIORITY}, below the core's default {@code coldness} policy, so it is used only when asked for
  * by name: {@code SpillConfig.builder().policy("lfu")}.

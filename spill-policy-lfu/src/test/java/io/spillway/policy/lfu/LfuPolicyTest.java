@@ -8,7 +8,11 @@ import io.spillway.api.spi.SpillPolicyProvider;
 import io.spillway.testkit.CheckedSpillPolicy;
 import io.spillway.testkit.SpillPolicyContractTest;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The contract, plus the ranking that makes the policy LFU with dynamic aging. */
@@ -221,5 +225,106 @@ class LfuPolicyTest extends SpillPolicyContractTest {
     policy.onAdmit("a", 20);
     assertThat(policy.frequency("a")).isEqualTo(1);
     assertThat(policy.selectVictims(Long.MAX_VALUE, segment -> true)).containsExactly("a");
+  }
+
+  /**
+   * A removal deep in a subtree of often used segments: the segment moved into the hole (the heap's last, rarely
+   * used) belongs above that subtree's root, and must still rank before it.
+   */
+  @Test
+  void onRemove_underOftenUsedSegments_rarelyUsedFillerStillRanksFirst() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    // Heap of equal priorities in admission order: a over (b over d, e) and (c over f, g).
+    policy.admit(100, "a", "b", "c", "d", "e", "f", "g");
+    use(policy, "d", 10);
+    use(policy, "e", 10);
+    use(policy, "b", 5);
+
+    policy.onRemove("d");
+
+    assertThat(policy.ranking()).containsExactly("a", "c", "f", "g", "b", "e");
+  }
+
+  /**
+   * The heap against a model that keeps the rules' numbers per segment and sorts the resident ones for every
+   * selection: over random events (a selection lets half the segments through, to exercise passing over), both
+   * must choose the same victims and agree on every count and priority.
+   */
+  @Test
+  void randomEvents_chooseAsASortedModelOfTheRules() {
+    Random random = new Random(31);
+    CheckedSpillPolicy policy = checkedPolicy();
+    Map<String, long[]> model = new HashMap<>(); // segment -> {F, K, last use, size, resident 0/1}
+    Map<String, Long> chosen = new HashMap<>();
+    long[] inflationAndClock = new long[2];
+    for (int step = 0; step < 20_000; step++) {
+      // Skewed, so that counts and priorities spread far apart and a removal's filler often belongs higher up.
+      String segment = "seg-" + random.nextInt(1 + random.nextInt(300));
+      long[] state = model.get(segment);
+      int choice = random.nextInt(10);
+      if (state == null) {
+        long size = 1 + random.nextInt(1_000);
+        policy.onAdmit(segment, size);
+        state = new long[] {0, 0, 0, size, 1};
+        model.put(segment, state);
+        modelUse(state, inflationAndClock);
+      } else if (state[4] == 1 && choice < 6) {
+        policy.onAccess(segment);
+        modelUse(state, inflationAndClock);
+      } else if (choice < 8) {
+        int salt = random.nextInt();
+        List<String> expected = new ArrayList<>();
+        // Now and then everything, so that the whole heap is visited in order.
+        long missing = random.nextInt(4) == 0 ? Long.MAX_VALUE : 1 + random.nextInt(5_000);
+        long bytesToFree = missing;
+        chosen.clear();
+        List<Map.Entry<String, long[]>> ranked = new ArrayList<>();
+        for (Map.Entry<String, long[]> entry : model.entrySet()) {
+          if (entry.getValue()[4] == 1) {
+            ranked.add(entry);
+          }
+        }
+        ranked.sort(Comparator.<Map.Entry<String, long[]>>comparingLong(e -> e.getValue()[1])
+            .thenComparingLong(e -> e.getValue()[2]));
+        for (Map.Entry<String, long[]> entry : ranked) {
+          if (missing <= 0) {
+            break;
+          }
+          if (((entry.getKey().hashCode() ^ salt) & 1) == 0) {
+            expected.add(entry.getKey());
+            chosen.put(entry.getKey(), entry.getValue()[1]);
+            missing -= entry.getValue()[3];
+          }
+        }
+        List<String> victims = policy.selectVictims(bytesToFree, name -> ((name.hashCode() ^ salt) & 1) == 0);
+        assertThat(victims).as("step %d", step).isEqualTo(expected);
+        for (String victim : victims.subList(0, victims.size() / 2)) {
+          policy.onSpill(victim);
+          model.get(victim)[4] = 0;
+          Long priority = chosen.remove(victim);
+          inflationAndClock[0] = Math.max(inflationAndClock[0], priority);
+        }
+      } else if (state[4] == 0) {
+        policy.onReload(segment);
+        state[4] = 1;
+        modelUse(state, inflationAndClock);
+      } else {
+        policy.onRemove(segment);
+        model.remove(segment);
+        chosen.remove(segment);
+      }
+      assertThat(lfu(policy).inflation()).isEqualTo(inflationAndClock[0]);
+      if (model.containsKey(segment)) {
+        assertThat(lfu(policy).frequency(segment)).isEqualTo(model.get(segment)[0]);
+        assertThat(lfu(policy).priority(segment)).isEqualTo(model.get(segment)[1]);
+      }
+    }
+  }
+
+  /** The rules' use: F += 1, K = L + F, last use = now. */
+  private static void modelUse(long[] state, long[] inflationAndClock) {
+    state[0]++;
+    state[1] = inflationAndClock[0] + state[0];
+    state[2] = inflationAndClock[1]++;
   }
 }
