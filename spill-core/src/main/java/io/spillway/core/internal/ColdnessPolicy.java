@@ -83,7 +83,8 @@ public final class ColdnessPolicy implements SpillPolicy {
 
   @Override
   public void onAccess(int handle) {
-    if (ids.segment(handle) == null) {
+    // A number not in use scores 0; checking the score, not the name, keeps an access to one array element.
+    if (handle < 0 || handle >= scores.length || scores[handle] == 0) {
       throw new IllegalArgumentException("no segment has access handle " + handle);
     }
     boost(handle);
