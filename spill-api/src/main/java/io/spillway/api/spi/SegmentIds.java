@@ -24,8 +24,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe, like the policies it is made for.
  */
 public final class SegmentIds {
-  /** What {@link #find} and {@link #remove} return for a name that has no id. */
-  public static final int NONE = -1;
+  /**
+   * What {@link #find} and {@link #remove} return for a name that has no id: {@link SpillPolicy#NO_HANDLE}, so that
+   * {@link #find}'s answer is what {@link SpillPolicy#accessHandle} returns.
+   */
+  public static final int NONE = SpillPolicy.NO_HANDLE;
 
   /** By id: the name, or null for an id not in use. */
   private @Nullable String[] names = new String[ArrayCapacity.initial()];
@@ -100,6 +103,18 @@ public final class SegmentIds {
     free[freeCount++] = id;
     size--;
     return id;
+  }
+
+  /**
+   * Returns {@code handle} if it is the id of a segment, for {@link SpillPolicy#onAccess(int)}.
+   *
+   * @throws IllegalArgumentException if no segment has that id
+   */
+  public int requireInUse(int handle) {
+    if (segment(handle) == null) {
+      throw new IllegalArgumentException("no segment has access handle " + handle);
+    }
+    return handle;
   }
 
   /** The segment that has id {@code id}, or null if no segment has it (any int may be asked). */

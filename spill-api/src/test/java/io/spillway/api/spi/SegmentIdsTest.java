@@ -72,6 +72,20 @@ class SegmentIdsTest {
   }
 
   @Test
+  void requireInUse_passesAnIdInUse_andRefusesAFreedOrUnknownOneByNumber() {
+    SegmentIds ids = new SegmentIds();
+    ids.add("a");
+    int b = ids.add("b");
+    ids.remove("a");
+
+    assertThat(ids.requireInUse(b)).isEqualTo(b);
+    assertThatThrownBy(() -> ids.requireInUse(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("handle 0");
+    assertThatThrownBy(() -> ids.requireInUse(7)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(SegmentIds.NONE).isEqualTo(SpillPolicy.NO_HANDLE);
+  }
+
+  @Test
   void capacity_growsThroughArrayCapacity_andAlwaysCoversEveryIdGiven() {
     SegmentIds ids = new SegmentIds();
     int capacity = ids.capacity();

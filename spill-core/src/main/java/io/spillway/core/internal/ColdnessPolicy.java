@@ -77,8 +77,7 @@ public final class ColdnessPolicy implements SpillPolicy {
   /** The segment's number: valid from its admission until its removal. */
   @Override
   public int accessHandle(String segment) {
-    int id = ids.find(segment);
-    return id == SegmentIds.NONE ? NO_HANDLE : id;
+    return ids.find(segment);
   }
 
   @Override

@@ -85,16 +85,12 @@ final class LfuPolicy implements SpillPolicy {
   /** The segment's number: valid from its admission until its removal. */
   @Override
   public int accessHandle(String segment) {
-    int id = ids.find(segment);
-    return id == SegmentIds.NONE ? NO_HANDLE : id;
+    return ids.find(segment);
   }
 
   @Override
   public void onAccess(int handle) {
-    if (ids.segment(handle) == null) {
-      throw new IllegalArgumentException("no segment has access handle " + handle);
-    }
-    use(handle);
+    use(ids.requireInUse(handle));
   }
 
   @Override
