@@ -17,9 +17,9 @@ import org.jspecify.annotations.Nullable;
  * out lowest first and the most recently freed id is reused first, so the arrays never outgrow the peak number of
  * segments.
  *
- * <p><b>Memory.</b> Per id: the name reference (4 bytes with compressed references) and a name index of ints, at
- * most three quarters full (some 6 to 8 bytes per segment in all for the index); freed ids waiting for reuse take 4
- * bytes each. Lookups probe linearly; removal shifts later entries back, so there are no tombstones.
+ * <p><b>Memory.</b> Per id: the name reference (4 bytes with compressed references); per segment, its share of a
+ * name index of ints at most three quarters full, which doubles when it would pass that (5.3 to 10.7 bytes while
+ * segments are only added; the index does not shrink); freed ids waiting for reuse take 4 bytes each. Lookups probe linearly; removal shifts later entries back, so there are no tombstones.
  *
  * <p>Not thread-safe, like the policies it is made for.
  */

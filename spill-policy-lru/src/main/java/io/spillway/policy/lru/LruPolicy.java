@@ -108,14 +108,10 @@ final class LruPolicy implements SpillPolicy {
 
   @Override
   public void onRemove(String segment) {
-    int id = ids.find(segment);
-    if (id == SegmentIds.NONE) {
-      return;
-    }
-    if (older[id] != SPILLED) {
+    int id = ids.remove(segment);
+    if (id != SegmentIds.NONE && older[id] != SPILLED) {
       unlink(id);
     }
-    ids.remove(segment);
   }
 
   @Override
