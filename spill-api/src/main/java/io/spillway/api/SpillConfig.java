@@ -180,8 +180,9 @@ public final class SpillConfig {
   }
 
   /**
-   * The executor that runs background spills, asynchronous reloads and prefetches; empty for the manager's own
-   * (daemon threads it shuts down on close). A given executor is never shut down by the manager.
+   * The executor that runs background spills, asynchronous reloads and prefetches, and (in
+   * {@link SpillMode#BACKGROUND}) hands recorded accesses to the policy; empty for the manager's own (daemon threads
+   * it shuts down on close). A given executor is never shut down by the manager.
    */
   public Optional<Executor> spillExecutor() {
     return spillExecutor;
@@ -378,7 +379,9 @@ public final class SpillConfig {
     }
 
     /**
-     * The executor for background spills, asynchronous reloads and prefetches. The manager never shuts it down.
+     * The executor for background spills, asynchronous reloads, prefetches and (in {@link SpillMode#BACKGROUND})
+     * the hand-over of recorded accesses to the policy: short tasks, one at a time. An executor that runs tasks in
+     * the calling thread makes the reading thread do that hand-over itself. The manager never shuts it down.
      */
     public Builder spillExecutor(Executor executor) {
       once("spillExecutor");

@@ -14,13 +14,14 @@ import java.util.function.Consumer;
  * id hashes to, so threads of a small pool rarely meet on one stripe; when its compare-and-set loses to another
  * thread it moves on to the next stripe. Recording allocates nothing and takes no lock.
  *
- * <p><b>Outcomes of {@link #offer}.</b> {@link #RECORDED}: the item will be handed to exactly one later
- * {@link #drainTo drain}. A stripe index (zero or more, see {@link #isFull}): that stripe is full and nothing was
- * recorded; the caller decides whether to drain it (if it can take the drainer's lock without waiting, with
- * {@link #drainStripe}) and offer again, or drop the item. {@link #CONTENDED}:
- * every attempt lost its compare-and-set to other recording threads, and nothing was recorded; only possible when
- * several threads record at once. An item is never duplicated, and a recorded one is never lost: a drain that finds
- * a slot claimed but not yet written stops at it and leaves it for the next drain.
+ * <p><b>Outcomes of {@link #offer}.</b> {@link #RECORDED}: the item will be handed to exactly one later {@link #drainTo
+ * drain}; {@link #RECORDED_DRAIN_DUE}: the same, and the stripe has reached the drain threshold given at construction,
+ * so that a drain can start before the stripe fills. A stripe index (zero or more, see {@link #isFull}): that stripe is
+ * full and nothing was recorded; the caller decides whether to drain it (if it can take the drainer's lock without
+ * waiting, with {@link #drainStripe}) and offer again, or drop the item. {@link #CONTENDED}: every attempt lost its
+ * compare-and-set to other recording threads, and nothing was recorded; only possible when several threads record at
+ * once. An item is never duplicated, and a recorded one is never lost: a drain that finds a slot claimed but not yet
+ * written stops at it and leaves it for the next drain.
  *
  * <p>Order is kept within a stripe, not across stripes: accesses from different threads are concurrent anyway.
  *
@@ -32,6 +33,11 @@ final class AccessBuffer<T> {
   static final int RECORDED = -1;
   /** {@link #offer} lost every attempt to other producers and recorded nothing. */
   static final int CONTENDED = -2;
+  /**
+   * {@link #offer} recorded the item, and its stripe now holds at least the drain threshold given at construction:
+   * a drain should start before the stripe fills.
+   */
+  static final int RECORDED_DRAIN_DUE = -3;
 
   /** Longs between two stripes' counters: 128 bytes, two cache lines (adjacent-line prefetch pairs them). */
   private static final int COUNTER_STRIDE = 16;
@@ -53,6 +59,8 @@ final class AccessBuffer<T> {
   private final int capacity;
   private final int slotMask;
   private final int attempts;
+  /** Fill of a stripe, after a recorded offer, from which {@link #offer} says {@link #RECORDED_DRAIN_DUE}. */
+  private final long drainThreshold;
 
   /**
    * @param stripeCount stripes, rounded up to a power of two
@@ -61,9 +69,21 @@ final class AccessBuffer<T> {
    *     {@link #CONTENDED}; {@link Integer#MAX_VALUE} makes offers retry until they record or find a stripe full
    */
   AccessBuffer(int stripeCount, int stripeCapacity, int attempts) {
-    if (stripeCount < 1 || stripeCapacity < 1 || attempts < 1) {
-      throw new IllegalArgumentException("stripeCount, stripeCapacity and attempts must be positive");
+    this(stripeCount, stripeCapacity, attempts, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param stripeCount stripes, rounded up to a power of two
+   * @param stripeCapacity slots per stripe, rounded up to a power of two
+   * @param attempts compare-and-set attempts, as for {@link #AccessBuffer(int, int, int)}
+   * @param drainThreshold how many items a stripe holds, once an offer recorded into it, for that offer to return
+   *     {@link #RECORDED_DRAIN_DUE} instead of {@link #RECORDED}; above the stripe capacity, never
+   */
+  AccessBuffer(int stripeCount, int stripeCapacity, int attempts, int drainThreshold) {
+    if (stripeCount < 1 || stripeCapacity < 1 || attempts < 1 || drainThreshold < 1) {
+      throw new IllegalArgumentException("stripeCount, stripeCapacity, attempts and drainThreshold must be positive");
     }
+    this.drainThreshold = drainThreshold;
     int stripes = powerOfTwoAtLeast(stripeCount);
     this.capacity = powerOfTwoAtLeast(stripeCapacity);
     this.stripeMask = stripes - 1;
@@ -74,15 +94,23 @@ final class AccessBuffer<T> {
     this.slots = new Object[SLOT_PAD + stripes * (capacity + SLOT_PAD)];
   }
 
+  /** Four stripes per processor, at most 64: threads of a small pool rarely share one. */
+  static int stripesForThisMachine() {
+    return Math.min(64, 4 * Runtime.getRuntime().availableProcessors());
+  }
+
   /**
-   * A buffer sized for this machine: four stripes per processor (at most 64), 256 accesses each, as many attempts as
-   * there are stripes (at most 4). Long stripes make drains rare: each drain pulls the policy's and the counts' hot
-   * cache lines to the draining processor once, and with two threads recording, 256 accesses per drain instead of
-   * 32 measured about a third faster (BENCHMARKS.md, "Access path").
+   * A buffer sized for this machine: {@link #stripesForThisMachine()} stripes of {@code stripeCapacity} slots, as
+   * many attempts as there are stripes (at most 4), a drain due from {@code drainThreshold} items in a stripe.
    */
-  static <T> AccessBuffer<T> forThisMachine() {
-    int stripes = Math.min(64, 4 * Runtime.getRuntime().availableProcessors());
-    return new AccessBuffer<>(stripes, 256, Math.min(4, powerOfTwoAtLeast(stripes)));
+  static <T> AccessBuffer<T> forThisMachine(int stripeCapacity, int drainThreshold) {
+    int stripes = stripesForThisMachine();
+    return new AccessBuffer<>(stripes, stripeCapacity, Math.min(4, powerOfTwoAtLeast(stripes)), drainThreshold);
+  }
+
+  /** Whether an outcome of {@link #offer} means the item was recorded. */
+  static boolean isRecorded(int outcome) {
+    return outcome == RECORDED || outcome == RECORDED_DRAIN_DUE;
   }
 
   /**
@@ -102,7 +130,7 @@ final class AccessBuffer<T> {
       if (COUNTERS.compareAndSet(counters, head + TAIL, tail, tail + 1)) {
         // The slot is free: the drainer emptied it before it published the head read above.
         SLOTS.setRelease(slots, slotBase(stripe) + (int) (tail & slotMask), item);
-        return RECORDED;
+        return tail + 1 - consumed >= drainThreshold ? RECORDED_DRAIN_DUE : RECORDED;
       }
       if (attempt >= attempts) {
         return CONTENDED;
@@ -180,6 +208,14 @@ final class AccessBuffer<T> {
       COUNTERS.setRelease(counters, at, head);
     }
     return moved;
+  }
+
+  /**
+   * How many items have been recorded into {@code stripe} since the buffer was made (claimed slots, some perhaps not
+   * yet written): moves exactly when a thread records into the stripe.
+   */
+  long recorded(int stripe) {
+    return (long) COUNTERS.getAcquire(counters, COUNTER_STRIDE * (stripe + 1) + TAIL);
   }
 
   /** Whether nothing is buffered (exact only when no thread records concurrently). Drainer only. */

@@ -130,11 +130,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Policy events.</b> {@link #access} and {@link SegmentHandle#get()} record the access in a lossy, striped,
  * bounded {@link AccessBuffer} (a compare-and-set on a per-thread stripe: no lock shared by all threads, no
- * allocation). When the recording thread's stripe is full it tries the policy lock without waiting: if free, it
- * drains that stripe to the policy and records again; if held, the access is dropped and counted
- * ({@link #droppedAccesses()}), as Caffeine drops reads under contention. A drop needs a second thread, so a manager
- * used by one thread at a time loses no access, and the policy's scores match RedDB's exactly. The buffer is drained
- * before every other policy event, before {@link SpillPolicy#selectVictims} and before {@link #listSegments()}.
+ * allocation), which {@link PolicyDriver} drains to the policy: in background mode by a drain task on the spill
+ * executor, scheduled at half a stripe while fewer threads record than there are processors, so that the policy's
+ * work runs beside the reads; otherwise, and whenever a stripe fills first, by the recording thread itself if the
+ * policy lock is free. If another thread holds that lock and no drain task is under way, the access is dropped and
+ * counted ({@link #droppedAccesses()}), as Caffeine drops reads under contention. A drop needs a second thread, so a
+ * manager used by one thread at a time loses no access, and the policy's scores match RedDB's exactly. The buffer is
+ * drained before every other policy event, before {@link SpillPolicy#selectVictims} and before
+ * {@link #listSegments()}.
  * The drain counts each access ({@link SegmentInfo#accessCount()}) in an array of its own rather than in the segment,
  * so that neither the access nor the drain writes the segment that other threads look up, and delivers it to the
  * policy (by the policy's access handle when it gave one) only if the segment is, as the policy knows it, admitted
@@ -233,7 +236,6 @@ public final class DefaultSpillManager implements SpillManager {
   public DefaultSpillManager(SpillConfig config, SpillPolicy policy, SpillStore store, String storeName,
       SpillFrames frames) {
     this.config = Objects.requireNonNull(config, "config");
-    this.policyDriver = new PolicyDriver(Objects.requireNonNull(policy, "policy"), LOG);
     this.store = Objects.requireNonNull(store, "store");
     this.storeName = Objects.requireNonNull(storeName, "storeName");
     this.frames = Objects.requireNonNull(frames, "frames");
@@ -251,6 +253,8 @@ public final class DefaultSpillManager implements SpillManager {
       this.executor = own;
       this.ownExecutor = own;
     }
+    this.policyDriver = new PolicyDriver(Objects.requireNonNull(policy, "policy"), LOG,
+        synchronous ? null : executor);
   }
 
   /** A few daemon threads, started on demand and let go when idle, so an unused manager costs no thread. */

@@ -1,8 +1,13 @@
 package io.spillway.core.internal;
 
 import io.spillway.api.spi.SpillPolicy;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -14,46 +19,125 @@ import org.slf4j.Logger;
  * Calls a single-threaded {@link SpillPolicy} from many threads: one lock (the policy lock) serialises every call,
  * and accesses go through a lossy {@link AccessBuffer} drained to the policy in batches. Internal, may change.
  *
- * <p><b>Accesses.</b> {@link #recordAccess} never waits and never allocates: it records into the calling thread's
- * stripe; if the stripe is full it drains that stripe to the policy when the lock is free ({@code tryLock}) and
- * records again, else it drops the access and counts it ({@link #droppedAccesses()}). So a thread alone with the
- * driver loses no access. A drained access is counted in the segment's slot of {@link AccessCounts} (from its
- * admission to its removal) and told to the policy only if the segment is, as the policy knows it
- * ({@link Segment#policyState}), resident and not removed: by its {@link Segment#policyHandle} when the policy gave
- * one, so that the policy need not look the name up. The drain reads segments but writes none, so that the lines of
- * the segments (and of the map nodes beside them) stay shared by the processors that look them up.
+ * <p><b>Accesses.</b> {@link #recordAccess} never allocates and never waits for a lock held by another recording or
+ * calling thread: it records into the calling thread's stripe with one compare-and-set. Who drains the buffer
+ * depends on the mode:
+ * <ul>
+ *   <li><b>Background drain</b> (given a drain executor: the manager's spill executor, unless it spills
+ *       synchronously). Once a stripe holds half its capacity, the recording thread schedules a drain task, one at a
+ *       time (a state as Caffeine's {@code drainStatus}: idle, required, running; a request made while a pass runs
+ *       asks for another pass), and goes on: the policy work runs on another thread, on another processor when one
+ *       is free, in parallel with the reads. If a stripe fills all the same (the executor busy with I/O, the machine
+ *       loaded), the recording thread waits for a drain task that holds the policy lock to empty it (spinning: the
+ *       task has been asked for another pass), or drains its stripe itself if the lock is free, as inline. If the
+ *       executor rejects the task, the recording thread drains every stripe itself when the lock is free.</li>
+ *   <li><b>Inline drain</b> (no drain executor: synchronous spilling, for deterministic tests). A recording thread
+ *       whose stripe is full drains that stripe to the policy itself if the policy lock is free ({@code tryLock})
+ *       and records again.</li>
+ * </ul>
+ * In both modes an access is dropped, and counted ({@link #droppedAccesses()}), only when another thread is in the
+ * way: the stripes were contended, or the stripe is full while a thread other than the drain task holds the policy
+ * lock. So a thread alone with the driver loses no access. A drained access is counted in the segment's slot of
+ * {@link AccessCounts} (from its admission to its removal) and told to the policy only if the segment is, as the
+ * policy knows it ({@link Segment#policyState}), resident and not removed: by its {@link Segment#policyHandle} when
+ * the policy gave one, so that the policy need not look the name up. The drain reads segments but writes none, so
+ * that the lines of the segments (and of the map nodes beside them) stay shared by the processors that look them up.
  *
  * <p><b>Events.</b> {@link #event}, {@link #selectVictims} and {@link #drainedThen} drain every stripe first, so the
- * policy hears of each access before any later event. An exception thrown by the policy on an event or an access is
- * logged at WARN and swallowed, so that a faulty plugin cannot break the caller's bookkeeping. After {@link #close}
- * the policy is dropped: events are ignored and {@link #selectVictims} returns null.
+ * policy hears of each access recorded before the call before any later event, whatever a drain task is doing. An
+ * exception thrown by the policy on an event or an access is logged at WARN and swallowed, so that a faulty plugin
+ * cannot break the caller's bookkeeping. After {@link #close} the policy is dropped: events are ignored,
+ * {@link #selectVictims} returns null, and a drain task still queued or running calls nothing on the policy (it
+ * checks under the policy lock, which {@link #close} takes).
  *
  * <p>Thread-safe. The caller may hold a segment lock when calling in (segment lock, then policy lock, is the
  * manager's lock order), never the other way round; the policy lock is held only for the policy call and a drain.
  */
 final class PolicyDriver {
+  /**
+   * Accesses a stripe holds when the recording threads drain it themselves. With two threads recording, 256 per
+   * drain instead of 32 measured about a third faster (BENCHMARKS.md, "Access path"): each drain pulls the policy's
+   * and the counts' hot cache lines to the draining processor once.
+   */
+  static final int INLINE_STRIPE_CAPACITY = 256;
+  /**
+   * Slots of all stripes together when a drain task empties the buffer (64 KiB of references at most, with
+   * compressed references): 2,048 a stripe on a 2-processor machine, fewer, down to {@link #INLINE_STRIPE_CAPACITY},
+   * on machines with more stripes. A task is scheduled at half a stripe, so that the reader has the other half (some
+   * 100 µs of accesses on a 2-processor machine) to fill while the task's thread wakes up and drains.
+   */
+  static final int BACKGROUND_SLOTS = 16_384;
+
+  // Drain states (drainState), background mode only.
+  /** No drain task is scheduled. */
+  private static final int IDLE = 0;
+  /** A drain task is queued, or is running and will make another pass. */
+  private static final int REQUIRED = 1;
+  /** A drain task is making a pass and nobody asked for another. */
+  private static final int RUNNING = 2;
+
+  private static final VarHandle DRAIN_STATE;
+
+  static {
+    try {
+      DRAIN_STATE = MethodHandles.lookup().findVarHandle(PolicyDriver.class, "drainState", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Logger log;
   /** Serialises every call to the policy; taken with tryLock by recording threads, which never wait for it. */
   private final ReentrantLock lock = new ReentrantLock();
   /** Guarded by lock; null once closed. */
   private @Nullable SpillPolicy policy;
-  private final AccessBuffer<Segment> accesses = AccessBuffer.forThisMachine();
+  private final AccessBuffer<Segment> accesses;
   /** Guarded by lock. */
   private final AccessCounts counts = new AccessCounts();
   /** Accesses not recorded because the buffer was full or contended while another thread held the lock. */
   private final LongAdder droppedAccesses = new LongAdder();
   /** One stripe's drained accesses, being delivered; guarded by lock, empty between drains. */
-  private final Segment[] batch = new Segment[accesses.stripeCapacity()];
+  private final Segment[] batch;
   /** The policy's handles of the batch's accesses it gets by handle; guarded by lock. */
-  private final int[] handles = new int[accesses.stripeCapacity()];
+  private final int[] handles;
+  /** Where drain tasks run; null for inline draining. */
+  private final @Nullable Executor drainExecutor;
+  private final Runnable drainTask = this::runDrainTask;
+  /** IDLE, REQUIRED or RUNNING; moved with compare-and-set by {@link #scheduleDrain} and the drain task. */
+  @SuppressWarnings("unused") // through DRAIN_STATE
+  private volatile int drainState;
+  private final AtomicBoolean rejectionLogged = new AtomicBoolean();
+  private final int processors = Runtime.getRuntime().availableProcessors();
+  /**
+   * Whether fewer threads recorded between the last two drains than there are processors (background mode), so that
+   * a drain task can run beside them; otherwise the recording threads, which keep every processor busy, drain their
+   * stripes themselves and no task is scheduled. Written by drainers under the lock, read by recording threads.
+   */
+  private volatile boolean spareProcessor = true;
+  /** By stripe: its count of recorded accesses at the last {@link #noteRecorders}. Guarded by lock. */
+  private final long[] lastTails;
+  /** Set by {@link #close}: a rejection after it (the manager shut its executor down) is expected, not logged. */
+  private volatile boolean closed;
 
   /**
    * @param policy the policy, owned by this driver from now on
    * @param log where the policy's failures are logged (the manager's logger)
+   * @param drainExecutor where to drain accesses in the background; null to drain them in the recording threads
    */
-  PolicyDriver(SpillPolicy policy, Logger log) {
+  PolicyDriver(SpillPolicy policy, Logger log, @Nullable Executor drainExecutor) {
     this.policy = policy;
     this.log = log;
+    this.drainExecutor = drainExecutor;
+    int stripes = AccessBuffer.stripesForThisMachine();
+    if (drainExecutor == null) {
+      this.accesses = AccessBuffer.forThisMachine(INLINE_STRIPE_CAPACITY, Integer.MAX_VALUE);
+    } else {
+      int capacity = Math.max(INLINE_STRIPE_CAPACITY, BACKGROUND_SLOTS / stripes);
+      this.accesses = AccessBuffer.forThisMachine(capacity, capacity / 2);
+    }
+    this.batch = new Segment[accesses.stripeCapacity()];
+    this.lastTails = new long[accesses.stripes()];
+    this.handles = new int[accesses.stripeCapacity()];
   }
 
   /** Records an access for the policy (and the segment's count) without waiting for any lock or allocating. */
@@ -65,28 +149,122 @@ final class PolicyDriver {
   }
 
   /**
-   * A full stripe is drained by the recording thread if the policy lock is free, and the access recorded again; so
-   * a thread alone with the driver loses nothing. If another thread holds the policy lock (it is draining, or busy
-   * with the policy), or the stripes are contended, the access is dropped and counted, as Caffeine drops reads. The
-   * thread drains only the full stripe, mostly its own accesses, whose segments its processor has just read; the
-   * other stripes are drained by their own threads or before the next policy event.
+   * In background mode, a stripe past half full schedules a drain task, when there is a spare processor for it. A
+   * full stripe is drained by the recording thread if the policy lock is free, and the access recorded again. If the
+   * lock is held while a drain task is queued or running, the thread waits for the task (spinning: the stripe is
+   * emptied by the task or, once the lock is free, by the thread itself); so a thread alone with the driver loses
+   * nothing. If another thread holds the lock and no task is under way (an inline drain, a policy event), or the
+   * stripes are contended, the access is dropped and counted, as Caffeine drops reads. An inline drain takes only the
+   * full stripe, mostly the thread's own accesses, whose segments its processor has just read; the other stripes are
+   * drained by their own threads, the drain task or before the next policy event.
    */
   private void recordAccessSlowly(Segment seg, int outcome) {
     int result = outcome;
-    // Reading the lock's state first spares a doomed compare-and-set on the line the draining thread holds.
-    if (AccessBuffer.isFull(result) && !lock.isLocked() && lock.tryLock()) {
-      try {
-        // Other threads may refill the stripe between the drain and the offer; a few rounds, then give up.
-        for (int round = 0; round < 4 && AccessBuffer.isFull(result); round++) {
-          deliver(accesses.drainStripe(result, batch));
-          result = accesses.offer(seg);
+    if (result == AccessBuffer.RECORDED_DRAIN_DUE) {
+      if (spareProcessor && !scheduleDrain()) {
+        drainInlineIfFree();
+      }
+      return;
+    }
+    for (int spins = 1; AccessBuffer.isFull(result); spins++) {
+      // Read before the lock: a task that is IDLE now holds no lock, and only a recording thread schedules one.
+      int state = (int) DRAIN_STATE.getVolatile(this);
+      // Reading the lock's state first spares a doomed compare-and-set on the line the draining thread holds.
+      if (!lock.isLocked() && lock.tryLock()) {
+        try {
+          // Other threads may refill the stripe between the drain and the offer; a few rounds, then give up.
+          for (int round = 0; round < 4 && AccessBuffer.isFull(result); round++) {
+            deliver(accesses.drainStripe(result, batch));
+            noteRecorders();
+            result = accesses.offer(seg);
+          }
+        } finally {
+          lock.unlock();
         }
+        break;
+      }
+      if (state == IDLE) {
+        break; // held by a thread that will not empty this stripe
+      }
+      if ((spins & 63) == 0) {
+        Thread.yield(); // in case the task's thread lost its processor
+      } else {
+        Thread.onSpinWait();
+      }
+      result = accesses.offer(seg);
+    }
+    if (!AccessBuffer.isRecorded(result)) {
+      droppedAccesses.increment();
+    }
+  }
+
+  /**
+   * Makes sure a drain task will run after this call (background mode). Schedules one unless one is queued or
+   * running; a running one is asked for another pass.
+   *
+   * @return false if the executor rejected the task (nothing is scheduled then)
+   */
+  private boolean scheduleDrain() {
+    Executor executor = drainExecutor;
+    if (executor == null) {
+      return false;
+    }
+    while (true) {
+      int state = (int) DRAIN_STATE.getVolatile(this);
+      if (state == REQUIRED) {
+        return true;
+      }
+      if (state == RUNNING) {
+        if (DRAIN_STATE.compareAndSet(this, RUNNING, REQUIRED)) {
+          return true;
+        }
+      } else if (DRAIN_STATE.compareAndSet(this, IDLE, REQUIRED)) {
+        try {
+          executor.execute(drainTask);
+          return true;
+        } catch (RejectedExecutionException e) {
+          DRAIN_STATE.setVolatile(this, IDLE);
+          if (!closed && rejectionLogged.compareAndSet(false, true)) {
+            log.warn("The spill executor rejected the access drain; recording threads drain accesses themselves: {}",
+                e.toString());
+          }
+          return false;
+        }
+      }
+    }
+  }
+
+  /** After a rejection: the recording thread drains every stripe itself, if the policy lock is free. */
+  private void drainInlineIfFree() {
+    if (!lock.isLocked() && lock.tryLock()) {
+      try {
+        drainAccesses();
       } finally {
         lock.unlock();
       }
     }
-    if (result != AccessBuffer.RECORDED) {
-      droppedAccesses.increment();
+  }
+
+  /** The drain task: passes over every stripe until no request came in during the last pass. */
+  private void runDrainTask() {
+    boolean done = false;
+    try {
+      while (!done) {
+        // Only this task leaves REQUIRED; requests made from now on ask for another pass.
+        DRAIN_STATE.setVolatile(this, RUNNING);
+        lock.lock();
+        try {
+          drainAccesses();
+          noteRecorders();
+        } finally {
+          lock.unlock();
+        }
+        done = DRAIN_STATE.compareAndSet(this, RUNNING, IDLE);
+      }
+    } finally {
+      if (!done) {
+        DRAIN_STATE.setVolatile(this, IDLE); // thrown: let the next request schedule a new task
+      }
     }
   }
 
@@ -150,6 +328,7 @@ final class PolicyDriver {
 
   /** Discards the buffered accesses and drops the policy; later events are ignored. Idempotent. */
   void close() {
+    closed = true;
     lock.lock();
     try {
       accesses.drainTo(seg -> { });
@@ -193,9 +372,36 @@ final class PolicyDriver {
     return slot == AccessCounts.NO_SLOT ? 0 : counts.get(slot);
   }
 
+  /** The accesses one stripe of the buffer holds: the most one thread records between two drains. */
+  int stripeCapacity() {
+    return accesses.stripeCapacity();
+  }
+
   /** Accesses dropped so far (see the class comment). */
   long droppedAccesses() {
     return droppedAccesses.sum();
+  }
+
+  /**
+   * Counts the stripes recorded into since the last call, and sets {@link #spareProcessor}: whether they are fewer
+   * than the processors. Caller holds the lock; called after each drain pass of the task and each inline drain.
+   */
+  private void noteRecorders() {
+    if (drainExecutor == null) {
+      return;
+    }
+    int recorders = 0;
+    for (int stripe = 0; stripe < lastTails.length; stripe++) {
+      long tail = accesses.recorded(stripe);
+      if (tail != lastTails[stripe]) {
+        lastTails[stripe] = tail;
+        recorders++;
+      }
+    }
+    boolean spare = recorders < processors;
+    if (spare != spareProcessor) {
+      spareProcessor = spare;
+    }
   }
 
   /** Caller holds the lock. */

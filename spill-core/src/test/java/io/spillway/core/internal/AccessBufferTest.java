@@ -33,6 +33,32 @@ class AccessBufferTest {
   }
 
   @Test
+  void offer_saysADrainIsDue_fromTheThresholdOn_untilADrainEmptiesTheStripe() {
+    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 8, 1, 3);
+
+    assertThat(buffer.offer(1)).isEqualTo(AccessBuffer.RECORDED);
+    assertThat(buffer.offer(2)).isEqualTo(AccessBuffer.RECORDED);
+    assertThat(buffer.offer(3)).isEqualTo(AccessBuffer.RECORDED_DRAIN_DUE);
+    assertThat(buffer.offer(4)).isEqualTo(AccessBuffer.RECORDED_DRAIN_DUE);
+    assertThat(AccessBuffer.isRecorded(AccessBuffer.RECORDED_DRAIN_DUE)).isTrue();
+    assertThat(AccessBuffer.isFull(AccessBuffer.RECORDED_DRAIN_DUE)).isFalse();
+
+    Integer[] drained = new Integer[8];
+    assertThat(buffer.drainStripe(0, drained)).isEqualTo(4);
+    assertThat(buffer.offer(5)).as("counted from the drained head").isEqualTo(AccessBuffer.RECORDED);
+  }
+
+  @Test
+  void offer_neverSaysADrainIsDue_withoutAThreshold() {
+    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 4, 1);
+    for (int i = 0; i < 4; i++) {
+      assertThat(buffer.offer(i)).isEqualTo(AccessBuffer.RECORDED);
+    }
+    assertThat(AccessBuffer.isRecorded(0)).as("a full stripe's index").isFalse();
+    assertThat(AccessBuffer.isRecorded(AccessBuffer.CONTENDED)).isFalse();
+  }
+
+  @Test
   void offer_wrapsAroundTheRing_manyTimesWithoutLossInOneThread() {
     AccessBuffer<Integer> buffer = new AccessBuffer<>(4, 8, 4);
     List<Integer> drained = new ArrayList<>();

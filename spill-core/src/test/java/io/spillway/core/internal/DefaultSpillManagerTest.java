@@ -11,6 +11,7 @@ import io.spillway.api.SegmentInfo;
 import io.spillway.api.SegmentNotFoundException;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
+import io.spillway.api.SpillMode;
 import io.spillway.api.SpillStats;
 import io.spillway.api.SpillStoreException;
 import io.spillway.api.spi.SpillPolicy;
@@ -32,6 +33,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The manager's accounting, fault handling, lifecycle and policy events, over the in-memory fault store. */
 class DefaultSpillManagerTest {
@@ -685,17 +688,21 @@ class DefaultSpillManagerTest {
     assertThat(manager.listSegments().get(0).accessCount()).isEqualTo(accesses);
   }
 
-  @Test
-  void access_fromOneThread_dropsNothing() {
-    SpillManager manager = recordingManager();
+  @ParameterizedTest
+  @EnumSource(SpillMode.class)
+  void access_fromOneThread_dropsNothing(SpillMode mode) {
+    SpillManager manager = manager(b -> b.maxMemory(10_000).minSpillSize(0).policy(RecordingPolicyProvider.NAME)
+        .spillMode(mode));
     manager.registerSegment("a", 10);
     manager.registerSegment("b", 10);
-    for (int i = 0; i < 10_000; i++) {
+    for (int i = 0; i < 100_000; i++) {
       manager.access(i % 3 == 0 ? "b" : "a");
     }
 
     assertThat(((DefaultSpillManager) manager).droppedAccesses()).isZero();
-    assertThat(manager.listSegments()).extracting(SegmentInfo::accessCount).containsExactly(6_666L, 3_334L);
+    assertThat(manager.listSegments()).extracting(SegmentInfo::accessCount).containsExactly(66_666L, 33_334L);
+    assertThat(Collections.frequency(policy().events(), "access a")).isEqualTo(66_666);
+    assertThat(policy().violations()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,327 @@
+package io.spillway.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.spillway.api.spi.SpillPolicy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Who drains the access buffer, when, and that a thread alone loses nothing whoever drains. */
+class PolicyDriverTest {
+  private static final long SIZE = 10;
+
+  private final Logger logger = (Logger) LoggerFactory.getLogger("PolicyDriverTest." + UUID.randomUUID());
+  private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+  private final CountingPolicy policy = new CountingPolicy();
+  private final List<ExecutorService> executors = new ArrayList<>();
+
+  PolicyDriverTest() {
+    log.start();
+    logger.addAppender(log);
+    logger.setLevel(Level.WARN);
+  }
+
+  @AfterEach
+  void stopExecutors() {
+    executors.forEach(ExecutorService::shutdownNow);
+  }
+
+  @Test
+  void background_schedulesOneDrainTaskAtHalfAStripe_andTheTaskDeliversOnItsThread() {
+    QueuedExecutor executor = new QueuedExecutor();
+    PolicyDriver driver = new PolicyDriver(policy, logger, executor);
+    Segment seg = admitted(driver, "a");
+    int threshold = driver.stripeCapacity() / 2;
+
+    record(driver, seg, threshold - 1);
+    assertThat(executor.queued()).isZero();
+    record(driver, seg, 1);
+    assertThat(executor.queued()).isOne();
+    record(driver, seg, threshold - 1); // the stripe is now one short of full
+    assertThat(executor.queued()).as("one task at a time").isOne();
+    assertThat(policy.accesses()).as("the recording thread delivers nothing").isZero();
+
+    Thread drainer = new Thread(executor::runQueued, "drainer");
+    drainer.start();
+    join(drainer);
+
+    assertThat(policy.accesses()).isEqualTo(2 * threshold - 1);
+    assertThat(policy.accessThreads()).containsExactly("drainer");
+    assertThat(driver.droppedAccesses()).isZero();
+  }
+
+  @Test
+  void background_aRequestDuringAPass_makesTheTaskPassAgain() {
+    QueuedExecutor executor = new QueuedExecutor();
+    PolicyDriver driver = new PolicyDriver(policy, logger, executor);
+    Segment seg = admitted(driver, "a");
+    int threshold = driver.stripeCapacity() / 2;
+    // While the task delivers its first pass, the same thread records past the threshold again.
+    policy.onFirstAccess = () -> record(driver, seg, threshold);
+
+    record(driver, seg, threshold);
+    executor.runQueued();
+
+    assertThat(policy.accesses()).isEqualTo(2 * threshold);
+    assertThat(executor.queued()).as("the second pass ran in the same task").isZero();
+  }
+
+  @Test
+  void background_aStripeFullBeforeTheTaskRuns_isDrainedByTheRecordingThread_losingNothing() {
+    QueuedExecutor executor = new QueuedExecutor();
+    PolicyDriver driver = new PolicyDriver(policy, logger, executor);
+    Segment seg = admitted(driver, "a");
+    int capacity = driver.stripeCapacity();
+
+    record(driver, seg, capacity + 1);
+
+    assertThat(policy.accesses()).isEqualTo(capacity);
+    assertThat(policy.accessThreads()).containsExactly(Thread.currentThread().getName());
+    assertThat(driver.droppedAccesses()).isZero();
+    driver.drainedThen(() -> { });
+    assertThat(policy.accesses()).isEqualTo(capacity + 1);
+  }
+
+  @Test
+  void background_aStripeFullWhileTheTaskDelivers_waitsForTheTask_ratherThanDropping() throws InterruptedException {
+    ExecutorService executor = Executors.newSingleThreadExecutor(task -> new Thread(task, "drainer"));
+    executors.add(executor);
+    PolicyDriver driver = new PolicyDriver(policy, logger, executor);
+    Segment seg = admitted(driver, "a");
+    CountDownLatch taskBlocked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    policy.blockOnThread("drainer", taskBlocked, release);
+    int total = 50 * driver.stripeCapacity();
+    AtomicInteger recorded = new AtomicInteger();
+    Thread recorder = new Thread(() -> {
+      for (int i = 0; i < total; i++) {
+        driver.recordAccess(seg);
+        recorded.incrementAndGet();
+      }
+    }, "recorder");
+
+    recorder.start();
+    assertThat(taskBlocked.await(30, TimeUnit.SECONDS)).isTrue();
+    int seen = awaitStable(recorded);
+
+    // The task holds the policy lock, the recorder's stripe is full: it waits, and drops nothing.
+    assertThat(seen).isLessThan(total);
+    release.countDown();
+    join(recorder);
+
+    driver.drainedThen(() -> { });
+    assertThat(driver.droppedAccesses()).isZero();
+    assertThat(policy.accesses()).isEqualTo(total);
+  }
+
+  @Test
+  void background_rejectedTask_theRecordingThreadDrainsEverything_andTheRejectionIsLoggedOnce() {
+    PolicyDriver driver = new PolicyDriver(policy, logger, task -> {
+      throw new RejectedExecutionException("queue full");
+    });
+    Segment seg = admitted(driver, "a");
+    int capacity = driver.stripeCapacity();
+
+    record(driver, seg, 3 * capacity);
+
+    assertThat(policy.accesses()).as("each drain due emptied the buffer").isEqualTo(3 * capacity);
+    assertThat(policy.accessThreads()).containsExactly(Thread.currentThread().getName());
+    assertThat(driver.droppedAccesses()).isZero();
+    assertThat(log.list).hasSize(1);
+    assertThat(log.list.get(0).getFormattedMessage()).contains("rejected the access drain").contains("queue full");
+  }
+
+  @Test
+  void background_aTaskRunAfterClose_callsNothingOnThePolicy() {
+    QueuedExecutor executor = new QueuedExecutor();
+    PolicyDriver driver = new PolicyDriver(policy, logger, executor);
+    Segment seg = admitted(driver, "a");
+    record(driver, seg, driver.stripeCapacity() / 2);
+    assertThat(executor.queued()).isOne();
+
+    driver.close();
+    record(driver, seg, 1);
+    executor.runQueued();
+
+    assertThat(policy.accesses()).isZero();
+  }
+
+  @Test
+  void background_noTaskWhileAsManyThreadsRecordAsThereAreProcessors_andAgainOnceOneRecordsAlone() {
+    QueuedExecutor executor = new QueuedExecutor();
+    PolicyDriver driver = new PolicyDriver(policy, logger, executor);
+    Segment seg = admitted(driver, "a");
+    int threshold = driver.stripeCapacity() / 2;
+    int processors = Runtime.getRuntime().availableProcessors();
+    // Many threads, one after the other, each record once: on stripes of their own, more than the processors.
+    for (int t = 0; t < 4 * AccessBuffer.stripesForThisMachine(); t++) {
+      Thread recorder = new Thread(() -> driver.recordAccess(seg));
+      recorder.start();
+      join(recorder);
+    }
+    record(driver, seg, threshold);
+    assertThat(executor.queued()).as("no drain yet told how many record").isOne();
+    executor.runQueued();
+
+    record(driver, seg, threshold);
+    assertThat(executor.queued()).as("every processor was recording").isZero();
+
+    record(driver, seg, threshold + 1); // fills this thread's stripe: it drains inline, and sees itself alone
+    record(driver, seg, threshold);
+    assertThat(executor.queued()).as("one recorder, %d processors", processors).isEqualTo(processors > 1 ? 1 : 0);
+    assertThat(driver.droppedAccesses()).isZero();
+  }
+
+  @Test
+  void inline_neverSchedules_andTheRecordingThreadDrainsAFullStripe() {
+    PolicyDriver driver = new PolicyDriver(policy, logger, null);
+    Segment seg = admitted(driver, "a");
+    int capacity = driver.stripeCapacity();
+
+    record(driver, seg, capacity);
+    assertThat(policy.accesses()).isZero();
+    record(driver, seg, 1);
+
+    assertThat(policy.accesses()).isEqualTo(capacity);
+    assertThat(policy.accessThreads()).containsExactly(Thread.currentThread().getName());
+    assertThat(capacity).isEqualTo(PolicyDriver.INLINE_STRIPE_CAPACITY);
+  }
+
+  private Segment admitted(PolicyDriver driver, String name) {
+    Segment seg = new Segment(name, SIZE);
+    driver.event(p -> driver.admit(p, seg, SIZE));
+    return seg;
+  }
+
+  private static void record(PolicyDriver driver, Segment seg, int times) {
+    for (int i = 0; i < times; i++) {
+      driver.recordAccess(seg);
+    }
+  }
+
+  /** Waits until {@code counter} has not moved for 200 ms, and returns its value then. */
+  private static int awaitStable(AtomicInteger counter) throws InterruptedException {
+    int last = -1;
+    while (counter.get() != last) {
+      last = counter.get();
+      Thread.sleep(200);
+    }
+    return last;
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    assertThat(thread.isAlive()).as(thread.getName() + " finished").isFalse();
+  }
+
+  /** Holds submitted tasks until the test runs them. */
+  private static final class QueuedExecutor implements java.util.concurrent.Executor {
+    private final Queue<Runnable> tasks = new ArrayDeque<>();
+
+    @Override
+    public synchronized void execute(Runnable task) {
+      tasks.add(task);
+    }
+
+    synchronized int queued() {
+      return tasks.size();
+    }
+
+    /** Runs the tasks queued so far, in the calling thread. */
+    void runQueued() {
+      Runnable task;
+      while ((task = poll()) != null) {
+        task.run();
+      }
+    }
+
+    private synchronized Runnable poll() {
+      return tasks.poll();
+    }
+  }
+
+  /** Counts accesses (by name) and the threads that delivered them; may block one thread on its first access. */
+  private static final class CountingPolicy implements SpillPolicy {
+    private final AtomicInteger accesses = new AtomicInteger();
+    private final Set<String> accessThreads = ConcurrentHashMap.newKeySet();
+    volatile Runnable onFirstAccess = () -> { };
+    private volatile String blockedThread = "";
+    private volatile CountDownLatch blocked = new CountDownLatch(0);
+    private volatile CountDownLatch release = new CountDownLatch(0);
+
+    void blockOnThread(String thread, CountDownLatch blocked, CountDownLatch release) {
+      this.blocked = blocked;
+      this.release = release;
+      this.blockedThread = thread;
+    }
+
+    int accesses() {
+      return accesses.get();
+    }
+
+    Set<String> accessThreads() {
+      return Set.copyOf(accessThreads);
+    }
+
+    @Override
+    public void onAdmit(String segment, long size) { }
+
+    @Override
+    public void onAccess(String segment) {
+      String thread = Thread.currentThread().getName();
+      accessThreads.add(thread);
+      if (accesses.getAndIncrement() == 0) {
+        onFirstAccess.run();
+      }
+      if (thread.equals(blockedThread) && blocked.getCount() > 0) {
+        blocked.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public void onResize(String segment, long oldSize, long newSize) { }
+
+    @Override
+    public void onSpill(String segment) { }
+
+    @Override
+    public void onReload(String segment) { }
+
+    @Override
+    public void onRemove(String segment) { }
+
+    @Override
+    public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+      return List.of();
+    }
+  }
+}
