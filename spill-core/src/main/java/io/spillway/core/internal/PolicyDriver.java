@@ -87,7 +87,10 @@ final class PolicyDriver {
   }
 
   private final Logger log;
-  /** Serialises every call to the policy; taken with tryLock by recording threads, which never wait for it. */
+  /**
+   * Serialises every call to the policy. Recording threads take it only with tryLock, and wait (spinning) only while a
+   * drain task is under way, which will empty their stripe.
+   */
   private final ReentrantLock lock = new ReentrantLock();
   /** Guarded by lock; null once closed. */
   private @Nullable SpillPolicy policy;
