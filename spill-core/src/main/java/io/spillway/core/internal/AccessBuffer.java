@@ -14,14 +14,14 @@ import java.util.function.Consumer;
  * id hashes to, so threads of a small pool rarely meet on one stripe; when its compare-and-set loses to another
  * thread it moves on to the next stripe. Recording allocates nothing and takes no lock.
  *
- * <p><b>Outcomes of {@link #offer}.</b> {@link #RECORDED}: the item will be handed to exactly one later {@link #drainTo
- * drain}; {@link #RECORDED_DRAIN_DUE}: the same, and the stripe has reached the drain threshold given at construction,
- * so that a drain can start before the stripe fills. A stripe index (zero or more, see {@link #isFull}): that stripe is
- * full and nothing was recorded; the caller decides whether to drain it (if it can take the drainer's lock without
- * waiting, with {@link #drainStripe}) and offer again, or drop the item. {@link #CONTENDED}: every attempt lost its
- * compare-and-set to other recording threads, and nothing was recorded; only possible when several threads record at
- * once. An item is never duplicated, and a recorded one is never lost: a drain that finds a slot claimed but not yet
- * written stops at it and leaves it for the next drain.
+ * <p><b>Outcomes of {@link #offer}.</b> {@link #RECORDED}: the item will be handed to exactly one later drain
+ * ({@link #drainTo}, {@link #drainStripe}); {@link #RECORDED_DRAIN_DUE}: the same, and the stripe has reached the drain
+ * threshold given at construction, so that a drain can start before the stripe fills. A stripe index (zero or more, see
+ * {@link #isFull}): that stripe is full and nothing was recorded; the caller decides whether to drain it (if it can
+ * take the drainer's lock without waiting, with {@link #drainStripe}) and offer again, or drop the item.
+ * {@link #CONTENDED}: every attempt lost its compare-and-set to other recording threads, and nothing was recorded; only
+ * possible when several threads record at once. An item is never duplicated, and a recorded one is never lost: a drain
+ * that finds a slot claimed but not yet written stops at it and leaves it for the next drain.
  *
  * <p>Order is kept within a stripe, not across stripes: accesses from different threads are concurrent anyway.
  *

@@ -19,29 +19,31 @@ import org.slf4j.Logger;
  * Calls a single-threaded {@link SpillPolicy} from many threads: one lock (the policy lock) serialises every call,
  * and accesses go through a lossy {@link AccessBuffer} drained to the policy in batches. Internal, may change.
  *
- * <p><b>Accesses.</b> {@link #recordAccess} never allocates and never waits for a lock held by another recording or
- * calling thread: it records into the calling thread's stripe with one compare-and-set. Who drains the buffer
- * depends on the mode:
+ * <p><b>Accesses.</b> {@link #recordAccess} never allocates: it records into the calling thread's stripe with one
+ * compare-and-set. Who drains the buffer depends on the mode:
  * <ul>
  *   <li><b>Background drain</b> (given a drain executor: the manager's spill executor, unless it spills
  *       synchronously). Once a stripe holds half its capacity, the recording thread schedules a drain task, one at a
  *       time (a state as Caffeine's {@code drainStatus}: idle, required, running; a request made while a pass runs
- *       asks for another pass), and goes on: the policy work runs on another thread, on another processor when one
- *       is free, in parallel with the reads. If a stripe fills all the same (the executor busy with I/O, the machine
- *       loaded), the recording thread waits for a drain task that holds the policy lock to empty it (spinning: the
- *       task has been asked for another pass), or drains its stripe itself if the lock is free, as inline. If the
- *       executor rejects the task, the recording thread drains every stripe itself when the lock is free.</li>
+ *       asks for another pass), and goes on: the policy work runs on another thread, on another processor, in
+ *       parallel with the reads. It does so only while fewer stripes were recorded into between the last two drains
+ *       than there are processors; otherwise every processor is busy reading and the readers drain inline. If a
+ *       stripe fills all the same (the executor busy with I/O, the machine loaded), the recording thread drains it
+ *       itself if the policy lock is free, and while a task is queued or running it waits for that (spinning) rather
+ *       than drop. If the executor rejects the task, the recording thread drains every stripe itself when the lock
+ *       is free.</li>
  *   <li><b>Inline drain</b> (no drain executor: synchronous spilling, for deterministic tests). A recording thread
  *       whose stripe is full drains that stripe to the policy itself if the policy lock is free ({@code tryLock})
  *       and records again.</li>
  * </ul>
- * In both modes an access is dropped, and counted ({@link #droppedAccesses()}), only when another thread is in the
- * way: the stripes were contended, or the stripe is full while a thread other than the drain task holds the policy
- * lock. So a thread alone with the driver loses no access. A drained access is counted in the segment's slot of
- * {@link AccessCounts} (from its admission to its removal) and told to the policy only if the segment is, as the
- * policy knows it ({@link Segment#policyState}), resident and not removed: by its {@link Segment#policyHandle} when
- * the policy gave one, so that the policy need not look the name up. The drain reads segments but writes none, so
- * that the lines of the segments (and of the map nodes beside them) stay shared by the processors that look them up.
+ * In both modes an access is dropped, and counted ({@link #droppedAccesses()}), only when another thread is in the way:
+ * the stripes were contended, or the stripe is full while another thread holds the policy lock and no drain task is
+ * under way. So a thread alone with the driver loses no access, and waits only for a drain task of its own making (or
+ * for a policy event of another thread that such a task queues behind). A drained access is counted in the segment's
+ * slot of {@link AccessCounts} (from its admission to its removal) and told to the policy only if the segment is, as
+ * the policy knows it ({@link Segment#policyState}), resident and not removed: by its {@link Segment#policyHandle} when
+ * the policy gave one, so that the policy need not look the name up. The drain reads segments but writes none, so that
+ * the lines of the segments (and of the map nodes beside them) stay shared by the processors that look them up.
  *
  * <p><b>Events.</b> {@link #event}, {@link #selectVictims} and {@link #drainedThen} drain every stripe first, so the
  * policy hears of each access recorded before the call before any later event, whatever a drain task is doing. An
