@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -90,9 +92,9 @@ final class AsyncObjectOps implements ObjectOps {
   }
 
   @Override
-  public void completeMultipart(String bucket, String key, String uploadId, List<CompletedPart> parts) {
-    await(s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-        .multipartUpload(m -> m.parts(parts))));
+  public @Nullable String completeMultipart(String bucket, String key, String uploadId, List<CompletedPart> parts) {
+    return await(s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+        .multipartUpload(m -> m.parts(parts)))).eTag();
   }
 
   @Override
@@ -109,6 +111,12 @@ final class AsyncObjectOps implements ObjectOps {
     ResponseBytes<GetObjectResponse> got = await(s3.getObject(request.build(), AsyncResponseTransformer.toBytes()));
     byte[] bytes = got.asByteArrayUnsafe();
     return new Got(bytes, ObjectLengths.of(got.response(), bytes.length));
+  }
+
+  @Override
+  public Head head(String bucket, String key) {
+    HeadObjectResponse response = await(s3.headObject(b -> b.bucket(bucket).key(key)));
+    return new Head(response.contentLength(), response.eTag());
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.spillway.store.s3;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
@@ -21,6 +22,9 @@ interface ObjectOps extends AutoCloseable {
   /** A GET's bytes and the object's whole length. */
   record Got(byte[] bytes, long objectLength) {}
 
+  /** What a HEAD reports of an object: its length and its ETag, if the server sent one. */
+  record Head(long length, @Nullable String eTag) {}
+
   void headBucket(String bucket);
 
   /** Puts the remaining bytes of {@code body} (not consumed); returns the ETag. */
@@ -31,12 +35,16 @@ interface ObjectOps extends AutoCloseable {
   /** Uploads one part from the remaining bytes of {@code body} (not consumed); returns its ETag. */
   String uploadPart(String bucket, String key, String uploadId, int partNumber, ByteBuffer[] body, long length);
 
-  void completeMultipart(String bucket, String key, String uploadId, List<CompletedPart> parts);
+  /** Completes the upload; returns the object's ETag, or {@code null} if the server sent none. */
+  @Nullable String completeMultipart(String bucket, String key, String uploadId, List<CompletedPart> parts);
 
   void abortMultipart(String bucket, String key, String uploadId);
 
   /** The whole object when {@code last < 0}, else bytes {@code first..last} inclusive. */
   Got get(String bucket, String key, long first, long last);
+
+  /** The object's length and ETag as the server reports them. */
+  Head head(String bucket, String key);
 
   void delete(String bucket, String key);
 

@@ -54,6 +54,8 @@ final class S3SpillStore implements SpillStore {
   private final ObjectOps ops;
   private final ObjectDeleter deleter;
   private final S3StoreSettings settings;
+  private final ServerProfile profile;
+  private final WriteVerifier verifier;
   private final String bucket;
   private final String folder;
   private final ExecutorService pool;
@@ -64,12 +66,18 @@ final class S3SpillStore implements SpillStore {
   private volatile boolean leaseFailing;
   private boolean closed; // guarded by state
 
-  /** Opens the session {@code folder}, whose lease object the caller has already written. */
-  S3SpillStore(ObjectOps ops, S3StoreSettings settings, String folder) {
+  /**
+   * Opens the session {@code folder}, whose lease object the caller has already written, on a server the probe
+   * found to behave as {@code profile}; {@code verifier} checks each write.
+   */
+  S3SpillStore(ObjectOps ops, S3StoreSettings settings, String folder, ServerProfile profile,
+      WriteVerifier verifier) {
     this.ops = ops;
     this.settings = settings;
     this.bucket = settings.bucket();
     this.folder = folder;
+    this.profile = profile;
+    this.verifier = verifier;
     this.deleter = new ObjectDeleter(ops, bucket);
     int id = STORES.incrementAndGet();
     this.pool = Executors.newFixedThreadPool(settings.parallelism(), daemons("spillway-s3-" + id + "-io"));
@@ -164,14 +172,15 @@ final class S3SpillStore implements SpillStore {
     try {
       String objectKey = objectKey(key);
       ByteBuffer[] buffers = body.toArray(ByteBuffer[]::new);
-      if (length >= settings.multipartThreshold() && length > settings.partSize()) {
-        writeMultipart(key, objectKey, buffers, length);
-      } else {
-        try {
-          ops.put(bucket, objectKey, buffers, length);
-        } catch (SdkException e) {
-          throw S3Errors.io("put of segment '" + key + "'", bucket, objectKey, e);
+      try {
+        if (profile.multipart() && length >= settings.multipartThreshold() && length > settings.partSize()) {
+          writeMultipart(key, objectKey, buffers, length);
+        } else {
+          writeSingle(key, objectKey, buffers, length);
         }
+      } catch (WriteVerifier.MismatchException e) {
+        forgetAltered(key, objectKey);
+        throw e;
       }
       Long previous = sizes.put(key, length);
       usage.addAndGet(length - (previous == null ? 0 : previous));
@@ -184,6 +193,34 @@ final class S3SpillStore implements SpillStore {
     }
   }
 
+  private void writeSingle(String key, String objectKey, ByteBuffer[] buffers, long length) throws IOException {
+    byte @Nullable [] md5 = verifier.digestsPuts() ? ETags.md5(buffers) : null;
+    String eTag;
+    try {
+      eTag = ops.put(bucket, objectKey, buffers, length);
+    } catch (SdkException e) {
+      throw S3Errors.io("put of segment '" + key + "'", bucket, objectKey, e);
+    }
+    verifier.checkPut(key, objectKey, length, md5, eTag);
+  }
+
+  /**
+   * Deletes an object the server altered, so that nothing reads it back; the put replaced any earlier copy, so the
+   * key is no longer stored either way.
+   */
+  private void forgetAltered(String key, String objectKey) {
+    try {
+      ops.delete(bucket, objectKey);
+    } catch (SdkException e) {
+      // Not listed any more, so never read; close() or the dead-session rule removes it.
+      LOG.log(Level.DEBUG, "Could not delete the altered object of segment '" + key + "': " + e);
+    }
+    Long previous = sizes.remove(key);
+    if (previous != null) {
+      usage.addAndGet(-previous);
+    }
+  }
+
   private void writeMultipart(String key, String objectKey, ByteBuffer[] buffers, long length) throws IOException {
     long partSize = Math.max(settings.partSize(), (length + MAX_PARTS - 1) / MAX_PARTS);
     int partCount = (int) ((length + partSize - 1) / partSize);
@@ -193,21 +230,24 @@ final class S3SpillStore implements SpillStore {
     } catch (SdkException e) {
       throw S3Errors.io("multipart upload of segment '" + key + "'", bucket, objectKey, e);
     }
-    List<Future<CompletedPart>> uploads = new ArrayList<>(partCount);
+    List<Future<UploadedPart>> uploads = new ArrayList<>(partCount);
     try {
       for (int i = 0; i < partCount; i++) {
         int partNumber = i + 1;
         long from = i * partSize;
         long to = Math.min(length, from + partSize);
         ByteBuffer[] slice = slice(buffers, from, to);
-        uploads.add(pool.submit(() -> CompletedPart.builder().partNumber(partNumber)
-            .eTag(ops.uploadPart(bucket, objectKey, uploadId, partNumber, slice, to - from)).build()));
+        uploads.add(pool.submit(() -> uploadPart(key, objectKey, uploadId, partNumber, slice, to - from)));
       }
       List<CompletedPart> done = new ArrayList<>(partCount);
-      for (Future<CompletedPart> upload : uploads) {
-        done.add(upload.get());
+      List<byte[]> md5s = new ArrayList<>(partCount);
+      for (Future<UploadedPart> upload : uploads) {
+        UploadedPart part = upload.get();
+        done.add(part.completed());
+        md5s.add(part.md5());
       }
       ops.completeMultipart(bucket, objectKey, uploadId, done);
+      verifier.checkMultipart(key, objectKey, length, verifier.digestsParts() ? md5s : null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       abort(key, objectKey, uploadId, uploads);
@@ -217,14 +257,26 @@ final class S3SpillStore implements SpillStore {
       abort(key, objectKey, uploadId, uploads);
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw S3Errors.io("multipart upload of segment '" + key + "'", bucket, objectKey, cause);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       abort(key, objectKey, uploadId, uploads);
       throw e;
     }
   }
 
-  private void abort(String key, String objectKey, String uploadId, List<Future<CompletedPart>> uploads) {
-    for (Future<CompletedPart> upload : uploads) {
+  /** A part uploaded and checked, with its MD5 (empty when parts are not digested). */
+  private record UploadedPart(CompletedPart completed, byte[] md5) {}
+
+  private UploadedPart uploadPart(String key, String objectKey, String uploadId, int partNumber, ByteBuffer[] slice,
+      long length) throws IOException {
+    byte @Nullable [] md5 = verifier.digestsParts() ? ETags.md5(slice) : null;
+    String eTag = ops.uploadPart(bucket, objectKey, uploadId, partNumber, slice, length);
+    verifier.checkPart(key, objectKey, partNumber, md5, eTag);
+    return new UploadedPart(CompletedPart.builder().partNumber(partNumber).eTag(eTag).build(),
+        md5 != null ? md5 : new byte[0]);
+  }
+
+  private void abort(String key, String objectKey, String uploadId, List<Future<UploadedPart>> uploads) {
+    for (Future<UploadedPart> upload : uploads) {
       upload.cancel(true);
     }
     try {
@@ -266,7 +318,7 @@ final class S3SpillStore implements SpillStore {
         throw new NoSuchFileException(S3Errors.uri(bucket, objectKey), null, "no segment '" + key
             + "' in this session");
       }
-      boolean ranged = known >= settings.multipartThreshold() && known > settings.partSize();
+      boolean ranged = profile.rangedGets() && known >= settings.multipartThreshold() && known > settings.partSize();
       ObjectOps.Got first;
       try {
         first = ranged

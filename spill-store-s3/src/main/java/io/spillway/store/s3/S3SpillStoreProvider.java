@@ -4,7 +4,6 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.spi.SpillStore;
 import io.spillway.api.spi.SpillStoreProvider;
 import java.io.IOException;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The S3-compatible spill store, named {@code "s3"}, priority -10: used only when asked for by name, since it cannot
@@ -86,7 +85,6 @@ public final class S3SpillStoreProvider implements SpillStoreProvider {
   @Override
   public SpillStore create(SpillConfig config) throws IOException {
     S3StoreSettings settings = S3StoreSettings.from(config);
-    S3Client client = S3SpillStores.newClient(settings);
-    return S3SpillStores.open(new SyncObjectOps(client, true), settings);
+    return SessionOpener.openOnOwnClient(settings, s -> new SyncObjectOps(S3SpillStores.newClient(s), true));
   }
 }

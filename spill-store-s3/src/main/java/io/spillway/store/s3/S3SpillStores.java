@@ -3,7 +3,6 @@ package io.spillway.store.s3;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.SpillStore;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -23,8 +22,6 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Opens s3 store sessions on a client of the caller's, builds clients from {@link S3StoreSettings}, and removes dead
@@ -39,16 +36,18 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * <p>Thread-safe (stateless). Every method blocks on the network.
  */
 public final class S3SpillStores {
-  private static final System.Logger LOG = System.getLogger(S3SpillStoreProvider.class.getName());
 
   private S3SpillStores() {}
 
   /**
    * Opens a session on {@code client}, which the store uses but never closes. The client's own settings (checksums,
    * timeouts, retries, endpoint) apply; of {@code settings} the store uses the bucket, prefix, part sizes,
-   * parallelism and lease settings.
+   * parallelism, write verification and lease settings. The probe at open (see {@link S3SpillStoreProvider}) runs
+   * with this client as it is: a server that alters its uploads fails the call, since the store cannot change a
+   * client it does not own.
    *
-   * @throws SpillConfigurationException if the bucket does not exist or cannot be accessed
+   * @throws SpillConfigurationException if the bucket does not exist or cannot be accessed, or the server does not
+   *     keep the probe's uploads as sent (the message names the client setting to change)
    * @throws IOException if S3 cannot be reached or the session cannot be started
    */
   public static SpillStore create(S3Client client, S3StoreSettings settings) throws IOException {
@@ -59,7 +58,8 @@ public final class S3SpillStores {
    * Opens a session on {@code client}, which the store uses but never closes; as {@link #create(S3Client,
    * S3StoreSettings)}.
    *
-   * @throws SpillConfigurationException if the bucket does not exist or cannot be accessed
+   * @throws SpillConfigurationException if the bucket does not exist or cannot be accessed, or the server does not
+   *     keep the probe's uploads as sent
    * @throws IOException if S3 cannot be reached or the session cannot be started
    */
   public static SpillStore create(S3AsyncClient client, S3StoreSettings settings) throws IOException {
@@ -156,60 +156,9 @@ public final class S3SpillStores {
     }
   }
 
-  /** Opens a session on {@code ops}, closing {@code ops} if that fails. */
+  /** Opens a session on {@code ops}, a client of the caller's, closing {@code ops} if that fails. */
   static SpillStore open(ObjectOps ops, S3StoreSettings settings) throws IOException {
     Objects.requireNonNull(settings, "settings");
-    try {
-      return openSession(ops, settings);
-    } catch (IOException | RuntimeException e) {
-      ops.close();
-      throw e;
-    }
-  }
-
-  private static SpillStore openSession(ObjectOps ops, S3StoreSettings settings) throws IOException {
-    String bucket = settings.bucket();
-    String where = settings.endpoint().map(Object::toString).orElse("AWS S3");
-    try {
-      ops.headBucket(bucket);
-    } catch (NoSuchBucketException e) {
-      throw missingBucket(bucket, where, e);
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        throw missingBucket(bucket, where, e);
-      }
-      if (e.statusCode() == 403 || e.statusCode() == 401) {
-        throw new SpillConfigurationException("Access to S3 bucket '" + bucket + "' at " + where + " was denied (HTTP "
-            + e.statusCode() + "): check the credentials (" + S3StoreSettings.ACCESS_KEY_ID + "/"
-            + S3StoreSettings.SECRET_ACCESS_KEY + " or the default chain) and the bucket policy", e);
-      }
-      throw S3Errors.io("check", bucket, "", e);
-    } catch (SdkException e) {
-      throw new IOException("Could not reach S3 bucket '" + bucket + "' at " + where + ": " + e.getMessage(), e);
-    }
-    String folder = S3Keys.newSessionFolder(settings.prefix());
-    try {
-      S3SpillStore.writeLease(ops, bucket, folder);
-    } catch (SdkException e) {
-      throw S3Errors.io("lease write", bucket, S3SpillStore.leaseKey(folder), e);
-    }
-    S3SpillStore store = new S3SpillStore(ops, settings, folder);
-    if (settings.removeStaleSessions()) {
-      try {
-        Instant now = Sessions.serverNow(ops, bucket, S3SpillStore.leaseKey(folder));
-        Sessions.removeStale(ops, store.deleter(), bucket, S3Keys.base(settings.prefix()), folder, now,
-            settings.leaseTimeout());
-      } catch (SdkException | IllegalStateException e) {
-        // Dead sessions only cost storage; the next session to start tries again.
-        LOG.log(Level.WARNING, "Could not remove dead S3 spill sessions under "
-            + S3Errors.uri(bucket, S3Keys.base(settings.prefix())) + ": " + e);
-      }
-    }
-    return store;
-  }
-
-  private static SpillConfigurationException missingBucket(String bucket, String where, Exception e) {
-    return new SpillConfigurationException("S3 bucket '" + bucket + "' does not exist at " + where
-        + ": create it, or set option " + S3StoreSettings.BUCKET + " to an existing bucket", e);
+    return SessionOpener.openOnCallersClient(ops, settings);
   }
 }

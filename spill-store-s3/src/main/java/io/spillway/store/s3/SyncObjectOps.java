@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -65,9 +66,9 @@ final class SyncObjectOps implements ObjectOps {
   }
 
   @Override
-  public void completeMultipart(String bucket, String key, String uploadId, List<CompletedPart> parts) {
-    s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-        .multipartUpload(m -> m.parts(parts)));
+  public @Nullable String completeMultipart(String bucket, String key, String uploadId, List<CompletedPart> parts) {
+    return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+        .multipartUpload(m -> m.parts(parts))).eTag();
   }
 
   @Override
@@ -107,6 +108,12 @@ final class SyncObjectOps implements ObjectOps {
       filled += n;
     }
     return bytes;
+  }
+
+  @Override
+  public Head head(String bucket, String key) {
+    HeadObjectResponse response = s3.headObject(b -> b.bucket(bucket).key(key));
+    return new Head(response.contentLength(), response.eTag());
   }
 
   @Override

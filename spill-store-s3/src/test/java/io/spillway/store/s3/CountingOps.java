@@ -3,7 +3,10 @@ package io.spillway.store.s3;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Counts the requests a store makes and the most part transfers in flight at once. */
+/**
+ * Counts the requests a store makes for values and the most part transfers in flight at once; the probe's requests
+ * at open are not counted.
+ */
 final class CountingOps extends ForwardingOps {
   final AtomicInteger puts = new AtomicInteger();
   final AtomicInteger parts = new AtomicInteger();
@@ -14,6 +17,11 @@ final class CountingOps extends ForwardingOps {
 
   CountingOps(ObjectOps delegate) {
     super(delegate);
+  }
+
+  /** Whether {@code key} is one of the objects of the probe at open. */
+  static boolean isProbe(String key) {
+    return key.endsWith("/" + ServerProbe.PUT_KEY) || key.endsWith("/" + ServerProbe.MULTIPART_KEY);
   }
 
   private void enter() {
@@ -32,6 +40,9 @@ final class CountingOps extends ForwardingOps {
   @Override
   public String uploadPart(String bucket, String key, String uploadId, int partNumber, ByteBuffer[] body,
       long length) {
+    if (isProbe(key)) {
+      return super.uploadPart(bucket, key, uploadId, partNumber, body, length);
+    }
     parts.incrementAndGet();
     enter();
     try {
@@ -43,6 +54,9 @@ final class CountingOps extends ForwardingOps {
 
   @Override
   public Got get(String bucket, String key, long first, long last) {
+    if (isProbe(key)) {
+      return super.get(bucket, key, first, last);
+    }
     (last < 0 ? wholeGets : rangedGets).incrementAndGet();
     enter();
     try {

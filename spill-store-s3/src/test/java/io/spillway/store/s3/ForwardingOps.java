@@ -2,6 +2,7 @@ package io.spillway.store.s3;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
@@ -38,8 +39,8 @@ class ForwardingOps implements ObjectOps {
   }
 
   @Override
-  public void completeMultipart(String bucket, String key, String uploadId, List<CompletedPart> parts) {
-    delegate.completeMultipart(bucket, key, uploadId, parts);
+  public @Nullable String completeMultipart(String bucket, String key, String uploadId, List<CompletedPart> parts) {
+    return delegate.completeMultipart(bucket, key, uploadId, parts);
   }
 
   @Override
@@ -50,6 +51,11 @@ class ForwardingOps implements ObjectOps {
   @Override
   public Got get(String bucket, String key, long first, long last) {
     return delegate.get(bucket, key, first, last);
+  }
+
+  @Override
+  public Head head(String bucket, String key) {
+    return delegate.head(bucket, key);
   }
 
   @Override
