@@ -43,6 +43,8 @@ public final class S3Spill {
   private static final int PARTITIONS = 6;
   private static final String EMBEDDED_ACCESS_KEY = "spillway-example";
   private static final String EMBEDDED_SECRET_KEY = "spillway-example-secret";
+  /** Where in the bucket the example's spill sessions go: {@code s3://<bucket>/spill-sessions/session-.../}. */
+  static final String SESSIONS_PREFIX = "spill-sessions";
 
   private S3Spill() {}
 
@@ -101,7 +103,7 @@ public final class S3Spill {
         .spillThreshold(0.80)
         .targetAfterSpill(0.50)
         .minSpillSize(1L << 20)
-        .option(S3StoreSettings.PREFIX, "spillway-example");
+        .option(S3StoreSettings.PREFIX, SESSIONS_PREFIX);
   }
 
   /**
@@ -114,6 +116,9 @@ public final class S3Spill {
     try (SpillManager manager = Spillway.newManager(config)) {
       out.println("Spilling to bucket '" + config.option(S3StoreSettings.BUCKET).orElseThrow() + "' at "
           + config.option(S3StoreSettings.ENDPOINT).orElse("AWS S3") + ", budget " + mib(config.maxMemory()));
+      out.println("each manager writes under <" + S3StoreSettings.PREFIX + ">/session-<pid>-<start>-<random>/ "
+          + "(here " + config.option(S3StoreSettings.PREFIX).orElse(S3StoreSettings.DEFAULT_PREFIX)
+          + "/session-...), one object per spilled segment under v/");
       for (int i = 0; i < PARTITIONS; i++) {
         String name = "partition-" + i;
         heap.put(name, QuickStart.partition(i, PARTITION_BYTES));

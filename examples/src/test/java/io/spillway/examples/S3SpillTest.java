@@ -21,7 +21,7 @@ class S3SpillTest {
     String out = captured.toString(StandardCharsets.UTF_8);
 
     assertThat(out).contains("started an embedded S3 server")
-        .contains("to s3://spillway-example/spillway-example/session-")
+        .contains("to s3://spillway-example/spill-sessions/session-")
         .contains("verified identical")
         .containsPattern("spillOperations=[1-9]")
         .contains("reloadOperations=1");

@@ -17,7 +17,12 @@ final class S3Keys {
   static final String SESSION_PREFIX = "session-";
   static final String LEASE = "lease";
   static final String VALUES = "v/";
-  private static final int MAX_ESCAPED = 512;
+  /**
+   * The longest escaped key part. Servers that keep objects as files (s3rver, S3Proxy's and MinIO's file-system
+   * backends) map each {@code /}-separated part of a key to a file name, which most file systems limit to 255 bytes:
+   * s3rver stops serving altogether at a 514-character part. Longer keys are hashed.
+   */
+  private static final int MAX_ESCAPED = 200;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private S3Keys() {}
@@ -38,7 +43,7 @@ final class S3Keys {
 
   /**
    * The object key part for segment {@code key}: {@code k-} and its UTF-8 bytes with every byte outside
-   * {@code a-z 0-9 - _} written as {@code %} and two lowercase hex digits; or, when that is longer than 512
+   * {@code a-z 0-9 - _} written as {@code %} and two lowercase hex digits; or, when that is longer than 200
    * characters, {@code h-} and the SHA-256 of the key. Never holds {@code /}, {@code .}, an upper-case letter or a
    * control character, so no backend that maps keys to files can be led outside the session folder.
    */

@@ -95,6 +95,16 @@ final class S3SpillStore implements SpillStore {
     };
   }
 
+  /** The settings in use: those configured, or the fallback client options the probe at open chose. */
+  S3StoreSettings settings() {
+    return settings;
+  }
+
+  /** What the probe at open found out about the server. */
+  ServerProfile profile() {
+    return profile;
+  }
+
   /** The session folder, {@code <prefix>/session-.../}. */
   String folder() {
     return folder;

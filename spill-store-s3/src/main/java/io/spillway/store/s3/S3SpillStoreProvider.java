@@ -21,7 +21,7 @@ import java.io.IOException;
  * Read from {@link SpillConfig#options()} under the keys of {@link S3StoreSettings} ({@code s3.bucket},
  * {@code s3.prefix}, {@code s3.region}, {@code s3.endpoint}, {@code s3.pathStyle}, {@code s3.accessKeyId},
  * {@code s3.secretAccessKey}, {@code s3.sessionToken}, {@code s3.checksumCalculation}, {@code s3.checksumValidation},
- * {@code s3.chunkedEncoding}, {@code s3.multipartThreshold}, {@code s3.partSize}, {@code s3.parallelism},
+ * {@code s3.chunkedEncoding}, {@code s3.verifyWrites}, {@code s3.multipartThreshold}, {@code s3.partSize}, {@code s3.parallelism},
  * {@code s3.apiCallTimeout}, {@code s3.apiCallAttemptTimeout}, {@code s3.connectionTimeout},
  * {@code s3.socketTimeout}, {@code s3.maxAttempts}, {@code s3.retryBaseDelay}, {@code s3.retryMaxDelay},
  * {@code s3.leaseRefresh}, {@code s3.leaseTimeout}, {@code s3.removeStaleSessions}). Checksums default to
@@ -44,6 +44,23 @@ import java.io.IOException;
  * ({@code s3.maxAttempts}, default 4). Failures surface as {@link IOException} naming the {@code s3://} location; the
  * manager turns them into {@link io.spillway.api.SpillStoreException} and keeps the segment resident.
  *
+ * <h2>The probe at open, and checked writes</h2>
+ * S3-compatible servers differ in what they keep of an upload: some store the SDK's {@code aws-chunked} framing or
+ * checksum trailer as part of the object, and a spill that "succeeds" there could never be read back. So opening a
+ * store first writes a small probe object into its new session folder — once with a PUT and once as a one-part
+ * multipart upload — and reads it back byte-exact, whole and as a byte range, through the client the store will use
+ * (about eight small requests). If the server altered or refused it, the store tries the client options such
+ * servers need, {@code s3.chunkedEncoding=false} and then also {@code WHEN_REQUIRED} checksums, keeps the first that
+ * passes and logs one warning saying what it changed and why; if none passes, {@code create} fails with a
+ * {@link io.spillway.api.SpillConfigurationException} naming what the server did with each. A store on a client of
+ * the caller's ({@link S3SpillStores}) cannot change the client, so it fails at once, naming the client setting.
+ * Then, with {@code s3.verifyWrites} (on by default), no write returns before the store has checked what the server
+ * reports it stored: the ETag against the MD5 of the bytes where the probe saw the server report content MD5s (no
+ * extra request), else the length by a HEAD; multipart uploads part by part and by a HEAD of the whole. A mismatch
+ * fails the write with an {@link IOException} naming the segment and the settings likely at fault, and deletes the
+ * altered object; the manager keeps the value resident. The probe also decides whether large values are read back
+ * as ranged GETs (only where ranges come back exact) and uploaded in parts (only where the server completes them).
+ *
  * <h2>Sessions and dead sessions</h2>
  * A session rewrites its {@code lease} object every {@code s3.leaseRefresh} (default 1 minute). <b>Rule:</b> a
  * session folder whose newest object is older than {@code s3.leaseTimeout} (default 10 minutes, at least twice the
@@ -54,8 +71,9 @@ import java.io.IOException;
  * session's objects; when the server is unreachable at that moment the folder is left for that rule.
  *
  * <h2>Errors at start</h2>
- * A missing bucket, or one the credentials may not access, fails {@code create} with
- * {@link io.spillway.api.SpillConfigurationException} saying so; an unreachable server with {@link IOException}.
+ * A missing bucket, one the credentials may not access, or a server that keeps no probe object as sent, fails
+ * {@code create} with {@link io.spillway.api.SpillConfigurationException} saying so; an unreachable server with
+ * {@link IOException}.
  *
  * <h2>Thread safety</h2>
  * The provider is stateless; its stores are thread-safe and run operations on different keys in parallel.
@@ -76,10 +94,12 @@ public final class S3SpillStoreProvider implements SpillStoreProvider {
   }
 
   /**
-   * Builds a client from the options, checks the bucket, removes dead sessions and opens a new one. The store owns
-   * the client and closes it with the session.
+   * Builds a client from the options, checks the bucket, probes the server (changing the client options where the
+   * server needs it), opens a new session and removes dead ones. The store owns the client and closes it with the
+   * session.
    *
-   * @throws io.spillway.api.SpillConfigurationException if an option is missing or wrong, or the bucket is missing
+   * @throws io.spillway.api.SpillConfigurationException if an option is missing or wrong, the bucket is missing, or
+   *     the server keeps no probe object as sent with any client options the store can use
    * @throws IOException if S3 cannot be reached
    */
   @Override

@@ -565,8 +565,9 @@ public final class S3StoreSettings {
 
     /**
      * Whether the SDK may use the {@code aws-chunked} encoding for uploads ({@value #CHUNKED_ENCODING}), default on.
-     * Turn it off for servers that store the chunk framing as part of the object; the frame checksum would report
-     * such objects as corrupt on reload.
+     * Some servers (s3rver among them) store the chunk framing as part of the object; a store that builds its own
+     * client finds that with its probe at open and turns the encoding off, logging that it did; set it off here to
+     * say so up front.
      */
     public Builder chunkedEncoding(boolean enabled) {
       this.chunkedEncoding = enabled;

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -29,16 +30,26 @@ final class ServerProbe {
   private static final int RANGE_FIRST = 1_000;
   private static final int RANGE_LAST = 2_999;
 
-  /** The server did not keep what the store sent, or refused to take it. */
+  /**
+   * The server did not keep what the store sent, refused to take it, or dropped the connection while it was sent.
+   * Only the last may have had nothing to do with the client's options: it is not {@link #definite()}.
+   */
   static final class UploadRejected extends Exception {
     private static final long serialVersionUID = 1L;
+    private final boolean definite;
 
-    UploadRejected(String finding, Throwable cause) {
+    UploadRejected(String finding, @Nullable Throwable cause, boolean definite) {
       super(finding, cause, false, false);
+      this.definite = definite;
     }
 
     UploadRejected(String finding) {
-      super(finding, null, false, false);
+      this(finding, null, true);
+    }
+
+    /** Whether the server surely altered or refused the upload, rather than a connection failing during it. */
+    boolean definite() {
+      return definite;
     }
   }
 
@@ -47,8 +58,9 @@ final class ServerProbe {
   /**
    * Probes the server under {@code folder} (ending in {@code /}).
    *
-   * @throws UploadRejected if the server altered a probe object or refused an upload with a client error
-   * @throws SdkException if the server could not be reached or failed (5xx other than 501)
+   * @throws UploadRejected if the server altered a probe object, refused an upload with a client error, or broke
+   *     off an upload
+   * @throws SdkException if the server failed otherwise (5xx other than 501, a failed GET or HEAD)
    */
   static ServerProfile run(ObjectOps ops, String bucket, String folder) throws UploadRejected {
     byte[] payload = new byte[PROBE_BYTES];
@@ -57,7 +69,8 @@ final class ServerProbe {
     String putKey = folder + PUT_KEY;
     String multipartKey = folder + MULTIPART_KEY;
     try {
-      @Nullable String putETag = refusedAsRejection("PUT", () -> ops.put(bucket, putKey, wrap(payload), payload.length));
+      @Nullable String putETag =
+          refusedAsRejection("PUT", () -> ops.put(bucket, putKey, wrap(payload), payload.length));
       expectSame("a PUT", payload, ops.get(bucket, putKey, 0, -1).bytes());
       expectLength("a PUT", payload.length, ops.head(bucket, putKey).length());
       byte[] range = ops.get(bucket, putKey, RANGE_FIRST, RANGE_LAST).bytes();
@@ -108,7 +121,12 @@ final class ServerProbe {
         throw e;
       }
       throw new UploadRejected("refused a " + what + " of a " + PROBE_BYTES + "-byte probe object: HTTP "
-          + e.statusCode() + " " + errorCode(e) + " (" + e.getMessage() + ")", e);
+          + e.statusCode() + " " + errorCode(e) + " (" + e.getMessage() + ")", e, true);
+    } catch (SdkClientException e) {
+      // The bucket answered a moment ago: a server that refuses a request's headers may answer before reading the
+      // body and drop the connection (S3Proxy does, now and then), which the client reports as a write error.
+      throw new UploadRejected("broke off a " + what + " of a " + PROBE_BYTES + "-byte probe object ("
+          + e.getMessage() + ")", e, false);
     }
   }
 

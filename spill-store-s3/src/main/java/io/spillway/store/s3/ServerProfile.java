@@ -18,7 +18,8 @@ record ServerProfile(boolean putETags, boolean partETags, boolean multipartETags
 
   /** A short description for logs and messages. */
   String describe() {
-    return "PUT ETags " + (putETags ? "are" : "are not") + " content MD5s, part ETags " + (partETags ? "are" : "are not")
+    return "PUT ETags " + (putETags ? "are" : "are not") + " content MD5s, part ETags "
+        + (partETags ? "are" : "are not")
         + ", multipart ETags " + (multipartETags ? "follow" : "do not follow") + " S3's rule, ranged GETs "
         + (rangedGets ? "exact" : "not used") + ", multipart uploads " + (multipart ? "used" : "not supported");
   }

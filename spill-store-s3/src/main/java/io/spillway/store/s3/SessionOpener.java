@@ -37,6 +37,9 @@ final class SessionOpener {
       try {
         profile = ServerProbe.run(ops, settings.bucket(), folder);
       } catch (ServerProbe.UploadRejected e) {
+        if (!e.definite()) {
+          throw new IOException(where(settings) + " " + e.getMessage(), e);
+        }
         throw new SpillConfigurationException(where(settings) + " " + e.getMessage()
             + ", so the s3 store cannot spill there with the S3 client given to it. Build that client with"
             + " S3Configuration.chunkedEncodingEnabled(false) and requestChecksumCalculation(WHEN_REQUIRED), or let"
@@ -45,7 +48,8 @@ final class SessionOpener {
         throw S3Errors.io("probe", settings.bucket(), folder + ServerProbe.PUT_KEY, e);
       }
       return startSession(ops, settings, folder, profile, "the S3 client given to the store (its"
-          + " S3Configuration.chunkedEncodingEnabled and requestChecksumCalculation), or the server altered the object");
+          + " S3Configuration.chunkedEncodingEnabled and requestChecksumCalculation), or the server altered the"
+          + " object");
     } catch (IOException | RuntimeException e) {
       ops.close();
       throw e;
@@ -59,7 +63,7 @@ final class SessionOpener {
   static SpillStore openOnOwnClient(S3StoreSettings settings, Function<S3StoreSettings, ObjectOps> connect)
       throws IOException {
     String folder = S3Keys.newSessionFolder(settings.prefix());
-    List<String> findings = new ArrayList<>();
+    List<ServerProbe.UploadRejected> findings = new ArrayList<>();
     List<S3StoreSettings> candidates = candidates(settings);
     for (S3StoreSettings candidate : candidates) {
       ObjectOps ops = connect.apply(candidate);
@@ -67,14 +71,14 @@ final class SessionOpener {
         checkBucket(ops, candidate);
         ServerProfile profile = ServerProbe.run(ops, candidate.bucket(), folder);
         if (candidate != settings) {
-          LOG.log(Level.WARNING, where(settings) + " " + findings.get(0) + " with " + clientOptions(settings)
-              + "; this s3 store uses " + clientOptions(candidate) + " instead, which it keeps. Set those options"
-              + " to silence this message.");
+          LOG.log(Level.WARNING, where(settings) + " " + findings.get(0).getMessage() + " with "
+              + clientOptions(settings) + "; this s3 store uses " + clientOptions(candidate) + " instead, which it"
+              + " keeps. Set those options to silence this message.");
         }
         return startSession(ops, candidate, folder, profile, clientOptions(candidate) + " on this server, or the"
             + " server altered the object; turn s3.chunkedEncoding off and s3.checksumCalculation to WHEN_REQUIRED");
       } catch (ServerProbe.UploadRejected e) {
-        findings.add(e.getMessage());
+        findings.add(e);
         ops.close();
       } catch (SdkException e) {
         ops.close();
@@ -84,14 +88,20 @@ final class SessionOpener {
         throw e;
       }
     }
-    StringBuilder message = new StringBuilder(where(settings)).append(' ').append(findings.get(0)).append(" with ")
-        .append(clientOptions(settings));
+    StringBuilder message = new StringBuilder(where(settings)).append(' ').append(findings.get(0).getMessage())
+        .append(" with ").append(clientOptions(settings));
     for (int i = 1; i < findings.size(); i++) {
-      message.append("; with ").append(clientOptions(candidates.get(i))).append(" it ").append(findings.get(i));
+      message.append("; with ").append(clientOptions(candidates.get(i))).append(" it ")
+          .append(findings.get(i).getMessage());
     }
-    throw new SpillConfigurationException(message.append(". The s3 store cannot spill to a server that does not"
-        + " keep what it is sent: check ").append(S3StoreSettings.ENDPOINT).append(" and the server's S3"
-        + " compatibility").toString());
+    ServerProbe.UploadRejected last = findings.get(findings.size() - 1);
+    if (findings.stream().allMatch(ServerProbe.UploadRejected::definite)) {
+      throw new SpillConfigurationException(message.append(". The s3 store cannot spill to a server that does not"
+          + " keep what it is sent: check ").append(S3StoreSettings.ENDPOINT).append(" and the server's S3"
+          + " compatibility").toString(), last);
+    }
+    throw new IOException(message.append(". A connection failed during the probe: the server may be overloaded or"
+        + " unreachable").toString(), last);
   }
 
   /**

@@ -10,12 +10,15 @@ import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.SpillManager;
 import io.spillway.api.SpillStoreException;
 import io.spillway.core.Spillway;
+import io.spillway.store.s3.S3StoreSettings.ChecksumMode;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -71,6 +74,28 @@ class S3SpillManagerTest {
     assertThat(S3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents())
         .as("objects left after the manager closed")
         .isEmpty();
+  }
+
+  @ParameterizedTest(name = "checksumCalculation={0}, checksumValidation={1}, chunkedEncoding={2}")
+  @MethodSource("io.spillway.store.s3.S3rverManagerTest#clientOptions")
+  void spillAndReload_anyClientOptions_roundTripsSmallAndMultipartSegments(ChecksumMode calculation,
+      ChecksumMode validation, boolean chunked) {
+    byte[] small = randomBytes(5000, 7);
+    byte[] large = randomBytes(7 * 1024 * 1024 + 5, 8);
+    SpillConfig config = config()
+        .option(S3StoreSettings.CHECKSUM_CALCULATION, calculation.name())
+        .option(S3StoreSettings.CHECKSUM_VALIDATION, validation.name())
+        .option(S3StoreSettings.CHUNKED_ENCODING, Boolean.toString(chunked))
+        .build();
+    try (SpillManager manager = Spillway.newManager(config)) {
+      manager.registerSegment("small", small.length);
+      manager.registerSegment("large", large.length);
+      manager.spill("small", small);
+      manager.spill("large", large);
+
+      assertThat(manager.reload("small")).hasValueSatisfying(b -> assertThat(b).isEqualTo(small));
+      assertThat(manager.reload("large")).hasValueSatisfying(b -> assertThat(b).isEqualTo(large));
+    }
   }
 
   @Test
