@@ -13,10 +13,14 @@ package io.spillway.api;
  * @param reloadOperations completed reloads
  * @param spillFailures spills that failed (store error); the segment stayed resident
  * @param reloadFailures reloads that failed (store error or corrupt frame); the segment stayed spilled
+ * @param deleteFailures stored copies that could not be deleted (on unregister, re-registration, reload, cleanup or
+ *     an abandoned spill); each was logged, and is removed with the store's session at the latest
  * @param storeUsage bytes the store holds for this manager (frames, headers included), or -1 if the store cannot
  *     tell
  * @param bytesInFlight registered bytes of segments being spilled or reloaded right now
  * @param pinnedBytes registered bytes of pinned segments
+ * @param droppedAccesses accesses neither counted nor told to the policy because the access buffer was full or
+ *     contended while another thread held the policy lock; always 0 for a manager used by one thread at a time
  * @param spillLatency latencies of completed spills
  * @param reloadLatency latencies of completed reloads
  */
@@ -31,9 +35,11 @@ public record SpillStats(
     long reloadOperations,
     long spillFailures,
     long reloadFailures,
+    long deleteFailures,
     long storeUsage,
     long bytesInFlight,
     long pinnedBytes,
+    long droppedAccesses,
     LatencySummary spillLatency,
     LatencySummary reloadLatency) {
 

@@ -1,6 +1,7 @@
 package io.spillway.core.internal;
 
 import io.spillway.api.SpillCodec;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
@@ -60,5 +61,61 @@ final class ManagedSegment<T> extends Segment {
   @Override
   ManagedSegment<?> managed() {
     return this;
+  }
+
+  @Override
+  void requireManual(String operation, String instead) {
+    throw new IllegalStateException("Segment '" + name + "' is managed (created by put): " + operation
+        + " is refused, use " + instead + " instead");
+  }
+
+  @Override
+  boolean isManualVictim(long minSpillSize) {
+    return false;
+  }
+
+  @Override
+  boolean isManagedVictim(long minSpillSize) {
+    return !removed && state == M_RESIDENT && pins == 0 && size >= minSpillSize;
+  }
+
+  @Override
+  @Nullable CompletableFuture<Void> ioInFlight() {
+    return io;
+  }
+
+  @Override
+  long retire(SegmentIo io, SpillCounters counters, String why) {
+    long released = 0;
+    counters.managedSegments(-1);
+    if (pins > 0) {
+      counters.pinned(-size);
+      pins = 0;
+    }
+    switch (state) {
+      case M_RESIDENT:
+      case M_SPILLING:
+        released = size;
+        break;
+      case M_SPILLED:
+        io.deleteQuietly(name, Objects.requireNonNull(location), why);
+        counters.unspilled();
+        location = null;
+        break;
+      default: // M_RELOADING: the reloading thread deletes the copy and gives back the room it reserved
+        counters.unspilled();
+        location = null;
+        break;
+    }
+    value = null;
+    removed = true;
+    return released;
+  }
+
+  @Override
+  void forget(SpillCounters counters) {
+    super.forget(counters);
+    counters.managedSegments(-1);
+    value = null;
   }
 }

@@ -2,6 +2,7 @@ package io.spillway.core.internal;
 
 import io.spillway.api.spi.SpillPolicy;
 import java.net.URI;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,5 +71,61 @@ class Segment {
   /** This segment as a managed one, or null for a manual segment. */
   @Nullable ManagedSegment<?> managed() {
     return null;
+  }
+
+  /**
+   * Refuses {@code operation} of the manual API on a managed segment, naming what to use {@code instead}; does
+   * nothing for a manual one.
+   *
+   * @throws IllegalStateException if this segment is managed
+   */
+  void requireManual(String operation, String instead) {}
+
+  /** Whether {@code needsSpill} may offer it: a manual segment, resident, of at least {@code minSpillSize} bytes. */
+  boolean isManualVictim(long minSpillSize) {
+    return !removed && location == null && size >= minSpillSize;
+  }
+
+  /**
+   * Whether the manager's spiller may spill it: a managed segment, resident with no I/O in flight, unpinned, of at
+   * least {@code minSpillSize} bytes (a predecessor's barrier is the registry's to check).
+   */
+  boolean isManagedVictim(long minSpillSize) {
+    return false;
+  }
+
+  /** The store I/O in flight on this segment's key (a managed spill or reload), or null. */
+  @Nullable CompletableFuture<Void> ioInFlight() {
+    return null;
+  }
+
+  /**
+   * Takes this segment out of the accounting and marks it removed: returns the resident bytes it no longer counts,
+   * which the caller subtracts from the usage, and deletes its stored copy if it has one and no I/O is in flight
+   * (a managed spill or reload in flight deletes the copy itself when it sees the segment gone). Caller holds the
+   * segment's lock, takes it out of the map (or has replaced it), forgets its barrier and signals the freed room
+   * once it released the lock.
+   */
+  long retire(SegmentIo io, SpillCounters counters, String why) {
+    long released = 0;
+    URI stored = location;
+    if (stored == null) {
+      released = size;
+    } else {
+      // Deleted while the segment is still current (or its successor is still locked), so that no new copy under
+      // the same key can be written meanwhile and then deleted by mistake.
+      io.deleteQuietly(name, stored, why);
+      counters.unspilled();
+      location = null;
+    }
+    removed = true;
+    return released;
+  }
+
+  /** Lets go of what it holds once cleanup deleted its stored copy and forgot it. Caller holds its lock. */
+  void forget(SpillCounters counters) {
+    removed = true;
+    location = null;
+    counters.unspilled();
   }
 }

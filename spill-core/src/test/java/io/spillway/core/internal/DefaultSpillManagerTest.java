@@ -222,7 +222,7 @@ class DefaultSpillManagerTest {
 
   @Test
   void unregisterSegment_whenTheCopyCannotBeDeleted_stillForgetsTheSegment() {
-    DefaultSpillManager manager = (DefaultSpillManager) manager();
+    SpillManager manager = manager();
     manager.registerSegment("a", 10);
     manager.registerSegment("b", 20);
     manager.spill("a", new byte[3]);
@@ -233,7 +233,7 @@ class DefaultSpillManagerTest {
     assertThat(manager.listSegments()).extracting(SegmentInfo::name).containsExactly("b");
     assertThat(manager.memoryUsage()).isEqualTo(20);
     assertThat(manager.stats().spilledCount()).isZero();
-    assertThat(manager.deleteFailures()).isEqualTo(1);
+    assertThat(manager.stats().deleteFailures()).isEqualTo(1);
   }
 
   @Test
@@ -320,7 +320,7 @@ class DefaultSpillManagerTest {
     SpillStats stats = manager.stats();
 
     assertThat(stats).usingRecursiveComparison().ignoringFields("spillLatency", "reloadLatency")
-        .isEqualTo(new SpillStats(100, 10_000, 2, 1, 100, 40, 2, 1, 0, 0, store().usage(), 0, 0,
+        .isEqualTo(new SpillStats(100, 10_000, 2, 1, 100, 40, 2, 1, 0, 0, 0, store().usage(), 0, 0, 0,
             LatencySummary.EMPTY, LatencySummary.EMPTY));
     assertThat(stats.spillLatency().count()).isEqualTo(2);
     assertThat(stats.reloadLatency().count()).isEqualTo(1);
@@ -699,7 +699,7 @@ class DefaultSpillManagerTest {
       manager.access(i % 3 == 0 ? "b" : "a");
     }
 
-    assertThat(((DefaultSpillManager) manager).droppedAccesses()).isZero();
+    assertThat(manager.stats().droppedAccesses()).isZero();
     assertThat(manager.listSegments()).extracting(SegmentInfo::accessCount).containsExactly(66_666L, 33_334L);
     assertThat(Collections.frequency(policy().events(), "access a")).isEqualTo(66_666);
     assertThat(policy().violations()).isEmpty();
@@ -726,7 +726,7 @@ class DefaultSpillManagerTest {
     }
 
     long counted = manager.listSegments().get(0).accessCount();
-    long dropped = ((DefaultSpillManager) manager).droppedAccesses();
+    long dropped = manager.stats().droppedAccesses();
     assertThat(counted + dropped).isEqualTo((long) threads * perThread);
     assertThat(Collections.frequency(policy().events(), "access a")).isEqualTo((int) counted);
   }

@@ -1,0 +1,134 @@
+package io.spillway.core.internal;
+
+import static io.spillway.core.internal.ManagedSegment.M_RESIDENT;
+import static io.spillway.core.internal.ManagedSegment.M_SPILLED;
+import static io.spillway.core.internal.ManagedSegment.M_SPILLING;
+
+import io.spillway.api.SpillEvent;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spills one managed segment, for the {@link Spiller}. Internal, may change.
+ *
+ * <p>The segment's lock is held only for state changes, never during the encoding or the write: the spill takes a
+ * snapshot of the value and its version under the lock and marks the segment SPILLING, encodes and writes without
+ * the lock, then commits under the lock only if the segment is still live, unpinned and at the same version;
+ * otherwise it deletes the copy it wrote (the value stays). So a {@code get()} during a spill returns the value in
+ * memory at once, and a {@code set()} during a spill wins. A failed spill leaves the value resident and is
+ * reported to the listeners. Thread-safe.
+ */
+final class ManagedSpill {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultSpillManager.class);
+
+  /** What {@link #spill} returns when its copy was discarded because the segment changed meanwhile. */
+  static final long ABANDONED = -1;
+
+  private final Lifecycle lifecycle;
+  private final long minSpillSize;
+  private final SegmentRegistry registry;
+  private final SegmentIo io;
+  private final SpillCounters counters;
+  private final Listeners listeners;
+  private final MemoryBudget budget;
+  private final InFlightIo inFlight;
+
+  ManagedSpill(Lifecycle lifecycle, long minSpillSize, SegmentRegistry registry, SegmentIo io,
+      SpillCounters counters, Listeners listeners, MemoryBudget budget, InFlightIo inFlight) {
+    this.lifecycle = lifecycle;
+    this.minSpillSize = minSpillSize;
+    this.registry = registry;
+    this.io = io;
+    this.counters = counters;
+    this.listeners = listeners;
+    this.budget = budget;
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * Spills {@code managed} if it is still spillable: returns the bytes freed, 0 if it was not spilled (not
+   * spillable, or the spill failed), or {@link #ABANDONED}. Caller holds no segment lock.
+   */
+  <T> long spill(ManagedSegment<T> managed) {
+    T value;
+    long version;
+    long size;
+    CompletableFuture<Void> pending;
+    synchronized (managed) {
+      if (lifecycle.isClosed() || !managed.isManagedVictim(minSpillSize) || !registry.forgetPassedBarrier(managed)) {
+        return 0;
+      }
+      value = Objects.requireNonNull(managed.value);
+      version = managed.version;
+      size = managed.size;
+      pending = inFlight.start();
+      managed.io = pending;
+      managed.state = M_SPILLING;
+      counters.spilling(size);
+    }
+    String name = managed.name;
+    long start = System.nanoTime();
+    URI location = null;
+    int payloadLength = 0;
+    Throwable failure = null;
+    try {
+      byte[] payload = managed.codec.encode(value);
+      payloadLength = payload.length;
+      location = io.write(name, payload);
+    } catch (RuntimeException | Error e) {
+      // An Error too: the segment must leave SPILLING and the I/O be marked done before it propagates.
+      failure = e;
+    }
+    long nanos = System.nanoTime() - start;
+    boolean committed = false;
+    boolean abandoned = false;
+    try {
+      synchronized (managed) {
+        managed.io = null;
+        if (failure != null) {
+          managed.state = M_RESIDENT;
+        } else if (managed.removed) {
+          io.deleteQuietly(name, Objects.requireNonNull(location), "closed");
+          abandoned = true;
+        } else if (managed.version != version || managed.pins > 0) {
+          // Replaced or pinned while the copy was written: the copy is stale or unwanted, the value stays.
+          io.deleteQuietly(name, Objects.requireNonNull(location), "abandoned");
+          managed.state = M_RESIDENT;
+          abandoned = true;
+        } else {
+          managed.state = M_SPILLED;
+          managed.value = null;
+          registry.commitSpill(managed, Objects.requireNonNull(location), size, payloadLength, nanos);
+          committed = true;
+        }
+      }
+    } finally {
+      counters.spilling(-size);
+      inFlight.finish(pending);
+    }
+    if (failure instanceof Error) {
+      throw (Error) failure;
+    }
+    if (failure != null) {
+      counters.spillFailed();
+      RuntimeException error = (RuntimeException) failure;
+      LOG.warn("Cannot spill managed segment '{}'; it stays resident: {}", name, error.toString());
+      listeners.failed(new SpillEvent(name, SpillEvent.Kind.SPILL, size, payloadLength, Duration.ofNanos(nanos),
+          null), error);
+      return 0;
+    }
+    if (!committed) {
+      return abandoned ? ABANDONED : 0;
+    }
+    budget.signalRoom();
+    LOG.debug("Spilled managed segment '{}' ({} registered bytes, {} payload bytes) to {}", name, size, payloadLength,
+        location);
+    listeners.spilled(new SpillEvent(name, SpillEvent.Kind.SPILL, size, payloadLength, Duration.ofNanos(nanos),
+        location));
+    return size;
+  }
+}

@@ -1,0 +1,152 @@
+package io.spillway.core.internal;
+
+import io.spillway.api.CorruptSegmentException;
+import io.spillway.api.SpillStoreException;
+import io.spillway.api.spi.SpillStore;
+import io.spillway.core.SpillFrames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A manager's store I/O: segments framed and written, read and verified, deleted, with every store failure turned
+ * into the manager's exceptions once, here. Internal, may change.
+ *
+ * <p>An {@link IOException} from the store becomes a {@link SpillStoreException} naming the segment, the store and,
+ * when known, the location; a frame that fails verification a {@link CorruptSegmentException} naming the segment.
+ * Methods log what they throw at WARN. Callers order the operations on one key (the store never sees two at once);
+ * operations on different keys run in parallel. Thread-safe.
+ */
+final class SegmentIo {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultSpillManager.class);
+
+  private final SpillStore store;
+  private final String storeName;
+  private final SpillFrames frames;
+  private final SpillCounters counters;
+
+  /** @param storeName the store provider's name, for messages */
+  SegmentIo(SpillStore store, String storeName, SpillFrames frames, SpillCounters counters) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.storeName = Objects.requireNonNull(storeName, "storeName");
+    this.frames = Objects.requireNonNull(frames, "frames");
+    this.counters = counters;
+  }
+
+  String storeName() {
+    return storeName;
+  }
+
+  /**
+   * Frames {@code payload} and writes it under {@code name}, returning where it went.
+   *
+   * @throws SpillStoreException if the store cannot take it; the previous copy, if any, is the store's to keep
+   */
+  URI write(String name, byte[] payload) {
+    try {
+      return Objects.requireNonNull(store.write(name, frames.encode(name, payload)), "store returned no location");
+    } catch (IOException | UncheckedIOException e) {
+      throw storeError("spill", "to", name, null, e);
+    }
+  }
+
+  /**
+   * Reads and verifies the stored frame of {@code name}.
+   *
+   * @throws CorruptSegmentException if the frame fails verification (its copy is kept)
+   * @throws SpillStoreException if the copy is missing or cannot be read
+   */
+  byte[] read(String name, URI location) {
+    try (SeekableByteChannel channel = store.openRead(name)) {
+      return frames.decode(name, channel);
+    } catch (CorruptSegmentException e) {
+      CorruptSegmentException named = name.equals(e.segment()) ? e : e.forSegment(name);
+      LOG.warn("{} (at {}); the segment stays spilled and its stored copy is kept", named.getMessage(), location);
+      throw named;
+    } catch (NoSuchFileException e) {
+      SpillStoreException error = new SpillStoreException("Cannot reload segment '" + name + "' from store '"
+          + storeName + "' at " + location + ": its stored copy is missing", name, location.toString(), e);
+      LOG.warn("{}; the segment stays spilled", error.getMessage());
+      throw error;
+    } catch (IOException | UncheckedIOException e) {
+      SpillStoreException error = storeError("reload", "from", name, location.toString(), e);
+      LOG.warn("{}; the segment stays spilled", error.getMessage());
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes the stored copy of {@code name}; a failure is counted and logged, not thrown: the copy only costs room
+   * until the store's session ends. {@code why} says which segment it was (unregistered, replaced, ...).
+   */
+  void deleteQuietly(String name, URI location, String why) {
+    try {
+      store.delete(name);
+    } catch (IOException | RuntimeException e) {
+      counters.deleteFailed();
+      LOG.warn("Cannot delete the stored copy of {} segment '{}' from store '{}' at {}: {}", why, name, storeName,
+          location, e.toString(), e);
+    }
+  }
+
+  /**
+   * Deletes the stored copy of {@code name}.
+   *
+   * @throws SpillStoreException if it cannot (counted and logged); the copy is still there
+   */
+  void delete(String name, URI location) {
+    try {
+      store.delete(name);
+    } catch (IOException | UncheckedIOException e) {
+      counters.deleteFailed();
+      SpillStoreException error = storeError("delete the stored copy of", "in", name, location.toString(), e);
+      LOG.warn("{}; the segment stays spilled", error.getMessage());
+      throw error;
+    }
+  }
+
+  /** The store's usage in bytes, or -1 (logged) if it cannot tell. */
+  long usage() {
+    try {
+      return store.usage();
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("Store '{}' cannot report its usage: {}", storeName, e.toString());
+      return -1;
+    }
+  }
+
+  /**
+   * Closes the store.
+   *
+   * @throws SpillStoreException if it fails
+   */
+  void close() {
+    try {
+      store.close();
+    } catch (IOException | RuntimeException e) {
+      throw new SpillStoreException("Cannot close store '" + storeName + "': " + e, null, null, e);
+    }
+  }
+
+  /** The exception for a store failure on {@code segment}. */
+  SpillStoreException storeError(String action, String preposition, String segment, @Nullable String knownLocation,
+      Exception cause) {
+    String location = knownLocation;
+    // A store that wraps the file system's exception still knows the path: take it from the first cause that has it.
+    for (Throwable t = cause; location == null && t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof FileSystemException) {
+        location = ((FileSystemException) t).getFile();
+      }
+    }
+    String message = "Cannot " + action + " segment '" + segment + "' " + preposition + " store '" + storeName + "'"
+        + (location != null ? " at " + location : "") + ": " + cause;
+    return new SpillStoreException(message, segment, location, cause);
+  }
+}

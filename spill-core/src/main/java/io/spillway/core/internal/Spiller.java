@@ -1,0 +1,261 @@
+package io.spillway.core.internal;
+
+import io.spillway.api.SpillBudgetExceededException;
+import io.spillway.api.SpillConfig;
+import io.spillway.api.SpillMode;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns a manager's {@link MemoryBudget} and keeps it: chooses victims with the policy and spills managed values
+ * until the usage is back at the target and every caller waiting for room fits. Internal, may change.
+ *
+ * <p><b>Budget.</b> {@code put}, a growing {@code set} and a managed reload add their bytes to the usage only if it
+ * stays within {@link SpillConfig#maxMemory()} ({@link #reserve}); otherwise the caller waits, signalled whenever
+ * bytes are freed, until it fits, the manager is closed ({@link IllegalStateException}) or
+ * {@link SpillConfig#maxBlock()} has passed ({@link SpillBudgetExceededException}, nothing changed). Manual
+ * registration and resizing are never held back: they keep RedDB's semantics and may pass the budget.
+ *
+ * <p><b>Spilling.</b> In {@link SpillMode#BACKGROUND} one spiller task at a time runs on the executor: it asks the
+ * policy for victims among the managed segments that are resident, unpinned, of at least
+ * {@link SpillConfig#minSpillSize()} bytes and past any barrier, and spills them until the usage is at the target
+ * (once it passed the threshold) and every waiting caller fits; a request arriving while it runs makes it run
+ * again. In {@link SpillMode#SYNCHRONOUS} the caller runs the same loop itself. A caller that must not wait for the
+ * executor (a task running on it) spills for itself ({@code help}), so a saturated executor cannot starve the
+ * spiller it would wait for.
+ *
+ * <p><b>Victims.</b> The policy's answer is re-checked, for the manual API's {@link #needsSpill} as for the spiller:
+ * names no longer eligible or repeated are dropped and the list ends once the bytes to free are reached, so the
+ * manager's contract holds whatever a plugin returns.
+ *
+ * <p>Thread-safe. Callers hold no segment lock.
+ */
+final class Spiller implements MemoryBudget.Owner {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultSpillManager.class);
+
+  private final SpillConfig config;
+  private final long thresholdBytes;
+  private final long targetBytes;
+  private final boolean synchronous;
+  private final Lifecycle lifecycle;
+  private final MemoryBudget budget;
+  private final SpillCounters counters;
+  private final PolicyDriver policy;
+  private final SegmentRegistry registry;
+  private final ManagedSpill managedSpill;
+  private final Executor executor;
+  private final Predicate<String> manualVictim = this::isManualVictim;
+  private final Predicate<String> managedVictim = this::isManagedVictim;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final AtomicLong requests = new AtomicLong();
+  private final Runnable task = this::runTask;
+
+  Spiller(SpillConfig config, Lifecycle lifecycle, MemoryBudget budget, SpillCounters counters, PolicyDriver policy,
+      SegmentRegistry registry, ManagedSpill managedSpill, Executor executor) {
+    this.config = config;
+    this.thresholdBytes = (long) (config.maxMemory() * config.spillThreshold());
+    this.targetBytes = (long) (config.maxMemory() * config.targetAfterSpill());
+    this.synchronous = config.spillMode() == SpillMode.SYNCHRONOUS;
+    this.lifecycle = lifecycle;
+    this.budget = budget;
+    this.counters = counters;
+    this.policy = policy;
+    this.registry = registry;
+    this.managedSpill = managedSpill;
+    this.executor = executor;
+  }
+
+  /** Whether callers spill in their own thread ({@link SpillMode#SYNCHRONOUS}). */
+  boolean synchronous() {
+    return synchronous;
+  }
+
+  /**
+   * Adds {@code bytes} to the usage once they fit under the budget, waiting (and, with {@code help} or in
+   * synchronous mode, spilling) meanwhile.
+   *
+   * @throws SpillBudgetExceededException after {@link SpillConfig#maxBlock()}, nothing added
+   * @throws IllegalStateException if the manager is closed meanwhile
+   */
+  void reserve(String name, long bytes, boolean help) {
+    budget.reserve(name, bytes, help || synchronous, this);
+  }
+
+  /** Gives back reserved bytes and wakes the waiters. */
+  void release(long bytes) {
+    budget.release(bytes);
+  }
+
+  /** Wakes the callers waiting for room, if any. */
+  void signalRoom() {
+    budget.signalRoom();
+  }
+
+  /** The manual API's victims: once usage passes the threshold, those that bring it down to the target. */
+  List<String> needsSpill() {
+    long usage = budget.usage();
+    if (usage < thresholdBytes) {
+      return List.of();
+    }
+    return chooseVictims(usage - targetBytes, manualVictim);
+  }
+
+  /** The manual API's victims that free at least {@code bytesToFree}. */
+  List<String> needsSpill(long bytesToFree) {
+    return bytesToFree <= 0 ? List.of() : chooseVictims(bytesToFree, manualVictim);
+  }
+
+  /** Starts spilling managed values if needed: in the caller's thread in synchronous mode, else in the background. */
+  void maybeSpill() {
+    if (lifecycle.isClosed() || counters.managedSegments() == 0 || bytesToFree() <= 0) {
+      return;
+    }
+    if (synchronous) {
+      spillDown();
+    } else {
+      requestSpill();
+    }
+  }
+
+  @Override
+  public void ensureOpen() {
+    lifecycle.ensureOpen();
+  }
+
+  @Override
+  public void makeRoom(boolean help) {
+    if (help) {
+      spillDown();
+    } else {
+      requestSpill();
+    }
+  }
+
+  @Override
+  public SpillBudgetExceededException exceeded(String name, long bytes, long waitedNanos) {
+    return new SpillBudgetExceededException(name, bytes, budget.usage(), counters.pinnedBytes(), config.maxMemory(),
+        Duration.ofNanos(waitedNanos));
+  }
+
+  /** Bytes to spill now: down to the target once past the threshold, and enough for every waiting caller. */
+  private long bytesToFree() {
+    long usage = budget.usage() - counters.spillingBytes();
+    long forTarget = usage >= thresholdBytes ? usage - targetBytes : 0;
+    long forWaiters = usage + budget.waitingBytes() - config.maxMemory();
+    return Math.max(forTarget, forWaiters);
+  }
+
+  private void requestSpill() {
+    requests.incrementAndGet();
+    if (lifecycle.isClosed() || !scheduled.compareAndSet(false, true)) {
+      return; // a running spiller sees the new request count and runs again
+    }
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      scheduled.set(false);
+      if (!lifecycle.isClosed()) {
+        LOG.warn("The spill executor rejected the spiller; spilling in the calling thread: {}", e.toString());
+        task.run();
+      }
+    }
+  }
+
+  private void runTask() {
+    while (true) {
+      long seen = requests.get();
+      try {
+        spillDown();
+      } catch (RuntimeException e) {
+        if (!lifecycle.isClosed()) {
+          LOG.warn("Background spill failed: {}", e.toString(), e);
+        }
+      } finally {
+        scheduled.set(false);
+      }
+      if (lifecycle.isClosed() || requests.get() == seen || !scheduled.compareAndSet(false, true)) {
+        return;
+      }
+    }
+  }
+
+  /** Spills managed victims while {@link #bytesToFree()} is positive and some can be spilled. */
+  private void spillDown() {
+    while (!lifecycle.isClosed()) {
+      long toFree = bytesToFree();
+      if (toFree <= 0) {
+        return;
+      }
+      long freed = 0;
+      boolean abandoned = false;
+      for (String name : chooseVictims(toFree, managedVictim)) {
+        Segment seg = registry.get(name);
+        ManagedSegment<?> managed = seg == null ? null : seg.managed();
+        if (managed != null) {
+          long result = managedSpill.spill(managed);
+          if (result == ManagedSpill.ABANDONED) {
+            abandoned = true;
+          } else {
+            freed += result;
+          }
+        }
+      }
+      // A spill abandoned because its value was replaced, pinned or closed meanwhile freed nothing, but the usage
+      // may still be over: choose again. A failed spill (store or codec error) is not retried until asked again.
+      if (freed == 0 && !abandoned) {
+        return;
+      }
+    }
+  }
+
+  /** Asks the policy for victims among {@code allowed}, then re-checks its answer. */
+  private List<String> chooseVictims(long toFree, Predicate<String> allowed) {
+    if (toFree <= 0) {
+      return List.of();
+    }
+    List<String> chosen = policy.selectVictims(toFree, allowed);
+    if (chosen == null) {
+      throw Lifecycle.closedError();
+    }
+    // A segment may have been spilled or removed before the policy heard of it, a faulty policy may repeat a name or
+    // go on past the bytes to free.
+    Set<String> victims = new LinkedHashSet<>();
+    long freed = 0;
+    for (String name : chosen) {
+      if (freed >= toFree) {
+        break;
+      }
+      Segment seg = registry.get(name);
+      if (seg == null || !allowed.test(name)) {
+        continue;
+      }
+      if (!victims.add(name)) {
+        LOG.warn("Policy {} named segment '{}' twice as a victim; ignoring the repeat", policy.policyClassName(),
+            name);
+        continue;
+      }
+      long size = seg.size;
+      freed = size > Long.MAX_VALUE - freed ? Long.MAX_VALUE : freed + size;
+    }
+    return List.copyOf(victims);
+  }
+
+  private boolean isManualVictim(String name) {
+    Segment seg = registry.get(name);
+    return seg != null && seg.isManualVictim(config.minSpillSize());
+  }
+
+  private boolean isManagedVictim(String name) {
+    Segment seg = registry.get(name);
+    return seg != null && seg.isManagedVictim(config.minSpillSize()) && registry.barrierPassed(seg);
+  }
+}
