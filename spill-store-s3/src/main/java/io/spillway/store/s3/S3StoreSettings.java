@@ -4,11 +4,8 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -156,120 +153,7 @@ public final class S3StoreSettings {
    *     the message names the key
    */
   public static S3StoreSettings from(SpillConfig config) {
-    Objects.requireNonNull(config, "config");
-    String bucket = config.option(BUCKET).orElseThrow(() -> new SpillConfigurationException(
-        "The s3 store needs a bucket: set option " + BUCKET + " (for example SpillConfig.builder().store(\"s3\")"
-            + ".option(\"" + BUCKET + "\", \"my-bucket\"))"));
-    Builder b;
-    try {
-      b = builder(bucket);
-    } catch (IllegalArgumentException e) {
-      throw new SpillConfigurationException("Option " + BUCKET + ": " + e.getMessage(), e);
-    }
-    apply(config, PREFIX, s -> s, b::prefix);
-    apply(config, REGION, s -> s, b::region);
-    apply(config, ENDPOINT, URI::create, b::endpoint);
-    apply(config, PATH_STYLE, S3StoreSettings::parseBoolean, b::pathStyle);
-    Optional<String> id = config.option(ACCESS_KEY_ID);
-    Optional<String> secret = config.option(SECRET_ACCESS_KEY);
-    if (id.isPresent() != secret.isPresent()) {
-      throw new SpillConfigurationException("Options " + ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY
-          + " go together: set both, or neither to use the default credentials chain");
-    }
-    if (id.isPresent()) {
-      b.credentials(id.get(), secret.get(), config.option(SESSION_TOKEN).orElse(null));
-    } else if (config.option(SESSION_TOKEN).isPresent()) {
-      throw new SpillConfigurationException("Option " + SESSION_TOKEN + " needs " + ACCESS_KEY_ID + " and "
-          + SECRET_ACCESS_KEY);
-    }
-    apply(config, CHECKSUM_CALCULATION, S3StoreSettings::parseChecksumMode, b::checksumCalculation);
-    apply(config, CHECKSUM_VALIDATION, S3StoreSettings::parseChecksumMode, b::checksumValidation);
-    apply(config, CHUNKED_ENCODING, S3StoreSettings::parseBoolean, b::chunkedEncoding);
-    apply(config, VERIFY_WRITES, S3StoreSettings::parseBoolean, b::verifyWrites);
-    apply(config, MULTIPART_THRESHOLD, S3StoreSettings::parseSize, b::multipartThreshold);
-    apply(config, PART_SIZE, S3StoreSettings::parseSize, b::partSize);
-    apply(config, PARALLELISM, Integer::valueOf, b::parallelism);
-    apply(config, API_CALL_TIMEOUT, S3StoreSettings::parseDuration, b::apiCallTimeout);
-    apply(config, API_CALL_ATTEMPT_TIMEOUT, S3StoreSettings::parseDuration, b::apiCallAttemptTimeout);
-    apply(config, CONNECTION_TIMEOUT, S3StoreSettings::parseDuration, b::connectionTimeout);
-    apply(config, SOCKET_TIMEOUT, S3StoreSettings::parseDuration, b::socketTimeout);
-    apply(config, MAX_ATTEMPTS, Integer::valueOf, b::maxAttempts);
-    apply(config, RETRY_BASE_DELAY, S3StoreSettings::parseDuration, b::retryBaseDelay);
-    apply(config, RETRY_MAX_DELAY, S3StoreSettings::parseDuration, b::retryMaxDelay);
-    apply(config, LEASE_REFRESH, S3StoreSettings::parseDuration, b::leaseRefresh);
-    apply(config, LEASE_TIMEOUT, S3StoreSettings::parseDuration, b::leaseTimeout);
-    apply(config, REMOVE_STALE_SESSIONS, S3StoreSettings::parseBoolean, b::removeStaleSessions);
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw new SpillConfigurationException("s3 store options: " + e.getMessage(), e);
-    }
-  }
-
-  private static <T> void apply(SpillConfig config, String key, Function<String, T> parse,
-      Function<T, Builder> setter) {
-    Optional<String> raw = config.option(key);
-    if (raw.isEmpty()) {
-      return;
-    }
-    try {
-      setter.apply(parse.apply(raw.get().trim()));
-    } catch (IllegalArgumentException | DateTimeParseException e) {
-      throw new SpillConfigurationException("Option " + key + " has an unusable value '" + raw.get() + "': "
-          + e.getMessage(), e);
-    }
-  }
-
-  static boolean parseBoolean(String s) {
-    if (s.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (s.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new IllegalArgumentException("expected true or false");
-  }
-
-  static ChecksumMode parseChecksumMode(String s) {
-    try {
-      return ChecksumMode.valueOf(s.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("expected WHEN_REQUIRED or WHEN_SUPPORTED", e);
-    }
-  }
-
-  static long parseSize(String s) {
-    String lower = s.toLowerCase(Locale.ROOT).replace(" ", "");
-    long unit = 1;
-    for (String[] suffix : new String[][] {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"}}) {
-      if (lower.endsWith(suffix[0])) {
-        unit = Long.parseLong(suffix[1]);
-        lower = lower.substring(0, lower.length() - suffix[0].length());
-        break;
-      }
-    }
-    return Math.multiplyExact(Long.parseLong(lower), unit);
-  }
-
-  static Duration parseDuration(String s) {
-    String lower = s.toLowerCase(Locale.ROOT).replace(" ", "");
-    if (lower.startsWith("p")) {
-      return Duration.parse(s.trim());
-    }
-    if (lower.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(lower.substring(0, lower.length() - 2)));
-    }
-    long amount = Long.parseLong(lower.substring(0, lower.length() - 1));
-    switch (lower.charAt(lower.length() - 1)) {
-      case 's':
-        return Duration.ofSeconds(amount);
-      case 'm':
-        return Duration.ofMinutes(amount);
-      case 'h':
-        return Duration.ofHours(amount);
-      default:
-        throw new IllegalArgumentException("expected a duration such as PT30S, 500ms, 30s, 5m or 1h");
-    }
+    return S3Options.read(config);
   }
 
   /** The bucket. */
@@ -576,13 +460,8 @@ public final class S3StoreSettings {
 
     /**
      * Whether each write is checked against what the server reports it stored ({@value #VERIFY_WRITES}), default
-     * on. A write returns, and the manager may release the value's memory, only once the stored object is known to
-     * be the bytes sent: where the server's ETags are content MD5s (the probe at open finds out) the store compares
-     * the ETag with the MD5 of the body, which costs no request (and about 2 ms of CPU per MiB); elsewhere it reads
-     * the object's length back with a HEAD, one more round trip per write; a multipart upload is checked part by
-     * part and by a HEAD of the whole. A mismatch fails the write with an {@link java.io.IOException} naming the
-     * segment and the setting likely at fault, and deletes the altered object. Off, the server is trusted once the
-     * probe at open has passed.
+     * on: by the ETag where the server's ETags are content MD5s (no extra request), else by a HEAD of its length.
+     * Off, the server is trusted once the probe at open has passed. See {@link S3SpillStoreProvider}.
      */
     public Builder verifyWrites(boolean enabled) {
       this.verifyWrites = enabled;
