@@ -4,22 +4,15 @@ import com.google.common.graph.AbstractGraph;
 import com.google.common.graph.ElementOrder;
 import com.google.common.graph.EndpointPair;
 import com.google.common.graph.MutableGraph;
-import io.spillway.api.SegmentHandle;
 import io.spillway.api.SegmentPin;
 import io.spillway.api.SpillManager;
-import java.util.AbstractSet;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A Guava {@link MutableGraph} whose adjacency lives in partitions that a {@link SpillManager} spills and reloads:
@@ -70,62 +63,37 @@ import org.jspecify.annotations.Nullable;
  * @param <N> the node type
  */
 public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableGraph<N>, AutoCloseable {
-  /** Partitions of a graph unless {@link Builder#partitions} says otherwise: {@value}. */
+  /** Partitions of a graph unless {@link SpillingGraphBuilder#partitions} says otherwise: {@value}. */
   public static final int DEFAULT_PARTITIONS = 64;
-  /** Runs a partition may collect before the loader merges them into it: {@value}. */
-  static final int MAX_RUNS = 8;
-  /** Pending longs per partition past which {@link #putEdge} merges the buffer (it scans the buffer). */
-  static final int POINT_BUFFER_LONGS = 4096;
   private static final AtomicLong GRAPHS = new AtomicLong();
 
-  private final SpillManager manager;
   private final String name;
   private final boolean directed;
   private final boolean allowsSelfLoops;
   private final NodeMapper<N> mapper;
-  private final PartitionCodec codec;
-  private final Slot[] slots;
-  private final long slotBufferLongs;
-  private final String bufferSegment;
-  private final Object lock = new Object();
+  private final Partitions partitions;
   private final AtomicInteger sweeps = new AtomicInteger();
 
-  private volatile boolean dirty;
-  private volatile boolean closed;
-  private volatile long nodeCount;
-  private volatile long entryCount;
-  private volatile long loopCount;
-  private long bufferBytes;
-
-  private SpillingGraph(Builder builder, NodeMapper<N> mapper) {
-    this.manager = builder.manager;
+  SpillingGraph(SpillingGraphBuilder builder, NodeMapper<N> mapper) {
+    SpillManager manager = builder.manager;
     this.name = builder.name != null ? builder.name : "spilling-graph-" + GRAPHS.incrementAndGet();
     this.directed = builder.directed;
     this.allowsSelfLoops = builder.allowsSelfLoops;
     this.mapper = mapper;
-    this.codec = new PartitionCodec(directed);
-    long loadBuffer = builder.loadBufferBytes > 0 ? builder.loadBufferBytes
-        : manager.stats().maxMemory() / 8;
-    // Halved: a buffer's array may be up to twice its contents after doubling.
-    this.slotBufferLongs = Math.max(16, loadBuffer / 8 / builder.partitions / 2);
-    this.bufferSegment = name + "/buffers";
-    manager.registerSegment(bufferSegment, 0);
-    this.slots = new Slot[builder.partitions];
-    for (int i = 0; i < slots.length; i++) {
-      slots[i] = new Slot(i, manager.put(name + "/p" + i, Partition.empty(directed), codec));
-    }
+    long loadBuffer = builder.loadBufferBytes > 0 ? builder.loadBufferBytes : manager.stats().maxMemory() / 8;
+    this.partitions = new Partitions(manager, name, directed, builder.partitions, loadBuffer);
   }
 
   /** A builder of graphs whose partitions {@code manager} holds. */
-  public static Builder builder(SpillManager manager) {
-    return new Builder(manager);
+  public static SpillingGraphBuilder builder(SpillManager manager) {
+    return new SpillingGraphBuilder(manager);
   }
 
   // ---- Guava Graph ---------------------------------------------------------------------------------------------
 
   @Override
   public Set<N> nodes() {
-    return new NodeSet();
+    return new NodeSet<>(mapper, partitions);
   }
 
   @Override
@@ -162,7 +130,7 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
     Partition p = partition(id);
     int i = p.indexOf(id);
     long[] union = union(p.out, p.outOff[i], p.outOff[i + 1], p.in, p.inOff[i], p.inOff[i + 1]);
-    return new Neighbours(union, 0, union.length);
+    return new NeighbourSet<>(mapper, union, 0, union.length);
   }
 
   @Override
@@ -214,7 +182,8 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
   @Override
   protected long edgeCount() {
     ensureClean();
-    return directed ? entryCount : (entryCount + loopCount) / 2;
+    long entries = partitions.entryCount();
+    return directed ? entries : (entries + partitions.loopCount()) / 2;
   }
 
   // ---- Guava MutableGraph --------------------------------------------------------------------------------------
@@ -222,21 +191,9 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
   @Override
   public boolean addNode(N node) {
     Objects.requireNonNull(node, "node");
-    synchronized (lock) {
+    synchronized (partitions.lock) {
       ensureOpen();
-      long id = mapper.toId(node, true);
-      Slot s = slot(id);
-      if (!s.runs.isEmpty()) {
-        merge(s);
-      }
-      if (s.handle.get().indexOf(id) >= 0 || s.pendingNodes.containsAtStride(id, 1)
-          || s.pendingOut.containsAtStride(id, 2) || s.pendingIn.containsAtStride(id, 2)) {
-        return false;
-      }
-      add(s.pendingNodes, id);
-      dirty = true;
-      afterAdd(s, true);
-      return true;
+      return partitions.addNode(mapper.toId(node, true), true);
     }
   }
 
@@ -250,9 +207,9 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
     Objects.requireNonNull(nodeU, "nodeU");
     Objects.requireNonNull(nodeV, "nodeV");
     checkSelfLoop(nodeU.equals(nodeV), nodeU);
-    synchronized (lock) {
+    synchronized (partitions.lock) {
       ensureOpen();
-      return putIds(mapper.toId(nodeU, true), mapper.toId(nodeV, true), true);
+      return partitions.addEdge(mapper.toId(nodeU, true), mapper.toId(nodeV, true), true);
     }
   }
 
@@ -265,28 +222,29 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
   @Override
   public boolean removeNode(N node) {
     Objects.requireNonNull(node, "node");
-    synchronized (lock) {
+    synchronized (partitions.lock) {
       ensureClean();
       long id = mapper.toId(node, false);
       if (id == NodeMapper.NO_ID) {
         return false;
       }
-      Slot own = slot(id);
+      Partitions.Slot own = partitions.slot(id);
       Partition p = own.handle.get();
       int i = p.indexOf(id);
       if (i < 0) {
         return false;
       }
-      BitSet touched = new BitSet(slots.length);
+      BitSet touched = new BitSet(partitions.count());
       touched.set(own.index);
       for (int k = p.outOff[i]; k < p.outOff[i + 1]; k++) {
-        touched.set(partitionOf(p.out[k]));
+        touched.set(partitions.indexOf(p.out[k]));
       }
       for (int k = p.inOff[i]; k < p.inOff[i + 1]; k++) {
-        touched.set(partitionOf(p.in[k]));
+        touched.set(partitions.indexOf(p.in[k]));
       }
       for (int q = touched.nextSetBit(0); q >= 0; q = touched.nextSetBit(q + 1)) {
-        replace(slots[q], slots[q].handle.get().withoutNode(id));
+        Partitions.Slot s = partitions.slotAt(q);
+        partitions.replace(s, s.handle.get().withoutNode(id));
       }
       return true;
     }
@@ -296,25 +254,25 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
   public boolean removeEdge(N nodeU, N nodeV) {
     Objects.requireNonNull(nodeU, "nodeU");
     Objects.requireNonNull(nodeV, "nodeV");
-    synchronized (lock) {
+    synchronized (partitions.lock) {
       ensureClean();
       long u = mapper.toId(nodeU, false);
       long v = mapper.toId(nodeV, false);
       if (u == NodeMapper.NO_ID || v == NodeMapper.NO_ID) {
         return false;
       }
-      Slot su = slot(u);
+      Partitions.Slot su = partitions.slot(u);
       Partition p = su.handle.get();
       int i = p.indexOf(u);
       if (i < 0 || !p.hasOut(i, v)) {
         return false;
       }
-      replace(su, p.withoutEntry(true, u, v));
-      Slot sv = slot(v);
+      partitions.replace(su, p.withoutEntry(true, u, v));
+      Partitions.Slot sv = partitions.slot(v);
       if (directed) {
-        replace(sv, sv.handle.get().withoutEntry(false, v, u));
+        partitions.replace(sv, sv.handle.get().withoutEntry(false, v, u));
       } else if (u != v) {
-        replace(sv, sv.handle.get().withoutEntry(true, v, u));
+        partitions.replace(sv, sv.handle.get().withoutEntry(true, v, u));
       }
       return true;
     }
@@ -354,7 +312,7 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
    */
   public void forEachSuccessor(long id, LongConsumer action) {
     ensureClean();
-    Slot s = slot(id);
+    Partitions.Slot s = partitions.slot(id);
     SegmentPin pin = s.handle.pin();
     try {
       Partition p = s.handle.get();
@@ -380,11 +338,11 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
   public void forEachSuccessorOfAll(long[] ids, int count, NeighborVisitor visitor) {
     Objects.checkFromToIndex(0, count, ids.length);
     ensureClean();
-    int parts = slots.length;
+    int parts = partitions.count();
     int[] start = new int[parts + 1];
     int[] partOf = new int[count];
     for (int j = 0; j < count; j++) {
-      int q = partitionOf(ids[j]);
+      int q = partitions.indexOf(ids[j]);
       partOf[j] = q;
       start[q + 1]++;
     }
@@ -402,7 +360,7 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
       if (start[q] == start[q + 1]) {
         continue;
       }
-      Slot s = slots[q];
+      Partitions.Slot s = partitions.slotAt(q);
       SegmentPin pin = s.handle.pin();
       try {
         Partition p = s.handle.get();
@@ -424,7 +382,7 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
   /** The number of nodes, as a {@code long}. */
   public long nodeCount() {
     ensureClean();
-    return nodeCount;
+    return partitions.nodeCount();
   }
 
   /** The number of edges, as a {@code long}. */
@@ -434,27 +392,17 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
 
   /** The number of partitions. */
   public int partitionCount() {
-    return slots.length;
+    return partitions.count();
   }
 
   /** The accounted heap bytes of all partitions, resident or spilled: the graph's in-memory size. */
   public long sizeInBytes() {
-    ensureClean();
-    long total = 0;
-    for (Slot s : slots) {
-      total += s.handle.size();
-    }
-    return total;
+    return partitions.sizeInBytes();
   }
 
   /** The largest accounted size of one partition. */
   public long largestPartitionBytes() {
-    ensureClean();
-    long max = 0;
-    for (Slot s : slots) {
-      max = Math.max(max, s.handle.size());
-    }
-    return max;
+    return partitions.largestPartitionBytes();
   }
 
   /** The prefix of this graph's segment names in the manager. */
@@ -479,29 +427,14 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
    */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      for (Slot s : slots) {
-        for (SegmentHandle<Partition> run : s.runs) {
-          run.close();
-        }
-        s.handle.close();
-      }
-      try {
-        manager.unregisterSegment(bufferSegment);
-      } catch (IllegalStateException managerClosed) {
-        // The manager was closed first and has forgotten every segment already.
-      }
-    }
+    partitions.close();
   }
 
   @Override
   public String toString() {
-    return "SpillingGraph{name=" + name + ", " + (directed ? "directed" : "undirected") + ", nodes=" + nodeCount
-        + ", adjacencyEntries=" + entryCount + ", partitions=" + slots.length + (closed ? ", closed" : "") + "}";
+    return "SpillingGraph{name=" + name + ", " + (directed ? "directed" : "undirected") + ", nodes="
+        + partitions.nodeCount() + ", adjacencyEntries=" + partitions.entryCount() + ", partitions="
+        + partitions.count() + (partitions.isClosed() ? ", closed" : "") + "}";
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------
@@ -509,155 +442,25 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
   private void checkSelfLoop(boolean loop, Object node) {
     if (loop && !allowsSelfLoops) {
       throw new IllegalArgumentException("Cannot add self-loop edge on node " + node + ", as self-loops are not "
-          + "allowed. To construct a graph that allows self-loops, call allowsSelfLoops(true) on the Builder.");
+          + "allowed. To construct a graph that allows self-loops, call allowsSelfLoops(true) on the builder.");
     }
-  }
-
-  /** Adds edge u→v (and its mirror entries); caller holds the lock. {@code exact}: look it up first. */
-  private boolean putIds(long u, long v, boolean exact) {
-    Slot su = slot(u);
-    if (exact) {
-      if (!su.runs.isEmpty()) {
-        merge(su);
-      }
-      Partition p = su.handle.get();
-      int i = p.indexOf(u);
-      if ((i >= 0 && p.hasOut(i, v)) || su.pendingOut.containsPair(u, v)) {
-        return false;
-      }
-    }
-    add(su.pendingOut, u, v);
-    Slot sv = slot(v);
-    if (directed) {
-      add(sv.pendingIn, v, u);
-    } else if (u != v) {
-      add(sv.pendingOut, v, u);
-    }
-    dirty = true;
-    afterAdd(su, exact);
-    if (sv != su) {
-      afterAdd(sv, exact);
-    }
-    return true;
-  }
-
-  private void add(LongList list, long value) {
-    long before = list.capacityBytes();
-    list.add(value);
-    buffersChanged(list.capacityBytes() - before);
-  }
-
-  private void add(LongList list, long first, long second) {
-    long before = list.capacityBytes();
-    list.add(first, second);
-    buffersChanged(list.capacityBytes() - before);
-  }
-
-  private void buffersChanged(long delta) {
-    if (delta != 0) {
-      bufferBytes += delta;
-      // A manual segment never waits for room: passing the budget here makes the manager spill partitions.
-      manager.updateSize(bufferSegment, bufferBytes);
-    }
-  }
-
-  private void afterAdd(Slot s, boolean exact) {
-    long pending = s.pendingLongs();
-    if (exact && pending >= Math.min(POINT_BUFFER_LONGS, slotBufferLongs)) {
-      merge(s);
-    } else if (pending >= slotBufferLongs) {
-      spillRun(s);
-    }
-  }
-
-  /** Turns a slot's pending buffer into a sorted run, a managed segment of its own. Caller holds the lock. */
-  private void spillRun(Slot s) {
-    Partition run = Partition.merge(directed, List.of(), s.pendingNodes, s.pendingOut, s.pendingIn);
-    release(s);
-    s.runs.add(manager.put(name + "/p" + s.index + "/r" + s.runSeq++, run, codec));
-    if (s.runs.size() > MAX_RUNS) {
-      merge(s);
-    }
-  }
-
-  /** Merges a slot's runs and pending buffer into its partition. Caller holds the lock. */
-  private void merge(Slot s) {
-    List<SegmentPin> pins = new ArrayList<>(s.runs.size() + 1);
-    Partition merged;
-    try {
-      List<Partition> sources = new ArrayList<>(s.runs.size() + 1);
-      pins.add(s.handle.pin());
-      sources.add(s.handle.get());
-      for (SegmentHandle<Partition> run : s.runs) {
-        pins.add(run.pin());
-        sources.add(run.get());
-      }
-      merged = Partition.merge(directed, sources, s.pendingNodes, s.pendingOut, s.pendingIn);
-    } finally {
-      for (SegmentPin pin : pins) {
-        pin.close();
-      }
-    }
-    for (SegmentHandle<Partition> run : s.runs) {
-      run.close();
-    }
-    s.runs.clear();
-    release(s);
-    replace(s, merged);
-  }
-
-  private void release(Slot s) {
-    long before = s.capacityBytes();
-    s.pendingNodes.release();
-    s.pendingOut.release();
-    s.pendingIn.release();
-    buffersChanged(-before);
-  }
-
-  /** Installs a new partition in a slot and updates the counts. Caller holds the lock. */
-  private void replace(Slot s, Partition next) {
-    s.handle.set(next);
-    nodeCount += next.nodes.length - s.nodes;
-    entryCount += next.out.length - s.entries;
-    loopCount += next.loops - s.loops;
-    s.nodes = next.nodes.length;
-    s.entries = next.out.length;
-    s.loops = next.loops;
   }
 
   private void ensureClean() {
-    ensureOpen();
-    if (dirty) {
-      synchronized (lock) {
-        if (dirty) {
-          for (Slot s : slots) {
-            if (s.pendingLongs() > 0 || !s.runs.isEmpty()) {
-              merge(s);
-            }
-          }
-          dirty = false;
-        }
-      }
-    }
+    partitions.ensureClean();
   }
 
   private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("SpillingGraph " + name + " is closed");
-    }
+    partitions.ensureOpen();
   }
 
+  /** The partition of node {@code id}, for tests. */
   int partitionOf(long id) {
-    long h = id * 0x9E3779B97F4A7C15L;
-    return (int) (((h >>> 32) * slots.length) >>> 32);
-  }
-
-  private Slot slot(long id) {
-    return slots[partitionOf(id)];
+    return partitions.indexOf(id);
   }
 
   private Partition partition(long id) {
-    return slot(id).handle.get();
+    return partitions.partition(id);
   }
 
   private static int indexOrThrow(Partition p, long id) {
@@ -683,8 +486,8 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
     long id = requireNode(node);
     Partition p = partition(id);
     int i = p.indexOf(id);
-    return outSide ? new Neighbours(p.out, p.outOff[i], p.outOff[i + 1])
-        : new Neighbours(p.in, p.inOff[i], p.inOff[i + 1]);
+    return outSide ? new NeighbourSet<>(mapper, p.out, p.outOff[i], p.outOff[i + 1])
+        : new NeighbourSet<>(mapper, p.in, p.inOff[i], p.inOff[i + 1]);
   }
 
   private static long[] union(long[] a, int aFrom, int aTo, long[] b, int bFrom, int bTo) {
@@ -707,136 +510,12 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
     return w == result.length ? result : Arrays.copyOf(result, w);
   }
 
-  /** Mutable state of one partition: its segment, the buffered additions and the runs. Guarded by the lock. */
-  private static final class Slot {
-    final int index;
-    final SegmentHandle<Partition> handle;
-    final LongList pendingNodes = new LongList();
-    final LongList pendingOut = new LongList();
-    final LongList pendingIn = new LongList();
-    final List<SegmentHandle<Partition>> runs = new ArrayList<>();
-    int runSeq;
-    long nodes;
-    long entries;
-    long loops;
-
-    Slot(int index, SegmentHandle<Partition> handle) {
-      this.index = index;
-      this.handle = handle;
-    }
-
-    long pendingLongs() {
-      return (long) pendingNodes.size() + pendingOut.size() + pendingIn.size();
-    }
-
-    long capacityBytes() {
-      return pendingNodes.capacityBytes() + pendingOut.capacityBytes() + pendingIn.capacityBytes();
-    }
-  }
-
-  /** An immutable snapshot of one neighbour list. */
-  private final class Neighbours extends AbstractSet<N> {
-    private final long[] ids;
-    private final int from;
-    private final int to;
-
-    Neighbours(long[] ids, int from, int to) {
-      this.ids = ids;
-      this.from = from;
-      this.to = to;
-    }
-
-    @Override
-    public int size() {
-      return to - from;
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      if (o == null) {
-        return false;
-      }
-      long id = mapper.toId(o, false);
-      return id != NodeMapper.NO_ID && Arrays.binarySearch(ids, from, to, id) >= 0;
-    }
-
-    @Override
-    public Iterator<N> iterator() {
-      return new Iterator<N>() {
-        private int at = from;
-
-        @Override
-        public boolean hasNext() {
-          return at < to;
-        }
-
-        @Override
-        public N next() {
-          if (at >= to) {
-            throw new NoSuchElementException();
-          }
-          return mapper.fromId(ids[at++]);
-        }
-      };
-    }
-  }
-
-  /** The live set of nodes: each iteration walks the partitions as they are then. */
-  private final class NodeSet extends AbstractSet<N> {
-    @Override
-    public int size() {
-      ensureClean();
-      return (int) Math.min(Integer.MAX_VALUE, nodeCount);
-    }
-
-    @Override
-    public boolean contains(Object o) {
-      if (o == null) {
-        return false;
-      }
-      ensureClean();
-      long id = mapper.toId(o, false);
-      return id != NodeMapper.NO_ID && partition(id).indexOf(id) >= 0;
-    }
-
-    @Override
-    public Iterator<N> iterator() {
-      ensureClean();
-      return new Iterator<N>() {
-        private int slot = -1;
-        private long[] ids = new long[0];
-        private int at;
-
-        @Override
-        public boolean hasNext() {
-          while (at >= ids.length) {
-            if (slot + 1 >= slots.length) {
-              return false;
-            }
-            ensureOpen();
-            // Holds one partition's node ids at a time, so that iterating does not keep the graph resident.
-            ids = slots[++slot].handle.get().nodes;
-            at = 0;
-          }
-          return true;
-        }
-
-        @Override
-        public N next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return mapper.fromId(ids[at++]);
-        }
-      };
-    }
-  }
-
   /**
    * Buffers edges and nodes for a {@link SpillingGraph} without looking them up: the way to load a large edge
    * stream. Duplicates are removed when the buffers are merged. Buffers are bounded per partition (together
-   * {@link Builder#loadBufferBytes} bytes), each full one becomes a sorted run that the manager may spill, and a
-   * partition's runs are merged into it when they grow too many, on {@link #close()}, or on the graph's next read.
+   * {@link SpillingGraphBuilder#loadBufferBytes} bytes), each full one becomes a sorted run that the manager may
+   * spill, and a partition's runs are merged into it when they grow too many, on {@link #close()}, or on the graph's
+   * next read.
    * Not thread-safe: one thread loads, and nothing reads the graph meanwhile.
    */
   public final class Loader implements AutoCloseable {
@@ -855,9 +534,9 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
         throw new IllegalArgumentException("Long.MIN_VALUE is not a node id");
       }
       checkSelfLoop(u == v, u);
-      synchronized (lock) {
+      synchronized (partitions.lock) {
         ensureOpen();
-        putIds(u, v, false);
+        partitions.addEdge(u, v, false);
         added++;
       }
     }
@@ -867,9 +546,9 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
       Objects.requireNonNull(nodeU, "nodeU");
       Objects.requireNonNull(nodeV, "nodeV");
       checkSelfLoop(nodeU.equals(nodeV), nodeU);
-      synchronized (lock) {
+      synchronized (partitions.lock) {
         ensureOpen();
-        putIds(mapper.toId(nodeU, true), mapper.toId(nodeV, true), false);
+        partitions.addEdge(mapper.toId(nodeU, true), mapper.toId(nodeV, true), false);
         added++;
       }
     }
@@ -879,12 +558,9 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
       if (id == NodeMapper.NO_ID) {
         throw new IllegalArgumentException("Long.MIN_VALUE is not a node id");
       }
-      synchronized (lock) {
+      synchronized (partitions.lock) {
         ensureOpen();
-        Slot s = slot(id);
-        add(s.pendingNodes, id);
-        dirty = true;
-        afterAdd(s, false);
+        partitions.addNode(id, false);
       }
     }
 
@@ -896,91 +572,9 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
     /** Merges everything buffered into the partitions. */
     @Override
     public void close() {
-      if (!closed) {
+      if (!partitions.isClosed()) {
         ensureClean();
       }
-    }
-  }
-
-  /**
-   * Settings of a {@link SpillingGraph}. Not thread-safe.
-   */
-  public static final class Builder {
-    private final SpillManager manager;
-    private boolean directed = true;
-    private boolean allowsSelfLoops;
-    private int partitions = DEFAULT_PARTITIONS;
-    private long loadBufferBytes;
-    private @Nullable String name;
-
-    private Builder(SpillManager manager) {
-      this.manager = Objects.requireNonNull(manager, "manager");
-    }
-
-    /** A directed graph (the default). */
-    public Builder directed() {
-      directed = true;
-      return this;
-    }
-
-    /** An undirected graph. */
-    public Builder undirected() {
-      directed = false;
-      return this;
-    }
-
-    /** Whether self-loops are allowed; not by default, as with Guava's {@code GraphBuilder}. */
-    public Builder allowsSelfLoops(boolean allowed) {
-      allowsSelfLoops = allowed;
-      return this;
-    }
-
-    /**
-     * The number of partitions, each one managed segment (default {@value #DEFAULT_PARTITIONS}). Choose enough
-     * that a partition is a small fraction of the budget (a partition must fit in it, with room to merge) and at
-     * least {@link io.spillway.api.SpillConfig#minSpillSize()}, under which the manager never spills it.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder partitions(int count) {
-      if (count <= 0) {
-        throw new IllegalArgumentException("partitions must be positive, was " + count);
-      }
-      partitions = count;
-      return this;
-    }
-
-    /**
-     * The bytes the {@link Loader}'s buffers may hold together before a partition's buffer is made a run (default:
-     * an eighth of the manager's budget). Each partition's buffer holds at least 16 values whatever this says.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder loadBufferBytes(long bytes) {
-      if (bytes <= 0) {
-        throw new IllegalArgumentException("loadBufferBytes must be positive, was " + bytes);
-      }
-      loadBufferBytes = bytes;
-      return this;
-    }
-
-    /**
-     * The prefix of the graph's segment names (default {@code spilling-graph-N}); unique within the manager, since
-     * putting a name that is taken replaces that segment.
-     */
-    public Builder name(String prefix) {
-      name = Objects.requireNonNull(prefix, "prefix");
-      return this;
-    }
-
-    /** A graph of {@code long} nodes, stored as they are. */
-    public SpillingGraph<Long> buildLong() {
-      return build(NodeMapper.longs());
-    }
-
-    /** A graph of nodes mapped to ids by {@code mapper}. */
-    public <N> SpillingGraph<N> build(NodeMapper<N> mapper) {
-      return new SpillingGraph<>(this, Objects.requireNonNull(mapper, "mapper"));
     }
   }
 }

@@ -40,7 +40,7 @@ class SpillingGraphTest {
   }
 
   private SpillingGraph<Long> graph(boolean directed) {
-    SpillingGraph.Builder b = SpillingGraph.builder(manager).partitions(16).allowsSelfLoops(true);
+    SpillingGraphBuilder b = SpillingGraph.builder(manager).partitions(16).allowsSelfLoops(true);
     return (directed ? b.directed() : b.undirected()).buildLong();
   }
 
