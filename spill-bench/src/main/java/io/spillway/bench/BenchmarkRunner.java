@@ -87,6 +87,7 @@ public final class BenchmarkRunner {
     }
     rows.add(spillReloadRow(compare(quick, rounds, SpillReloadBenchmark.class, "spillway", "rawFileChannel", 1)));
     rows.addAll(S3Rows.rows(quick, rounds));
+    rows.addAll(TieredRows.rows(quick));
     rows.addAll(GraphRows.rows(quick, rounds));
 
     String table = table(rows);

@@ -22,13 +22,25 @@ final class ChildJvm {
    * @throws IllegalStateException if the child exits with a non-zero status, or this thread is interrupted
    */
   static String run(Class<?> main, String maxHeap, String arg) throws IOException {
+    return run(main, List.of("-XX:+UseParallelGC", "-Xmx" + maxHeap), List.of(arg));
+  }
+
+  /**
+   * Runs {@code main} with {@code args} in a JVM started with {@code jvmOptions} and this JVM's class path.
+   *
+   * @return the child's standard output
+   * @throws IllegalStateException if the child exits with a non-zero status, or this thread is interrupted
+   */
+  static String run(Class<?> main, List<String> jvmOptions, List<String> args) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:+UseParallelGC", "-Xmx" + maxHeap));
+    List<String> command = new ArrayList<>(List.of(java.toString()));
+    command.addAll(jvmOptions);
     String benchDir = System.getProperty("bench.dir");
     if (benchDir != null) {
       command.add("-Dbench.dir=" + benchDir);
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), arg));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(args);
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
