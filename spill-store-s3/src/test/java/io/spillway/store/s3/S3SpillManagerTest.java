@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** A manager configured with {@code store("s3")} against S3Proxy: spills, reloads, corruption, a missing bucket. */
 class S3SpillManagerTest {
   private static final String BUCKET = "managed";
-  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
+  @RegisterExtension static final S3Bucket<S3ProxyServer> S3 = S3Bucket.s3Proxy(BUCKET);
 
   private final String prefix = "m-" + UUID.randomUUID();
 
@@ -77,25 +77,10 @@ class S3SpillManagerTest {
   }
 
   @ParameterizedTest(name = "checksumCalculation={0}, checksumValidation={1}, chunkedEncoding={2}")
-  @MethodSource("io.spillway.store.s3.S3rverManagerTest#clientOptions")
+  @MethodSource("io.spillway.store.s3.ClientOptions#all")
   void spillAndReload_anyClientOptions_roundTripsSmallAndMultipartSegments(ChecksumMode calculation,
       ChecksumMode validation, boolean chunked) {
-    byte[] small = randomBytes(5000, 7);
-    byte[] large = randomBytes(7 * 1024 * 1024 + 5, 8);
-    SpillConfig config = config()
-        .option(S3StoreSettings.CHECKSUM_CALCULATION, calculation.name())
-        .option(S3StoreSettings.CHECKSUM_VALIDATION, validation.name())
-        .option(S3StoreSettings.CHUNKED_ENCODING, Boolean.toString(chunked))
-        .build();
-    try (SpillManager manager = Spillway.newManager(config)) {
-      manager.registerSegment("small", small.length);
-      manager.registerSegment("large", large.length);
-      manager.spill("small", small);
-      manager.spill("large", large);
-
-      assertThat(manager.reload("small")).hasValueSatisfying(b -> assertThat(b).isEqualTo(small));
-      assertThat(manager.reload("large")).hasValueSatisfying(b -> assertThat(b).isEqualTo(large));
-    }
+    ClientOptions.roundTrip(config(), calculation, validation, chunked);
   }
 
   @Test

@@ -27,7 +27,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 class S3SpillStoreCloseTest {
   private static final String BUCKET = "closing";
-  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
+  @RegisterExtension static final S3Bucket<S3ProxyServer> S3 = S3Bucket.s3Proxy(BUCKET);
 
   private final String prefix = "c-" + UUID.randomUUID();
 

@@ -22,14 +22,13 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Transfers, sessions, dead-session removal, injected clients and settings of the s3 store, on S3Proxy. */
 class S3SpillStoreTest {
   private static final String BUCKET = "store";
-  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
+  @RegisterExtension static final S3Bucket<S3ProxyServer> S3 = S3Bucket.s3Proxy(BUCKET);
   private static final long MiB = 1024 * 1024;
 
   private final String prefix = "s-" + UUID.randomUUID();

@@ -24,11 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -43,7 +41,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class S3rverManagerTest {
   private static final String BUCKET = "managed";
   private static final long MiB = 1 << 20;
-  @RegisterExtension static final S3rverBucket S3 = new S3rverBucket(BUCKET);
+  @RegisterExtension static final S3Bucket<S3rverServer> S3 = S3Bucket.s3rver(BUCKET);
 
   private final String prefix = "m-" + UUID.randomUUID();
 
@@ -129,40 +127,12 @@ class S3rverManagerTest {
     assertThat(objectKeys()).as("objects left after close").isEmpty();
   }
 
-  static Stream<Arguments> clientOptions() {
-    List<Arguments> all = new ArrayList<>();
-    for (ChecksumMode calculation : ChecksumMode.values()) {
-      for (ChecksumMode validation : ChecksumMode.values()) {
-        for (boolean chunked : new boolean[] {true, false}) {
-          all.add(Arguments.of(calculation, validation, chunked));
-        }
-      }
-    }
-    return all.stream();
-  }
-
   @ParameterizedTest(name = "checksumCalculation={0}, checksumValidation={1}, chunkedEncoding={2}")
-  @MethodSource("clientOptions")
+  @MethodSource("io.spillway.store.s3.ClientOptions#all")
   void spillAndReload_anyClientOptions_roundTripsSmallAndMultipartSegments(ChecksumMode calculation,
       ChecksumMode validation, boolean chunked) {
-    byte[] small = randomBytes(5000, 7);
-    byte[] large = randomBytes((int) (7 * MiB) + 5, 8);
-    SpillConfig config = config()
-        .option(S3StoreSettings.CHECKSUM_CALCULATION, calculation.name())
-        .option(S3StoreSettings.CHECKSUM_VALIDATION, validation.name())
-        .option(S3StoreSettings.CHUNKED_ENCODING, Boolean.toString(chunked))
-        .option(S3StoreSettings.MULTIPART_THRESHOLD, "6MiB")
-        .option(S3StoreSettings.PART_SIZE, "5MiB")
-        .build();
-    try (SpillManager manager = Spillway.newManager(config)) {
-      manager.registerSegment("small", small.length);
-      manager.registerSegment("large", large.length);
-      manager.spill("small", small);
-      manager.spill("large", large);
-
-      assertThat(manager.reload("small")).hasValueSatisfying(b -> assertThat(b).isEqualTo(small));
-      assertThat(manager.reload("large")).hasValueSatisfying(b -> assertThat(b).isEqualTo(large));
-    }
+    ClientOptions.roundTrip(config().option(S3StoreSettings.MULTIPART_THRESHOLD, "6MiB")
+        .option(S3StoreSettings.PART_SIZE, "5MiB"), calculation, validation, chunked);
     assertThat(objectKeys()).isEmpty();
   }
 

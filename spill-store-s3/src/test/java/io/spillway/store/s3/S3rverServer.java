@@ -2,7 +2,6 @@ package io.spillway.store.s3;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.spillway.api.SpillConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Never skips: a machine without Node.js, npm or the registry fails the tests that use it, naming what is missing.
  * Not thread-safe; one per test class.
  */
-final class S3rverServer {
+final class S3rverServer implements S3TestServer {
   static final String PACKAGE = "s3rver@3.7.1";
   /** s3rver's fixed credentials. */
   static final String ACCESS_KEY = "S3RVER";
@@ -39,15 +37,15 @@ final class S3rverServer {
   private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+  private final Path root;
   private final Path data;
-  private final List<String> buckets;
   private int port;
   private volatile Process process;
 
-  /** Installs s3rver if needed and starts it with {@code buckets} created. */
-  S3rverServer(String... buckets) throws IOException, InterruptedException {
-    this.data = Files.createTempDirectory("s3rver-data-");
-    this.buckets = List.of(buckets);
+  /** Installs s3rver if needed and starts it, with no bucket. */
+  S3rverServer() throws IOException, InterruptedException {
+    this.root = Files.createTempDirectory("s3rver-");
+    this.data = Files.createDirectories(root.resolve("data"));
     // A JVM that dies in a test must not leave a server running.
     Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "s3rver-stop"));
     start();
@@ -107,16 +105,13 @@ final class S3rverServer {
 
   /**
    * Starts serving the data folder, on the port of the previous start if there was one. The server's output goes
-   * to {@code s3rver-<port>.log} beside the data folder, for a test that fails to read.
+   * to a log file beside the data folder, for a test that fails to read.
    */
-  void start() throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("node", script().toString(), "-d", data.toString(),
-        "-a", "127.0.0.1", "-p", Integer.toString(port)));
-    for (String bucket : buckets) {
-      command.add("--configure-bucket");
-      command.add(bucket);
-    }
-    Path log = Files.createTempFile(data.getParent(), "s3rver-", ".log");
+  @Override
+  public void start() throws IOException, InterruptedException {
+    List<String> command = List.of("node", script().toString(), "-d", data.toString(), "-a", "127.0.0.1", "-p",
+        Integer.toString(port));
+    Path log = Files.createTempFile(root, "s3rver-", ".log");
     Process started = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (true) {
@@ -136,7 +131,8 @@ final class S3rverServer {
   }
 
   /** Stops serving (the process ends); the objects stay in the data folder for {@link #start()}. */
-  void stop() throws InterruptedException {
+  @Override
+  public void stop() throws InterruptedException {
     kill();
     process.waitFor(30, TimeUnit.SECONDS);
   }
@@ -149,53 +145,36 @@ final class S3rverServer {
     }
   }
 
-  /** Stops serving for good and deletes the data folder. */
-  void shutdown() throws IOException, InterruptedException {
+  /** Stops serving for good and deletes the data folder and the logs. */
+  @Override
+  public void shutdown() throws IOException, InterruptedException {
     stop();
-    try (var paths = Files.walk(data)) {
+    try (var paths = Files.walk(root)) {
       for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
       }
     }
   }
 
-  URI endpoint() {
+  @Override
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  /**
-   * Settings for {@code bucket} on this server: its credentials, short timeouts and few retries so that fault tests
-   * end quickly, and otherwise the store's defaults (chunked encoding on, which this server mishandles).
-   */
-  S3StoreSettings.Builder settings(String bucket) {
-    return S3StoreSettings.builder(bucket)
-        .endpoint(endpoint())
-        .region("us-east-1")
-        .credentials(ACCESS_KEY, SECRET_KEY, null)
-        .maxAttempts(2)
-        .retryBaseDelay(Duration.ofMillis(20))
-        .retryMaxDelay(Duration.ofMillis(100))
-        .connectionTimeout(Duration.ofSeconds(2))
-        .apiCallAttemptTimeout(Duration.ofSeconds(20))
-        .apiCallTimeout(Duration.ofSeconds(40));
+  @Override
+  public String accessKey() {
+    return ACCESS_KEY;
   }
 
-  /** The same settings as {@link SpillConfig} options. */
-  SpillConfig.Builder options(SpillConfig.Builder builder, String bucket) {
-    return builder
-        .option(S3StoreSettings.BUCKET, bucket)
-        .option(S3StoreSettings.ENDPOINT, endpoint().toString())
-        .option(S3StoreSettings.REGION, "us-east-1")
-        .option(S3StoreSettings.ACCESS_KEY_ID, ACCESS_KEY)
-        .option(S3StoreSettings.SECRET_ACCESS_KEY, SECRET_KEY)
-        .option(S3StoreSettings.MAX_ATTEMPTS, "2")
-        .option(S3StoreSettings.RETRY_BASE_DELAY, "20ms")
-        .option(S3StoreSettings.RETRY_MAX_DELAY, "100ms")
-        .option(S3StoreSettings.CONNECTION_TIMEOUT, "2s");
+  @Override
+  public String secretKey() {
+    return SECRET_KEY;
   }
 
-  /** A client of the test's own, with chunked encoding off so that what it uploads is stored as sent. */
-  S3Client client() {
-    return S3SpillStores.newClient(settings("unused").chunkedEncoding(false).build());
+  @Override
+  public void createBucket(String bucket) {
+    try (S3Client client = client()) {
+      client.createBucket(b -> b.bucket(bucket));
+    }
   }
 }

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /** The probe at open, against S3Proxy as it is and as servers that misbehave in the ways seen elsewhere. */
 class ServerProbeTest {
   private static final String BUCKET = "probe";
-  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
+  @RegisterExtension static final S3Bucket<S3ProxyServer> S3 = S3Bucket.s3Proxy(BUCKET);
 
   private final String folder = "p-" + UUID.randomUUID() + "/";
 

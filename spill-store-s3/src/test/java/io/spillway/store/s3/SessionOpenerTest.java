@@ -18,7 +18,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /** The client options a store of its own tries in turn when the server alters the probe's uploads. */
 class SessionOpenerTest {
   private static final String BUCKET = "opener";
-  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
+  @RegisterExtension static final S3Bucket<S3ProxyServer> S3 = S3Bucket.s3Proxy(BUCKET);
 
   private final String prefix = "o-" + UUID.randomUUID();
 

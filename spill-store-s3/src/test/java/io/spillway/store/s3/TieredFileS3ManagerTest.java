@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A manager on the tiered store: local disk up to its quota, S3 beyond, reloads from either. */
 class TieredFileS3ManagerTest {
   private static final String BUCKET = "tiered";
-  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
+  @RegisterExtension static final S3Bucket<S3ProxyServer> S3 = S3Bucket.s3Proxy(BUCKET);
   private static final int MiB = 1024 * 1024;
 
   @TempDir

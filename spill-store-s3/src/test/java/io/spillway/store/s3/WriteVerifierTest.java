@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class WriteVerifierTest {
   private static final String BUCKET = "verify";
   private static final long MiB = 1 << 20;
-  @RegisterExtension static final S3ProxyBucket S3 = new S3ProxyBucket(BUCKET);
+  @RegisterExtension static final S3Bucket<S3ProxyServer> S3 = S3Bucket.s3Proxy(BUCKET);
 
   private final String prefix = "w-" + UUID.randomUUID();
 
