@@ -1,9 +1,12 @@
 package io.spillway.testkit;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.spillway.testkit.StoreTestData.concat;
+import static io.spillway.testkit.StoreTestData.printable;
+import static io.spillway.testkit.StoreTestData.randomBytes;
+import static io.spillway.testkit.StoreTestData.readFully;
+import static io.spillway.testkit.StoreTestData.regularFilesUnder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.spillway.api.SegmentNames;
 import io.spillway.api.SpillConfig;
@@ -12,12 +15,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -101,7 +100,6 @@ public abstract class SpillStoreContractTest {
   public static final long LARGE_VALUE_BYTES = 256L * 1024 * 1024;
 
   private static final String SPILL_DIR_NAME = "spill";
-  private static final String CANARY = "canary-outside";
 
   private @Nullable Path root;
   private final List<SpillStore> opened = new ArrayList<>();
@@ -172,6 +170,10 @@ public abstract class SpillStoreContractTest {
     assertThat(store).as("newStore(config)").isNotNull();
     opened.add(store);
     return store;
+  }
+
+  private HostileKeys.Containment containment() {
+    return new HostileKeys.Containment(root(), SPILL_DIR_NAME);
   }
 
   private Path root() {
@@ -391,26 +393,8 @@ public abstract class SpillStoreContractTest {
 
   // ----------------------------------------------------------------------------------------------- hostile keys
 
-  /** Valid segment names that a careless store would turn into paths, collisions or errors. */
-  static Stream<String> hostileKeys() {
-    return Stream.of(
-        "../x", "../../../../../../x", "/etc/passwd", "a/b", "a//b/", "..", ".", "...", "./.",
-        "CON", "con", "NUL", "aux.txt", "COM1", "a\\b", "..\\..\\x", "C:\\x", "C:",
-        "nul\u0000byte", "\u0000", "line\nbreak", "\r\n", "\t", "\u007f", "\u001b[31m",
-        "trailing dot.", "trailing space ", " ", "-", "--", "_", "~", "*?<>|\"", "%", "%41", "%2e%2e%2fx",
-        "k-x.spill", "x.spill", "x.key", "session.lock", "tmp-1.part",
-        "h-e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-        "emoji \uD83D\uDE80\uD83D\uDE42", "\u00e9t\u00e9", "e\u0301te\u0301", "\u4e2d\u6587", "\u202e\u2066rtl",
-        "\uFEFFbom", "Key", "key", "KEY", "kEy", "Ä", "ä",
-        "A".repeat(66), "A".repeat(67), "a".repeat(200), "a".repeat(201), "a".repeat(255), "a".repeat(256),
-        "a".repeat(SegmentNames.MAX_LENGTH), "a".repeat(SegmentNames.MAX_LENGTH - 1) + "b",
-        "/".repeat(SegmentNames.MAX_LENGTH),
-        "\uD83D\uDE42".repeat(255) + "abcd",
-        "\u00e9".repeat(SegmentNames.MAX_LENGTH / 2));
-  }
-
   static Stream<Arguments> namedHostileKeys() {
-    return hostileKeys().map(key -> Arguments.of(Named.of("'" + printable(key) + "'", key)));
+    return HostileKeys.all().map(key -> Arguments.of(Named.of("'" + printable(key) + "'", key)));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -418,14 +402,14 @@ public abstract class SpillStoreContractTest {
   void write_hostileKey_roundTripsInsideStoreArea(String key) throws IOException {
     SegmentNames.validate(key);
     SpillStore store = openStore();
-    writeCanariesAndAssertContained(store);
-    byte[] value = hostileValue(key);
+    containment().writeCanariesAndAssertContained(store);
+    byte[] value = HostileKeys.value(key);
 
     store.write(key, ByteBuffer.wrap(value));
 
     assertThat(store.read(key)).isEqualTo(value);
     assertThat(store.list()).contains(key);
-    assertNothingOutsideSpillDir();
+    containment().assertNothingOutsideSpillDir();
     assertThat(store.delete(key)).isTrue();
     assertThatThrownBy(() -> store.read(key)).isInstanceOf(NoSuchFileException.class);
   }
@@ -433,14 +417,14 @@ public abstract class SpillStoreContractTest {
   @Test
   void list_allHostileKeysTogether_listsExactlyThemAndKeepsValuesApart() throws IOException {
     SpillStore store = openStore();
-    writeCanariesAndAssertContained(store);
+    containment().writeCanariesAndAssertContained(store);
     Set<String> keys = new HashSet<>();
-    hostileKeys().forEach(keys::add);
+    HostileKeys.all().forEach(keys::add);
     long total = store.usage();
     Set<String> expected = new HashSet<>(store.list());
 
     for (String key : keys) {
-      byte[] value = hostileValue(key);
+      byte[] value = HostileKeys.value(key);
       store.write(key, ByteBuffer.wrap(value));
       total += value.length;
     }
@@ -448,73 +432,10 @@ public abstract class SpillStoreContractTest {
 
     assertThat(store.list()).containsExactlyInAnyOrderElementsOf(expected);
     for (String key : keys) {
-      assertThat(store.read(key)).as("value of %s", printable(key)).isEqualTo(hostileValue(key));
+      assertThat(store.read(key)).as("value of %s", printable(key)).isEqualTo(HostileKeys.value(key));
     }
     assertThat(store.usage()).isEqualTo(total);
-    assertNothingOutsideSpillDir();
-  }
-
-  /**
-   * Writes keys whose naive use as a path would land beside the spill directory, where the suite can see it, and
-   * fails if anything appears there. Run before the other hostile keys so that a store that resolves keys as paths
-   * fails here, before it is handed {@code /etc/passwd}.
-   */
-  private void writeCanariesAndAssertContained(SpillStore store) throws IOException {
-    List<String> canaries = List.of(
-        root().resolve(CANARY).toString(),
-        "../" + CANARY,
-        "../../" + CANARY,
-        "..\\" + CANARY,
-        "..\\..\\" + CANARY);
-    for (String canary : canaries) {
-      store.write(canary, ByteBuffer.wrap(canary.getBytes(UTF_8)));
-    }
-    assertNothingOutsideSpillDir();
-    for (String canary : canaries) {
-      assertThat(store.read(canary)).isEqualTo(canary.getBytes(UTF_8));
-    }
-  }
-
-  private void assertNothingOutsideSpillDir() throws IOException {
-    try (Stream<Path> entries = Files.list(root())) {
-      assertThat(entries.map(p -> p.getFileName().toString()))
-          .as("entries beside the spill directory %s", spillDir())
-          .allMatch(SPILL_DIR_NAME::equals);
-    }
-    List<Path> escaped = new ArrayList<>();
-    Files.walkFileTree(root(), new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-        check(dir);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-        check(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      private void check(Path path) {
-        Path name = path.getFileName();
-        if (name != null && name.toString().startsWith(CANARY)) {
-          escaped.add(path);
-        }
-      }
-    });
-    assertThat(escaped).as("paths named after a key's last path segment").isEmpty();
-  }
-
-  /** A distinct value per key, so that two keys mapped to one place are caught. */
-  private static byte[] hostileValue(String key) throws IOException {
-    if (key.equals("/etc/passwd")) {
-      // Should a store write there anyway, it writes what is already there.
-      Path passwd = Path.of("/etc/passwd");
-      if (Files.isRegularFile(passwd) && Files.isReadable(passwd)) {
-        return Files.readAllBytes(passwd);
-      }
-    }
-    return ("value of " + key).getBytes(UTF_8);
+    containment().assertNothingOutsideSpillDir();
   }
 
   // ---------------------------------------------------------------------------------------------- sessions
@@ -647,128 +568,4 @@ public abstract class SpillStoreContractTest {
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
-
-  /**
-   * A large value made of read-only views into one pseudo-random pattern at varying offsets, so that it costs a
-   * few MiB of memory whatever its size, yet every chunk differs and a reordered, repeated or shifted chunk is
-   * detected when the value is streamed back.
-   */
-  private static final class LargeValue {
-    private static final int CHUNK = 4 * 1024 * 1024;
-    private static final int PATTERN = 2 * CHUNK;
-
-    private final byte[] pattern = randomBytes(PATTERN, 29);
-    private final long size;
-
-    LargeValue(long size) {
-      this.size = size;
-    }
-
-    private int chunkCount() {
-      return (int) ((size + CHUNK - 1) / CHUNK);
-    }
-
-    private int chunkLength(int index) {
-      return (int) Math.min(CHUNK, size - (long) index * CHUNK);
-    }
-
-    private static int chunkOffset(int index) {
-      return (int) ((index * 131_071L) % CHUNK);
-    }
-
-    ByteBuffer[] chunks() {
-      ByteBuffer[] chunks = new ByteBuffer[chunkCount()];
-      for (int i = 0; i < chunks.length; i++) {
-        chunks[i] = ByteBuffer.wrap(pattern, chunkOffset(i), chunkLength(i)).asReadOnlyBuffer();
-      }
-      return chunks;
-    }
-
-    void assertMatches(SeekableByteChannel channel) throws IOException {
-      ByteBuffer buffer = ByteBuffer.allocate(1024 * 1024);
-      long position = 0;
-      while (true) {
-        buffer.clear();
-        int n = channel.read(buffer);
-        if (n < 0) {
-          break;
-        }
-        int done = 0;
-        while (done < n) {
-          if (position >= size) {
-            fail("stored value is longer than the %d bytes written", size);
-          }
-          int index = (int) (position / CHUNK);
-          int within = (int) (position % CHUNK);
-          int length = Math.min(n - done, chunkLength(index) - within);
-          int from = chunkOffset(index) + within;
-          int mismatch = Arrays.mismatch(buffer.array(), done, done + length, pattern, from, from + length);
-          if (mismatch >= 0) {
-            fail("stored value differs from the written one at byte %d", position + mismatch);
-          }
-          done += length;
-          position += length;
-        }
-      }
-      assertThat(position).as("bytes read back").isEqualTo(size);
-    }
-  }
-
-  private static byte[] randomBytes(int length, long seed) {
-    byte[] bytes = new byte[length];
-    new SplittableRandom(seed).nextBytes(bytes);
-    return bytes;
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    int length = 0;
-    for (byte[] part : parts) {
-      length += part.length;
-    }
-    byte[] all = new byte[length];
-    int offset = 0;
-    for (byte[] part : parts) {
-      System.arraycopy(part, 0, all, offset, part.length);
-      offset += part.length;
-    }
-    return all;
-  }
-
-  private static byte[] readFully(SeekableByteChannel channel) throws IOException {
-    long remaining = channel.size() - channel.position();
-    ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, remaining));
-    while (buffer.hasRemaining()) {
-      if (channel.read(buffer) < 0) {
-        break;
-      }
-    }
-    assertThat(channel.read(ByteBuffer.allocate(1))).as("read past the end").isEqualTo(-1);
-    return Arrays.copyOf(buffer.array(), buffer.position());
-  }
-
-  private static List<Path> regularFilesUnder(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      return paths.filter(Files::isRegularFile).toList();
-    }
-  }
-
-  /** {@code key} for a test name or message: control characters spelled out, long keys cut after 60 code points. */
-  private static String printable(String key) {
-    StringBuilder out = new StringBuilder();
-    key.codePoints().limit(60).forEach(cp -> {
-      if (Character.isISOControl(cp)) {
-        out.append(String.format("\\u%04x", cp));
-      } else {
-        out.appendCodePoint(cp);
-      }
-    });
-    int codePoints = key.codePointCount(0, key.length());
-    if (codePoints > 60) {
-      out.append("... (").append(codePoints).append(" code points)");
-    }
-    return out.toString();
-  }
 }
