@@ -15,9 +15,9 @@ package io.spillway.bench.shaper;
  * An interim response counts as a response: a PUT sent with {@code Expect: 100-continue} pays the latency for
  * {@code 100 Continue} and again for the final response, as it pays a round trip twice on a real network.
  *
- * <p><b>Bandwidth, per direction.</b> Each direction has its own {@link TokenBucket} of the shaping's rate, created
- * empty with the connection; the first bytes of a response take their tokens at the moment the latency lets them go
- * (tokens gathered while waiting, up to the burst, are spent then).
+ * <p><b>Bandwidth, per direction.</b> Each direction has its own {@link TokenBucket} of the shaping's rate, idle with
+ * the connection. The first bytes of a response start on the link when the latency lets them go, and never count as
+ * queued: the latency is not a time the link fell behind.
  *
  * <p>Thread-safe for its intended use: one thread calls {@link #awaitToUpstream}, another {@link #awaitToClient};
  * each bucket belongs to one of them, and the request state they share is guarded by this object's lock.
@@ -31,36 +31,42 @@ final class ConnectionSchedule {
   private long requestStart; // guarded by this
 
   /**
-   * @param burstBytes the burst of each direction's bucket (see {@link TokenBucket}); the proxy uses its read chunk
+   * @param catchUpBytes what queued bytes may gain on the rate to make up for a late pump (see {@link TokenBucket})
    */
-  ConnectionSchedule(Shaping shaping, long burstBytes, PaceClock clock) {
+  ConnectionSchedule(Shaping shaping, long catchUpBytes, PaceClock clock) {
     this.latencyNanos = shaping.latency().toNanos();
     this.clock = clock;
     long now = clock.nanoTime();
-    this.toUpstream = new TokenBucket(shaping.bytesPerSecond(), burstBytes, now);
-    this.toClient = new TokenBucket(shaping.bytesPerSecond(), burstBytes, now);
+    this.toUpstream = new TokenBucket(shaping.bytesPerSecond(), catchUpBytes, now);
+    this.toClient = new TokenBucket(shaping.bytesPerSecond(), catchUpBytes, now);
   }
 
   /**
    * Called with {@code bytes} just read from the client; returns when they may be written upstream.
    *
+   * @param queued whether the bytes were already waiting to be read when the previous chunk had been written
    * @throws InterruptedException if interrupted while waiting
    */
-  void awaitToUpstream(int bytes) throws InterruptedException {
+  void awaitToUpstream(int bytes, boolean queued) throws InterruptedException {
     long now = clock.nanoTime();
     clientSent(now);
-    clock.sleepUntil(toUpstream.take(now, bytes));
+    clock.sleepUntil(queued ? toUpstream.takeQueued(now, bytes) : toUpstream.take(now, bytes));
   }
 
   /**
    * Called with {@code bytes} just read from the upstream; returns when they may be written to the client.
    *
+   * @param queued whether the bytes were already waiting to be read when the previous chunk had been written
    * @throws InterruptedException if interrupted while waiting
    */
-  void awaitToClient(int bytes) throws InterruptedException {
+  void awaitToClient(int bytes, boolean queued) throws InterruptedException {
     long now = clock.nanoTime();
-    long ready = Math.max(now, upstreamSent(now));
-    clock.sleepUntil(toClient.take(ready, bytes));
+    long notBefore = upstreamSent(now);
+    if (notBefore > Long.MIN_VALUE) {
+      clock.sleepUntil(toClient.take(Math.max(now, notBefore), bytes));
+    } else {
+      clock.sleepUntil(queued ? toClient.takeQueued(now, bytes) : toClient.take(now, bytes));
+    }
   }
 
   /** Marks the start of a request if none is waiting. */
@@ -71,10 +77,13 @@ final class ConnectionSchedule {
     }
   }
 
-  /** The earliest release of upstream bytes read at {@code now}: a waiting request's start plus the latency. */
+  /**
+   * If upstream bytes read now start the response to a waiting request, its start plus the latency, and no request
+   * waits any more; else {@link Long#MIN_VALUE}.
+   */
   private synchronized long upstreamSent(long now) {
     if (!requestWaiting) {
-      return now;
+      return Long.MIN_VALUE;
     }
     requestWaiting = false;
     return requestStart + latencyNanos;

@@ -129,7 +129,7 @@ public final class ShapedProxy implements AutoCloseable {
       throw e;
     }
     ShapedConnection connection = new ShapedConnection(client, server,
-        new ConnectionSchedule(shaping, ShapedConnection.CHUNK, clock), name + "-" + accepted.get(),
+        new ConnectionSchedule(shaping, ShapedConnection.CATCH_UP, clock), name + "-" + accepted.get(),
         connections::remove);
     connections.add(connection);
     connection.start();

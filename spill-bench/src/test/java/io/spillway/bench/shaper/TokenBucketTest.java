@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 class TokenBucketTest {
   private static final long RATE = 64L << 20;
   private static final long SECOND = 1_000_000_000L;
+  private static final int CATCH_UP = 256 * 1024;
 
   @Test
-  void take_freshBucket_releasesNBytesNoEarlierThanNOverRate() {
-    TokenBucket bucket = new TokenBucket(RATE, 0, 0);
+  void take_freshLink_releasesNBytesNoEarlierThanNOverRate() {
+    TokenBucket bucket = new TokenBucket(RATE, CATCH_UP, 0);
     SplittableRandom random = new SplittableRandom(3);
     long now = 0;
     long sent = 0;
@@ -31,45 +32,59 @@ class TokenBucketTest {
   }
 
   @Test
-  void take_bytesReadyLate_releasedWhenReady() {
-    TokenBucket bucket = new TokenBucket(RATE, 0, 0);
-    long first = bucket.take(0, 1 << 20);
-    assertThat(first).isEqualTo(SECOND / 64);
-    // Ready long after the link went idle: no tokens are owed, and with no burst the chunk takes its own time.
+  void take_bytesReadyLate_startWhenReady() {
+    TokenBucket bucket = new TokenBucket(RATE, CATCH_UP, 0);
+    assertThat(bucket.take(0, 1 << 20)).isEqualTo(SECOND / 64);
     assertThat(bucket.take(SECOND, 1 << 20)).isEqualTo(SECOND + SECOND / 64);
   }
 
   @Test
-  void take_afterIdle_releasesUpToTheBurstAtOnce() {
-    int burst = 64 * 1024;
-    TokenBucket bucket = new TokenBucket(RATE, burst, 0);
-    assertThat(bucket.take(SECOND, burst)).isEqualTo(SECOND);
-    // The bucket is empty now: one more byte waits for its token.
-    assertThat(bucket.take(SECOND, 1)).isGreaterThan(SECOND);
+  void take_afterIdle_savesNothing() {
+    TokenBucket bucket = new TokenBucket(RATE, CATCH_UP, 0);
+    // A rested link is no faster: the chunk still takes its own time.
+    assertThat(bucket.take(10 * SECOND, CATCH_UP)).isEqualTo(10 * SECOND + CATCH_UP * SECOND / RATE);
   }
 
   @Test
-  void take_afterLongIdle_savesNoMoreThanTheBurst() {
-    int burst = 64 * 1024;
-    TokenBucket bucket = new TokenBucket(RATE, burst, 0);
-    long release = bucket.take(10 * SECOND, 3 * burst);
-    // Ten idle seconds are worth one burst: the other two bursts' worth go at the rate.
-    assertThat(release * RATE).isGreaterThanOrEqualTo(10 * SECOND * RATE + 2L * burst * SECOND);
-    assertThat(release).isLessThanOrEqualTo(10 * SECOND + 2L * burst * SECOND / RATE + 1);
+  void takeQueued_behindSchedule_catchesUpAtMostTheAllowance() {
+    TokenBucket bucket = new TokenBucket(RATE, CATCH_UP, 0);
+    bucket.take(0, 64 * 1024);
+    // Queued bytes met a pump that woke 10 s late: one allowance goes at once, the rest at the rate.
+    long release = bucket.takeQueued(10 * SECOND, 3 * CATCH_UP);
+    assertThat(release * RATE).isGreaterThanOrEqualTo(10 * SECOND * RATE + 2L * CATCH_UP * SECOND);
+    assertThat(release).isLessThanOrEqualTo(10 * SECOND + 2L * CATCH_UP * SECOND / RATE + 1);
   }
 
   @Test
-  void take_anyWindow_releasesAtMostBurstPlusRateTimesLength() {
-    int burst = 64 * 1024;
-    TokenBucket bucket = new TokenBucket(RATE, burst, 0);
+  void takeQueued_pumpLateByLessThanAChunk_keepsTheRate() {
+    int chunk = 64 * 1024;
+    long chunkNanos = chunk * SECOND / RATE;
+    TokenBucket queued = new TokenBucket(RATE, CATCH_UP, 0);
+    TokenBucket idle = new TokenBucket(RATE, CATCH_UP, 0);
+    long queuedNow = 0;
+    long idleNow = 0;
+    for (int i = 0; i < 64; i++) {
+      // The pump wakes half a chunk's time after each release.
+      queuedNow = i == 0 ? queued.take(queuedNow, chunk) : queued.takeQueued(queuedNow + chunkNanos / 2, chunk);
+      idleNow = idle.take(idleNow + (i == 0 ? 0 : chunkNanos / 2), chunk);
+    }
+    long total = 64L * chunk * SECOND / RATE;
+    assertThat(queuedNow).isBetween(total, total + 64);
+    // Without the allowance every late wake-up would be lost: a third slower here.
+    assertThat(idleNow).isGreaterThan(total + 60 * chunkNanos / 2);
+  }
+
+  @Test
+  void takeAny_anyWindow_releasesAtMostAllowancePlusRateTimesLength() {
+    TokenBucket bucket = new TokenBucket(RATE, CATCH_UP, 0);
     SplittableRandom random = new SplittableRandom(17);
     List<long[]> releases = new ArrayList<>();
     long ready = 0;
     for (int i = 0; i < 2_000; i++) {
       // Bytes arrive in bursts and pauses, sometimes behind the schedule, sometimes ahead of it.
       ready += random.nextInt(4) == 0 ? random.nextLong(5_000_000) : 0;
-      int n = 1 + random.nextInt(burst);
-      long release = bucket.take(ready, n);
+      int n = 1 + random.nextInt(CATCH_UP);
+      long release = random.nextBoolean() ? bucket.takeQueued(ready, n) : bucket.take(ready, n);
       assertThat(release).isGreaterThanOrEqualTo(ready);
       releases.add(new long[] {release, n});
       ready = Math.max(ready, release - random.nextLong(200_000));
@@ -80,7 +95,7 @@ class TokenBucketTest {
         bytes += releases.get(j)[1];
         long window = releases.get(j)[0] - releases.get(i)[0];
         // One nanosecond of slack: release times are whole nanoseconds, rounded up.
-        assertThat(bytes * SECOND).isLessThanOrEqualTo(burst * SECOND + RATE * (window + 1));
+        assertThat(bytes * SECOND).isLessThanOrEqualTo(CATCH_UP * SECOND + RATE * (window + 1));
       }
     }
   }
