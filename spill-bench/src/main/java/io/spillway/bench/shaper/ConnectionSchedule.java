@@ -1,5 +1,7 @@
 package io.spillway.bench.shaper;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * When bytes read from one side of a proxied connection may be written to the other: the time to first byte of
  * each response, and the bandwidth of each direction.
@@ -27,15 +29,18 @@ final class ConnectionSchedule {
   private final PaceClock clock;
   private final TokenBucket toUpstream;
   private final TokenBucket toClient;
+  private final LongAdder requests;
   private boolean requestWaiting; // guarded by this
   private long requestStart; // guarded by this
 
   /**
    * @param catchUpBytes what queued bytes may gain on the rate to make up for a late pump (see {@link TokenBucket})
+   * @param requests counts every request this connection sees start (shared by the proxy's connections)
    */
-  ConnectionSchedule(Shaping shaping, long catchUpBytes, PaceClock clock) {
+  ConnectionSchedule(Shaping shaping, long catchUpBytes, PaceClock clock, LongAdder requests) {
     this.latencyNanos = shaping.latency().toNanos();
     this.clock = clock;
+    this.requests = requests;
     long now = clock.nanoTime();
     this.toUpstream = new TokenBucket(shaping.bytesPerSecond(), catchUpBytes, now);
     this.toClient = new TokenBucket(shaping.bytesPerSecond(), catchUpBytes, now);
@@ -74,6 +79,7 @@ final class ConnectionSchedule {
     if (!requestWaiting) {
       requestWaiting = true;
       requestStart = now;
+      requests.increment();
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A TCP proxy in this JVM that makes a local server behave like a distant one: it listens on 127.0.0.1, forwards
@@ -46,6 +47,7 @@ public final class ShapedProxy implements AutoCloseable {
   private final String name;
   private final Set<ShapedConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
+  private final LongAdder requests = new LongAdder();
   private final Thread acceptor;
   private volatile boolean closed;
 
@@ -93,6 +95,14 @@ public final class ShapedProxy implements AutoCloseable {
     return accepted.get();
   }
 
+  /**
+   * Requests seen so far over all connections, as the latency counts them (see {@link ConnectionSchedule}): each
+   * paid the time to first byte once. An HTTP request sent with {@code Expect: 100-continue} counts twice.
+   */
+  public long requests() {
+    return requests.sum();
+  }
+
   /** Connections whose sockets are not closed yet. */
   public int openConnections() {
     return connections.size();
@@ -129,7 +139,7 @@ public final class ShapedProxy implements AutoCloseable {
       throw e;
     }
     ShapedConnection connection = new ShapedConnection(client, server,
-        new ConnectionSchedule(shaping, ShapedConnection.CATCH_UP, clock), name + "-" + accepted.get(),
+        new ConnectionSchedule(shaping, ShapedConnection.CATCH_UP, clock, requests), name + "-" + accepted.get(),
         connections::remove);
     connections.add(connection);
     connection.start();
@@ -180,6 +190,7 @@ public final class ShapedProxy implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ShapedProxy[127.0.0.1:" + port() + " -> " + upstream + ", " + shaping.describe() + "]";
+    return "ShapedProxy[127.0.0.1:" + port() + " -> " + upstream + ", " + shaping.describe() + "; " + accepted.get()
+        + " connections, " + requests() + " requests so far]";
   }
 }

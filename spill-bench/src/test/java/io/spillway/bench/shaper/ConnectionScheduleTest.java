@@ -3,6 +3,7 @@ package io.spillway.bench.shaper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 class ConnectionScheduleTest {
@@ -13,7 +14,8 @@ class ConnectionScheduleTest {
   private static final int CHUNK = ShapedConnection.CHUNK;
 
   private final FakeClock clock = new FakeClock();
-  private final ConnectionSchedule schedule = new ConnectionSchedule(SHAPING, ShapedConnection.CATCH_UP, clock);
+  private final LongAdder requests = new LongAdder();
+  private final ConnectionSchedule schedule = new ConnectionSchedule(SHAPING, ShapedConnection.CATCH_UP, clock, requests);
 
   /** The time {@code bytes} take on the link, rounded up as the bucket does. */
   private static long nanos(long bytes) {
@@ -52,6 +54,7 @@ class ConnectionScheduleTest {
       schedule.awaitToClient(200, true);
       assertThat(clock.nanoTime()).isEqualTo(start + 20 * MS + 2 * nanos(200));
     }
+    assertThat(requests.sum()).isEqualTo(5);
   }
 
   @Test

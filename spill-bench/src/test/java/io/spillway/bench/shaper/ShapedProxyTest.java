@@ -131,6 +131,7 @@ class ShapedProxyTest {
       client.shutdownOutput();
       assertThat(client.getInputStream().read()).isEqualTo(-1);
       assertThat(served.get(30, TimeUnit.SECONDS)).isEqualTo(rounds);
+      assertThat(proxy.requests()).isEqualTo(rounds);
     }
   }
 
