@@ -61,7 +61,7 @@ public class S3PrefetchBenchmark {
 
   /**
    * The work of one step under {@code shaping}: {@value #WORK_FACTOR} times a reload's modelled cost, a GET (its
-   * latency and one value's transfer) and a DELETE (its latency). 112 ms with the default shaping.
+   * latency and one value's transfer) and a DELETE (its latency): 111 ms with the default shaping.
    */
   public static long workNanos(Shaping shaping) {
     long reload = 2 * shaping.latency().toNanos() + VALUE_BYTES * 1_000_000_000L / shaping.bytesPerSecond();
