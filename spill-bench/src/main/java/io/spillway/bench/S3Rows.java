@@ -48,7 +48,7 @@ final class S3Rows {
   }
 
   /** The comparisons through the shaper; the shaping is read here first, so that a bad property fails at once. */
-  private static List<BenchmarkRunner.Row> shapedRows(boolean quick, int rounds) throws RunnerException {
+  static List<BenchmarkRunner.Row> shapedRows(boolean quick, int rounds) throws RunnerException {
     Shaping shaping = Shaping.fromSystemProperties();
     String shaped = "; shaped: " + shaping.describe();
     // Two rounds, so that each side goes first once: the ratio is large, the rounds are long.
