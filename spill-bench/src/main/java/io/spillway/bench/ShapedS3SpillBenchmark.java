@@ -1,10 +1,12 @@
 package io.spillway.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.spillway.api.SpillManager;
 import io.spillway.bench.shaper.ShapedProxy;
 import io.spillway.bench.shaper.Shaping;
 import io.spillway.core.Spillway;
 import io.spillway.store.s3.S3SpillStores;
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -63,6 +65,7 @@ public class ShapedS3SpillBenchmark {
   private @Nullable SpillManager manager;
   private @Nullable S3Client raw;
   private long requestsAtStart;
+  private long cpuAtStart;
   private int rounds;
 
   /** Starts the server and the proxy, creates the payloads, a manager with every segment resident and a raw client. */
@@ -92,17 +95,24 @@ public class ShapedS3SpillBenchmark {
     manager = m;
     raw = S3SpillStores.newClient(started.storeSettings().build());
     requestsAtStart = started.proxy().requests();
+    cpuAtStart = processCpuNanos();
+  }
+
+  private static long processCpuNanos() {
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /**
-   * Reports the requests per round that the proxy saw (each paid the latency once), then closes the manager and the
-   * client, the proxy and the server.
+   * Reports the requests per round that the proxy saw (each paid the latency once) and the process CPU time per round
+   * (client, proxy and server together: the two processors are what the parallel side runs out of first), then
+   * closes the manager and the client, the proxy and the server.
    */
   @TearDown(Level.Trial)
   public void tearDown() {
     if (s3 != null && rounds > 0) {
-      System.out.printf("shaped S3: %.1f requests per round over %d rounds%n",
-          (s3.proxy().requests() - requestsAtStart) / (double) rounds, rounds);
+      System.out.printf("shaped S3: %.1f requests and %d ms of process CPU per round over %d rounds%n",
+          (s3.proxy().requests() - requestsAtStart) / (double) rounds,
+          (processCpuNanos() - cpuAtStart) / rounds / 1_000_000, rounds);
     }
     if (manager != null) {
       manager.close();
