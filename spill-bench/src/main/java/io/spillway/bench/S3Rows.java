@@ -13,7 +13,7 @@ import org.openjdk.jmh.runner.RunnerException;
  * <p>Properties: {@code bench.s3=false} skips every S3 row; {@code bench.s3.shaped=false} skips the shaped ones;
  * {@code bench.s3.latency} and {@code bench.s3.bandwidth} set the shaping (see {@link Shaping}; 20 ms and 64 MiB/s by
  * default); {@code bench.s3.largeRounds} (default 1) and {@code bench.s3.shapedLargeRounds} (default 2) set the rounds
- * of the two large comparisons, which take tens of seconds each.
+ * of the two large comparisons, which take tens of seconds each. {@link ShapedS3Runner} runs the shaped rows alone.
  */
 final class S3Rows {
   static final double SMALL_GOAL = 0.9;
