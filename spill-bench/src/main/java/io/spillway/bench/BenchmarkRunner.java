@@ -30,8 +30,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code java -jar spill-bench/target/benchmarks.jar [REPO_ROOT]}. With no argument the root is the current folder,
  * or its parent when run from inside {@code spill-bench}. {@code -Dbench.quick=true} makes a smoke run of a few
  * seconds per benchmark; {@code -Dbench.dir=PATH} chooses where the scratch folders go (default: the system temp
- * folder); {@code -Dbench.rounds=N} sets how many times each comparison runs (default 3, 1 when quick). JMH forks
- * one JVM per benchmark, round and thread count, with this JVM's options.
+ * folder); {@code -Dbench.rounds=N} sets how many times each comparison runs (default 3, 1 when quick). The S3 rows
+ * run against S3Proxy in this JVM as it is and then through an in-process shaper ({@code -Dbench.s3.latency=20ms
+ * -Dbench.s3.bandwidth=64MiB} by default: time to first byte, bandwidth per connection and direction);
+ * {@code -Dbench.s3=false} skips them all, {@code -Dbench.s3.shaped=false} the shaped ones (see {@link S3Rows}). JMH
+ * forks one JVM per benchmark, round and thread count, with this JVM's options.
  *
  * <p>If {@code BENCHMARKS.md} already holds the generated markers, only the text between them is replaced, so
  * hand-written notes around it survive a new run. Not thread-safe; meant to be run as a program.

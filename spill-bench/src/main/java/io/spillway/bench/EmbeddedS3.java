@@ -77,16 +77,31 @@ final class EmbeddedS3 implements AutoCloseable {
 
   /** Settings of an {@code s3} store on this server's bucket, with its credentials. */
   S3StoreSettings.Builder storeSettings() {
-    return S3StoreSettings.builder(bucket).endpoint(endpoint).region(REGION).credentials(accessKey, secretKey, null);
+    return storeSettings(endpoint);
+  }
+
+  /**
+   * Settings of an {@code s3} store on this server's bucket, with its credentials, reaching it at {@code via} (a
+   * proxy in front of {@link #endpoint()}).
+   */
+  S3StoreSettings.Builder storeSettings(URI via) {
+    return S3StoreSettings.builder(bucket).endpoint(via).region(REGION).credentials(accessKey, secretKey, null);
   }
 
   /** A manager configuration with the {@code s3} store on this server's bucket and an 8 GiB budget. */
   SpillConfig.Builder managerConfig() {
+    return storeConfig(endpoint).maxMemory(8L << 30);
+  }
+
+  /**
+   * A manager configuration with the {@code s3} store on this server's bucket, reached at {@code via}, and no budget
+   * set yet (a {@link SpillConfig.Builder} takes each setting once).
+   */
+  SpillConfig.Builder storeConfig(URI via) {
     return SpillConfig.builder()
         .store("s3")
-        .maxMemory(8L << 30)
         .option(S3StoreSettings.BUCKET, bucket)
-        .option(S3StoreSettings.ENDPOINT, endpoint.toString())
+        .option(S3StoreSettings.ENDPOINT, via.toString())
         .option(S3StoreSettings.REGION, REGION)
         .option(S3StoreSettings.ACCESS_KEY_ID, accessKey)
         .option(S3StoreSettings.SECRET_ACCESS_KEY, secretKey);

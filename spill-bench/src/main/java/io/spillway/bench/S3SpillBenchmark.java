@@ -114,7 +114,8 @@ public class S3SpillBenchmark {
     return c;
   }
 
-  private static long spillAndReload(SpillManager m, String prefix, byte[][] payloads) {
+  /** Spills every payload under {@code prefix + i}, then reloads each; returns a checksum for the blackhole. */
+  static long spillAndReload(SpillManager m, String prefix, byte[][] payloads) {
     for (int i = 0; i < payloads.length; i++) {
       m.spill(prefix + i, payloads[i]);
     }
@@ -126,16 +127,20 @@ public class S3SpillBenchmark {
     return check;
   }
 
-  private static long putAndGet(S3Client c, String prefix, byte[][] payloads) {
+  /**
+   * Puts every payload as {@code prefix + i} in {@code bucket}, one request each, then gets and deletes each, as a
+   * spill and a reload do; returns a checksum for the blackhole.
+   */
+  static long putAndGet(S3Client c, String bucket, String prefix, byte[][] payloads) {
     for (int i = 0; i < payloads.length; i++) {
       String key = prefix + i;
-      c.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(payloads[i]));
+      c.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(payloads[i]));
     }
     long check = 0;
     for (int i = 0; i < payloads.length; i++) {
       String key = prefix + i;
-      byte[] back = c.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArrayUnsafe();
-      c.deleteObject(b -> b.bucket(BUCKET).key(key));
+      byte[] back = c.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArrayUnsafe();
+      c.deleteObject(b -> b.bucket(bucket).key(key));
       check += back.length + back[back.length - 1];
     }
     return check;
@@ -152,7 +157,7 @@ public class S3SpillBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   public long smallRawSdk() {
-    return putAndGet(raw(), "raw-small-", small);
+    return putAndGet(raw(), BUCKET, "raw-small-", small);
   }
 
   /** Spills, then reloads, the 256 MiB segments: parallel parts up, parallel ranged GETs down. */
@@ -166,6 +171,6 @@ public class S3SpillBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   public long largeRawSingleRequest() {
-    return putAndGet(raw(), "raw-large-", large);
+    return putAndGet(raw(), BUCKET, "raw-large-", large);
   }
 }
