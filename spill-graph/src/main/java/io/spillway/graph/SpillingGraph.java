@@ -951,8 +951,9 @@ public final class SpillingGraph<N> extends AbstractGraph<N> implements MutableG
     }
 
     /**
-     * The bytes the {@link Loader}'s buffers may hold together before a partition's buffer is made a run (default:
-     * an eighth of the manager's budget). Each partition's buffer holds at least 16 values whatever this says.
+     * The bytes the {@link SpillingGraph.Loader}'s buffers may hold together before a partition's buffer is made a
+     * run (default: an eighth of the manager's budget). Each partition's buffer holds at least 16 values whatever this
+     * says.
      *
      * @throws IllegalArgumentException if not positive
      */
