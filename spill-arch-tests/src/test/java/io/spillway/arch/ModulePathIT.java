@@ -218,7 +218,8 @@ class ModulePathIT {
     for (String policy : List.of("coldness", "lru", "lirs", "arc", "sieve", "lfu", "w-tinylfu", "gdsf")) {
       assertThat(report).containsPattern("spilled-and-reloaded " + policy + " crc32c? [a-e] spills=1 reloads=1");
     }
-    assertThat(report).containsPattern("unknown policy: .*found: arc, coldness, gdsf, lfu, lirs, lru, sieve, w-tinylfu");
+    assertThat(report)
+        .containsPattern("unknown policy: .*found: arc, coldness, gdsf, lfu, lirs, lru, sieve, w-tinylfu");
   }
 
   private static boolean isExplicitModule(Path path) {
