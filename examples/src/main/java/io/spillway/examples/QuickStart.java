@@ -121,7 +121,7 @@ public final class QuickStart {
     return String.format("%.1f MiB", bytes / (1024.0 * 1024.0));
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);

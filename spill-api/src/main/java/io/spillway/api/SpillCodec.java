@@ -3,7 +3,8 @@ package io.spillway.api;
 /**
  * Turns values of type {@code T} into bytes and back, so that the manager can spill values it owns and reload them
  * transparently. Built-in codecs for {@code byte[]}, {@code ByteBuffer}, {@code String} and primitive arrays are in
- * {@code io.spillway.core.SpillCodecs}, with a Jackson codec for user objects.
+ * {@code io.spillway.core.SpillCodecs}; a Jackson codec for user objects is in
+ * {@code io.spillway.codec.jackson.JacksonCodecs} (spill-codec-jackson).
  *
  * <p>Contract: {@code decode(encode(v))} is equal to {@code v} in content; codecs are stateless and thread-safe;
  * {@code encode} does not modify its argument. A codec may throw {@link SpillException} (or any runtime exception)

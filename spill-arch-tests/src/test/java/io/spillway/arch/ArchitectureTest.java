@@ -42,20 +42,54 @@ class ArchitectureTest {
       .withOptionalLayers(true)
       .layer("Api").definedBy("io.spillway.api..")
       .layer("Core").definedBy("io.spillway.core..")
+      .layer("Codecs").definedBy("io.spillway.codec..")
       .layer("Policies").definedBy("io.spillway.policy..")
       .layer("Stores").definedBy("io.spillway.store..")
       .layer("Graph").definedBy("io.spillway.graph..")
       .layer("Testkit").definedBy("io.spillway.testkit..")
       .layer("Bench").definedBy("io.spillway.bench..")
       .layer("Examples").definedBy("io.spillway.examples..")
-      .whereLayer("Core").mayOnlyBeAccessedByLayers("Graph", "Bench", "Examples")
+      .whereLayer("Core").mayOnlyBeAccessedByLayers("Bench", "Examples")
+      .whereLayer("Codecs").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Policies").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Stores").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Graph").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Testkit").mayNotBeAccessedByAnyLayer()
-      .whereLayer("Bench").mayNotBeAccessedByAnyLayer()
+      // The examples' GraphDemo builds its graph with the benchmarks' Graph500 generator (bench.graph500).
+      .whereLayer("Bench").mayOnlyBeAccessedByLayers("Examples")
       .whereLayer("Examples").mayNotBeAccessedByAnyLayer()
-      .because("plugins need spill-api alone and the core sits above the api (DESIGN.md module table)");
+      .because("plugins and codecs need spill-api alone, the core sits above the api, and the graph module runs on "
+          + "any manager (DESIGN.md module table)");
+
+  @ArchTest
+  static final ArchRule coreDependsOnTheApiAndSlf4jOnly = classes()
+      .that().resideInAPackage("io.spillway.core..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage(
+          "java..", "io.spillway.api..", "io.spillway.core..", "org.slf4j..", "org.jspecify.annotations..")
+      .because("spill-core's compile dependencies are spill-api and SLF4J (DESIGN.md module table); JSON lives in "
+          + "spill-codec-jackson");
+
+  @ArchTest
+  static final ArchRule jacksonCodecDependsOnTheApiAndJacksonOnly = classes()
+      .that().resideInAPackage("io.spillway.codec.jackson..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage(
+          "java..", "io.spillway.api..", "io.spillway.codec.jackson..", "org.jspecify.annotations..",
+          "com.fasterxml.jackson..")
+      .because("spill-codec-jackson may depend on spill-api and Jackson only (DESIGN.md module table)");
+
+  @ArchTest
+  static final ArchRule jacksonOnlyInTheJacksonCodec = noClasses()
+      .that().resideOutsideOfPackages("io.spillway.codec.jackson..", "io.spillway.examples..", "io.spillway.bench..")
+      .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson..")
+      .because("Jackson is the JSON codec's business; the core and the plugins carry no JSON library");
+
+  @ArchTest
+  static final ArchRule graphDependsOnTheApiAndGuavaOnly = classes()
+      .that().resideInAPackage("io.spillway.graph..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage(
+          "java..", "io.spillway.api..", "io.spillway.graph..", "org.jspecify.annotations..", "com.google.common..")
+      .because("spill-graph needs spill-api and Guava; spill-core is a test dependency only, so that the graph "
+          + "runs on any manager (DESIGN.md module table)");
 
   @ArchTest
   static final ArchRule pluginsDependOnTheApiOnly = classes()

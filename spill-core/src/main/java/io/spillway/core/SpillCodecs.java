@@ -1,25 +1,18 @@
 package io.spillway.core;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.api.SpillCodec;
 import io.spillway.api.SpillException;
 import java.nio.ByteBuffer;
-import java.util.Objects;
 
 /**
- * Built-in {@link SpillCodec}s: raw bytes, byte buffers, UTF-8 strings, little-endian primitive arrays, and Jackson
- * JSON for user objects.
+ * Built-in {@link SpillCodec}s: raw bytes, byte buffers, UTF-8 strings and little-endian primitive arrays. User
+ * objects as JSON are in {@code io.spillway.codec.jackson.JacksonCodecs} (artifact {@code spill-codec-jackson}).
  *
  * <pre>{@code
  * SpillCodec<long[]> ids = SpillCodecs.longArray();
  * byte[] bytes = ids.encode(hostIds);              // 8 bytes per element, little-endian
  * long[] back = ids.decode(bytes);                 // equal in content to hostIds
  * long accounted = ids.sizeOf(hostIds);            // 16 + 8 * hostIds.length
- *
- * record Host(String name, int port) {}
- * SpillCodec<Host> hosts = SpillCodecs.json(Host.class);
- * SpillCodec<List<Host>> lists = SpillCodecs.json(new ObjectMapper(), new TypeReference<List<Host>>() {});
  * }</pre>
  *
  * <h2>Thread safety</h2>
@@ -40,12 +33,12 @@ import java.util.Objects;
  * <h2>Sizes</h2>
  * {@link SpillCodec#sizeOf} estimates the heap footprint of a value on a 64-bit JVM with compressed pointers,
  * without alignment padding: arrays count {@value #ARRAY_HEADER} header bytes plus their elements; see each factory
- * for the rest. The JSON codecs keep the interface's default, the length of the encoding.
+ * for the rest.
  *
  * <h2>Errors</h2>
  * {@code encode}, {@code decode} and {@code sizeOf} throw {@link NullPointerException} for a null argument. A value
  * that cannot be encoded, and bytes that cannot be decoded (a length that no value of the type has, malformed
- * UTF-8, invalid JSON), raise {@link SpillException} with a message that says what was wrong; the manager adds the
+ * UTF-8), raise {@link SpillException} with a message that says what was wrong; the manager adds the
  * segment's name when it reports one.
  */
 public final class SpillCodecs {
@@ -137,38 +130,5 @@ public final class SpillCodecs {
    */
   public static SpillCodec<char[]> charArray() {
     return PrimitiveArrayCodec.CHAR;
-  }
-
-  /**
-   * A user object as JSON, with a plain {@code new ObjectMapper()} private to Spillway (records, beans and the
-   * types Jackson supports out of the box; no modules). Decoding rejects trailing content and a JSON {@code null}.
-   *
-   * @see #json(ObjectMapper, Class)
-   */
-  public static <T> SpillCodec<T> json(Class<T> type) {
-    Objects.requireNonNull(type, "type");
-    return JsonCodec.of(JsonCodec.defaultMapper(), type);
-  }
-
-  /**
-   * A user object as JSON, written and read with {@code mapper}. The mapper's configuration is taken when this
-   * method is called: configure it (modules, features) before, and do not rely on changes made afterwards.
-   * Decoding rejects trailing content and a JSON {@code null}.
-   */
-  public static <T> SpillCodec<T> json(ObjectMapper mapper, Class<T> type) {
-    Objects.requireNonNull(mapper, "mapper");
-    Objects.requireNonNull(type, "type");
-    return JsonCodec.of(mapper, type);
-  }
-
-  /**
-   * A user object of a generic type as JSON, for example {@code new TypeReference<List<Host>>() {}}, written and
-   * read with {@code mapper}, whose configuration is taken when this method is called. Decoding rejects trailing
-   * content and a JSON {@code null}.
-   */
-  public static <T> SpillCodec<T> json(ObjectMapper mapper, TypeReference<T> type) {
-    Objects.requireNonNull(mapper, "mapper");
-    Objects.requireNonNull(type, "type");
-    return JsonCodec.of(mapper, type);
   }
 }

@@ -3,11 +3,6 @@ package io.spillway.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.spillway.api.SpillCodec;
 import io.spillway.api.SpillException;
 import java.nio.ByteBuffer;
@@ -16,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,8 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SpillCodecsTest {
-
-  record Host(String name, int port, List<String> tags) {}
 
   /** Above the JDK's threshold for bulk copies in buffer views, so that both of its paths are exercised. */
   private static final int LARGE = 4096;
@@ -377,97 +369,6 @@ class SpillCodecsTest {
     assertThat(SpillCodecs.string()).hasToString("SpillCodecs.string()");
   }
 
-  // ------------------------------------------------------------------------------------------------------ JSON
-
-  @Test
-  void json_record_roundTrips() {
-    SpillCodec<Host> codec = SpillCodecs.json(Host.class);
-    Host host = new Host("db-1", 5432, List.of("primary", "eu-west", "ünïcödé 😀"));
-
-    byte[] encoded = codec.encode(host);
-
-    assertThat(new String(encoded, StandardCharsets.UTF_8)).contains("\"name\":\"db-1\"").contains("\"port\":5432");
-    assertThat(codec.decode(encoded)).isEqualTo(host);
-  }
-
-  @Test
-  void json_genericListThroughTypeReference_decodesElementsOfTheRightType() {
-    SpillCodec<List<Host>> codec = SpillCodecs.json(new ObjectMapper(), new TypeReference<List<Host>>() {});
-    List<Host> hosts = List.of(new Host("a", 1, List.of()), new Host("b", 2, List.of("x")));
-
-    List<Host> back = codec.decode(codec.encode(hosts));
-
-    assertThat(back).isEqualTo(hosts);
-    assertThat(back).allSatisfy(h -> assertThat(h).isInstanceOf(Host.class));
-    assertThat(codec.decode(codec.encode(List.of()))).isEmpty();
-    assertThat(codec.toString()).contains("java.util.List<").contains("Host>");
-  }
-
-  @Test
-  void json_givenMapper_isUsedToWriteAndRead() {
-    ObjectMapper mapper =
-        JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE).build();
-    SpillCodec<Host> codec = SpillCodecs.json(mapper, Host.class);
-    Host host = new Host("c", 3, List.of());
-
-    byte[] encoded = codec.encode(host);
-
-    assertThat(new String(encoded, StandardCharsets.UTF_8)).contains("\"Name\":\"c\"");
-    assertThat(codec.decode(encoded)).isEqualTo(host);
-    assertThatThrownBy(() -> SpillCodecs.json(Host.class).decode(encoded)).isInstanceOf(SpillException.class);
-  }
-
-  @Test
-  void json_sizeOf_isTheEncodedLength() {
-    SpillCodec<Map<String, Integer>> codec = SpillCodecs.json(new ObjectMapper(), new TypeReference<>() {});
-    assertThat(codec.sizeOf(Map.of("a", 1))).isEqualTo("{\"a\":1}".length());
-  }
-
-  static Stream<Arguments> invalidJson() {
-    return Stream.of(
-        Arguments.of("not JSON", "hello"),
-        Arguments.of("empty", ""),
-        Arguments.of("truncated", "{\"name\":\"a\",\"port\":"),
-        Arguments.of("trailing content", "{\"name\":\"a\",\"port\":1,\"tags\":[]} {}"),
-        Arguments.of("wrong shape", "[1,2,3]"),
-        Arguments.of("wrong field type", "{\"name\":\"a\",\"port\":\"eighty\",\"tags\":[]}"),
-        Arguments.of("unknown field", "{\"name\":\"a\",\"port\":1,\"tags\":[],\"extra\":true}"));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("invalidJson")
-  void json_decodeInvalidJson_throwsSpillExceptionWithTheJacksonCause(String what, String json) {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> SpillCodecs.json(Host.class).decode(bytes))
-        .isExactlyInstanceOf(SpillException.class)
-        .hasMessageContaining("Cannot decode a " + Host.class.getName() + " from " + bytes.length + " bytes of JSON")
-        .hasCauseInstanceOf(JsonProcessingException.class);
-  }
-
-  @Test
-  void json_decodeInvalidUtf8_throwsSpillException() {
-    byte[] bytes = bytes('"', 0xC3, '"');
-    assertThatThrownBy(() -> SpillCodecs.json(String.class).decode(bytes))
-        .isExactlyInstanceOf(SpillException.class)
-        .hasCauseInstanceOf(JsonProcessingException.class);
-  }
-
-  @Test
-  void json_decodeNull_throwsSpillException() {
-    assertThatThrownBy(() -> SpillCodecs.json(Host.class).decode("null".getBytes(StandardCharsets.UTF_8)))
-        .isExactlyInstanceOf(SpillException.class)
-        .hasMessageContaining("the JSON is null");
-  }
-
-  @Test
-  void json_encodeUnserializableValue_throwsSpillException() {
-    // An object with no properties: Jackson refuses it by default (FAIL_ON_EMPTY_BEANS).
-    assertThatThrownBy(() -> SpillCodecs.json(Object.class).encode(new Object()))
-        .isExactlyInstanceOf(SpillException.class)
-        .hasMessageContaining("Cannot encode a java.lang.Object as JSON")
-        .hasCauseInstanceOf(JsonProcessingException.class);
-  }
-
   // ------------------------------------------------------------------------------------------------ all codecs
 
   static Stream<Arguments> everyCodec() {
@@ -480,9 +381,7 @@ class SpillCodecsTest {
         Arguments.of(SpillCodecs.doubleArray()),
         Arguments.of(SpillCodecs.floatArray()),
         Arguments.of(SpillCodecs.shortArray()),
-        Arguments.of(SpillCodecs.charArray()),
-        Arguments.of(SpillCodecs.json(Host.class)),
-        Arguments.of(SpillCodecs.json(new ObjectMapper(), new TypeReference<List<Host>>() {})));
+        Arguments.of(SpillCodecs.charArray()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -503,7 +402,6 @@ class SpillCodecsTest {
 
   @Test
   void codecs_usedFromManyThreadsAtOnce_roundTripEveryValue() throws Exception {
-    SpillCodec<Host> json = SpillCodecs.json(Host.class);
     SpillCodec<String> string = SpillCodecs.string();
     SpillCodec<long[]> longs = SpillCodecs.longArray();
     int threads = 8;
@@ -517,8 +415,6 @@ class SpillCodecsTest {
           start.await();
           int checked = 0;
           for (int i = 0; i < 500; i++) {
-            Host host = new Host("h" + id + "-" + i, i, List.of("t" + id));
-            assertThat(json.decode(json.encode(host))).isEqualTo(host);
             String text = "thread " + id + " 😀 " + i;
             assertThat(string.decode(string.encode(text))).isEqualTo(text);
             long[] values = {id, i, -i, Long.MIN_VALUE + id};

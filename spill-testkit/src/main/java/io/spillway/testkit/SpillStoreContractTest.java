@@ -104,6 +104,9 @@ public abstract class SpillStoreContractTest {
   private @Nullable Path root;
   private final List<SpillStore> opened = new ArrayList<>();
 
+  /** For subclasses: the test engine creates one instance of your subclass per test. */
+  protected SpillStoreContractTest() {}
+
   /**
    * Opens a new store session for {@code config}. Called once or more per test; every call must return a new,
    * independent session, as {@link io.spillway.api.spi.SpillStoreProvider#create} does.

@@ -1,4 +1,4 @@
-package io.spillway.graph;
+package io.spillway.bench.graph500;
 
 import java.util.SplittableRandom;
 

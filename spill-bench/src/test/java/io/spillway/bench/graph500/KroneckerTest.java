@@ -1,4 +1,4 @@
-package io.spillway.graph;
+package io.spillway.bench.graph500;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.spillway.core;
+package io.spillway.codec.jackson;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * {@link SpillCodecs#json}: a value as JSON through Jackson. Holds an {@link ObjectReader} and an
+ * {@link JacksonCodecs#json}: a value as JSON through Jackson. Holds an {@link ObjectReader} and an
  * {@link ObjectWriter}, which are immutable and thread-safe, so the codec is too. Internal, may change.
  *
  * @param <T> the type of the values
@@ -80,6 +80,6 @@ final class JsonCodec<T> implements SpillCodec<T> {
 
   @Override
   public String toString() {
-    return "SpillCodecs.json(" + typeName + ")";
+    return "JacksonCodecs.json(" + typeName + ")";
   }
 }

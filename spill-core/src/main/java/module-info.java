@@ -1,0 +1,26 @@
+/**
+ * Spillway's core: the {@code Spillway} entry point, the manager, the frame format, the built-in codecs, the
+ * {@code coldness} policy and the {@code tiered} store.
+ *
+ * <p>Exports {@code io.spillway.core} only: {@code io.spillway.core.internal} is the implementation, and
+ * {@code io.spillway.core.checksum} holds nothing but the built-in checksum codec providers, which are reached by
+ * name through {@code ChecksumCodecs}. Policies, stores and checksum codecs are found through the services this
+ * module {@code uses}, in every module of the boot layer (or the class path) that {@code provides} them.
+ */
+module io.spillway.core {
+  requires transitive io.spillway.api;
+  requires org.slf4j;
+
+  exports io.spillway.core;
+
+  uses io.spillway.api.spi.SpillPolicyProvider;
+  uses io.spillway.api.spi.SpillStoreProvider;
+  uses io.spillway.api.spi.ChecksumCodecProvider;
+
+  provides io.spillway.api.spi.SpillPolicyProvider with io.spillway.core.ColdnessPolicyProvider;
+  provides io.spillway.api.spi.SpillStoreProvider with io.spillway.core.TieredSpillStoreProvider;
+  provides io.spillway.api.spi.ChecksumCodecProvider with
+      io.spillway.core.checksum.Crc32CodecProvider,
+      io.spillway.core.checksum.Crc32cCodecProvider,
+      io.spillway.core.checksum.Fold32CodecProvider;
+}
