@@ -95,7 +95,8 @@ final class EmbeddedS3 implements AutoCloseable {
 
   /**
    * A manager configuration with the {@code s3} store on this server's bucket, reached at {@code via}, and no budget
-   * set yet (a {@link SpillConfig.Builder} takes each setting once).
+   * set yet (a {@link SpillConfig.Builder} takes each setting once). {@code -Dbench.s3.verifyWrites=false} turns the
+   * store's write checks off, to measure what they cost.
    */
   SpillConfig.Builder storeConfig(URI via) {
     return SpillConfig.builder()
@@ -104,7 +105,8 @@ final class EmbeddedS3 implements AutoCloseable {
         .option(S3StoreSettings.ENDPOINT, via.toString())
         .option(S3StoreSettings.REGION, REGION)
         .option(S3StoreSettings.ACCESS_KEY_ID, accessKey)
-        .option(S3StoreSettings.SECRET_ACCESS_KEY, secretKey);
+        .option(S3StoreSettings.SECRET_ACCESS_KEY, secretKey)
+        .option(S3StoreSettings.VERIFY_WRITES, System.getProperty("bench.s3.verifyWrites", "true"));
   }
 
   /**
