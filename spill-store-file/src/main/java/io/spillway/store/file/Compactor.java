@@ -179,8 +179,9 @@ final class Compactor implements AutoCloseable {
       if (source == null) {
         break;
       }
-      compact(source);
-      compacted++;
+      if (compact(source)) {
+        compacted++;
+      }
     }
     return compacted;
   }
@@ -203,9 +204,10 @@ final class Compactor implements AutoCloseable {
   /** A record copied, not yet published. */
   private record Copy(KeyIndex.Entry entry, Appender.Slot slot, long location) {}
 
-  private void compact(LogFile source) throws IOException {
+  /** Moves every live record out of {@code source}; false if it stopped first or left the file alone. */
+  private boolean compact(LogFile source) throws IOException {
     if (!source.tryPin()) {
-      return; // released meanwhile: nothing left to move
+      return false; // released meanwhile: nothing left to move
     }
     List<Copy> batch = new ArrayList<>();
     try {
@@ -229,7 +231,19 @@ final class Compactor implements AutoCloseable {
         }
       }
       publish(source, drain(batch));
+      if (stopRequested) {
+        return false;
+      }
+      if (!source.retired()) {
+        // Every record it held has moved or died, so it counts no live byte unless the accounting is wrong; left
+        // eligible, it would be picked again and again.
+        source.markUncompactable();
+        LOG.log(Level.WARNING, "Log file " + source + " still counts live bytes after compaction moved all its"
+            + " records; it is left as it is");
+        return false;
+      }
       compactedFiles.incrementAndGet();
+      return true;
     } catch (IOException | RuntimeException | Error e) {
       try {
         publish(source, drain(batch)); // what was copied whole still counts
@@ -239,7 +253,7 @@ final class Compactor implements AutoCloseable {
       if (e instanceof UncopyableRecord) {
         source.markUncompactable();
         LOG.log(Level.WARNING, e.getMessage() + "; that log file is left as it is and not compacted again");
-        return;
+        return false;
       }
       throw e;
     } finally {

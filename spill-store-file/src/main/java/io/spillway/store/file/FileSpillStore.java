@@ -301,7 +301,14 @@ final class FileSpillStore implements SpillStore {
 
   /** Compacts every eligible log file on the calling thread; see {@link Compactor#compactNow()}. */
   int compactNow() throws IOException {
-    return compactor.compactNow();
+    Lock shared = state.readLock();
+    shared.lock();
+    try {
+      ensureOpen();
+      return compactor.compactNow();
+    } finally {
+      shared.unlock();
+    }
   }
 
   /** Sets the hook called with each key compaction copied, before the copy is published; for tests. */
