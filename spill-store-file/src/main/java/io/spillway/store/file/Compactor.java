@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,8 +40,12 @@ import org.jspecify.annotations.Nullable;
  * ({@value #BASE_BACKOFF_MS} ms doubling to {@value #MAX_BACKOFF_MS} ms), retrying at once when a file is deleted.
  *
  * <p><b>Threads.</b> In background mode one daemon thread per store does the work, woken by {@link #consider};
- * readers and writers never wait for it beyond an index stripe's lock or the append lock, held for one update. It
- * stops between two records on {@link #close()}. Otherwise {@link #compactNow()} does it on the caller's thread.
+ * otherwise {@link #compactNow()} does it on the caller's thread. A file is claimed by the thread compacting it, so
+ * several threads can compact different files at once. Readers never wait for compaction beyond an index stripe's
+ * lock held for one update, and writers not either unless compaction has fallen behind: when the dead bytes in files
+ * waiting for compaction exceed one log file, the writer that finds them compacts the emptiest file itself before
+ * its own append ({@link #helpIfBehind}), so that writing faster than one thread can compact cannot grow the disk
+ * without bound. The background thread stops between two records on {@link #close()}.
  *
  * <p>Thread-safe. Internal, may change.
  */
@@ -57,17 +62,19 @@ final class Compactor implements AutoCloseable {
   private final RecordWriter writer;
   private final FileStoreSettings settings;
   private final Consumer<LogFile> changed;
+  private final LongSupplier liveBytes;
+  private final AtomicLong assists = new AtomicLong();
   private final AtomicLong copiedBytes = new AtomicLong();
   private final AtomicLong deadOnArrivalBytes = new AtomicLong();
   private final AtomicLong compactedFiles = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
-  private boolean pending; // guarded by lock
+  private volatile boolean pending; // written under lock
   private boolean stopping; // guarded by lock; also read without it between records
   private volatile boolean stopRequested;
-  private long notBefore; // System.nanoTime(); guarded by lock
-  private int failureStreak; // guarded by lock
+  private volatile long notBefore; // System.nanoTime(); written under lock
+  private volatile int failureStreak; // written under lock
   private final @Nullable Thread thread;
   /** Called with each key copied, before its copy is published; a seam for tests that race updates with a copy. */
   volatile @Nullable Consumer<String> afterCopy;
@@ -77,8 +84,9 @@ final class Compactor implements AutoCloseable {
    * @param threadName the background thread's name, or {@code null} for no thread (tests call {@link #compactNow})
    */
   Compactor(LogFiles files, KeyIndex index, Appender appender, RecordWriter writer, FileStoreSettings settings,
-      Consumer<LogFile> changed, @Nullable String threadName) {
+      LongSupplier liveBytes, Consumer<LogFile> changed, @Nullable String threadName) {
     this.files = files;
+    this.liveBytes = liveBytes;
     this.index = index;
     this.appender = appender;
     this.writer = writer;
@@ -102,7 +110,7 @@ final class Compactor implements AutoCloseable {
 
   /** Wakes compaction if {@code file} is now worth compacting. Cheap; never blocks for long. */
   void consider(LogFile file) {
-    if (eligible(file)) {
+    if (!pending && eligible(file)) {
       lock.lock();
       try {
         pending = true;
@@ -168,37 +176,91 @@ final class Compactor implements AutoCloseable {
   }
 
   boolean eligible(LogFile file) {
-    return !file.dedicated() && file.sealed() && !file.retired() && file.compactable() && file.inflight() == 0
-        && file.end() > 0 && file.live() < settings.compactBelow() * file.end();
+    return !file.dedicated() && file.sealed() && !file.retired() && file.compactable() && !file.claimed()
+        && file.inflight() == 0 && file.end() > 0 && file.live() < settings.compactBelow() * file.end();
+  }
+
+  /** Writers that compacted a file themselves because compaction had fallen behind. */
+  long assists() {
+    return assists.get();
+  }
+
+  /**
+   * Called by a writer before its append: if the dead bytes in files waiting for compaction exceed one log file
+   * ({@link FileStoreSettings#targetFileSize}), the writer compacts the emptiest of them itself, copying at most
+   * {@code t} × a log file. So when writers outrun the compaction thread the space stays bounded, at the price of
+   * that copy in the write that found the backlog. Never throws: a failed compaction backs off as in the background,
+   * and the write goes on (and fails on its own if the disk is full).
+   */
+  void helpIfBehind() {
+    if (stopRequested || inBackoff()) {
+      return;
+    }
+    long backlog = 0;
+    for (LogFile file : files.table()) {
+      if (file != null && eligible(file)) {
+        backlog += file.end() - file.live();
+      }
+    }
+    if (backlog <= settings.targetFileSize(liveBytes.getAsLong())) {
+      return;
+    }
+    LogFile source = claimBest();
+    if (source == null) {
+      return;
+    }
+    assists.incrementAndGet();
+    try {
+      compact(source);
+    } catch (IOException | RuntimeException e) {
+      failures.incrementAndGet();
+      backOff(e);
+    } finally {
+      source.unclaim();
+    }
+  }
+
+  private boolean inBackoff() {
+    return failureStreak > 0 && System.nanoTime() - notBefore < 0;
   }
 
   private int runPasses() throws IOException {
     int compacted = 0;
     while (!stopRequested) {
-      LogFile source = pick();
+      LogFile source = claimBest();
       if (source == null) {
         break;
       }
-      if (compact(source)) {
-        compacted++;
+      try {
+        if (compact(source)) {
+          compacted++;
+        }
+      } finally {
+        source.unclaim();
       }
     }
     return compacted;
   }
 
-  private @Nullable LogFile pick() {
-    LogFile best = null;
-    double bestShare = Double.MAX_VALUE;
-    for (LogFile file : files.all()) {
-      if (eligible(file)) {
-        double share = file.live() / (double) file.end();
-        if (share < bestShare) {
-          best = file;
-          bestShare = share;
+  /** The eligible file with the lowest live share, claimed for the caller; {@code null} if there is none. */
+  private @Nullable LogFile claimBest() {
+    while (true) {
+      LogFile best = null;
+      double bestShare = Double.MAX_VALUE;
+      for (LogFile file : files.table()) {
+        if (file != null && eligible(file)) {
+          double share = file.live() / (double) file.end();
+          if (share < bestShare) {
+            best = file;
+            bestShare = share;
+          }
         }
       }
+      if (best == null || best.claim()) {
+        return best;
+      }
+      // another thread claimed it between the scan and the claim: look again
     }
-    return best;
   }
 
   /** A record copied, not yet published. */

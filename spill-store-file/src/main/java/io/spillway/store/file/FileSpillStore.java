@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ final class FileSpillStore implements SpillStore {
     this.appender = new Appender(files, settings, usage::get, this::changed);
     this.writer = new RecordWriter(new BufferPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
     String threadName = background ? "spillway-file-compactor-" + dir.getFileName() : null;
-    this.compactor = new Compactor(files, index, appender, writer, settings, this::changed, threadName);
+    this.compactor = new Compactor(files, index, appender, writer, settings, usage::get, this::changed, threadName);
   }
 
   /**
@@ -107,12 +108,12 @@ final class FileSpillStore implements SpillStore {
     shared.lock();
     try {
       ensureOpen();
+      compactor.helpIfBehind();
       Appender.Slot slot;
       try {
         slot = appender.reserve(recordBytes, valueLength);
       } catch (IOException e) {
-        throw new IOException("Could not write key " + FileNames.describe(key) + " to spill session " + dir + ": "
-            + e.getMessage(), e);
+        throw failure(dir, "could not write key " + FileNames.describe(key) + ": " + e.getMessage(), e);
       }
       boolean published = false;
       try {
@@ -127,8 +128,8 @@ final class FileSpillStore implements SpillStore {
         published = true;
         return file.uri();
       } catch (IOException e) {
-        throw new IOException("Could not write key " + FileNames.describe(key) + " to " + slot.file().path()
-            + " at byte " + slot.position() + ": " + e.getMessage(), e);
+        throw failure(slot.file().path(), "could not write key " + FileNames.describe(key) + " at byte "
+            + slot.position() + ": " + e.getMessage(), e);
       } finally {
         if (published) {
           appender.complete(slot);
@@ -139,6 +140,16 @@ final class FileSpillStore implements SpillStore {
     } finally {
       shared.unlock();
     }
+  }
+
+  /**
+   * A failure naming {@code path}: a {@link FileSystemException}, so that the core can tell the location even when
+   * the cause (a full disk, say) names no file.
+   */
+  private static FileSystemException failure(Path path, String reason, IOException cause) {
+    FileSystemException failure = new FileSystemException(path.toString(), null, reason);
+    failure.initCause(cause);
+    return failure;
   }
 
   /** Points the index at a record now in place, then lets the key's previous record go. */
@@ -278,7 +289,7 @@ final class FileSpillStore implements SpillStore {
   /** Figures of the session, for tests and measurements; consistent only when no operation is in flight. */
   record Stats(int keys, long liveValueBytes, long liveRecordBytes, long diskBytes, int logFiles,
       long appendedBytes, long callerBytes, long compactionBytes, long deadOnArrivalBytes, long compactedFiles,
-      long compactionFailures, long indexSlots) {
+      long compactionFailures, long compactionAssists, long indexSlots) {
     /** Bytes written to the log files per byte of value written by callers. */
     double writeAmplification() {
       return callerBytes == 0 ? 0 : (appendedBytes + compactionBytes) / (double) callerBytes;
@@ -296,7 +307,7 @@ final class FileSpillStore implements SpillStore {
     }
     return new Stats(index.size(), usage.get(), live, disk, count, appendedBytes.get(), callerBytes.get(),
         compactor.copiedBytes(), compactor.deadOnArrivalBytes(), compactor.compactedFiles(), compactor.failures(),
-        index.capacity());
+        compactor.assists(), index.capacity());
   }
 
   /** Compacts every eligible log file on the calling thread; see {@link Compactor#compactNow()}. */

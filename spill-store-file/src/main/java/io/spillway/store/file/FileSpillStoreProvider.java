@@ -23,12 +23,14 @@ import java.nio.file.Path;
  * these {@link SpillConfig#options() options} (sizes as a byte count or with {@code KiB}, {@code MiB}, {@code GiB}):
  * <ul>
  *   <li>{@value #LOG_FILE_SIZE} — bytes after which a log file takes no more appends (a file ends at most one record
- *       past it): {@code auto} (the default) or 64 KiB to 4 GiB. {@code auto} sizes each new file at 1/16 of the live
+ *       past it): {@code auto} (the default) or 64 KiB to 4 GiB. {@code auto} sizes each new file at 1/32 of the live
  *       bytes, between 8 MiB and 256 MiB, so that the file being filled stays a small share of the disk space however
  *       much is spilled, and a large store does not need thousands of open files.</li>
  *   <li>{@value #OWN_FILE_THRESHOLD} — values of at least this many bytes get a log file of their own, deleted as soon
- *       as the value is: default 8 MiB; {@code 0} gives every value its own file. Such a value is never copied by
- *       compaction.</li>
+ *       as the value is: default 64 MiB; {@code 0} gives every value its own file. Such a value is never copied by
+ *       compaction. Measured (a spill, then a reload, of 1 GiB with {@code SpillReloadBenchmark}): packed, 64 KiB
+ *       values took about a fifth of the time they took with a file each, and 4 MiB values about 60%; at 64 MiB a
+ *       file each cost no more than packing, and gives the space back at once.</li>
  *   <li>{@value #COMPACT_BELOW} — a full log file is compacted once its live share falls below this: default 0.5,
  *       0.05 to 0.95. Higher saves disk space and costs more writing: see <i>Compaction</i>.</li>
  * </ul>
@@ -60,8 +62,8 @@ import java.nio.file.Path;
  * that holds the value, one instance per log file, so a spill costs no URI object of its own; the value's offset is
  * in the store's messages. After compaction moved a value, that URI names its old file.
  *
- * <p>If an append fails (a full disk, say) an {@link java.io.IOException} names the key, the log file and the byte
- * offset, the index is untouched, so the key's previous value stays readable, and the partial bytes are never read:
+ * <p>If an append fails (a full disk, say) a {@link java.nio.file.FileSystemException} names the log file, the key and
+ * the byte offset (with the cause, "No space left on device" say, chained), the index is untouched, so the key's previous value stays readable, and the partial bytes are never read:
  * the file is cut back to where the record began if nothing was reserved after it (which gives the space back), and
  * otherwise the region stays dead and its header's magic is zeroed.
  *
@@ -76,15 +78,21 @@ import java.nio.file.Path;
  *
  * <h2>Compaction</h2>
  * A daemon thread per store ({@code spillway-file-compactor-<session>}) copies the live records of a full log file
- * whose live share fell below {@value #COMPACT_BELOW} {@code t} into the active file, lowest live share first, and
- * deletes the old file once nothing points into it and no reader has it open. A value replaced or deleted during its
- * copy is never brought back; readers and writers never wait for compaction beyond one index update. Bounds, with
- * record headers aside: <b>write amplification ≤ 1/(1−t)</b> (every copied byte is paid for by at least
- * {@code (1−t)/t} dead ones: 2 at the default 0.5), and <b>disk space ≤ live/t</b> plus the active file and the one
- * being compacted. Under random overwrites the live shares of the full files spread between {@code t} and 1, which
- * averages {@code (1−t)/ln(1/t)}: about 1.4× the live bytes at 0.5. A file with a header that fails its check is
- * left as it is, logged, and never compacted. A copy that fails (a full disk) is taken back like a failed write,
- * leaves every value where it was, and compaction backs off (100 ms doubling to 30 s, at once when a file is freed).
+ * whose live share fell below the threshold {@code t} ({@value #COMPACT_BELOW}) into the active file, lowest live
+ * share first, and deletes the old file once nothing points into it and no reader has it open. A value replaced or
+ * deleted during its copy is never brought back; readers never wait for compaction beyond one index update. If
+ * writers outrun the thread, so that more than one log file's worth of dead bytes waits for compaction, the writer
+ * that finds it so compacts one file itself before its append (copying at most {@code t} × a log file). Bounds,
+ * record headers (40 bytes and the key per value) aside: <b>write amplification ≤ 1/(1−t)</b> — every copied byte is
+ * paid for by at least {@code (1−t)/t} dead bytes, each once written by a caller: 2 at the default 0.5 — and <b>disk
+ * space ≤ live/t</b> plus the active file, one file being compacted and at most one file of waiting dead bytes.
+ * Under random overwrites the live shares of the full files spread between {@code t} and 1, averaging
+ * {@code (1−t)/ln(1/t)}: about 1.39× the live bytes at 0.5, plus the partly filled active file (1/32 of the live
+ * bytes at most with {@code auto}). Measured with {@code io.spillway.bench.StoreChurn} (192 MiB live of 64 KiB
+ * values, 10 rewrites): 1.93× written per caller byte, 1.40× the live bytes on disk on average. A file with a
+ * header that fails its check is left as it is, logged, and never compacted. A copy that fails (a full disk) is
+ * taken back like a failed write, leaves every value where it was, and compaction backs off (100 ms doubling to
+ * 30 s, at once when a file is freed).
  *
  * <h2>Usage and listing</h2>
  * {@code usage()} is the exact sum of the live values' lengths, as the core reports it for {@code storeUsage}; the
@@ -92,9 +100,10 @@ import java.nio.file.Path;
  * {@code list()} is exactly the live keys. Both come from the index, without touching the disk.
  *
  * <h2>Memory</h2>
- * The index holds no object per key: open-addressing tables of parallel arrays, 16 bytes a slot, 53–80% full, so 20 to
- * 30 bytes per live key besides the key string, which is the caller's. The URI returned by {@code write} is shared
- * per log file.
+ * The index holds no object per key: open-addressing tables of parallel arrays, 16 bytes a slot, 68–85% full, so 19
+ * to 24 bytes per live key besides the key string, which is the caller's (a million keys measured 21–24 bytes of heap
+ * each, with {@code io.spillway.bench.StoreHeapPerKey}). The URI returned by {@code write} is shared per log file: a
+ * URI of its own per value would cost about 500 bytes more.
  *
  * <h2>Sessions and stale sessions</h2>
  * {@link SpillStore#close()} stops compaction, deletes the session's log files, its lock file and its folder; a

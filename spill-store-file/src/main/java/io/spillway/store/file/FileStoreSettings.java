@@ -26,8 +26,8 @@ record FileStoreSettings(long logFileSize, long ownFileThreshold, double compact
   static final long AUTO_MIN = 8 * MIB;
   static final long AUTO_MAX = 256 * MIB;
   /** With {@link #AUTO}, a new log file is this fraction of the live bytes, between the two bounds above. */
-  static final long AUTO_DIVISOR = 16;
-  static final long DEFAULT_OWN_FILE_THRESHOLD = 8 * MIB;
+  static final long AUTO_DIVISOR = 32;
+  static final long DEFAULT_OWN_FILE_THRESHOLD = 64 * MIB;
   static final double DEFAULT_COMPACT_BELOW = 0.5;
   static final double MIN_COMPACT_BELOW = 0.05;
   static final double MAX_COMPACT_BELOW = 0.95;

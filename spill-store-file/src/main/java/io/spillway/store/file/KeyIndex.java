@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Layout.</b> The keys are spread over {@value #STRIPES} stripes by hash; each stripe is a linear-probing table
  * of three arrays: the key reference (4 bytes with compressed references), a {@code long} holding the location and an
- * 8-bit hash fingerprint, and an {@code int} length code — 16 bytes a slot. A stripe grows by half when it is
- * {@value #MAX_LOAD_PERCENT}% full (doubling while small), so it is 53–80% full once it has grown: 20–30 bytes
+ * 8-bit hash fingerprint, and an {@code int} length code — 16 bytes a slot. A stripe grows by a quarter when it is
+ * {@value #MAX_LOAD_PERCENT}% full (doubling while small), so it is 68–85% full once it has grown: 19–24 bytes
  * of table per key. The key strings are the caller's and are not counted. A probe compares the fingerprint before
  * touching a key string, so a miss rarely reads one. Deletion shifts the following entries back, so no tombstones
  * build up.
@@ -36,7 +36,7 @@ final class KeyIndex {
   static final int MAX_FILE_ID = (1 << FILE_ID_BITS) - 1;
   static final long MAX_OFFSET = (1L << OFFSET_BITS) - 1;
   static final int STRIPES = 64;
-  static final int MAX_LOAD_PERCENT = 80;
+  static final int MAX_LOAD_PERCENT = 85;
   /** Below this a stripe shrinks to half full, so that a store emptied after a peak gives its memory back. */
   static final int MIN_LOAD_PERCENT = 20;
   private static final int INITIAL_CAPACITY = 8;
@@ -300,8 +300,8 @@ final class KeyIndex {
 
     private void grow() {
       int capacity = keys.length;
-      // Doubling while small keeps early growths rare; by half afterwards keeps a grown table at least 53% full.
-      rebuild(capacity < 1024 ? capacity * 2 : capacity + capacity / 2);
+      // Doubling while small keeps early growths rare; by a quarter afterwards keeps a grown table at least 68% full.
+      rebuild(capacity < 1024 ? capacity * 2 : capacity + capacity / 4);
     }
 
     /** Moves every entry into new arrays of {@code next} slots, more than {@link #size}. */

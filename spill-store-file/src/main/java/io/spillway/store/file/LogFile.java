@@ -57,6 +57,7 @@ final class LogFile {
   private final AtomicInteger refs = new AtomicInteger(1);
   private final AtomicBoolean retired = new AtomicBoolean();
   private volatile boolean compactable = true;
+  private final AtomicBoolean claimed = new AtomicBoolean();
 
   /**
    * Wraps a new, empty file.
@@ -145,6 +146,19 @@ final class LogFile {
 
   void markUncompactable() {
     compactable = false;
+  }
+
+  /** Claims the file for one compaction, so that two threads never copy the same file; false if taken. */
+  boolean claim() {
+    return claimed.compareAndSet(false, true);
+  }
+
+  void unclaim() {
+    claimed.set(false);
+  }
+
+  boolean claimed() {
+    return claimed.get();
   }
 
   /** Takes a reference; false if the file has already been released. */

@@ -106,6 +106,11 @@ final class LogFiles {
     }
   }
 
+  /** The raw table, for a scan that must not allocate; entries may be {@code null}. Never modify it. */
+  @Nullable LogFile[] table() {
+    return byId;
+  }
+
   /** The files not yet released, in no particular order. */
   List<LogFile> all() {
     LogFile[] table = byId;

@@ -326,6 +326,41 @@ class CompactionTest {
   }
 
   @Test
+  void write_findingMoreThanAFileOfDeadBytesWaiting_compactsOneFileItself() throws IOException {
+    FileSpillStore store = open(false);
+    // Two full files of six records each, then five of six records of each deleted: both are eligible, and together
+    // they hold about 100 KB of dead bytes waiting, more than one 64 KiB log file.
+    for (int i = 0; i < 12; i++) {
+      store.write("k" + i, ByteBuffer.wrap(bytes(10_000, i)));
+      if (i % 6 == 5) {
+        store.rollLogFile();
+      }
+    }
+    List<Path> full = store.logFiles().stream().sorted().toList();
+    for (int i = 0; i < 12; i++) {
+      if (i % 6 != 0) {
+        store.delete("k" + i);
+      }
+    }
+    assertThat(store.stats().compactedFiles()).isZero();
+
+    store.write("new", ByteBuffer.wrap(bytes(100, 99)));
+
+    FileSpillStore.Stats stats = store.stats();
+    assertThat(stats.compactionAssists()).isEqualTo(1);
+    assertThat(stats.compactedFiles()).isEqualTo(1);
+    assertThat(full.stream().filter(Files::exists).count()).as("full files left").isEqualTo(1);
+    for (int i = 0; i < 12; i += 6) {
+      assertThat(store.read("k" + i)).isEqualTo(bytes(10_000, i));
+    }
+    assertThat(store.read("new")).isEqualTo(bytes(100, 99));
+
+    store.write("again", ByteBuffer.wrap(bytes(100, 98)));
+    assertThat(store.stats().compactionAssists()).as("under one file of dead bytes left: no more help")
+        .isEqualTo(1);
+  }
+
+  @Test
   void settings_ownFileValues_areNeverCompacted() throws IOException {
     FileStoreSettings settings = new FileStoreSettings(LOG_FILE_SIZE, 50_000, THRESHOLD, false);
     FileSpillStore store = FileSpillStore.open(tempDir.resolve("own"), settings, false);
