@@ -60,12 +60,13 @@ import java.nio.file.Path;
  * buffers), forces them with fsync, and only then points the index at them: a reader sees the old value or the
  * whole new one. The key's previous record becomes dead. {@code write} returns the {@code file:} URI of the log file
  * that holds the value, one instance per log file, so a spill costs no URI object of its own; the value's offset is
- * in the store's messages. After compaction moved a value, that URI names its old file.
+ * in the store's error messages. After compaction moved a value, that URI names its old file.
  *
- * <p>If an append fails (a full disk, say) a {@link java.nio.file.FileSystemException} names the log file, the key and
- * the byte offset (with the cause, "No space left on device" say, chained), the index is untouched, so the key's previous value stays readable, and the partial bytes are never read:
- * the file is cut back to where the record began if nothing was reserved after it (which gives the space back), and
- * otherwise the region stays dead and its header's magic is zeroed.
+ * <p>If an append fails (a full disk, say) a {@link java.nio.file.FileSystemException} names the log file, the key
+ * and the byte offset, with the cause ("No space left on device") chained; the index is untouched, so the key's
+ * previous value stays readable, and the partial bytes are never read: the file is cut back to where the record
+ * began if nothing was reserved after it (which gives the space back), and otherwise the region stays dead and its
+ * header's magic is zeroed.
  *
  * <h2>Durability: what survives what</h2>
  * Without {@link SpillConfig#fsync()} a write returns once its bytes are in the operating system's page cache: they
@@ -101,9 +102,9 @@ import java.nio.file.Path;
  *
  * <h2>Memory</h2>
  * The index holds no object per key: open-addressing tables of parallel arrays, 16 bytes a slot, 68–85% full, so 19
- * to 24 bytes per live key besides the key string, which is the caller's (a million keys measured 21–24 bytes of heap
- * each, with {@code io.spillway.bench.StoreHeapPerKey}). The URI returned by {@code write} is shared per log file: a
- * URI of its own per value would cost about 500 bytes more.
+ * to 24 bytes per live key besides the key string, which is the caller's ({@code io.spillway.bench.StoreHeapPerKey}
+ * measured 19–23 bytes of heap per key from 100,000 to 3,000,000 keys). The URI returned by {@code write} is shared
+ * per log file: a URI of its own per value would cost about 500 bytes more.
  *
  * <h2>Sessions and stale sessions</h2>
  * {@link SpillStore#close()} stops compaction, deletes the session's log files, its lock file and its folder; a

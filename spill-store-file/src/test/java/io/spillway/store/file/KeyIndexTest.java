@@ -24,8 +24,10 @@ class KeyIndexTest {
     assertThat(KeyIndex.valueOffset(location)).isEqualTo(KeyIndex.MAX_OFFSET);
     assertThat(KeyIndex.fileId(KeyIndex.location(3, 0))).isEqualTo(3);
     assertThat(KeyIndex.valueOffset(KeyIndex.location(0, 12_345_678_901L))).isEqualTo(12_345_678_901L);
-    assertThatThrownBy(() -> KeyIndex.location(KeyIndex.MAX_FILE_ID + 1, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> KeyIndex.location(0, KeyIndex.MAX_OFFSET + 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KeyIndex.location(KeyIndex.MAX_FILE_ID + 1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KeyIndex.location(0, KeyIndex.MAX_OFFSET + 1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> KeyIndex.location(-1, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -38,7 +40,8 @@ class KeyIndexTest {
       String key = "k" + random.nextInt(20_000);
       int kind = random.nextInt(10);
       if (kind < 5) {
-        long location = KeyIndex.location(random.nextInt(KeyIndex.MAX_FILE_ID + 1), random.nextLong(KeyIndex.MAX_OFFSET));
+        long location = KeyIndex.location(random.nextInt(KeyIndex.MAX_FILE_ID + 1),
+            random.nextLong(KeyIndex.MAX_OFFSET));
         int length = random.nextInt(Integer.MAX_VALUE);
         KeyIndex.Entry previous = index.put(new String(key), location, length);
         long[] expected = model.put(key, new long[] {location, length});
