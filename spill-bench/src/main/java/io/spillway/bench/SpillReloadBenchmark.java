@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,7 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A full round of {@value #SEGMENTS} segments of {@value #SEGMENT_BYTES} bytes: {@link SpillManager#spill} of each,
+ * A full round of {@value #SEGMENTS} segments of {@value #SEGMENT_BYTES} bytes (by default; {@code -p segments=N
+ * -p segmentBytes=B} for other shapes, {@code -p fileOptions=file.ownFileThreshold=0,...} for store options):
+ * {@link SpillManager#spill} of each,
  * then {@link SpillManager#reload} of each, against the same bytes written with a raw {@link FileChannel}, read back
  * into a new array and deleted (as a reload does). Both write into sibling folders of one scratch folder, so both hit
  * the same file system; both run with the default configuration, in which nothing is fsynced.
@@ -48,7 +51,19 @@ public class SpillReloadBenchmark {
   public static final int SEGMENT_BYTES = 4 << 20;
   static final int DISTINCT_PAYLOADS = 8;
 
-  private final String[] names = new String[SEGMENTS];
+  /** Segments per round. */
+  @Param({"" + SEGMENTS})
+  public int segments;
+
+  /** Bytes per segment. */
+  @Param({"" + SEGMENT_BYTES})
+  public int segmentBytes;
+
+  /** The manager's {@code file.*} store options, {@code key=value} pairs separated by commas; empty for none. */
+  @Param({""})
+  public String fileOptions;
+
+  private String[] names = new String[0];
   private final byte[][] payloads = new byte[DISTINCT_PAYLOADS][];
   private @Nullable Path scratch;
   private @Nullable Path rawDir;
@@ -59,16 +74,24 @@ public class SpillReloadBenchmark {
   public void setUp() throws IOException {
     SplittableRandom random = new SplittableRandom(7);
     for (int i = 0; i < DISTINCT_PAYLOADS; i++) {
-      payloads[i] = new byte[SEGMENT_BYTES];
+      payloads[i] = new byte[segmentBytes];
       random.nextBytes(payloads[i]);
     }
+    names = new String[segments];
     Path dir = BenchDirs.create("spill-bench-io-");
     scratch = dir;
     rawDir = Files.createDirectory(dir.resolve("raw"));
-    SpillManager m = Spillway.newManager(SpillConfig.builder().spillDir(dir.resolve("spillway")).build());
-    for (int i = 0; i < SEGMENTS; i++) {
+    SpillConfig.Builder config = SpillConfig.builder().spillDir(dir.resolve("spillway"));
+    for (String option : fileOptions.split(",")) {
+      if (!option.isBlank()) {
+        String[] pair = option.split("=", 2);
+        config.option(pair[0].trim(), pair.length > 1 ? pair[1].trim() : "");
+      }
+    }
+    SpillManager m = Spillway.newManager(config.build());
+    for (int i = 0; i < segments; i++) {
       names[i] = "segment-" + i;
-      m.registerSegment(names[i], SEGMENT_BYTES);
+      m.registerSegment(names[i], segmentBytes);
     }
     manager = m;
   }
@@ -91,11 +114,11 @@ public class SpillReloadBenchmark {
     if (m == null) {
       throw new IllegalStateException("not set up");
     }
-    for (int i = 0; i < SEGMENTS; i++) {
+    for (int i = 0; i < names.length; i++) {
       m.spill(names[i], payloads[i % DISTINCT_PAYLOADS]);
     }
     long check = 0;
-    for (int i = 0; i < SEGMENTS; i++) {
+    for (int i = 0; i < names.length; i++) {
       byte[] back = m.reload(names[i]).orElseThrow();
       check += back.length + back[back.length - 1];
     }
@@ -109,11 +132,11 @@ public class SpillReloadBenchmark {
     if (dir == null) {
       throw new IllegalStateException("not set up");
     }
-    for (int i = 0; i < SEGMENTS; i++) {
+    for (int i = 0; i < names.length; i++) {
       write(dir.resolve(names[i]), payloads[i % DISTINCT_PAYLOADS]);
     }
     long check = 0;
-    for (int i = 0; i < SEGMENTS; i++) {
+    for (int i = 0; i < names.length; i++) {
       Path file = dir.resolve(names[i]);
       byte[] back = read(file);
       Files.delete(file);

@@ -6,63 +6,87 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import io.spillway.api.SegmentNames;
 import io.spillway.api.spi.SpillStore;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One session of the file store: a locked folder of its own under the spill directory. See
- * {@link FileSpillStoreProvider} for the layout and the guarantees.
+ * One session of the file store: a locked folder of its own holding a few large log files, and an in-memory index
+ * of where each key's value is. See {@link FileSpillStoreProvider} for the layout and the guarantees.
+ *
+ * <p>How the parts divide the work: {@link Appender} decides where a record goes, {@link RecordWriter} puts its
+ * bytes there, {@link KeyIndex} remembers where each live value is, {@link LogFiles} and {@link LogFile} keep the
+ * files and their accounting, {@link Compactor} gives dead space back, and {@link LogReadChannel} reads a value.
+ * This class ties them together and states the order of the steps: a write publishes its location only after its
+ * bytes are in place, and a value's old bytes count as dead only after the index stopped pointing at them.
  *
  * <p>Operations take a shared lock and {@link #close()} the exclusive one, so that close waits for operations in
- * flight and no operation ever sees a half-deleted session.
+ * flight and no operation ever sees a half-deleted session. The shared lock never waits for I/O of other
+ * operations.
  *
  * <p>Internal, may change.
  */
 final class FileSpillStore implements SpillStore {
-  private static final System.Logger LOG = System.getLogger(FileSpillStoreProvider.class.getName());
-
-  /*
-   * FileChannel copies a heap buffer into a temporary direct buffer of the same size and caches that buffer in the
-   * writing thread. Handing it a whole large value would leave native memory of that size behind in every thread
-   * that ever spilled, so heap bytes go down in slices of at most this size per system call.
-   */
-  private static final int MAX_HEAP_BYTES_PER_WRITE = 1024 * 1024;
-  private static final int MAX_BUFFERS_PER_WRITE = 64;
-
   private final Path dir;
   private final Path lockFile;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final boolean fsync;
-  private final ConcurrentHashMap<String, Long> sizes = new ConcurrentHashMap<>();
+  private final FileStoreSettings settings;
+  private final KeyIndex index = new KeyIndex();
+  private final LogFiles files;
+  private final LongConsumer pinner;
+  private final Appender appender;
+  private final RecordWriter writer;
+  private final Compactor compactor;
   private final AtomicLong usage = new AtomicLong();
+  private final AtomicLong sequence = new AtomicLong();
+  private final AtomicLong appendedBytes = new AtomicLong();
+  private final AtomicLong callerBytes = new AtomicLong();
   private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
   private boolean closed; // guarded by state
 
-  FileSpillStore(SessionFolders.Locked session, boolean fsync) {
+  private FileSpillStore(SessionFolders.Locked session, FileStoreSettings settings, boolean background) {
     this.dir = session.dir();
     this.lockFile = dir.resolve(FileNames.LOCK_FILE);
     this.lockChannel = session.lockChannel();
     this.lock = session.lock();
-    this.fsync = fsync;
+    this.settings = settings;
+    this.files = new LogFiles(dir, settings.fsync(), this::spaceFreed);
+    this.pinner = files::pin;
+    this.appender = new Appender(files, settings, usage::get, this::changed);
+    this.writer = new RecordWriter(new BufferPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
+    String threadName = background ? "spillway-file-compactor-" + dir.getFileName() : null;
+    this.compactor = new Compactor(files, index, appender, writer, settings, usage::get, this::changed, threadName);
+  }
+
+  /**
+   * Removes dead sessions from {@code spillDir}, then opens a new session there.
+   *
+   * @param background whether compaction runs on a thread of its own; without, only {@link #compactNow()} compacts
+   */
+  static FileSpillStore open(Path spillDir, FileStoreSettings settings, boolean background) throws IOException {
+    Files.createDirectories(spillDir);
+    SessionFolders.removeStale(spillDir);
+    FileSpillStore store = new FileSpillStore(SessionFolders.create(spillDir), settings, background);
+    store.compactor.start();
+    return store;
   }
 
   /** The session folder. */
@@ -74,134 +98,111 @@ final class FileSpillStore implements SpillStore {
   public URI write(String key, ByteBuffer... chunks) throws IOException {
     SegmentNames.validate(key);
     Objects.requireNonNull(chunks, "chunks");
+    long valueLength = 0;
     for (ByteBuffer chunk : chunks) {
-      Objects.requireNonNull(chunk, "chunk");
+      valueLength = Math.addExact(valueLength, Objects.requireNonNull(chunk, "chunk").remaining());
     }
+    byte[] keyBytes = key.getBytes(UTF_8);
+    long recordBytes = RecordFormat.recordBytes(keyBytes.length, valueLength);
     Lock shared = state.readLock();
     shared.lock();
     try {
       ensureOpen();
-      return writeOpen(key, chunks);
+      compactor.helpIfBehind();
+      Appender.Slot slot;
+      try {
+        slot = appender.reserve(recordBytes, valueLength);
+      } catch (IOException e) {
+        throw failure(dir, "could not write key " + FileNames.describe(key) + ": " + e.getMessage(), e);
+      }
+      boolean published = false;
+      try {
+        LogFile file = slot.file();
+        ByteBuffer header = RecordFormat.encode(keyBytes, sequence.incrementAndGet(), valueLength, slot.position(),
+            file.number());
+        writer.write(file, slot.position(), header, chunks);
+        if (settings.fsync()) {
+          file.force();
+        }
+        publish(key, keyBytes.length, slot, valueLength);
+        published = true;
+        return file.uri();
+      } catch (IOException e) {
+        throw failure(slot.file().path(), "could not write key " + FileNames.describe(key) + " at byte "
+            + slot.position() + ": " + e.getMessage(), e);
+      } finally {
+        if (published) {
+          appender.complete(slot);
+        } else {
+          appender.abort(slot);
+        }
+      }
     } finally {
       shared.unlock();
     }
   }
 
-  private URI writeOpen(String key, ByteBuffer[] chunks) throws IOException {
-    FileNames.Mapping mapping = FileNames.forKey(key);
-    Path target = dir.resolve(mapping.dataFile());
-    @Nullable Path sidecar = mapping.sidecarFile() == null ? null : dir.resolve(mapping.sidecarFile());
-    @Nullable Path temp = null;
-    boolean sidecarCreated = false;
-    long length;
-    try {
-      temp = Files.createTempFile(dir, FileNames.TEMP_PREFIX, FileNames.TEMP_SUFFIX);
-      length = fill(temp, chunks);
-      if (sidecar != null && !Files.isRegularFile(sidecar, NOFOLLOW_LINKS)) {
-        // Before the value becomes visible, so that list() can always name a stored long key.
-        writeSidecar(key, sidecar);
-        sidecarCreated = true;
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      undoFailedWrite(temp, sidecarCreated ? sidecar : null, target, e);
-      throw new IOException("Could not write key " + FileNames.describe(key) + " to " + target + ": "
-          + e.getMessage(), e);
-    } catch (RuntimeException | Error e) {
-      undoFailedWrite(temp, sidecarCreated ? sidecar : null, target, e);
-      throw e;
-    }
-    Long previous = sizes.put(key, length);
-    usage.addAndGet(length - (previous == null ? 0 : previous));
-    if (fsync) {
-      syncDirectory();
-    }
-    return target.toUri();
+  /**
+   * A failure naming {@code path}: a {@link FileSystemException}, so that the core can tell the location even when
+   * the cause (a full disk, say) names no file.
+   */
+  private static FileSystemException failure(Path path, String reason, IOException cause) {
+    FileSystemException failure = new FileSystemException(path.toString(), null, reason);
+    failure.initCause(cause);
+    return failure;
   }
 
-  private long fill(Path temp, ByteBuffer[] chunks) throws IOException {
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-      long length = writeAll(channel, chunks);
-      if (fsync) {
-        channel.force(true);
-      }
-      return length;
+  /** Points the index at a record now in place, then lets the key's previous record go. */
+  private void publish(String key, int keyBytes, Appender.Slot slot, long valueLength) {
+    LogFile file = slot.file();
+    file.addLive(slot.size()); // before the index points here, so that live never undercounts
+    long location = KeyIndex.location(file.id(), slot.position() + RecordFormat.HEADER_BYTES + keyBytes);
+    KeyIndex.Entry previous = index.put(key, location, lengthCode(valueLength));
+    appendedBytes.addAndGet(slot.size());
+    callerBytes.addAndGet(valueLength);
+    usage.addAndGet(valueLength);
+    if (previous != null) {
+      drop(previous, keyBytes);
     }
   }
 
-  /** Gathering writes of every remaining byte of {@code chunks}, advancing their positions. */
-  static long writeAll(FileChannel channel, ByteBuffer[] chunks) throws IOException {
-    ByteBuffer[] views = new ByteBuffer[MAX_BUFFERS_PER_WRITE];
-    int[] owners = new int[MAX_BUFFERS_PER_WRITE];
-    long total = 0;
-    int next = 0;
-    while (true) {
-      while (next < chunks.length && !chunks[next].hasRemaining()) {
-        next++;
-      }
-      if (next == chunks.length) {
-        return total;
-      }
-      int count = 0;
-      int heapBudget = MAX_HEAP_BYTES_PER_WRITE;
-      for (int i = next; i < chunks.length && count < views.length && heapBudget > 0; i++) {
-        ByteBuffer chunk = chunks[i];
-        if (!chunk.hasRemaining()) {
-          continue;
-        }
-        ByteBuffer view = chunk.duplicate();
-        if (!chunk.isDirect()) {
-          int take = Math.min(chunk.remaining(), heapBudget);
-          view.limit(view.position() + take);
-          heapBudget -= take;
-        }
-        views[count] = view;
-        owners[count] = i;
-        count++;
-      }
-      total += channel.write(views, 0, count);
-      for (int j = 0; j < count; j++) {
-        chunks[owners[j]].position(views[j].position());
-      }
+  /** Counts the bytes of a record the index no longer points at as dead. */
+  private void drop(KeyIndex.Entry entry, int keyBytes) {
+    LogFile file = fileOf(entry);
+    long valueLength = valueLength(entry, file);
+    usage.addAndGet(-valueLength);
+    file.addLive(-RecordFormat.recordBytes(keyBytes, valueLength));
+    changed(file);
+  }
+
+  private LogFile fileOf(KeyIndex.Entry entry) {
+    LogFile file = files.get(entry.fileId());
+    if (file == null) {
+      throw new IllegalStateException("Index entry of " + FileNames.describe(entry.key())
+          + " points at a released log file");
+    }
+    return file;
+  }
+
+  /** Index length code of a value: its length, or -1 for one beyond an int, which has a file of its own. */
+  static int lengthCode(long valueLength) {
+    return valueLength <= Integer.MAX_VALUE - 1 ? (int) valueLength : -1;
+  }
+
+  private static long valueLength(KeyIndex.Entry entry, LogFile file) {
+    int code = entry.lengthCode();
+    return code >= 0 ? code : file.end() - entry.valueOffset();
+  }
+
+  /** A file's live bytes fell, or its last append ended: it may be dead, or worth compacting. */
+  private void changed(LogFile file) {
+    if (!file.retireIfDead()) {
+      compactor.consider(file);
     }
   }
 
-  private void writeSidecar(String key, Path sidecar) throws IOException {
-    Path temp = Files.createTempFile(dir, FileNames.TEMP_PREFIX, FileNames.TEMP_SUFFIX);
-    try {
-      fill(temp, new ByteBuffer[] {ByteBuffer.wrap(key.getBytes(UTF_8))});
-      Files.move(temp, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException | Error e) {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
-    }
-  }
-
-  private static void undoFailedWrite(@Nullable Path temp, @Nullable Path createdSidecar, Path target,
-      Throwable failure) {
-    try {
-      if (temp != null) {
-        Files.deleteIfExists(temp);
-      }
-      if (createdSidecar != null && !Files.exists(target, NOFOLLOW_LINKS)) {
-        Files.deleteIfExists(createdSidecar);
-      }
-    } catch (IOException | RuntimeException e) {
-      failure.addSuppressed(e);
-    }
-  }
-
-  /** Makes the rename that published a value durable; best effort, as not every platform can sync a folder. */
-  private void syncDirectory() {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      LOG.log(Level.DEBUG, "Could not sync folder " + dir + " after a rename", e);
-    }
+  private void spaceFreed() {
+    compactor.spaceFreed();
   }
 
   @Override
@@ -211,103 +212,66 @@ final class FileSpillStore implements SpillStore {
     shared.lock();
     try {
       ensureOpen();
-      Path path = dir.resolve(FileNames.forKey(key).dataFile());
-      try {
-        return FileChannel.open(path, StandardOpenOption.READ, NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
-        NoSuchFileException missing = new NoSuchFileException(path.toString(), null,
-            "nothing stored under key " + FileNames.describe(key));
-        missing.initCause(e);
-        throw missing;
-      } catch (IOException e) {
-        throw new IOException("Could not open key " + FileNames.describe(key) + " at " + path + ": "
-            + e.getMessage(), e);
+      KeyIndex.Entry entry = index.get(key, pinner);
+      if (entry == null) {
+        throw new NoSuchFileException(dir.toString(), null, "nothing stored under key " + FileNames.describe(key));
       }
+      LogFile file = fileOf(entry); // pinned: stays until the channel closes
+      return new LogReadChannel(file, entry.valueOffset(), valueLength(entry, file));
     } finally {
       shared.unlock();
     }
   }
 
   @Override
-  public boolean delete(String key) throws IOException {
+  public boolean delete(String key) {
     SegmentNames.validate(key);
     Lock shared = state.readLock();
     shared.lock();
     try {
       ensureOpen();
-      FileNames.Mapping mapping = FileNames.forKey(key);
-      Path path = dir.resolve(mapping.dataFile());
-      boolean existed;
-      try {
-        existed = Files.deleteIfExists(path);
-      } catch (IOException e) {
-        throw new IOException("Could not delete key " + FileNames.describe(key) + " at " + path + ": "
-            + e.getMessage(), e);
+      KeyIndex.Entry entry = index.remove(key);
+      if (entry == null) {
+        return false;
       }
-      Long previous = sizes.remove(key);
-      if (previous != null) {
-        usage.addAndGet(-previous);
-      }
-      if (mapping.sidecarFile() != null) {
-        Path sidecar = dir.resolve(mapping.sidecarFile());
-        try {
-          Files.deleteIfExists(sidecar);
-        } catch (IOException e) {
-          // Harmless: list() reads a sidecar only for a stored value, and a new write of the key reuses it.
-          LOG.log(Level.WARNING, "Could not delete key file " + sidecar + " of deleted key "
-              + FileNames.describe(key), e);
-        }
-      }
-      return existed;
+      drop(entry, utf8Length(key));
+      return true;
     } finally {
       shared.unlock();
     }
   }
 
+  private static int utf8Length(String key) {
+    int length = 0;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x80) {
+        length += 1;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        length += 4; // valid keys have no unpaired surrogate
+        i++;
+      } else {
+        length += 3;
+      }
+    }
+    return length;
+  }
+
   @Override
-  public Set<String> list() throws IOException {
+  public Set<String> list() {
     Lock shared = state.readLock();
     shared.lock();
     try {
       ensureOpen();
-      Set<String> keys = new HashSet<>();
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + FileNames.DATA_SUFFIX)) {
-        for (Path entry : entries) {
-          String key = keyOf(entry);
-          if (key != null) {
-            keys.add(key);
-          }
-        }
-      }
-      return Set.copyOf(keys);
+      return Set.copyOf(index.keys());
     } finally {
       shared.unlock();
     }
   }
 
-  private @Nullable String keyOf(Path dataFile) throws IOException {
-    String name = dataFile.getFileName().toString();
-    String key = FileNames.keyOfPlain(name);
-    if (key != null || !FileNames.isHashedDataFile(name)) {
-      return key;
-    }
-    Path sidecar = dir.resolve(FileNames.sidecarOf(name));
-    byte[] content;
-    try {
-      content = Files.readAllBytes(sidecar);
-    } catch (NoSuchFileException e) {
-      if (!Files.exists(dataFile, NOFOLLOW_LINKS)) {
-        return null; // deleted while we were listing
-      }
-      throw new IOException("Key file " + sidecar + " of stored value " + dataFile + " is missing", e);
-    }
-    key = FileNames.keyOfSidecar(sidecar.getFileName().toString(), content);
-    if (key == null) {
-      throw new IOException("Key file " + sidecar + " does not hold the key whose hash names it");
-    }
-    return key;
-  }
-
+  /** The bytes of the live values, exactly; record headers and dead bytes awaiting compaction are not counted. */
   @Override
   public long usage() {
     Lock shared = state.readLock();
@@ -320,6 +284,78 @@ final class FileSpillStore implements SpillStore {
     }
   }
 
+  // ------------------------------------------------------------------------------------- measurements, tests
+
+  /** Figures of the session, for tests and measurements; consistent only when no operation is in flight. */
+  record Stats(int keys, long liveValueBytes, long liveRecordBytes, long diskBytes, int logFiles,
+      long appendedBytes, long callerBytes, long compactionBytes, long deadOnArrivalBytes, long compactedFiles,
+      long compactionFailures, long compactionAssists, long indexSlots) {
+    /** Bytes written to the log files per byte of value written by callers. */
+    double writeAmplification() {
+      return callerBytes == 0 ? 0 : (appendedBytes + compactionBytes) / (double) callerBytes;
+    }
+  }
+
+  Stats stats() {
+    long live = 0;
+    long disk = 0;
+    int count = 0;
+    for (LogFile file : files.all()) {
+      live += file.live();
+      disk += file.end();
+      count++;
+    }
+    return new Stats(index.size(), usage.get(), live, disk, count, appendedBytes.get(), callerBytes.get(),
+        compactor.copiedBytes(), compactor.deadOnArrivalBytes(), compactor.compactedFiles(), compactor.failures(),
+        compactor.assists(), index.capacity());
+  }
+
+  /** Compacts every eligible log file on the calling thread; see {@link Compactor#compactNow()}. */
+  int compactNow() throws IOException {
+    Lock shared = state.readLock();
+    shared.lock();
+    try {
+      ensureOpen();
+      return compactor.compactNow();
+    } finally {
+      shared.unlock();
+    }
+  }
+
+  /** Sets the hook called with each key compaction copied, before the copy is published; for tests. */
+  void afterCompactionCopy(@Nullable Consumer<String> hook) {
+    compactor.afterCopy = hook;
+  }
+
+  /** Seals the active log file, so that the next write starts a new one. */
+  void rollLogFile() {
+    appender.roll();
+  }
+
+  /** The log files not yet deleted. */
+  List<Path> logFiles() {
+    List<Path> paths = new ArrayList<>();
+    for (LogFile file : files.all()) {
+      paths.add(file.path());
+    }
+    return paths;
+  }
+
+  /** Where the value of {@code key} starts: its log file and byte offset; for tests. */
+  @Nullable Placement placement(String key) {
+    KeyIndex.Entry entry = index.get(key);
+    if (entry == null) {
+      return null;
+    }
+    LogFile file = fileOf(entry);
+    return new Placement(file.path(), entry.valueOffset(), valueLength(entry, file));
+  }
+
+  /** A value's place on disk. */
+  record Placement(Path file, long valueOffset, long valueLength) {}
+
+  // ------------------------------------------------------------------------------------------------ close
+
   @Override
   public void close() throws IOException {
     Lock exclusive = state.writeLock();
@@ -329,7 +365,19 @@ final class FileSpillStore implements SpillStore {
         return;
       }
       closed = true;
+      compactor.close();
       @Nullable IOException failure = null;
+      // Unlinked now even while a reader still holds a file open: its channel keeps the bytes until it closes.
+      for (LogFile file : files.all()) {
+        try {
+          Files.deleteIfExists(file.path());
+        } catch (IOException e) {
+          failure = collect(failure, e);
+        }
+        file.retire();
+      }
+      index.clear();
+      usage.set(0);
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
         for (Path entry : entries) {
           if (entry.equals(lockFile)) {
@@ -350,8 +398,6 @@ final class FileSpillStore implements SpillStore {
       } catch (IOException e) {
         failure = collect(failure, e);
       }
-      sizes.clear();
-      usage.set(0);
       // The lock goes last: until then no other process takes the folder for a dead session's.
       try {
         lock.release();

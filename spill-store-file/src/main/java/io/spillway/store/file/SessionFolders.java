@@ -219,6 +219,18 @@ final class SessionFolders {
     }
   }
 
+  /**
+   * Makes the creation or removal of entries in {@code dir} durable; best effort, as not every platform can sync a
+   * folder.
+   */
+  static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "Could not sync folder " + dir, e);
+    }
+  }
+
   private static void closeQuietly(@Nullable FileChannel channel, Exception failure) {
     if (channel != null) {
       try {

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spillway.api.InvalidSegmentNameException;
 import io.spillway.api.SpillConfig;
+import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.SpillStore;
 import io.spillway.api.spi.SpillStoreProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,13 +21,17 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,49 +103,147 @@ class FileSpillStoreTest {
         .hasMessageContaining(file.toString());
   }
 
+  @Test
+  void create_unknownFileOption_failsNamingTheKnownOnes() {
+    SpillConfig config = SpillConfig.builder().spillDir(spillDir()).option("file.logfilesize", "1MiB").build();
+
+    assertThatThrownBy(() -> new FileSpillStoreProvider().create(config))
+        .isInstanceOf(SpillConfigurationException.class)
+        .hasMessageContaining("file.logfilesize")
+        .hasMessageContaining(FileSpillStoreProvider.LOG_FILE_SIZE)
+        .hasMessageContaining(FileSpillStoreProvider.OWN_FILE_THRESHOLD)
+        .hasMessageContaining(FileSpillStoreProvider.COMPACT_BELOW);
+    assertThat(spillDir()).doesNotExist();
+  }
+
+  @Test
+  void create_unusableOptionValues_failNamingTheOption() {
+    String[][] bad = {
+        {FileSpillStoreProvider.LOG_FILE_SIZE, "big"},
+        {FileSpillStoreProvider.LOG_FILE_SIZE, "1KiB"},
+        {FileSpillStoreProvider.LOG_FILE_SIZE, "5GiB"},
+        {FileSpillStoreProvider.OWN_FILE_THRESHOLD, "-1"},
+        {FileSpillStoreProvider.COMPACT_BELOW, "1.5"},
+        {FileSpillStoreProvider.COMPACT_BELOW, "NaN"},
+        {FileSpillStoreProvider.COMPACT_BELOW, "half"},
+    };
+    for (String[] option : bad) {
+      SpillConfig config = SpillConfig.builder().spillDir(spillDir()).option(option[0], option[1]).build();
+      assertThatThrownBy(() -> new FileSpillStoreProvider().create(config))
+          .as("%s=%s", option[0], option[1])
+          .isInstanceOf(SpillConfigurationException.class)
+          .hasMessageContaining(option[0])
+          .hasMessageContaining(option[1]);
+    }
+  }
+
   // -------------------------------------------------------------------------------------------- write layout
 
   @Test
-  void write_returnsFileUriOfTheValueFileInTheSessionFolder() throws IOException {
+  void write_manyValues_goIntoOneLogFileWithNoFilePerValue() throws IOException {
     FileSpillStore store = open();
+    List<URI> locations = new ArrayList<>();
 
-    URI location = store.write("Segment/1", ByteBuffer.wrap("hello".getBytes(UTF_8)));
+    for (int i = 0; i < 300; i++) {
+      locations.add(store.write("segment-" + i, ByteBuffer.wrap(bytes(1_000 + i, i))));
+    }
+    for (int i = 0; i < 300; i += 3) {
+      store.write("segment-" + i, ByteBuffer.wrap(bytes(10, -i)));
+      store.delete("segment-" + (i + 1));
+    }
 
-    assertThat(location.getScheme()).isEqualTo("file");
-    Path file = Path.of(location);
-    assertThat(file).isEqualTo(store.sessionDir().resolve("k-%53egment%2f1.spill"));
-    assertThat(file).hasContent("hello");
+    assertThat(listNames(store.sessionDir())).containsExactlyInAnyOrder("session.lock", "log-0000000001.log");
+    Path log = store.sessionDir().resolve("log-0000000001.log");
+    assertThat(locations).allSatisfy(uri -> assertThat(uri).isSameAs(locations.get(0)));
+    assertThat(Path.of(locations.get(0))).isEqualTo(log);
+    for (int i = 0; i < 300; i++) {
+      byte[] expected = i % 3 == 0 ? bytes(10, -i) : i % 3 == 1 ? null : bytes(1_000 + i, i);
+      String key = "segment-" + i;
+      if (expected == null) {
+        assertThatThrownBy(() -> store.read(key)).isInstanceOf(NoSuchFileException.class);
+      } else {
+        assertThat(store.read("segment-" + i)).as("segment-%d", i).isEqualTo(expected);
+      }
+    }
   }
 
   @Test
-  void write_longKey_storesHashedFileAndSidecarAndDeleteRemovesBoth() throws IOException {
+  void write_recordsOnDisk_areWhatTheIndexPointsAt() throws IOException {
     FileSpillStore store = open();
-    String key = "Long/".repeat(100);
-    String hash = FileNames.sha256Hex(key.getBytes(UTF_8));
+    for (int i = 0; i < 50; i++) {
+      store.write("k" + i, ByteBuffer.wrap(bytes(i * 37, i)));
+    }
+    store.write("k3", ByteBuffer.wrap(bytes(5, 99)));
 
-    store.write(key, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    Path log = store.logFiles().get(0);
+    LogScanner.Scan scan = LogScanner.scan(log, 1);
 
-    Path data = store.sessionDir().resolve("h-" + hash + ".spill");
-    Path sidecar = store.sessionDir().resolve("h-" + hash + ".key");
-    assertThat(data).hasBinaryContent(new byte[] {1, 2, 3});
-    assertThat(sidecar).hasBinaryContent(key.getBytes(UTF_8));
-    assertThat(store.list()).containsExactly(key);
-    assertThat(store.usage()).isEqualTo(3);
-
-    assertThat(store.delete(key)).isTrue();
-    assertThat(data).doesNotExist();
-    assertThat(sidecar).doesNotExist();
+    assertThat(scan.tornTail()).isFalse();
+    assertThat(scan.skippedBytes()).isZero();
+    assertThat(scan.records()).hasSize(51);
+    assertThat(scan.records()).extracting(RecordFormat.Header::sequence).isSorted().doesNotHaveDuplicates();
+    RecordFormat.Header last = scan.records().get(50);
+    assertThat(last.key()).isEqualTo("k3");
+    assertThat(store.placement("k3")).isEqualTo(new FileSpillStore.Placement(log, last.valueOffset(), 5));
+    byte[] onDisk = Files.readAllBytes(log);
+    assertThat(Arrays.copyOfRange(onDisk, (int) last.valueOffset(), (int) last.valueOffset() + 5))
+        .isEqualTo(bytes(5, 99));
+    assertThat(Files.size(log)).isEqualTo(store.stats().diskBytes());
   }
 
   @Test
-  void list_sidecarOfStoredLongKeyMissing_failsNamingIt() throws IOException {
-    FileSpillStore store = open();
-    String key = "x".repeat(500);
-    store.write(key, ByteBuffer.wrap(new byte[] {1}));
-    Path sidecar = store.sessionDir().resolve(FileNames.forKey(key).sidecarFile());
-    Files.delete(sidecar);
+  void write_pastTheLogFileSize_rollsToNumberedFiles() throws IOException {
+    FileSpillStore store = openWithoutBackgroundCompaction(options(FileSpillStoreProvider.LOG_FILE_SIZE, "64KiB"));
 
-    assertThatThrownBy(store::list).isInstanceOf(IOException.class).hasMessageContaining(sidecar.toString());
+    for (int i = 0; i < 20; i++) {
+      store.write("k" + i, ByteBuffer.wrap(bytes(10_000, i)));
+    }
+
+    // 10,000-byte values and 64 KiB files: a file takes records while it is under the limit, so seven each.
+    assertThat(listNames(store.sessionDir())).containsExactlyInAnyOrder("session.lock", "log-0000000001.log",
+        "log-0000000002.log", "log-0000000003.log");
+    assertThat(Files.size(store.sessionDir().resolve("log-0000000001.log")))
+        .isEqualTo(7 * (RecordFormat.HEADER_BYTES + 2 + 10_000));
+    for (int i = 0; i < 20; i++) {
+      assertThat(store.read("k" + i)).isEqualTo(bytes(10_000, i));
+    }
+  }
+
+  @Test
+  void write_valueAtTheOwnFileThreshold_getsAFileOfItsOwnThatGoesWithIt() throws IOException {
+    FileSpillStore store = open(options(FileSpillStoreProvider.OWN_FILE_THRESHOLD, "100KiB"));
+    store.write("small", ByteBuffer.wrap(bytes(100 * 1024 - 1, 1)));
+    byte[] large = bytes(100 * 1024, 2);
+
+    URI location = store.write("large", ByteBuffer.wrap(large));
+
+    Path own = Path.of(location);
+    assertThat(own).isNotEqualTo(Path.of(store.write("other", ByteBuffer.wrap(bytes(1, 3)))));
+    assertThat(Files.size(own)).isEqualTo(RecordFormat.HEADER_BYTES + 5 + large.length);
+    assertThat(store.read("large")).isEqualTo(large);
+    assertThat(store.delete("large")).isTrue();
+    assertThat(own).as("own file of the deleted value").doesNotExist();
+    assertThat(store.read("small")).isEqualTo(bytes(100 * 1024 - 1, 1));
+    assertThat(store.usage()).isEqualTo(100 * 1024 - 1 + 1);
+  }
+
+  @Test
+  void write_replacingEveryValueOfAFullFile_deletesThatFileWithoutCompaction() throws IOException {
+    FileSpillStore store = openWithoutBackgroundCompaction(options(FileSpillStoreProvider.LOG_FILE_SIZE, "64KiB"));
+    for (int i = 0; i < 7; i++) {
+      store.write("k" + i, ByteBuffer.wrap(bytes(10_000, i)));
+    }
+    Path first = store.logFiles().get(0);
+
+    for (int i = 0; i < 7; i++) {
+      store.write("k" + i, ByteBuffer.wrap(bytes(10_000, 100 + i)));
+    }
+
+    assertThat(first).doesNotExist();
+    assertThat(store.stats().compactionBytes()).isZero();
+    for (int i = 0; i < 7; i++) {
+      assertThat(store.read("k" + i)).isEqualTo(bytes(10_000, 100 + i));
+    }
   }
 
   @Test
@@ -153,47 +257,36 @@ class FileSpillStoreTest {
   }
 
   @Test
-  void write_directoryOccupiesTarget_failsNamingKeyAndPathAndLeavesNoTempFile() throws IOException {
+  void write_whenTheNextLogFileCannotBeCreated_failsNamingKeyAndFolderAndKeepsEveryValue() throws IOException {
     FileSpillStore store = open();
-    store.write("other", ByteBuffer.wrap(new byte[] {9}));
-    Path target = store.sessionDir().resolve("k-blocked.spill");
-    Files.createDirectories(target.resolve("inside"));
+    store.write("kept", ByteBuffer.wrap(new byte[] {9}));
+    store.write("replaced", ByteBuffer.wrap(new byte[] {1, 2}));
+    store.rollLogFile();
+    // A folder where the next log file goes makes its creation fail, as a full inode table or a permission would.
+    Files.createDirectories(store.sessionDir().resolve("log-0000000002.log").resolve("inside"));
 
-    assertThatThrownBy(() -> store.write("blocked", ByteBuffer.wrap(new byte[1000])))
+    assertThatThrownBy(() -> store.write("replaced", ByteBuffer.wrap(new byte[1000])))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("'blocked'")
-        .hasMessageContaining(target.toString());
+        .hasMessageContaining("'replaced'")
+        .hasMessageContaining(store.sessionDir().toString());
 
-    assertThat(listNames(store.sessionDir()))
-        .containsExactlyInAnyOrder("session.lock", "k-other.spill", "k-blocked.spill");
-    assertThat(store.usage()).isEqualTo(1);
-    assertThat(store.read("other")).containsExactly(9);
+    assertThat(store.read("kept")).containsExactly(9);
+    assertThat(store.read("replaced")).containsExactly(1, 2);
+    assertThat(store.usage()).isEqualTo(3);
+    assertThat(store.list()).containsExactlyInAnyOrder("kept", "replaced");
+    SessionFolders.deleteRecursively(store.sessionDir().resolve("log-0000000002.log"));
+    store.write("replaced", ByteBuffer.wrap(new byte[] {3}));
+    assertThat(store.read("replaced")).containsExactly(3);
   }
 
   @Test
-  void write_directoryOccupiesSidecarOfNewLongKey_failsAndLeavesNoTempOrValueFile() throws IOException {
-    FileSpillStore store = open();
-    String key = "L".repeat(100);
-    FileNames.Mapping mapping = FileNames.forKey(key);
-    Files.createDirectories(store.sessionDir().resolve(mapping.sidecarFile()).resolve("inside"));
-
-    assertThatThrownBy(() -> store.write(key, ByteBuffer.wrap(new byte[10])))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining(key);
-
-    assertThat(listNames(store.sessionDir())).containsExactlyInAnyOrder("session.lock", mapping.sidecarFile());
-    assertThat(store.list()).isEmpty();
-    assertThat(store.usage()).isZero();
-  }
-
-  @Test
-  void openRead_missingKey_messageNamesKeyAndPath() throws IOException {
+  void openRead_missingKey_messageNamesKeyAndSession() throws IOException {
     FileSpillStore store = open();
 
     assertThatThrownBy(() -> store.openRead("gone\n"))
         .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("'gone\\u000a'")
-        .hasMessageContaining(store.sessionDir().resolve("k-gone%0a.spill").toString());
+        .hasMessageContaining(store.sessionDir().toString());
   }
 
   @Test
@@ -204,8 +297,48 @@ class FileSpillStoreTest {
     try (var channel = store.openRead("a")) {
       assertThatThrownBy(() -> channel.write(ByteBuffer.wrap(new byte[] {7})))
           .isInstanceOf(java.nio.channels.NonWritableChannelException.class);
+      assertThatThrownBy(() -> channel.truncate(0))
+          .isInstanceOf(java.nio.channels.NonWritableChannelException.class);
     }
     assertThat(store.read("a")).containsExactly(1, 2);
+  }
+
+  @Test
+  void openRead_channel_keepsReadingItsValueAfterTheValueIsReplacedOrDeleted() throws IOException {
+    FileSpillStore store = openWithoutBackgroundCompaction(options(FileSpillStoreProvider.LOG_FILE_SIZE, "64KiB"));
+    byte[] value = bytes(50_000, 1);
+    store.write("a", ByteBuffer.wrap(value));
+    Path file = store.logFiles().get(0);
+
+    try (SeekableByteChannel channel = store.openRead("a")) {
+      store.write("a", ByteBuffer.wrap(bytes(20_000, 2)));
+      store.write("b", ByteBuffer.wrap(bytes(20_000, 3))); // rolls: the first file is now full and dead
+      assertThat(store.delete("a")).isTrue();
+      assertThat(file).as("dead file while a reader has it open").exists();
+
+      assertThat(readAll(channel)).isEqualTo(value);
+    }
+    assertThat(file).as("dead file after its last reader").doesNotExist();
+  }
+
+  @Test
+  void openRead_intoHeapBuffers_readsAtMostOneMebibyteAtATimeAndEverythingInTheEnd() throws IOException {
+    FileSpillStore store = open();
+    byte[] value = bytes(3 * 1024 * 1024 + 11, 5);
+    store.write("big", ByteBuffer.wrap(value));
+
+    try (SeekableByteChannel channel = store.openRead("big")) {
+      ByteBuffer buffer = ByteBuffer.allocate(value.length);
+      assertThat(channel.read(buffer)).isEqualTo(BufferPool.BUFFER_BYTES);
+      while (buffer.hasRemaining()) {
+        assertThat(channel.read(buffer)).isPositive();
+      }
+      assertThat(channel.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+      assertThat(buffer.array()).isEqualTo(value);
+      channel.position(value.length - 3);
+      ByteBuffer tail = ByteBuffer.allocateDirect(8);
+      assertThat(channel.read(tail)).isEqualTo(3);
+    }
   }
 
   @Test
@@ -220,18 +353,51 @@ class FileSpillStoreTest {
       direct.put((byte) (i * 7));
     }
     direct.flip();
-    ByteBuffer expected = ByteBuffer.allocate(heap.length * 2 + direct.remaining());
-    expected.put(heap).put(direct.duplicate()).put(heap).flip();
+    ByteBuffer smallDirect = ByteBuffer.allocateDirect(100).put(new byte[100]).flip();
+    ByteBuffer expected = ByteBuffer.allocate(heap.length * 2 + direct.remaining() + 100);
+    expected.put(heap).put(direct.duplicate()).put(new byte[100]).put(heap).flip();
 
-    store.write("mixed", ByteBuffer.wrap(heap), direct, ByteBuffer.wrap(heap));
+    store.write("mixed", ByteBuffer.wrap(heap), direct, smallDirect, ByteBuffer.wrap(heap));
 
     assertThat(store.read("mixed")).isEqualTo(expected.array());
+    assertThat(direct.hasRemaining()).isFalse();
+    assertThat(smallDirect.hasRemaining()).isFalse();
+  }
+
+  // ------------------------------------------------------------------------------------------------ interrupts
+
+  @Test
+  void interruptedThread_writesAndReadsAndTheStoreKeepsWorkingForOthers() throws Exception {
+    FileSpillStore store = open();
+    store.write("before", ByteBuffer.wrap(bytes(5_000, 1)));
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicBoolean flagKept = new AtomicBoolean();
+
+    Thread interrupted = new Thread(() -> {
+      Thread.currentThread().interrupt(); // a FileChannel closes itself when used by an interrupted thread
+      try {
+        store.write("during", ByteBuffer.wrap(bytes(70_000, 2)));
+        assertThat(store.read("before")).isEqualTo(bytes(5_000, 1));
+        flagKept.set(Thread.currentThread().isInterrupted());
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    interrupted.start();
+    interrupted.join(60_000);
+
+    assertThat(failure.get()).isNull();
+    assertThat(flagKept).as("interrupt flag kept for the caller").isTrue();
+    assertThat(store.read("during")).isEqualTo(bytes(70_000, 2));
+    store.write("after", ByteBuffer.wrap(bytes(10, 3)));
+    assertThat(store.read("after")).isEqualTo(bytes(10, 3));
+    assertThat(store.read("before")).isEqualTo(bytes(5_000, 1));
   }
 
   // ------------------------------------------------------------------------------------------------- fsync
 
   @Test
-  void write_withFsync_roundTripsAndLeavesOnlyValueFiles() throws IOException {
+  void write_withFsync_roundTripsAndLeavesOnlyLogFiles() throws IOException {
     FileSpillStore store = open(SpillConfig.builder().spillDir(spillDir()).fsync(true).build());
     byte[] value = "durable".getBytes(UTF_8);
 
@@ -242,8 +408,7 @@ class FileSpillStoreTest {
     assertThat(store.read("a")).isEqualTo(("durable" + "durable").getBytes(UTF_8));
     assertThat(store.read("b".repeat(300))).isEqualTo(value);
     assertThat(store.usage()).isEqualTo(3L * value.length);
-    assertThat(listNames(store.sessionDir())).allMatch(n -> n.endsWith(".spill") || n.endsWith(".key")
-        || n.equals("session.lock"));
+    assertThat(listNames(store.sessionDir())).containsExactlyInAnyOrder("session.lock", "log-0000000001.log");
   }
 
   // ------------------------------------------------------------------------------------------------- close
@@ -261,6 +426,21 @@ class FileSpillStoreTest {
     assertThat(listNames(spillDir())).isEmpty();
     FileSpillStore next = open();
     assertThat(next.sessionDir()).isNotEqualTo(session);
+  }
+
+  @Test
+  void close_stopsTheCompactionThreadOfTheSession() throws Exception {
+    FileSpillStore store = open();
+    String name = "spillway-file-compactor-" + store.sessionDir().getFileName();
+    assertThat(threadNamed(name)).as("compaction thread while open").isTrue();
+
+    store.close();
+
+    assertThat(threadNamed(name)).as("compaction thread after close").isFalse();
+  }
+
+  private static boolean threadNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
   }
 
   @Test
@@ -284,7 +464,7 @@ class FileSpillStoreTest {
   @Test
   void create_unlockedSessionOfAnotherProcess_isRemoved() throws IOException {
     Path stale = fakeSession("session-999999999-1-00000000000000aa", true);
-    Files.write(stale.resolve("k-a.spill"), new byte[100]);
+    Files.write(stale.resolve("log-0000000001.log"), new byte[100]);
     Files.createDirectories(stale.resolve("nested/deeper"));
 
     open();
@@ -354,7 +534,7 @@ class FileSpillStoreTest {
   void create_locklessSessionFolder_keptWhileYoungAndRemovedWhenOld() throws IOException {
     Path young = fakeSession("session-999999999-1-00000000000000cc", false);
     Path old = fakeSession("session-999999999-1-00000000000000dd", false);
-    Files.write(old.resolve("k-a.spill"), new byte[10]);
+    Files.write(old.resolve("log-0000000001.log"), new byte[10]);
     Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(SessionFolders.LOCKLESS_GRACE).minusSeconds(60)));
 
     open();
@@ -366,7 +546,7 @@ class FileSpillStoreTest {
   @Test
   void create_leftoverOfInterruptedDeletion_isRemoved() throws IOException {
     Path leftover = Files.createDirectories(spillDir().resolve("deleting-0123456789abcdef").resolve("x"));
-    Files.write(leftover.resolve("k-a.spill"), new byte[10]);
+    Files.write(leftover.resolve("log-0000000001.log"), new byte[10]);
 
     open();
 
@@ -396,6 +576,41 @@ class FileSpillStoreTest {
 
     assertThat(mine).isDirectory();
     assertThat(file).hasContent("x");
+  }
+
+  private FileSpillStore openWithoutBackgroundCompaction(SpillConfig.Builder builder) throws IOException {
+    SpillConfig config = builder.build();
+    FileSpillStore store = FileSpillStore.open(config.spillDir(), FileStoreSettings.from(config), false);
+    stores.add(store);
+    return store;
+  }
+
+  private FileSpillStore open(SpillConfig.Builder builder) throws IOException {
+    return open(builder.build());
+  }
+
+  private SpillConfig.Builder options(String... keysAndValues) {
+    SpillConfig.Builder builder = SpillConfig.builder().spillDir(spillDir());
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      builder.option(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return builder;
+  }
+
+  static byte[] bytes(int length, long seed) {
+    byte[] bytes = new byte[length];
+    new SplittableRandom(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  static byte[] readAll(SeekableByteChannel channel) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate((int) (channel.size() - channel.position()));
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer) < 0) {
+        break;
+      }
+    }
+    return buffer.array();
   }
 
   private Path fakeSession(String name, boolean withLockFile) throws IOException {

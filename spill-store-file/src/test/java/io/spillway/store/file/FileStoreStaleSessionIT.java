@@ -46,8 +46,9 @@ class FileStoreStaleSessionIT {
     own.write("mine", ByteBuffer.wrap(new byte[] {4, 2}));
     Child alive = Child.start(spillDir, tempDir.resolve("alive.err"), processes);
     Child killed = Child.start(spillDir, tempDir.resolve("killed.err"), processes);
-    Path childValue = killed.session.resolve(FileNames.forKey(SessionHolderMain.KEY).dataFile());
-    assertThat(childValue).as("value written by the child").isRegularFile();
+    Path childLog = killed.session.resolve(FileNames.logFile(1));
+    assertThat(childLog).as("log file holding the value the child wrote").isRegularFile();
+    assertThat(Files.size(childLog)).isPositive();
 
     killed.process.destroyForcibly();
     assertThat(killed.process.waitFor(30, TimeUnit.SECONDS)).as("killed child exited").isTrue();
@@ -56,8 +57,7 @@ class FileStoreStaleSessionIT {
     FileSpillStore next = open(config);
 
     assertThat(killed.session).as("folder of the killed child").doesNotExist();
-    assertThat(alive.session.resolve(FileNames.forKey(SessionHolderMain.KEY).dataFile()))
-        .as("value of the live child").isRegularFile();
+    assertThat(alive.session.resolve(FileNames.logFile(1))).as("log file of the live child").isRegularFile();
     assertThat(own.read("mine")).containsExactly(4, 2);
     assertThat(next.list()).as("keys of the new session").isEmpty();
     assertThat(FileSpillStoreTest.listNames(spillDir)).containsExactlyInAnyOrder(

@@ -1,0 +1,143 @@
+package io.spillway.store.file;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The log files of one session, by id: creates them, numbers them, and forgets them once released.
+ *
+ * <p>Ids are small reusable numbers (they go into every index location, so they must fit in
+ * {@value KeyIndex#FILE_ID_BITS} bits); a released file's id is taken again only after the file is gone. File numbers
+ * (the N of {@code log-N.log}, also in each record header) are never reused within a session.
+ *
+ * <p>Thread-safe. {@link #get} reads without locking. Internal, may change.
+ */
+final class LogFiles {
+  private static final System.Logger LOG = System.getLogger(FileSpillStoreProvider.class.getName());
+
+  private final Path dir;
+  private final boolean fsync;
+  private final Runnable onReleased;
+  private volatile @Nullable LogFile[] byId = new LogFile[16];
+  private int[] freeIds = new int[16]; // guarded by this
+  private int freeCount; // guarded by this
+  private int nextId; // guarded by this
+  private long nextNumber = 1; // guarded by this
+
+  /**
+   * @param onReleased told (on the releasing thread, with no lock held) each time a file is gone: space came back
+   */
+  LogFiles(Path dir, boolean fsync, Runnable onReleased) {
+    this.dir = dir;
+    this.fsync = fsync;
+    this.onReleased = onReleased;
+  }
+
+  /**
+   * Creates the next log file, empty. With fsync the folder is synced too, so that the new name survives power loss
+   * as well as what will be written into the file.
+   *
+   * @throws IOException if the file cannot be created, or the session ran out of file ids or numbers
+   */
+  LogFile create(boolean dedicated) throws IOException {
+    LogFile file;
+    synchronized (this) {
+      if (nextNumber > 0xFFFF_FFFFL) {
+        throw new IOException("Spill session " + dir + " has used all 2^32 log file numbers");
+      }
+      int id;
+      if (freeCount > 0) {
+        id = freeIds[--freeCount];
+      } else if (nextId <= KeyIndex.MAX_FILE_ID) {
+        id = nextId++;
+      } else {
+        throw new IOException("Spill session " + dir + " has " + (KeyIndex.MAX_FILE_ID + 1)
+            + " log files open; no more fit in its index");
+      }
+      int number = (int) nextNumber;
+      Path path = dir.resolve(FileNames.logFile(number));
+      FileChannel channel;
+      try {
+        channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        freeIds = ensureCapacity(freeIds, freeCount + 1);
+        freeIds[freeCount++] = id;
+        throw e;
+      }
+      nextNumber++;
+      file = new LogFile(id, number, path, channel, dedicated, this::released);
+      LogFile[] table = byId;
+      if (id >= table.length) {
+        table = Arrays.copyOf(table, Math.max(id + 1, table.length * 2));
+      }
+      table[id] = file;
+      byId = table; // volatile write publishes the slot to get()
+    }
+    if (fsync) {
+      SessionFolders.syncDirectory(dir);
+    }
+    return file;
+  }
+
+  /** The live file with {@code id}, or {@code null}. */
+  @Nullable LogFile get(int id) {
+    LogFile[] table = byId;
+    return id < table.length ? table[id] : null;
+  }
+
+  /**
+   * Takes a reference on the file of index location {@code location}, for a reader.
+   *
+   * @throws IllegalStateException if that file is gone, which the index's guarantees rule out
+   */
+  void pin(long location) {
+    LogFile file = get(KeyIndex.fileId(location));
+    if (file == null || !file.tryPin()) {
+      throw new IllegalStateException("The index points at log file id " + KeyIndex.fileId(location)
+          + ", which has been released");
+    }
+  }
+
+  /** The raw table, for a scan that must not allocate; entries may be {@code null}. Never modify it. */
+  @Nullable LogFile[] table() {
+    return byId;
+  }
+
+  /** The files not yet released, in no particular order. */
+  List<LogFile> all() {
+    LogFile[] table = byId;
+    List<LogFile> files = new ArrayList<>();
+    for (LogFile file : table) {
+      if (file != null) {
+        files.add(file);
+      }
+    }
+    return files;
+  }
+
+  private void released(LogFile file) {
+    synchronized (this) {
+      LogFile[] table = byId;
+      if (table[file.id()] == file) {
+        table[file.id()] = null;
+        byId = table;
+        freeIds = ensureCapacity(freeIds, freeCount + 1);
+        freeIds[freeCount++] = file.id();
+      }
+    }
+    LOG.log(Level.DEBUG, () -> "Released log file " + file.path());
+    onReleased.run();
+  }
+
+  private static int[] ensureCapacity(int[] array, int needed) {
+    return needed <= array.length ? array : Arrays.copyOf(array, Math.max(needed, array.length * 2));
+  }
+}
