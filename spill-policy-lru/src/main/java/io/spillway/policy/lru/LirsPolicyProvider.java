@@ -29,8 +29,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p><b>Cost:</b> O(1) amortised per event, O(1) per victim and per segment passed over. <b>Memory:</b> a 48-byte node
- * per known segment and about 5 bytes of hash table; the stack's spilled entries are the spilled segments' nodes.
- * The policy reads no settings from the {@link SpillConfig}.
+ * per known segment and its slot in an array indexed by segment id; the stack's spilled entries are the spilled
+ * segments' nodes. The policy reads no settings from the {@link SpillConfig}.
  *
  * <p>Ranks {@value #PRIORITY}, below the core's default {@code coldness} policy and the {@code lru}/{@code lfu}
  * policies, so it is used only when asked for by name: {@code SpillConfig.builder().policy("lirs")}.

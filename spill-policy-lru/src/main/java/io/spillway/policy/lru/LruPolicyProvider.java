@@ -11,8 +11,8 @@ import java.util.Objects;
  * <p>A segment counts as used when it is admitted, accessed or reloaded; a resize is not a use. Victims are
  * taken from the least recently used end, passing over segments the core does not allow to be spilled, until
  * the requested bytes are reached. Each event costs O(1), and each victim O(1) plus O(1) for every ineligible
- * segment passed over on the way. Memory is one map entry per known segment. The policy reads no settings from
- * the {@link SpillConfig}.
+ * segment passed over on the way. Memory is 16 bytes per known segment, in arrays indexed by segment id. The policy
+ * reads no settings from the {@link SpillConfig}.
  *
  * <p>Ranks {@value #PRIORITY}, below the core's default {@code coldness} policy, so it is used only when asked for
  * by name: {@code SpillConfig.builder().policy("lru")}.

@@ -22,8 +22,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p><b>Cost:</b> O(1) per event; a selection is O(1) per victim and per segment passed over, at most two turns.
- * <b>Memory:</b> a 40-byte node per known segment and about 5 bytes of hash table. The policy reads no settings
- * from the {@link SpillConfig}.
+ * <b>Memory:</b> a 40-byte node per known segment and its slot in an array indexed by segment id. The policy reads no
+ * settings from the {@link SpillConfig}.
  *
  * <p>Ranks {@value #PRIORITY}, below the core's default {@code coldness} policy and the {@code lru}/{@code lfu}
  * policies, so it is used only when asked for by name: {@code SpillConfig.builder().policy("sieve")}.
