@@ -23,6 +23,15 @@ final class FrequencySketch {
   private int sampleSize = 80;
   private int additions;
 
+  /**
+   * Mixes a name's {@code hashCode()} into the key a policy counts it under, so that names differing only in their
+   * last characters (numbered names) spread well.
+   */
+  static int spread(int hash) {
+    int h = hash * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
   /** Grows the table, if needed, to suit {@code expectedKeys} distinct keys. */
   void ensureCapacity(long expectedKeys) {
     long wanted = Math.max(8, Math.min(expectedKeys, 1 << 30));

@@ -28,8 +28,8 @@ import java.util.Objects;
  * Empty segments count as one byte.
  *
  * <p><b>Cost:</b> O(log n) per event, O(log k) per victim and per segment passed over. <b>Memory:</b> a 48-byte
- * node per known segment, a heap slot and about 5 bytes of hash table. The policy reads no settings from the
- * {@link SpillConfig}.
+ * node per known segment, a heap slot and a slot in an array indexed by segment id. The policy reads no settings
+ * from the {@link SpillConfig}.
  *
  * <p>Ranks {@value #PRIORITY}, below the core's default {@code coldness} policy and the {@code lru}/{@code lfu}
  * policies, so it is used only when asked for by name: {@code SpillConfig.builder().policy("gdsf")}.

@@ -39,10 +39,9 @@ import java.util.Objects;
  * {@code L = 8}, and a segment admitted then and used twice more has {@code K = 8 + 3 = 11}: the old segment,
  * with more than three times the uses, is spilled first.
  *
- * <p><b>Cost:</b> O(log n) per event (a binary heap ordered by priority and last use, over numbered segments that
- * accesses reach by {@linkplain SpillPolicy#accessHandle handle}), and O(log k) per segment a selection visits, k
- * the number visited, ineligible ones included. About 52 bytes of policy state per segment. The policy reads no
- * settings from the {@link SpillConfig}.
+ * <p><b>Cost:</b> O(log n) per event (a binary heap of segment ids ordered by priority and last use), and O(log k)
+ * per segment a selection visits, k the number visited, ineligible ones included. About 40 bytes of policy state per
+ * segment, in arrays indexed by id. The policy reads no settings from the {@link SpillConfig}.
  *
  * <p>Ranks {@value #PRIORITY}, below the core's default {@code coldness} policy, so it is used only when asked for
  * by name: {@code SpillConfig.builder().policy("lfu")}.
