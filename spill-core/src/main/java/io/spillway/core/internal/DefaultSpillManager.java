@@ -4,8 +4,6 @@ import static io.spillway.core.internal.ManagedSegment.M_RELOADING;
 import static io.spillway.core.internal.ManagedSegment.M_RESIDENT;
 import static io.spillway.core.internal.ManagedSegment.M_SPILLED;
 import static io.spillway.core.internal.ManagedSegment.M_SPILLING;
-import static io.spillway.core.internal.Segment.RESIDENT;
-import static io.spillway.core.internal.Segment.SPILLED;
 
 import io.spillway.api.AlreadySpilledException;
 import io.spillway.api.CorruptSegmentException;
@@ -138,18 +136,19 @@ import org.slf4j.LoggerFactory;
  * manager used by one thread at a time loses no access, and the policy's scores match RedDB's exactly. The buffer is
  * drained before every other policy event, before {@link SpillPolicy#selectVictims} and before
  * {@link #listSegments()}.
- * The drain counts each access ({@link SegmentInfo#accessCount()}) in an array of its own rather than in the segment,
- * so that neither the access nor the drain writes the segment that other threads look up, and delivers it to the
- * policy (by the policy's access handle when it gave one) only if the segment is, as the policy knows it, admitted
- * and resident and has not been removed or replaced since. {@link SegmentHandle#get()} of a resident value reads it
- * without any lock (see {@code ManagedSegment.value}). An exception thrown by a policy event
+ * The buffer carries the segments' ids, the numbers the policy knows them by (see {@link PolicyDriver}); the drain
+ * counts each access ({@link SegmentInfo#accessCount()}) in an array of its own rather than in the segment, so that
+ * neither the access nor the drain writes the segment that other threads look up, and delivers it to the policy only
+ * if the segment holding the id is, as the policy knows it, resident. {@link SegmentHandle#get()} of a resident
+ * value reads it without any lock (see {@code ManagedSegment.value}). An exception thrown by a policy event
  * is logged at WARN and does not disturb the accounting. The policy hears of a managed spill only once it is
  * committed; a {@code set} of a spilled value is told as a reload (then a resize).
  *
  * <p><b>Victims.</b> {@link #needsSpill()} offers the policy the manual resident segments of at least
  * {@link SpillConfig#minSpillSize()} bytes (managed ones are spilled by the manager itself), then re-checks the
- * answer: names no longer eligible or repeated are dropped and the list ends once the bytes to free are reached, so
- * the manager's contract holds whatever a plugin returns. The spiller re-checks its victims the same way.
+ * answer (ids, mapped back to segments by the policy driver): segments no longer eligible or repeated are dropped and
+ * the list ends once the bytes to free are reached, so the manager's contract holds whatever a plugin returns. The
+ * spiller re-checks its victims the same way.
  *
  * <p><b>Memory.</b> A manual segment costs its {@code Segment} object (40 bytes with compressed references) plus
  * its map node and table slot, about 80 bytes in all, the name excepted; a managed one is a {@code ManagedSegment}, a
@@ -216,8 +215,8 @@ public final class DefaultSpillManager implements SpillManager {
 
   /** The policy, its lock (the policy lock) and the access buffer. */
   private final PolicyDriver policyDriver;
-  private final Predicate<String> eligible = this::eligible;
-  private final Predicate<String> spillable = this::spillable;
+  private final Predicate<Segment> eligible = this::eligible;
+  private final Predicate<Segment> spillable = this::spillable;
 
   private final AtomicBoolean spillerScheduled = new AtomicBoolean();
   private final AtomicLong spillRequests = new AtomicLong();
@@ -311,7 +310,7 @@ public final class DefaultSpillManager implements SpillManager {
       if (seg.location == null) {
         budget.add(size - old);
       }
-      policyEvent(p -> p.onResize(name, old, size));
+      policyEvent(p -> policyDriver.resized(p, seg, old, size));
       return seg.location == null ? size - old : 0;
     });
     if (delta < 0) {
@@ -338,13 +337,13 @@ public final class DefaultSpillManager implements SpillManager {
     if (usage < thresholdBytes) {
       return List.of();
     }
-    return chooseVictims(usage - targetBytes, eligible);
+    return names(chooseVictims(usage - targetBytes, eligible));
   }
 
   @Override
   public List<String> needsSpill(long bytesToFree) {
     ensureOpen();
-    return bytesToFree <= 0 ? List.of() : chooseVictims(bytesToFree, eligible);
+    return bytesToFree <= 0 ? List.of() : names(chooseVictims(bytesToFree, eligible));
   }
 
   @Override
@@ -680,13 +679,7 @@ public final class DefaultSpillManager implements SpillManager {
       if (fresh.managed() != null) {
         managedCount.incrementAndGet();
       }
-      Segment replaced = retired;
-      policyEvent(p -> {
-        if (replaced != null) {
-          policyDriver.remove(p, replaced);
-        }
-        policyDriver.admit(p, fresh, size);
-      });
+      policyDriver.admit(fresh, size, retired);
     }
     if (freed) {
       signalRoom();
@@ -704,11 +697,7 @@ public final class DefaultSpillManager implements SpillManager {
     bytesSpilled.addAndGet(payloadLength);
     spillOperations.incrementAndGet();
     spillLatency.record(nanos);
-    String name = seg.name;
-    policyEvent(p -> {
-      seg.policyState = SPILLED;
-      p.onSpill(name);
-    });
+    policyEvent(p -> policyDriver.spilled(p, seg));
   }
 
   /**
@@ -722,11 +711,7 @@ public final class DefaultSpillManager implements SpillManager {
     bytesReloaded.addAndGet(payloadLength);
     reloadOperations.incrementAndGet();
     reloadLatency.record(nanos);
-    String name = seg.name;
-    policyEvent(p -> {
-      seg.policyState = RESIDENT;
-      p.onReload(name);
-    });
+    policyEvent(p -> policyDriver.reloaded(p, seg));
   }
 
   /** The store I/O on {@code old}'s key that a successor must wait for, if any. Caller holds old's lock. */
@@ -780,7 +765,7 @@ public final class DefaultSpillManager implements SpillManager {
   private void remove(Segment seg, String why) {
     budget.add(-retire(seg, why));
     String name = seg.name;
-    policyEvent(p -> policyDriver.remove(p, seg));
+    policyDriver.remove(seg);
     // Only now may a new registration of the name find the map free, so its onAdmit follows this onRemove.
     segments.remove(name, seg);
   }
@@ -895,7 +880,7 @@ public final class DefaultSpillManager implements SpillManager {
           managed.value = null;
         }
         String name = seg.name;
-        policyEvent(p -> policyDriver.remove(p, seg));
+        policyDriver.remove(seg);
         // After onRemove, so that a new registration of the name is admitted after it (see unregisterSegment).
         segments.remove(name, seg);
       }
@@ -1107,14 +1092,12 @@ public final class DefaultSpillManager implements SpillManager {
               if (managed.pins > 0) {
                 pinnedBytes.addAndGet(newSize - oldSize);
               }
-              String name = seg.name;
               policyEvent(p -> {
                 if (was == M_SPILLED) {
-                  seg.policyState = RESIDENT;
-                  p.onReload(name);
+                  policyDriver.reloaded(p, seg);
                 }
                 if (oldSize != newSize) {
-                  p.onResize(name, oldSize, newSize);
+                  policyDriver.resized(p, seg, oldSize, newSize);
                 }
               });
               applied = true;
@@ -1362,9 +1345,8 @@ public final class DefaultSpillManager implements SpillManager {
       }
       long freed = 0;
       boolean abandoned = false;
-      for (String name : chooseVictims(toFree, spillable)) {
-        Segment seg = segments.get(name);
-        ManagedSegment<?> managed = seg == null ? null : seg.managed();
+      for (Segment seg : chooseVictims(toFree, spillable)) {
+        ManagedSegment<?> managed = seg.managed();
         if (managed != null) {
           long result = spill(seg, managed);
           if (result == ABANDONED) {
@@ -1383,29 +1365,28 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   /** Asks the policy for victims among {@code allowed}, then re-checks its answer. */
-  private List<String> chooseVictims(long toFree, Predicate<String> allowed) {
+  private List<Segment> chooseVictims(long toFree, Predicate<Segment> allowed) {
     if (toFree <= 0) {
       return List.of();
     }
-    List<String> chosen = policyDriver.selectVictims(toFree, allowed);
+    List<Segment> chosen = policyDriver.selectVictims(toFree, allowed);
     if (chosen == null) {
       throw closedError();
     }
     // The policy's answer is re-checked so that the manager's contract holds whatever the plugin does: a segment
-    // may have been spilled or removed before the policy heard of it, a faulty policy may repeat a name or go on
+    // may have been spilled or removed before the policy heard of it, a faulty policy may repeat an id or go on
     // past the bytes to free.
-    Set<String> victims = new LinkedHashSet<>();
+    Set<Segment> victims = new LinkedHashSet<>();
     long freed = 0;
-    for (String name : chosen) {
+    for (Segment seg : chosen) {
       if (freed >= toFree) {
         break;
       }
-      Segment seg = segments.get(name);
-      if (seg == null || !allowed.test(name)) {
+      if (!allowed.test(seg)) {
         continue;
       }
-      if (!victims.add(name)) {
-        LOG.warn("Policy {} named segment '{}' twice as a victim; ignoring the repeat", policyClassName(), name);
+      if (!victims.add(seg)) {
+        LOG.warn("Policy {} named segment '{}' twice as a victim; ignoring the repeat", policyClassName(), seg.name);
         continue;
       }
       long size = seg.size;
@@ -1414,17 +1395,22 @@ public final class DefaultSpillManager implements SpillManager {
     return List.copyOf(victims);
   }
 
+  private static List<String> names(List<Segment> victims) {
+    List<String> names = new ArrayList<>(victims.size());
+    for (Segment seg : victims) {
+      names.add(seg.name);
+    }
+    return names;
+  }
+
   /** Manual victims: registered, manual, resident, large enough. */
-  private boolean eligible(String name) {
-    Segment seg = segments.get(name);
-    return seg != null && seg.managed() == null && !seg.removed && seg.location == null
-        && seg.size >= config.minSpillSize();
+  private boolean eligible(Segment seg) {
+    return seg.managed() == null && !seg.removed && seg.location == null && seg.size >= config.minSpillSize();
   }
 
   /** ManagedSegment victims: resident (not in flight), unpinned, large enough, past any barrier. */
-  private boolean spillable(String name) {
-    Segment seg = segments.get(name);
-    if (seg == null || seg.removed || seg.size < config.minSpillSize() || !barrierPassed(seg)) {
+  private boolean spillable(Segment seg) {
+    if (seg.removed || seg.size < config.minSpillSize() || !barrierPassed(seg)) {
       return false;
     }
     ManagedSegment<?> managed = seg.managed();
