@@ -1395,12 +1395,9 @@ public final class DefaultSpillManager implements SpillManager {
     return List.copyOf(victims);
   }
 
+  /** The victims' names, in order, in an unmodifiable list. */
   private static List<String> names(List<Segment> victims) {
-    List<String> names = new ArrayList<>(victims.size());
-    for (Segment seg : victims) {
-      names.add(seg.name);
-    }
-    return names;
+    return victims.stream().map(seg -> seg.name).toList();
   }
 
   /** Manual victims: registered, manual, resident, large enough. */

@@ -56,9 +56,8 @@ import org.slf4j.Logger;
  * <p><b>Events.</b> {@link #event}, {@link #admit}, {@link #remove}, {@link #selectVictims} and {@link #drainedThen}
  * drain every stripe first, so the policy hears of each access recorded before the call before any later event,
  * whatever a drain task is doing; but an access to a segment being removed (or replaced) is dropped by that drain, as
- * the segment is gone already. An
- * exception thrown by the policy on an event or an access is logged at WARN and swallowed, so that a faulty plugin
- * cannot break the caller's bookkeeping. After {@link #close} the policy is dropped: events are ignored,
+ * the segment is gone already. An exception thrown by the policy on an event or an access is logged at WARN and
+ * swallowed, so that a faulty plugin cannot break the caller's bookkeeping. After {@link #close} the policy is dropped: events are ignored,
  * {@link #selectVictims} returns null, and a drain task still queued or running calls nothing on the policy (it
  * checks under the policy lock, which {@link #close} takes).
  *
