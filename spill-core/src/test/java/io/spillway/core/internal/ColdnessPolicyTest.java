@@ -25,9 +25,9 @@ class ColdnessPolicyTest extends SpillPolicyContractTest {
   }
 
   @Test
-  void provider_isNamedColdnessWithPriorityZero() {
+  void provider_isNamedColdness_rankedBelowTheDefault() {
     assertThat(provider().name()).isEqualTo("coldness");
-    assertThat(provider().priority()).isZero();
+    assertThat(provider().priority()).isEqualTo(-5).isNegative();
     assertThat(provider().create(SpillConfig.defaults())).isInstanceOf(ColdnessPolicy.class);
   }
 

@@ -31,9 +31,11 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
   }
 
   @Test
-  void provider_nameAndPriority_belowExistingPolicies() {
+  void provider_nameAndPriority_highestOfTheBundledPolicies() {
     assertThat(provider().name()).isEqualTo("w-tinylfu");
-    assertThat(provider().priority()).isEqualTo(-20).isLessThanOrEqualTo(-10);
+    assertThat(provider().priority()).isZero()
+        .isGreaterThan(new LfuPolicyProvider().priority())
+        .isGreaterThan(new GdsfPolicyProvider().priority());
   }
 
   @Test
