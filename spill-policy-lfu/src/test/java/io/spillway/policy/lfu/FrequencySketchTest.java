@@ -56,6 +56,21 @@ class FrequencySketchTest {
   }
 
   @Test
+  void increment_countersInTheTablesLastLongs_countLikeTheOthers() {
+    // Eight longs, the last two kept apart: a quarter of every key's counters land there.
+    for (int k = 0; k < 200; k++) {
+      FrequencySketch sketch = new FrequencySketch();
+      int hash = FrequencySketch.spread(("k" + k).hashCode());
+      for (int i = 1; i <= 5; i++) {
+        sketch.increment(hash);
+      }
+      assertThat(sketch.frequency(hash)).as("key k%d", k).isEqualTo(5);
+      sketch.halve();
+      assertThat(sketch.frequency(hash)).as("key k%d halved", k).isEqualTo(2);
+    }
+  }
+
+  @Test
   void ensureCapacity_grows_toPowerOfTwo() {
     FrequencySketch sketch = new FrequencySketch();
     sketch.ensureCapacity(1_000);
