@@ -73,6 +73,11 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   private final FrequencySketch sketch = new FrequencySketch();
   private final long[] bytes = new long[3];
   private final boolean adaptive;
+  /**
+   * Whether {@link #rebalance} would move nothing: set when it returns, cleared by the events that change the lists'
+   * bytes or the window's share without calling it (a spill, a removal).
+   */
+  private boolean balanced = true;
   private int residentCount;
   private int candidateCount;
   /** Candidates the selection in progress has not passed yet. */
@@ -109,21 +114,49 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
 
   @Override
   public void onAccess(int segment) {
-    if (!isKnown(segment) || queue(segment) == SPILLED) {
-      return;
+    if (isResident(segment)) {
+      sketch.increment(hashes[segment]);
+      reorder(segment);
     }
-    sketch.increment(hashes[segment]);
-    sampleHits++;
-    switch (queue(segment)) {
-      case WINDOW -> moveToBack(segment);
-      case PROBATION -> {
-        // A second use while on probation earns a place in the protected segment.
-        unlink(segment);
-        link(segment, PROTECTED);
+  }
+
+  /**
+   * The same as {@link #onAccess(int)} on each in turn, in two passes: every count in the sketch first, then every
+   * move in the lists. Nothing else an access does reads the sketch, and no access changes which segments are
+   * resident, so the order of the two parts does not matter; each pass then keeps one small working set in cache
+   * (the sketch's lines, then the lists') instead of both at once.
+   */
+  @Override
+  public void onAccess(int[] segments, int count) {
+    for (int i = 0; i < count; i++) {
+      int segment = segments[i];
+      if (isResident(segment)) {
+        sketch.increment(hashes[segment]);
       }
-      default -> moveToBack(segment);
     }
-    rebalance();
+    for (int i = 0; i < count; i++) {
+      int segment = segments[i];
+      if (isResident(segment)) {
+        reorder(segment);
+      }
+    }
+  }
+
+  /** The list part of an access to a resident segment: a hit counted, the segment moved, the window adapted. */
+  private void reorder(int segment) {
+    sampleHits++;
+    if (queue(segment) == PROBATION) {
+      // A second use while on probation earns a place in the protected segment.
+      unlink(segment);
+      link(segment, PROTECTED);
+      rebalance();
+    } else {
+      moveToBack(segment);
+      // A move within a list changes no list's bytes: the lists are still as balanced as the last event left them.
+      if (!balanced) {
+        rebalance();
+      }
+    }
     climb();
   }
 
@@ -147,6 +180,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     if (isKnown(segment) && queue(segment) != SPILLED) {
       unlink(segment);
       setState(segment, SPILLED);
+      balanced = false;
     }
   }
 
@@ -165,6 +199,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     }
     if (queue(segment) != SPILLED) {
       unlink(segment);
+      balanced = false;
     }
     setState(segment, FREE);
   }
@@ -265,6 +300,10 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     return segment >= 0 && segment < capacity && state(segment) != FREE;
   }
 
+  private boolean isResident(int segment) {
+    return isKnown(segment) && queue(segment) != SPILLED;
+  }
+
   private int state(int id) {
     return (states[id >>> 3] >>> ((id & 7) << 2)) & 15;
   }
@@ -331,6 +370,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
       unlink(id);
       link(id, PROBATION);
     }
+    balanced = true;
   }
 
   /** Caffeine's hill climber: moves the window share in the direction that last raised the hit rate. */
@@ -418,11 +458,13 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     setState(id, queue);
   }
 
-  /** Makes a segment of the window or of protected the most recent of its list. */
+  /** Makes a segment of the window or of protected, which carries no flag, the most recent of its list. */
   private void moveToBack(int id) {
     int queue = queue(id);
-    unlink(id);
-    link(id, queue);
+    if (tails[queue] != id) {
+      unlink(id);
+      link(id, queue);
+    }
   }
 
   private void grow(int length) {

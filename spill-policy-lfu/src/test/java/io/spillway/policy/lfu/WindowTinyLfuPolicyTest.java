@@ -158,6 +158,26 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
   }
 
   @Test
+  void onAccess_afterSpillsShrankTheResidentBytes_movesTheWindowsOverflowToProbation() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    for (int i = 0; i < 200; i++) {
+      policy.admit(10, "s" + i);
+    }
+    // The window holds 1% of 2,000 bytes: the two newest. Spills leave 500 bytes resident, a window of 5 bytes.
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s198"))).isEqualTo(WindowTinyLfuPolicy.WINDOW);
+    for (int i = 0; i < 150; i++) {
+      policy.spill("s" + i);
+    }
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s198"))).as("a spill moves nothing").isEqualTo(
+        WindowTinyLfuPolicy.WINDOW);
+
+    policy.access("s199");
+
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s198"))).isEqualTo(WindowTinyLfuPolicy.PROBATION);
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s199"))).isEqualTo(WindowTinyLfuPolicy.PROBATION);
+  }
+
+  @Test
   void selectVictims_ineligibleLoser_passedOver() {
     CheckedSpillPolicy policy = checkedPolicy();
     for (int i = 0; i < 100; i++) {
