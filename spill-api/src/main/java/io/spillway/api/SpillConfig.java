@@ -23,9 +23,9 @@ import java.util.concurrent.Executor;
  * }</pre>
  *
  * <p>Defaults follow RedDB's spill manager: a 512 MiB budget, spilling from 80% to 60%, segments under 1 MiB
- * never spilled, scores decayed by 0.95. With no policy or store named, the provider of the highest priority
- * on the class path is used; among the bundled ones that is the {@code coldness} policy and the {@code file}
- * store.
+ * never spilled, scores decayed by 0.95 (for RedDB's {@code coldness} policy). With no policy or store named, the
+ * provider of the highest priority on the class path is used; among the bundled ones that is the {@code w-tinylfu}
+ * policy (not RedDB's: the best measured one; {@code policy("coldness")} selects RedDB's) and the {@code file} store.
  *
  * <p>Plugins read their own settings from {@link #options()}, under keys they document (for example
  * {@code s3.bucket}).

@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The Caffeine cache is bounded ({@code maximumSize} = the key count, every key present), so that it too records
  * each read for its eviction policy: the fair counterpart of a manager that records each access for its spill
- * policy. The manager uses the default configuration (the {@code coldness} policy); its segments are registered
- * small enough never to reach the spill threshold.
+ * policy. The manager uses the default configuration (the default policy, {@code w-tinylfu}, unless the system
+ * property {@value #POLICY_PROPERTY} names another, for example {@code -Dbench.policy=coldness}, which JMH's forks
+ * inherit); its segments are registered small enough never to reach the spill threshold.
  *
  * <p>{@link #spillwayHandleGet} measures the managed API the same way: {@link SegmentHandle#get()} of resident
  * values, against the same Caffeine baseline.
@@ -47,6 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class AccessBenchmark {
+  /** The system property that names a policy other than the default for both managers. */
+  public static final String POLICY_PROPERTY = "bench.policy";
   /** Distinct keys (segment names). */
   public static final int KEYS = 100_000;
   /** Zipf exponent of the key stream. */
@@ -75,7 +78,7 @@ public class AccessBenchmark {
       stream[i] = names[ranks[i]];
     }
     spillDir = BenchDirs.create("spill-bench-access-");
-    SpillManager m = Spillway.newManager(SpillConfig.builder().spillDir(spillDir).build());
+    SpillManager m = Spillway.newManager(config(spillDir));
     Cache<String, Boolean> c = Caffeine.newBuilder().maximumSize(KEYS).build();
     for (String name : names) {
       m.registerSegment(name, SEGMENT_SIZE);
@@ -83,6 +86,16 @@ public class AccessBenchmark {
     }
     manager = m;
     cache = c;
+  }
+
+  /** The default configuration in {@code spillDir}, with the policy {@value #POLICY_PROPERTY} names, if any. */
+  static SpillConfig config(Path spillDir) {
+    SpillConfig.Builder builder = SpillConfig.builder().spillDir(spillDir);
+    String policy = System.getProperty(POLICY_PROPERTY, "");
+    if (!policy.isBlank()) {
+      builder.policy(policy);
+    }
+    return builder.build();
   }
 
   /** Closes the manager and deletes its folder. */
@@ -128,7 +141,7 @@ public class AccessBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
       spillDir = BenchDirs.create("spill-bench-get-");
-      SpillManager m = Spillway.newManager(SpillConfig.builder().spillDir(spillDir).build());
+      SpillManager m = Spillway.newManager(config(spillDir));
       manager = m;
       SegmentHandle<?>[] handles = new SegmentHandle<?>[KEYS];
       for (int i = 0; i < KEYS; i++) {

@@ -46,7 +46,6 @@ public final class BenchmarkRunner {
   private static final double ACCESS_GOAL = 1.0;
   private static final double SPILL_RELOAD_GOAL = 0.9;
   private static final double HEAP_GOAL_BYTES = 128;
-  private static final List<String> POLICIES = List.of("coldness", "lru", "lfu");
 
   private BenchmarkRunner() {}
 
@@ -123,7 +122,7 @@ public final class BenchmarkRunner {
     List<Row> rows = new ArrayList<>();
     Path dir = BenchDirs.create("spill-bench-heap-");
     try {
-      for (String policy : POLICIES) {
+      for (String policy : HeapPerSegment.POLICIES) {
         double g1 = HeapPerSegment.bytesPerSegment(policy, count, dir);
         Double compact = exact.get(policy);
         if (compact == null) {
@@ -131,7 +130,7 @@ public final class BenchmarkRunner {
         }
         System.out.printf(Locale.ROOT, "heap per segment, %s: %.1f bytes exact, %.1f bytes under G1%n", policy,
             compact, g1);
-        String label = policy.equals("coldness") ? "coldness (default)" : policy;
+        String label = policy.equals("w-tinylfu") ? "w-tinylfu (default)" : policy;
         boolean exactMet = compact <= HEAP_GOAL_BYTES;
         boolean g1Met = g1 <= HEAP_GOAL_BYTES;
         rows.add(new Row("HeapPerSegment", label + ", " + String.format(Locale.ROOT, "%,d", count) + " segments",

@@ -9,6 +9,7 @@ import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,6 +25,8 @@ import java.util.Map;
  * Not thread-safe: one measurement at a time per JVM.
  */
 public final class HeapPerSegment {
+  /** The policies measured by {@link #main}: the default first, then RedDB's and the other bundled array policies. */
+  public static final List<String> POLICIES = List.of("w-tinylfu", "coldness", "lru", "lfu");
   /** The segments registered by a full measurement. */
   public static final int DEFAULT_COUNT = 1_000_000;
   private static final long SEGMENT_SIZE = 4096;
@@ -94,7 +97,7 @@ public final class HeapPerSegment {
   }
 
   /**
-   * Prints bytes per segment for the {@code coldness}, {@code lru} and {@code lfu} policies.
+   * Prints bytes per segment for each of {@link #POLICIES}.
    *
    * @param args optional: the segment count (default {@value #DEFAULT_COUNT})
    */
@@ -102,7 +105,7 @@ public final class HeapPerSegment {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_COUNT;
     Path dir = BenchDirs.create("spill-bench-heap-");
     try {
-      for (String policy : new String[] {"coldness", "lru", "lfu"}) {
+      for (String policy : POLICIES) {
         System.out.printf(Locale.ROOT, "%s %.3f bytes/segment%n", policy, bytesPerSegment(policy, count, dir));
       }
     } finally {

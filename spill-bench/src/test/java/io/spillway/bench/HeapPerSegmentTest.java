@@ -12,11 +12,16 @@ class HeapPerSegmentTest {
 
   @Test
   void bytesPerSegment_thousandSegments_positiveAndPlausible(@TempDir Path dir) {
-    for (String policy : new String[] {"coldness", "lru", "lfu"}) {
+    for (String policy : HeapPerSegment.POLICIES) {
       double bytes = HeapPerSegment.bytesPerSegment(policy, 1_000, dir);
       // A segment costs at least its map entry and at most a few kilobytes of bookkeeping.
       assertThat(bytes).as(policy).isGreaterThan(16).isLessThan(4096);
     }
+  }
+
+  @Test
+  void policies_measureTheDefaultAndRedDbsPolicy() {
+    assertThat(HeapPerSegment.POLICIES).startsWith("w-tinylfu").contains("coldness", "lru", "lfu");
   }
 
   @Test

@@ -10,13 +10,17 @@ import io.spillway.core.internal.ColdnessPolicy;
  * access, and all scores are multiplied by {@link SpillConfig#accessDecay()} at each spill round; the victims are
  * the eligible resident segments with the largest size / score, taken until enough bytes are freed.
  *
- * <p>Registered in {@code META-INF/services/io.spillway.api.spi.SpillPolicyProvider} with priority 0, the policy
- * used when none is named unless a plugin of higher priority is present. Stateless and thread-safe; each policy it
- * creates is single-threaded, as the SPI allows.
+ * <p>RedDB's behaviour, kept for parity and selected by name: {@code SpillConfig.builder().policy("coldness")}. It is
+ * not the default: registered in {@code META-INF/services/io.spillway.api.spi.SpillPolicyProvider} with priority
+ * {@value #PRIORITY}, below the default {@code w-tinylfu} (spill-policy-lfu, a run-time dependency of spill-core) and
+ * above the other bundled policies, so that it is chosen when no name is given only if spill-policy-lfu was left off
+ * the class path. Stateless and thread-safe; each policy it creates is single-threaded, as the SPI allows.
  */
 public final class ColdnessPolicyProvider implements SpillPolicyProvider {
   /** The name this policy is selected by: {@value}. */
   public static final String NAME = "coldness";
+  /** The rank of this policy among providers: {@value}, below the default {@code w-tinylfu}'s 0. */
+  public static final int PRIORITY = -5;
 
   /** Creates the provider; the service loader calls this. */
   public ColdnessPolicyProvider() {}
@@ -28,7 +32,7 @@ public final class ColdnessPolicyProvider implements SpillPolicyProvider {
 
   @Override
   public int priority() {
-    return 0;
+    return PRIORITY;
   }
 
   @Override

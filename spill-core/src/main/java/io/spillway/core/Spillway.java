@@ -33,7 +33,8 @@ import java.util.Objects;
  *
  * <p>The policy and the store are chosen by name when the configuration names them ({@code policy("lru")},
  * {@code store("s3")}), otherwise the provider of the highest priority wins: with the bundled plugins, the
- * {@code coldness} policy (RedDB's ranking) and the {@code file} store. Providers are looked up afresh on every call,
+ * {@code w-tinylfu} policy (spill-policy-lfu, which spill-core brings at run time) and the {@code file} store; RedDB's
+ * {@code coldness} ranking is {@code policy("coldness")}. Providers are looked up afresh on every call,
  * through the thread context class loader.
  *
  * <p>A manager also owns values handed to it with {@link SpillManager#put}, spilling them by itself when usage passes

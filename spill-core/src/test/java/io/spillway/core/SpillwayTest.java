@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * RedDB's spill manager tests, carried over to Spillway's manager through {@link Spillway#newManager}, with the
- * default store: the real {@code file} store, in a temporary directory.
+ * RedDB's spill manager tests, carried over to Spillway's manager through {@link Spillway#newManager}, with RedDB's
+ * {@code coldness} policy, selected by name, and the default store: the real {@code file} store, in a temporary
+ * directory.
  */
 class SpillwayTest {
   /** RedDB's frame header: magic 4 + version 1 + checksum 4 + length 8. */
@@ -42,9 +43,13 @@ class SpillwayTest {
     managers.forEach(SpillManager::close);
   }
 
-  /** RedDB's test_config: 1 MiB budget, threshold 0.5, target 0.3, min spill size 100. */
+  /**
+   * RedDB's test_config: 1 MiB budget, threshold 0.5, target 0.3, min spill size 100; and RedDB's ranking, which is no
+   * longer the default policy.
+   */
   private SpillConfig.Builder redDbTestConfig() {
     return SpillConfig.builder()
+        .policy(ColdnessPolicyProvider.NAME)
         .maxMemory(1024 * 1024)
         .spillThreshold(0.5)
         .targetAfterSpill(0.3)
@@ -67,6 +72,7 @@ class SpillwayTest {
     long max = 512L * 1024 * 1024;
     long threshold = (long) (max * 0.80);
     long minSpillSize = 1024 * 1024;
+    // RedDB's budget, fractions and minimum size; not its policy (the default is w-tinylfu), which no step here ranks.
     try (SpillManager manager = Spillway.newManager()) {
       assertThat(manager.stats().maxMemory()).isEqualTo(max);
       manager.registerSegment("small", minSpillSize - 1);

@@ -2,54 +2,66 @@ package io.spillway.testkit;
 
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SpillPolicy} that forwards every call to the policy under test and checks each answer of
  * {@link #selectVictims} against the contract, using its own simple model of which segments exist, which are
- * resident and how large they are.
+ * resident and how large they are; and a driver that numbers segment names as the core does, so that a test can
+ * speak of segments by name.
+ *
+ * <p><b>Names and ids.</b> The name-level methods ({@link #onAdmit(String, long)}, {@link #onAccess(String)},
+ * {@link #victims(long, Predicate)}, {@link #admit}, {@link #ranking()}, ...) give each admitted name an id the way
+ * the core does (the most recently freed id first, else the lowest never used) and call the policy by id; answers
+ * come back as names. The {@link SpillPolicy} methods take ids, as the core gives them; both kinds may be mixed, and
+ * {@link #idOf} tells a name's id.
  *
  * <p>The model checks the contract, never the ranking: it accepts any choice of victims that a correct policy
  * could make. What it checks on every {@code selectVictims(bytesToFree, eligible)}:
  * <ul>
- *   <li>the list is not null and, when {@code bytesToFree <= 0}, empty;
- *   <li>every name is known (admitted and not removed since), resident (not spilled), accepted by
- *       {@code eligible}, and appears once;
+ *   <li>the array is not null and, when {@code bytesToFree <= 0}, empty;
+ *   <li>every id is known (admitted and not removed since), resident (not spilled), accepted by {@code eligible},
+ *       and appears once;
  *   <li>when the eligible resident segments together hold fewer than {@code bytesToFree} bytes, all of them are
  *       returned;
  *   <li>otherwise the victims' sizes add up to at least {@code bytesToFree}, and without the last victim they
  *       would not: the policy stopped as soon as the target was reached.
  * </ul>
- * It also checks each {@link #accessHandle} answer (see there) and refuses, as a test mistake, an access by a
- * handle that no known segment holds. Sizes are those of the latest {@link #onAdmit} or {@link #onResize}, whether the resize happened while the
- * segment was resident or spilled. A broken contract fails with an {@link AssertionError} that names the
- * request, the answer and the model's view.
+ * A batch of accesses reaches the policy in a copy that is overwritten after the call, as the core reuses its
+ * array, so that a policy that keeps the array shows it. Sizes are those of the latest {@link #onAdmit} or
+ * {@link #onResize}, whether the resize happened while the segment was resident or spilled. A broken contract fails
+ * with an {@link AssertionError} that names the request, the answer and the model's view.
  *
  * <p>The events themselves must follow the lifecycle {@link SpillPolicy} describes, as the core guarantees: an
- * admitted name is not known yet, only resident segments are accessed or spilled, only spilled ones are reloaded,
- * a resize states the current size as {@code oldSize}. A call that breaks it is a mistake in the test, reported
- * with {@link IllegalStateException} before the policy under test sees it. {@code eligible} must be a pure
- * function of the name, because the model asks it again.
+ * admitted id and name are not in use, the id is below the largest number of segments known at once, only resident
+ * segments are accessed or spilled, only spilled ones are reloaded, a resize states the current size as
+ * {@code oldSize}. A call that breaks it is a mistake in the test, reported with {@link IllegalStateException}
+ * before the policy under test sees it. {@code eligible} must be a pure function of the id, because the model asks
+ * it again.
  *
- * <p>Not thread-safe, like the policies it wraps. The list returned by {@link #selectVictims} is the wrapped
- * policy's own list, unchanged, so that a test can check that it stays valid while the victims are spilled.
+ * <p>Not thread-safe, like the policies it wraps. The array returned by {@link #selectVictims} is the wrapped
+ * policy's own, unchanged, so that a test can check that the policy does not change it later.
  */
 public final class CheckedSpillPolicy implements SpillPolicy {
   private final SpillPolicy delegate;
-  private final Map<String, Long> sizes = new HashMap<>();
-  private final Set<String> resident = new HashSet<>();
-  /** The access handles the policy gave, by segment and by handle; a segment leaves both on removal. */
-  private final Map<String, Integer> handles = new HashMap<>();
-  private final Map<Integer, String> segmentsByHandle = new HashMap<>();
+  private final SegmentNumbering numbering = new SegmentNumbering();
+  /** By id: the size of each known segment. */
+  private final Map<Integer, Long> sizes = new HashMap<>();
+  private final Set<Integer> resident = new HashSet<>();
+  /** The most segments known at once. */
+  private int peak;
+  private int[] batch = new int[0];
 
   /**
    * Wraps {@code delegate}, which must be a new policy that has not been told of any segment yet.
@@ -65,121 +77,97 @@ public final class CheckedSpillPolicy implements SpillPolicy {
     return delegate;
   }
 
+  // ------------------------------------------------------------------------------------------ SpillPolicy, by id
+
   @Override
-  public void onAdmit(String segment, long size) {
+  public void onAdmit(int segment, String name, long size) {
+    Objects.requireNonNull(name, "name");
+    if (segment < 0) {
+      throw new IllegalStateException("test mistake: negative id " + segment + " for " + name);
+    }
     if (sizes.containsKey(segment)) {
-      throw new IllegalStateException("test mistake: " + segment + " is already known; remove it first");
+      throw new IllegalStateException("test mistake: id " + segment + " is already " + label(segment)
+          + "'s; remove it first");
+    }
+    if (numbering.idOf(name) >= 0) {
+      throw new IllegalStateException("test mistake: " + name + " is already known; remove it first");
     }
     if (size < 0) {
-      throw new IllegalStateException("test mistake: negative size " + size + " for " + segment);
+      throw new IllegalStateException("test mistake: negative size " + size + " for " + name);
     }
+    int peakAfter = Math.max(peak, sizes.size() + 1);
+    if (segment >= peakAfter) {
+      throw new IllegalStateException("test mistake: id " + segment + " for " + name + ", but ids stay below the"
+          + " largest number of segments known at once (" + peakAfter + "), as the core reuses freed ids first");
+    }
+    numbering.claim(segment, name);
+    peak = peakAfter;
     sizes.put(segment, size);
     resident.add(segment);
-    delegate.onAdmit(segment, size);
+    delegate.onAdmit(segment, name, size);
   }
 
   @Override
-  public void onAccess(String segment) {
+  public void onAccess(int segment) {
     requireResident(segment, "accessed");
     delegate.onAccess(segment);
   }
 
-  /**
-   * Asks the wrapped policy for the segment's access handle and checks it: {@link #NO_HANDLE} or zero or more, the
-   * same each time it is asked until the segment is removed, and held by no other known segment.
-   *
-   * @throws AssertionError if the answer breaks the contract of {@link SpillPolicy#accessHandle}
-   */
   @Override
-  public int accessHandle(String segment) {
-    if (!sizes.containsKey(segment)) {
-      throw new IllegalStateException("test mistake: access handle of unknown segment " + segment);
-    }
-    int handle = delegate.accessHandle(segment);
-    if (handle < NO_HANDLE) {
-      throw new AssertionError("access handle of " + segment + " is " + handle + ", neither NO_HANDLE nor >= 0");
-    }
-    Integer earlier = handles.get(segment);
-    if (earlier != null && earlier != handle) {
-      throw new AssertionError("access handle of " + segment + " changed from " + earlier + " to " + handle
-          + " although the segment was not removed");
-    }
-    if (handle >= 0) {
-      String holder = segmentsByHandle.putIfAbsent(handle, segment);
-      if (holder != null && !holder.equals(segment)) {
-        throw new AssertionError("access handle " + handle + " given to " + segment + " while " + holder
-            + " still holds it");
-      }
-    }
-    handles.put(segment, handle);
-    return handle;
-  }
-
-  @Override
-  public void onAccess(int handle) {
-    requireResident(segmentOf(handle), "accessed");
-    delegate.onAccess(handle);
-  }
-
-  @Override
-  public void onAccess(int[] handles, int count) {
+  public void onAccess(int[] segments, int count) {
     for (int i = 0; i < count; i++) {
-      requireResident(segmentOf(handles[i]), "accessed");
+      requireResident(segments[i], "accessed");
     }
-    delegate.onAccess(handles, count);
-  }
-
-  private String segmentOf(int handle) {
-    String segment = segmentsByHandle.get(handle);
-    if (segment == null) {
-      throw new IllegalStateException("test mistake: access by handle " + handle + ", which no known segment holds");
+    if (batch.length < count) {
+      batch = new int[count];
     }
-    return segment;
+    System.arraycopy(segments, 0, batch, 0, count);
+    delegate.onAccess(batch, count);
+    // The core reuses its array: a policy that kept this one sees ids no segment has.
+    Arrays.fill(batch, 0, count, -1);
   }
 
   @Override
-  public void onResize(String segment, long oldSize, long newSize) {
+  public void onResize(int segment, long oldSize, long newSize) {
     Long current = sizes.get(segment);
     if (current == null) {
-      throw new IllegalStateException("test mistake: resize of unknown segment " + segment);
+      throw new IllegalStateException("test mistake: resize of unknown segment " + label(segment));
     }
     if (current != oldSize) {
-      throw new IllegalStateException(
-          "test mistake: " + segment + " has size " + current + ", not " + oldSize + " as the resize states");
+      throw new IllegalStateException("test mistake: " + label(segment) + " has size " + current + ", not "
+          + oldSize + " as the resize states");
     }
     if (newSize < 0) {
-      throw new IllegalStateException("test mistake: negative size " + newSize + " for " + segment);
+      throw new IllegalStateException("test mistake: negative size " + newSize + " for " + label(segment));
     }
     sizes.put(segment, newSize);
     delegate.onResize(segment, oldSize, newSize);
   }
 
   @Override
-  public void onSpill(String segment) {
+  public void onSpill(int segment) {
     requireResident(segment, "spilled");
     resident.remove(segment);
     delegate.onSpill(segment);
   }
 
   @Override
-  public void onReload(String segment) {
-    if (!isSpilled(segment)) {
-      throw new IllegalStateException("test mistake: only a spilled segment can be reloaded, not " + describe(segment));
+  public void onReload(int segment) {
+    if (!sizes.containsKey(segment) || resident.contains(segment)) {
+      throw new IllegalStateException("test mistake: only a spilled segment can be reloaded, not "
+          + describe(segment) + " " + label(segment));
     }
     resident.add(segment);
     delegate.onReload(segment);
   }
 
   @Override
-  public void onRemove(String segment) {
+  public void onRemove(int segment) {
     if (sizes.remove(segment) == null) {
-      throw new IllegalStateException("test mistake: remove of unknown segment " + segment);
+      throw new IllegalStateException("test mistake: remove of unknown segment " + label(segment));
     }
     resident.remove(segment);
-    Integer handle = handles.remove(segment);
-    if (handle != null) {
-      segmentsByHandle.remove(handle);
-    }
+    numbering.release(Objects.requireNonNull(numbering.nameOf(segment)));
     delegate.onRemove(segment);
   }
 
@@ -189,10 +177,62 @@ public final class CheckedSpillPolicy implements SpillPolicy {
    * @throws AssertionError if the answer breaks the contract of {@link SpillPolicy#selectVictims}
    */
   @Override
-  public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
-    List<String> victims = delegate.selectVictims(bytesToFree, eligible);
+  public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
+    int[] victims = delegate.selectVictims(bytesToFree, eligible);
     check(bytesToFree, eligible, victims);
     return victims;
+  }
+
+  // ------------------------------------------------------------------------------------------ by name
+
+  /** Admits {@code segment} with {@code size} bytes, under the id the core would give it; returns that id. */
+  public int onAdmit(String segment, long size) {
+    int id = numbering.next();
+    onAdmit(id, segment, size);
+    return id;
+  }
+
+  /** Accesses a known segment by name. */
+  public void onAccess(String segment) {
+    onAccess(known(segment, "accessed"));
+  }
+
+  /** Resizes a known segment by name. */
+  public void onResize(String segment, long oldSize, long newSize) {
+    onResize(known(segment, "resized"), oldSize, newSize);
+  }
+
+  /** Spills a known segment by name. */
+  public void onSpill(String segment) {
+    onSpill(known(segment, "spilled"));
+  }
+
+  /** Reloads a known segment by name. */
+  public void onReload(String segment) {
+    onReload(known(segment, "reloaded"));
+  }
+
+  /** Removes a known segment by name. */
+  public void onRemove(String segment) {
+    onRemove(known(segment, "removed"));
+  }
+
+  /**
+   * Checked {@link #selectVictims} with eligibility by name; the victims as names, in the policy's order.
+   *
+   * @throws AssertionError if the answer breaks the contract of {@link SpillPolicy#selectVictims}
+   */
+  public List<String> victims(long bytesToFree, Predicate<String> eligible) {
+    Objects.requireNonNull(eligible, "eligible");
+    int[] victims = selectVictims(bytesToFree, id -> {
+      String name = numbering.nameOf(id);
+      return name != null && eligible.test(name);
+    });
+    List<String> names = new ArrayList<>(victims.length);
+    for (int id : victims) {
+      names.add(Objects.requireNonNull(numbering.nameOf(id)));
+    }
+    return names;
   }
 
   /** Admits each of {@code segments} with {@code size} bytes, in order. */
@@ -202,11 +242,20 @@ public final class CheckedSpillPolicy implements SpillPolicy {
     }
   }
 
-  /** Accesses each of {@code segments}, in order. */
+  /** Accesses each of {@code segments}, in order, one call each. */
   public void access(String... segments) {
     for (String segment : segments) {
       onAccess(segment);
     }
+  }
+
+  /** Accesses {@code segments}, in order, in one batch ({@link #onAccess(int[], int)}), as the core delivers them. */
+  public void accessBatch(String... segments) {
+    int[] ids = new int[segments.length];
+    for (int i = 0; i < segments.length; i++) {
+      ids[i] = known(segments[i], "accessed");
+    }
+    onAccess(ids, ids.length);
   }
 
   /** Spills each of {@code segments}, in order. */
@@ -225,16 +274,13 @@ public final class CheckedSpillPolicy implements SpillPolicy {
 
   /** Resizes {@code segment} to {@code newSize}, stating the size the model knows as the old one. */
   public void resize(String segment, long newSize) {
-    Long current = sizes.get(segment);
-    if (current == null) {
-      throw new IllegalStateException("test mistake: resize of unknown segment " + segment);
-    }
-    onResize(segment, current, newSize);
+    int id = known(segment, "resized");
+    onResize(id, Objects.requireNonNull(sizes.get(id)), newSize);
   }
 
-  /** Checked {@link #selectVictims} with every segment eligible. */
+  /** Checked victims with every segment eligible, as names. */
   public List<String> victims(long bytesToFree) {
-    return selectVictims(bytesToFree, segment -> true);
+    return victims(bytesToFree, segment -> true);
   }
 
   /**
@@ -245,19 +291,30 @@ public final class CheckedSpillPolicy implements SpillPolicy {
     return victims(Long.MAX_VALUE);
   }
 
+  /** The id of a known segment, or -1 if {@code segment} is not known. */
+  public int idOf(String segment) {
+    return numbering.idOf(segment);
+  }
+
+  /** The name of the segment holding {@code id}, or null if no known segment does. */
+  public @Nullable String nameOf(int id) {
+    return numbering.nameOf(id);
+  }
+
   /** Whether {@code segment} was admitted and not removed since. */
   public boolean isKnown(String segment) {
-    return sizes.containsKey(segment);
+    return numbering.idOf(segment) >= 0;
   }
 
   /** Whether {@code segment} is known and resident. */
   public boolean isResident(String segment) {
-    return resident.contains(segment);
+    return resident.contains(numbering.idOf(segment));
   }
 
   /** Whether {@code segment} is known and spilled. */
   public boolean isSpilled(String segment) {
-    return sizes.containsKey(segment) && !resident.contains(segment);
+    int id = numbering.idOf(segment);
+    return id >= 0 && !resident.contains(id);
   }
 
   /**
@@ -266,51 +323,62 @@ public final class CheckedSpillPolicy implements SpillPolicy {
    * @throws IllegalStateException if the segment is not known
    */
   public long size(String segment) {
-    Long size = sizes.get(segment);
+    Long size = sizes.get(numbering.idOf(segment));
     if (size == null) {
       throw new IllegalStateException("unknown segment " + segment);
     }
     return size;
   }
 
-  /** A sorted snapshot of the resident segments. */
+  /** A sorted snapshot of the resident segments' names. */
   public Set<String> residentSegments() {
-    return Collections.unmodifiableSet(new TreeSet<>(resident));
+    Set<String> names = new TreeSet<>();
+    for (int id : resident) {
+      names.add(Objects.requireNonNull(numbering.nameOf(id)));
+    }
+    return Collections.unmodifiableSet(names);
   }
 
-  /** A sorted snapshot of the spilled segments. */
+  /** A sorted snapshot of the spilled segments' names. */
   public Set<String> spilledSegments() {
-    Set<String> spilled = new TreeSet<>(sizes.keySet());
-    spilled.removeAll(resident);
-    return Collections.unmodifiableSet(spilled);
+    Set<String> names = new TreeSet<>();
+    for (int id : sizes.keySet()) {
+      if (!resident.contains(id)) {
+        names.add(Objects.requireNonNull(numbering.nameOf(id)));
+      }
+    }
+    return Collections.unmodifiableSet(names);
   }
 
-  private void check(long bytesToFree, Predicate<String> eligible, List<String> victims) {
+  // ------------------------------------------------------------------------------------------ checks
+
+  private void check(long bytesToFree, IntPredicate eligible, int @Nullable [] victims) {
     if (victims == null) {
       throw new AssertionError("SpillPolicy contract broken by " + delegate.getClass().getName() + ": selectVictims("
-          + bytesToFree + ", ...) returned null instead of a list");
+          + bytesToFree + ", ...) returned null instead of an array");
     }
     if (bytesToFree <= 0) {
-      if (!victims.isEmpty()) {
+      if (victims.length > 0) {
         throw failure(bytesToFree, victims, "nothing must be chosen when bytesToFree <= 0");
       }
       return;
     }
-    Set<String> seen = new LinkedHashSet<>();
-    for (String victim : victims) {
+    Set<Integer> seen = new HashSet<>();
+    for (int victim : victims) {
       if (!seen.add(victim)) {
-        throw failure(bytesToFree, victims, "victim " + victim + " appears more than once");
+        throw failure(bytesToFree, victims, "victim " + label(victim) + " appears more than once");
       }
-      if (!isResident(victim)) {
-        throw failure(bytesToFree, victims, "victim " + victim + " is " + describe(victim));
+      if (!resident.contains(victim)) {
+        throw failure(bytesToFree, victims, "victim " + label(victim) + " is " + describe(victim));
       }
       if (!eligible.test(victim)) {
-        throw failure(bytesToFree, victims, "victim " + victim + " is not accepted by the eligibility predicate");
+        throw failure(bytesToFree, victims, "victim " + label(victim)
+            + " is not accepted by the eligibility predicate");
       }
     }
-    List<String> candidates = new ArrayList<>();
+    List<Integer> candidates = new ArrayList<>();
     long eligibleTotal = 0;
-    for (String segment : resident) {
+    for (int segment : resident) {
       if (eligible.test(segment)) {
         candidates.add(segment);
         eligibleTotal = saturatedAdd(eligibleTotal, sizes.get(segment));
@@ -318,42 +386,50 @@ public final class CheckedSpillPolicy implements SpillPolicy {
     }
     if (eligibleTotal < bytesToFree) {
       if (seen.size() != candidates.size()) {
-        Set<String> missing = new TreeSet<>(candidates);
-        missing.removeAll(seen);
+        Set<String> missing = new TreeSet<>();
+        for (int candidate : candidates) {
+          if (!seen.contains(candidate)) {
+            missing.add(label(candidate));
+          }
+        }
         throw failure(bytesToFree, victims, "the eligible resident segments hold only " + eligibleTotal
             + " bytes, so all of them must be returned; missing " + missing);
       }
       return;
     }
     long freed = 0;
-    for (String victim : victims) {
+    for (int victim : victims) {
       freed = saturatedAdd(freed, sizes.get(victim));
     }
     if (freed < bytesToFree) {
       throw failure(bytesToFree, victims, "the victims free only " + freed + " bytes although the eligible "
           + "resident segments hold " + eligibleTotal);
     }
-    String last = victims.get(victims.size() - 1);
-    long beforeLast = freed == Long.MAX_VALUE ? sumWithout(victims, victims.size() - 1) : freed - sizes.get(last);
+    int last = victims[victims.length - 1];
+    long beforeLast = freed == Long.MAX_VALUE ? sumWithout(victims, victims.length - 1) : freed - sizes.get(last);
     if (beforeLast >= bytesToFree) {
-      throw failure(bytesToFree, victims, "the victims before " + last + " already free " + beforeLast
+      throw failure(bytesToFree, victims, "the victims before " + label(last) + " already free " + beforeLast
           + " bytes: the policy must stop once the target is reached");
     }
   }
 
-  private long sumWithout(List<String> victims, int skipped) {
+  private long sumWithout(int[] victims, int skipped) {
     long sum = 0;
-    for (int i = 0; i < victims.size(); i++) {
+    for (int i = 0; i < victims.length; i++) {
       if (i != skipped) {
-        sum = saturatedAdd(sum, sizes.get(victims.get(i)));
+        sum = saturatedAdd(sum, sizes.get(victims[i]));
       }
     }
     return sum;
   }
 
-  private AssertionError failure(long bytesToFree, List<String> victims, String problem) {
+  private AssertionError failure(long bytesToFree, int[] victims, String problem) {
+    List<String> answer = new ArrayList<>();
+    for (int victim : victims) {
+      answer.add(label(victim));
+    }
     StringBuilder view = new StringBuilder();
-    for (String segment : new TreeSet<>(sizes.keySet())) {
+    for (int segment : new TreeSet<>(sizes.keySet())) {
       if (view.length() > 0) {
         view.append(", ");
       }
@@ -361,23 +437,39 @@ public final class CheckedSpillPolicy implements SpillPolicy {
         view.append("...");
         break;
       }
-      view.append(segment).append('=').append(sizes.get(segment)).append(resident.contains(segment) ? "" : "(spilled)");
+      view.append(label(segment)).append('=').append(sizes.get(segment))
+          .append(resident.contains(segment) ? "" : "(spilled)");
     }
     return new AssertionError("SpillPolicy contract broken by " + delegate.getClass().getName() + ": " + problem
-        + "\n  selectVictims(" + bytesToFree + ") returned " + victims + "\n  segments: {" + view + "}");
+        + "\n  selectVictims(" + bytesToFree + ") returned " + answer + "\n  segments: {" + view + "}");
   }
 
-  private String describe(String segment) {
-    if (!sizes.containsKey(segment)) {
+  /** A segment as messages show it: its name and id, or the id alone if no known segment holds it. */
+  private String label(int id) {
+    String name = numbering.nameOf(id);
+    return name == null ? "#" + id : name + "#" + id;
+  }
+
+  private String describe(int id) {
+    if (!sizes.containsKey(id)) {
       return "unknown (never admitted, or removed)";
     }
-    return resident.contains(segment) ? "resident" : "spilled";
+    return resident.contains(id) ? "resident" : "spilled";
   }
 
-  private void requireResident(String segment, String event) {
-    if (!isResident(segment)) {
-      throw new IllegalStateException(
-          "test mistake: only a resident segment can be " + event + ", not " + describe(segment) + " " + segment);
+  private int known(String segment, String event) {
+    int id = numbering.idOf(segment);
+    if (id < 0) {
+      throw new IllegalStateException("test mistake: only a known segment can be " + event + ", not unknown "
+          + segment);
+    }
+    return id;
+  }
+
+  private void requireResident(int segment, String event) {
+    if (!resident.contains(segment)) {
+      throw new IllegalStateException("test mistake: only a resident segment can be " + event + ", not "
+          + describe(segment) + " " + label(segment));
     }
   }
 

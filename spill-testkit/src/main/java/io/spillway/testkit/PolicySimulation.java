@@ -2,12 +2,13 @@ package io.spillway.testkit;
 
 import io.spillway.api.spi.SpillPolicy;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Drives a {@link SpillPolicy} the way the core does under a byte budget, so that a policy's tests can replay a
- * request sequence and assert on its hit ratio and on what stays resident.
+ * request sequence and assert on its hit ratio and on what stays resident. Segments are requested by name and
+ * numbered as the core numbers them (the most recently freed id first, else the lowest never used).
  *
  * <p>A request to an unknown segment admits it, to a spilled one reloads it, to a resident one accesses it (a
  * hit); after each request the victims the policy chooses for the bytes over budget are spilled. When built
@@ -19,6 +20,7 @@ import java.util.Map;
 public final class PolicySimulation {
   private final SpillPolicy policy;
   private final long budget;
+  private final SegmentNumbering numbering = new SegmentNumbering();
   private final Map<String, Long> sizes = new HashMap<>();
   private final Map<String, Boolean> residency = new HashMap<>();
   private long resident;
@@ -49,23 +51,23 @@ public final class PolicySimulation {
     boolean hit = false;
     Boolean isResident = residency.get(segment);
     if (isResident == null) {
-      policy.onAdmit(segment, size);
+      policy.onAdmit(numbering.take(segment), segment, size);
       sizes.put(segment, size);
       resident += size;
     } else if (!isResident) {
-      policy.onReload(segment);
+      policy.onReload(numbering.idOf(segment));
       resident += sizes.get(segment);
     } else {
-      policy.onAccess(segment);
+      policy.onAccess(numbering.idOf(segment));
       hit = true;
       hits++;
     }
     residency.put(segment, true);
     if (resident > budget) {
-      List<String> victims = policy.selectVictims(resident - budget, name -> true);
-      for (String victim : List.copyOf(victims)) {
-        resident -= sizes.get(victim);
-        residency.put(victim, false);
+      for (int victim : policy.selectVictims(resident - budget, id -> true)) {
+        String name = Objects.requireNonNull(numbering.nameOf(victim), "victim without a segment");
+        resident -= sizes.get(name);
+        residency.put(name, false);
         policy.onSpill(victim);
       }
     }

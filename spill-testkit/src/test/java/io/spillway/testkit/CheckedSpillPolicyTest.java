@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spillway.api.spi.SpillPolicy;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -72,6 +71,39 @@ class CheckedSpillPolicyTest {
   }
 
   @Test
+  void onAdmit_idOutsideCoreNumbering_reportedAsTestMistake() {
+    CheckedSpillPolicy policy = new CheckedSpillPolicy(new FifoPolicy(Bug.NONE));
+    policy.onAdmit(0, "a", 10);
+    assertThatThrownBy(() -> policy.onAdmit(0, "b", 10)).as("id in use").isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> policy.onAdmit(-1, "b", 10)).as("negative").isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> policy.onAdmit(2, "b", 10)).as("past the peak").isInstanceOf(IllegalStateException.class);
+    policy.onAdmit(1, "b", 10);
+    assertThat(policy.idOf("b")).isEqualTo(1);
+  }
+
+  @Test
+  void onAdmit_byName_reusesMostRecentlyFreedIdFirst() {
+    CheckedSpillPolicy policy = new CheckedSpillPolicy(new FifoPolicy(Bug.NONE));
+    policy.admit(10, "a", "b", "c");
+    assertThat(IntStream.of(policy.idOf("a"), policy.idOf("b"), policy.idOf("c"))).containsExactly(0, 1, 2);
+    policy.onRemove("a");
+    policy.onRemove("c");
+    assertThat(policy.onAdmit("d", 10)).isEqualTo(2);
+    assertThat(policy.onAdmit("e", 10)).isEqualTo(0);
+    assertThat(policy.onAdmit("f", 10)).isEqualTo(3);
+    assertThat(policy.nameOf(0)).isEqualTo("e");
+  }
+
+  @Test
+  void onAccess_batch_policyThatKeepsTheArrayShowsIt() {
+    KeepingPolicy keeping = new KeepingPolicy();
+    CheckedSpillPolicy policy = new CheckedSpillPolicy(keeping);
+    policy.admit(10, "a", "b");
+    policy.accessBatch("b", "a");
+    assertThat(keeping.kept).as("the batch the policy saw is overwritten after the call").containsOnly(-1);
+  }
+
+  @Test
   void model_tracksResidencyAndSizes() {
     CheckedSpillPolicy policy = new CheckedSpillPolicy(new FifoPolicy(Bug.NONE));
     policy.admit(10, "a", "b");
@@ -99,7 +131,7 @@ class CheckedSpillPolicyTest {
       }
       case IGNORES_PREDICATE -> {
         policy.admit(10, "a", "b");
-        policy.selectVictims(5, "b"::equals);
+        policy.victims(5, "b"::equals);
       }
       case ONE_VICTIM_TOO_MANY, ONE_VICTIM_TOO_FEW -> {
         policy.admit(10, "a", "b", "c");
@@ -108,7 +140,8 @@ class CheckedSpillPolicyTest {
       case KEEPS_REMOVED -> {
         policy.admit(10, "a", "b");
         policy.onRemove("a");
-        policy.victims(5);
+        // By id, with every id eligible: the core's predicate would refuse a free id, hiding the bug.
+        policy.selectVictims(5, id -> true);
       }
       case DUPLICATES -> {
         policy.admit(10, "a", "b");
@@ -126,27 +159,60 @@ class CheckedSpillPolicyTest {
     }
   }
 
+  /** Records whether it kept the array of a batch of accesses, which the core reuses. */
+  private static final class KeepingPolicy implements SpillPolicy {
+    int[] kept = new int[0];
+
+    @Override
+    public void onAdmit(int segment, String name, long size) {}
+
+    @Override
+    public void onAccess(int segment) {}
+
+    @Override
+    public void onAccess(int[] segments, int count) {
+      kept = segments;
+    }
+
+    @Override
+    public void onResize(int segment, long oldSize, long newSize) {}
+
+    @Override
+    public void onSpill(int segment) {}
+
+    @Override
+    public void onReload(int segment) {}
+
+    @Override
+    public void onRemove(int segment) {}
+
+    @Override
+    public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
+      return new int[0];
+    }
+  }
+
   /** First admitted, first chosen; O(n), which is fine in a test. */
   private static final class FifoPolicy implements SpillPolicy {
     private final Bug bug;
-    private final Map<String, Long> resident = new LinkedHashMap<>();
-    private final Map<String, Long> spilled = new HashMap<>();
-    private final Map<String, Long> removed = new LinkedHashMap<>();
+    private final Map<Integer, Long> resident = new LinkedHashMap<>();
+    private final Map<Integer, Long> spilled = new HashMap<>();
+    private final Map<Integer, Long> removed = new LinkedHashMap<>();
 
     FifoPolicy(Bug bug) {
       this.bug = bug;
     }
 
     @Override
-    public void onAdmit(String segment, long size) {
+    public void onAdmit(int segment, String name, long size) {
       resident.put(segment, size);
     }
 
     @Override
-    public void onAccess(String segment) {}
+    public void onAccess(int segment) {}
 
     @Override
-    public void onResize(String segment, long oldSize, long newSize) {
+    public void onResize(int segment, long oldSize, long newSize) {
       if (bug == Bug.IGNORES_RESIZE) {
         return;
       }
@@ -158,7 +224,7 @@ class CheckedSpillPolicyTest {
     }
 
     @Override
-    public void onSpill(String segment) {
+    public void onSpill(int segment) {
       spilled.put(segment, resident.remove(segment));
       if (bug == Bug.RETURNS_SPILLED) {
         // Forgets to take it out of the candidates.
@@ -167,12 +233,12 @@ class CheckedSpillPolicyTest {
     }
 
     @Override
-    public void onReload(String segment) {
+    public void onReload(int segment) {
       resident.put(segment, spilled.remove(segment));
     }
 
     @Override
-    public void onRemove(String segment) {
+    public void onRemove(int segment) {
       Long size = resident.remove(segment);
       spilled.remove(segment);
       if (bug == Bug.KEEPS_REMOVED && size != null) {
@@ -181,19 +247,20 @@ class CheckedSpillPolicyTest {
     }
 
     @Override
-    public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+    public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
       if (bug == Bug.RETURNS_NULL) {
         return null;
       }
       if (bytesToFree <= 0) {
-        return bug == Bug.ANSWERS_NON_POSITIVE ? List.copyOf(resident.keySet()) : List.of();
+        return bug == Bug.ANSWERS_NON_POSITIVE
+            ? resident.keySet().stream().mapToInt(Integer::intValue).toArray() : new int[0];
       }
-      Map<String, Long> candidates = new LinkedHashMap<>(removed);
+      Map<Integer, Long> candidates = new LinkedHashMap<>(removed);
       candidates.putAll(resident);
-      List<String> victims = new ArrayList<>();
+      IntStream.Builder victims = IntStream.builder();
       boolean extraVictim = bug == Bug.ONE_VICTIM_TOO_MANY;
       long freed = 0;
-      for (Map.Entry<String, Long> candidate : candidates.entrySet()) {
+      for (Map.Entry<Integer, Long> candidate : candidates.entrySet()) {
         if (freed >= bytesToFree) {
           if (!extraVictim) {
             break;
@@ -212,7 +279,7 @@ class CheckedSpillPolicyTest {
           break;
         }
       }
-      return victims;
+      return victims.build().toArray();
     }
   }
 }

@@ -47,7 +47,7 @@ class CustomPolicySelectionTest {
         manager.access("big");
       }
 
-      // coldness: size / score, and 50 accesses make "big" the warmest per byte.
+      // The default, w-tinylfu: 50 accesses make "big" the most frequent by far; the others, used once, go first.
       assertThat(manager.needsSpill()).doesNotContain("big").isNotEmpty();
     }
   }

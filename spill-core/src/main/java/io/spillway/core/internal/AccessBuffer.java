@@ -2,11 +2,11 @@ package io.spillway.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * A lossy, striped, bounded buffer of recorded accesses awaiting delivery to a single-threaded policy, in the manner
- * of Caffeine's read buffer. Internal, may change.
+ * of Caffeine's read buffer. Internal, may change. An item is a segment id: an int of zero or more.
  *
  * <p><b>Shape.</b> A fixed number of stripes, each a ring of {@code capacity} slots with a head (advanced only by the
  * drainer) and a tail (claimed by producers with a compare-and-set). All rings live in one array, and all heads and
@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * <p>Thread-safe for any number of producers; {@link #drainStripe}, {@link #drainTo} and {@link #isEmpty} must be
  * called by one thread at a time (the manager calls them under its policy lock).
  */
-final class AccessBuffer<T> {
+final class AccessBuffer {
   /** {@link #offer} recorded the item. */
   static final int RECORDED = -1;
   /** {@link #offer} lost every attempt to other producers and recorded nothing. */
@@ -43,16 +43,19 @@ final class AccessBuffer<T> {
   private static final int COUNTER_STRIDE = 16;
   /** Offset of a stripe's tail from its head: 64 bytes, so producers' CAS does not disturb the drainer's head. */
   private static final int TAIL = 8;
-  /** Slots left empty before, between and after the rings: 128 bytes even with uncompressed references. */
-  private static final int SLOT_PAD = 16;
+  /** Slots left empty before, between and after the rings: 128 bytes. */
+  private static final int SLOT_PAD = 32;
 
   private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
-  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(int[].class);
 
   /** Per stripe s: head at {@code COUNTER_STRIDE * (s + 1)}, tail {@link #TAIL} longs after it. */
   private final long[] counters;
-  /** Per stripe s: a ring of {@code capacity} slots starting at {@code SLOT_PAD + s * (capacity + SLOT_PAD)}. */
-  private final Object[] slots;
+  /**
+   * Per stripe s: a ring of {@code capacity} slots starting at {@code SLOT_PAD + s * (capacity + SLOT_PAD)}; a slot
+   * holds its item plus one, 0 while empty.
+   */
+  private final int[] slots;
   private final int stripeMask;
   /** Right shift turning a 64-bit Fibonacci hash of the thread id into a stripe index; -1 for a single stripe. */
   private final int stripeShift;
@@ -91,7 +94,7 @@ final class AccessBuffer<T> {
     this.slotMask = capacity - 1;
     this.attempts = attempts;
     this.counters = new long[COUNTER_STRIDE * (stripes + 1) + TAIL];
-    this.slots = new Object[SLOT_PAD + stripes * (capacity + SLOT_PAD)];
+    this.slots = new int[SLOT_PAD + stripes * (capacity + SLOT_PAD)];
   }
 
   /** Four stripes per processor, at most 64: threads of a small pool rarely share one. */
@@ -103,9 +106,9 @@ final class AccessBuffer<T> {
    * A buffer sized for this machine: {@link #stripesForThisMachine()} stripes of {@code stripeCapacity} slots, as
    * many attempts as there are stripes (at most 4), a drain due from {@code drainThreshold} items in a stripe.
    */
-  static <T> AccessBuffer<T> forThisMachine(int stripeCapacity, int drainThreshold) {
+  static AccessBuffer forThisMachine(int stripeCapacity, int drainThreshold) {
     int stripes = stripesForThisMachine();
-    return new AccessBuffer<>(stripes, stripeCapacity, Math.min(4, powerOfTwoAtLeast(stripes)), drainThreshold);
+    return new AccessBuffer(stripes, stripeCapacity, Math.min(4, powerOfTwoAtLeast(stripes)), drainThreshold);
   }
 
   /** Whether an outcome of {@link #offer} means the item was recorded. */
@@ -116,9 +119,10 @@ final class AccessBuffer<T> {
   /**
    * Records {@code item} without blocking or allocating.
    *
+   * @param item zero or more
    * @return {@link #RECORDED}, {@link #CONTENDED}, or the index of the full stripe (see the class comment)
    */
-  int offer(T item) {
+  int offer(int item) {
     int stripe = homeStripe();
     for (int attempt = 1; ; attempt++) {
       int head = COUNTER_STRIDE * (stripe + 1);
@@ -129,7 +133,7 @@ final class AccessBuffer<T> {
       }
       if (COUNTERS.compareAndSet(counters, head + TAIL, tail, tail + 1)) {
         // The slot is free: the drainer emptied it before it published the head read above.
-        SLOTS.setRelease(slots, slotBase(stripe) + (int) (tail & slotMask), item);
+        SLOTS.setRelease(slots, slotBase(stripe) + (int) (tail & slotMask), item + 1);
         return tail + 1 - consumed >= drainThreshold ? RECORDED_DRAIN_DUE : RECORDED;
       }
       if (attempt >= attempts) {
@@ -145,15 +149,12 @@ final class AccessBuffer<T> {
    * {@link #drainStripe}. If {@code sink} throws, the items of the stripe it threw in are consumed and the later
    * stripes' stay for the next drain. One drainer at a time.
    */
-  void drainTo(Consumer<? super T> sink) {
-    @SuppressWarnings("unchecked") // holds only Ts, and never leaves this method
-    T[] scratch = (T[]) new Object[capacity];
+  void drainTo(IntConsumer sink) {
+    int[] scratch = new int[capacity];
     for (int stripe = 0; stripe <= stripeMask; stripe++) {
       int drained = drainStripe(stripe, scratch);
       for (int i = 0; i < drained; i++) {
-        T item = scratch[i];
-        scratch[i] = null;
-        sink.accept(item);
+        sink.accept(scratch[i]);
       }
     }
   }
@@ -184,7 +185,7 @@ final class AccessBuffer<T> {
    * @param into where the items go; at least {@link #stripeCapacity()} long
    * @return how many items were moved
    */
-  int drainStripe(int stripe, T[] into) {
+  int drainStripe(int stripe, int[] into) {
     if (into.length < capacity) {
       throw new IllegalArgumentException("room for " + into.length + " items, a stripe holds " + capacity);
     }
@@ -195,14 +196,13 @@ final class AccessBuffer<T> {
     int moved = 0;
     while (head != tail) {
       int slot = base + (int) (head & slotMask);
-      @SuppressWarnings("unchecked") // only offer writes slots, and it writes Ts
-      T item = (T) SLOTS.getAcquire(slots, slot);
-      if (item == null) {
+      int held = (int) SLOTS.getAcquire(slots, slot);
+      if (held == 0) {
         break; // claimed by a producer that has not written it yet: the next drain takes it
       }
-      slots[slot] = null; // published to producers by the release of the head below
+      slots[slot] = 0; // published to producers by the release of the head below
       head++;
-      into[moved++] = item;
+      into[moved++] = held - 1;
     }
     if (moved > 0) {
       COUNTERS.setRelease(counters, at, head);

@@ -1,6 +1,5 @@
 package io.spillway.core.internal;
 
-import io.spillway.api.spi.ArrayCapacity;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +14,8 @@ import java.util.Map;
  * writes stay in an array that only drainers touch.
  *
  * <p>A slot is taken when a segment is admitted and given back when it is removed; the most recently freed slot is
- * reused first, so the array never grows past the peak number of segments. A slot holds the low 32 bits of its count
+ * reused first, so the array never grows past the peak number of segments. The slot is the segment's id, the number
+ * the policy knows it by ({@link SegmentIdTable}). A slot holds the low 32 bits of its count
  * (4 bytes per segment, and twice as many counts per cache line as longs would give); the rare count that passes
  * 2<sup>32</sup> keeps its high part in a side map.
  * Counts are exact up to 2<sup>63</sup>. Not thread-safe: the manager uses it under its policy lock.

@@ -1,12 +1,12 @@
 package io.spillway.core.internal;
 
-import io.spillway.api.spi.SegmentIds;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * RedDB's coldness ranking, as a {@link SpillPolicy}. Internal, may change; select it as policy {@code coldness}.
@@ -22,10 +22,8 @@ import java.util.function.Predicate;
  * candidates in O(n) and pops only the victims, O(k log n) for k victims, instead of sorting all of them. Every
  * other event is O(1) on average.
  *
- * <p>Memory: each segment has a number from {@link SegmentIds}, its {@linkplain #accessHandle handle}, fixed from
- * admission to removal and reused after it; its size and score (with the spilled flag as its sign) sit at that index
- * of two parallel arrays. A million segments cost some 30 bytes each (name reference, name index, size, score) rather
- * than the 70 of a {@code HashMap} of entry objects, and an access reported by handle touches one array element.
+ * <p>Memory: a segment's name (for the tie-break), size and score (with the spilled flag as its sign) sit at its id
+ * in three parallel arrays: 20 bytes per segment, and an access touches one array element.
  *
  * <p>Not thread-safe, as the SPI allows: the core calls it from one thread at a time.
  */
@@ -36,11 +34,15 @@ public final class ColdnessPolicy implements SpillPolicy {
   public static final long ACCESS_BOOST = 10;
 
   private final double decay;
-  private final SegmentIds ids = new SegmentIds();
-  /** By segment number: the size. */
-  private long[] sizes = new long[ids.capacity()];
-  /** By segment number: the score, negated while the segment is spilled (scores are at least 1); 0 when not in use. */
-  private long[] scores = new long[ids.capacity()];
+  /** By id: the name, or null for an id not in use. */
+  private @Nullable String[] names = new String[ArrayCapacity.initial()];
+  /** By id: the size. */
+  private long[] sizes = new long[ArrayCapacity.initial()];
+  /** By id: the score, negated while the segment is spilled (scores are at least 1); 0 when not in use. */
+  private long[] scores = new long[ArrayCapacity.initial()];
+  /** Every id admitted so far is below this. */
+  private int limit;
+  private int known;
 
   /**
    * @param decay the factor applied to every score on each round, in (0, 1]
@@ -53,82 +55,75 @@ public final class ColdnessPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onAdmit(String segment, long size) {
-    int id = ids.find(segment);
-    if (id == SegmentIds.NONE) {
-      id = ids.add(segment);
-      if (sizes.length < ids.capacity()) {
-        sizes = Arrays.copyOf(sizes, ids.capacity());
-        scores = Arrays.copyOf(scores, ids.capacity());
+  public void onAdmit(int segment, String name, long size) {
+    if (segment < 0) {
+      return;
+    }
+    if (segment >= names.length) {
+      int length = names.length;
+      while (length <= segment) {
+        length = ArrayCapacity.grown(length);
       }
+      names = Arrays.copyOf(names, length);
+      sizes = Arrays.copyOf(sizes, length);
+      scores = Arrays.copyOf(scores, length);
     }
-    sizes[id] = size;
-    scores[id] = INITIAL_SCORE;
-  }
-
-  @Override
-  public void onAccess(String segment) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE) {
-      boost(id);
+    if (names[segment] == null) {
+      known++;
     }
-  }
-
-  /** The segment's number: valid from its admission until its removal. */
-  @Override
-  public int accessHandle(String segment) {
-    return ids.find(segment);
+    limit = Math.max(limit, segment + 1);
+    names[segment] = name;
+    sizes[segment] = size;
+    scores[segment] = INITIAL_SCORE;
   }
 
   @Override
-  public void onAccess(int handle) {
-    // A number not in use scores 0; checking the score, not the name, keeps an access to one array element.
-    if (handle < 0 || handle >= scores.length || scores[handle] == 0) {
-      throw new IllegalArgumentException("no segment has access handle " + handle);
+  public void onAccess(int segment) {
+    // An id not in use scores 0; checking the score, not the name, keeps an access to one array element.
+    if (segment < 0 || segment >= scores.length || scores[segment] == 0) {
+      throw new IllegalArgumentException("no segment has id " + segment);
     }
-    boost(handle);
+    boost(segment);
   }
 
   @Override
-  public void onResize(String segment, long oldSize, long newSize) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE) {
-      sizes[id] = newSize;
+  public void onResize(int segment, long oldSize, long newSize) {
+    if (isKnown(segment)) {
+      sizes[segment] = newSize;
     }
   }
 
   @Override
-  public void onSpill(String segment) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE) {
-      scores[id] = -Math.abs(scores[id]);
+  public void onSpill(int segment) {
+    if (isKnown(segment)) {
+      scores[segment] = -Math.abs(scores[segment]);
     }
   }
 
   @Override
-  public void onReload(String segment) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE) {
-      scores[id] = Math.abs(scores[id]);
+  public void onReload(int segment) {
+    if (isKnown(segment)) {
+      scores[segment] = Math.abs(scores[segment]);
     }
   }
 
   @Override
-  public void onRemove(String segment) {
-    int id = ids.remove(segment);
-    if (id != SegmentIds.NONE) {
-      scores[id] = 0;
+  public void onRemove(int segment) {
+    if (isKnown(segment)) {
+      names[segment] = null;
+      scores[segment] = 0;
+      known--;
     }
   }
 
   @Override
-  public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+  public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
     if (bytesToFree <= 0) {
-      return List.of();
+      return new int[0];
     }
     List<Candidate> candidates = new ArrayList<>();
-    for (int id = 0; id < ids.limit(); id++) {
-      String name = ids.segment(id);
+    for (int id = 0; id < limit; id++) {
+      String name = names[id];
       if (name == null) {
         continue;
       }
@@ -136,30 +131,37 @@ public final class ColdnessPolicy implements SpillPolicy {
       // Java's double-to-long cast truncates and saturates like Rust's `as u64` for the positive scores here.
       long decayed = Math.max(1, (long) (Math.abs(score) * decay));
       scores[id] = score < 0 ? -decayed : decayed;
-      if (score > 0 && eligible.test(name)) {
-        candidates.add(new Candidate(name, sizes[id], sizes[id] / decayed));
+      if (score > 0 && eligible.test(id)) {
+        candidates.add(new Candidate(id, name, sizes[id], sizes[id] / decayed));
       }
     }
     PriorityQueue<Candidate> heap = new PriorityQueue<>(candidates);
-    List<String> victims = new ArrayList<>();
+    int[] victims = new int[8];
+    int count = 0;
     long freed = 0;
     while (freed < bytesToFree && !heap.isEmpty()) {
       Candidate next = heap.poll();
-      victims.add(next.name);
+      if (count == victims.length) {
+        victims = Arrays.copyOf(victims, count * 2);
+      }
+      victims[count++] = next.id;
       freed = next.size > Long.MAX_VALUE - freed ? Long.MAX_VALUE : freed + next.size;
     }
-    return victims;
+    return Arrays.copyOf(victims, count);
   }
 
-  /** The current score of {@code segment}, for tests; 0 if unknown. */
-  long score(String segment) {
-    int id = ids.find(segment);
-    return id == SegmentIds.NONE ? 0 : Math.abs(scores[id]);
+  /** The current score of segment {@code id}, for tests; 0 if unknown. */
+  long score(int id) {
+    return isKnown(id) ? Math.abs(scores[id]) : 0;
   }
 
   /** The number of segments known, for tests. */
   int size() {
-    return ids.size();
+    return known;
+  }
+
+  private boolean isKnown(int id) {
+    return id >= 0 && id < names.length && names[id] != null;
   }
 
   /** Adds one access's boost to a segment's score, saturating, keeping its spilled sign. */
@@ -172,16 +174,18 @@ public final class ColdnessPolicy implements SpillPolicy {
 
   @Override
   public String toString() {
-    return "ColdnessPolicy{segments=" + ids.size() + ", decay=" + decay + ", capacity=" + ids.capacity() + "}";
+    return "ColdnessPolicy{segments=" + known + ", decay=" + decay + ", capacity=" + names.length + "}";
   }
 
   /** Ordered coldest first: larger coldness, then larger size, then smaller name. */
   private static final class Candidate implements Comparable<Candidate> {
+    final int id;
     final String name;
     final long size;
     final long coldness;
 
-    Candidate(String name, long size, long coldness) {
+    Candidate(int id, String name, long size, long coldness) {
+      this.id = id;
       this.name = name;
       this.size = size;
       this.coldness = coldness;

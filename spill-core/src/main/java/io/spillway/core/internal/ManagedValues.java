@@ -4,7 +4,6 @@ import static io.spillway.core.internal.ManagedSegment.M_RELOADING;
 import static io.spillway.core.internal.ManagedSegment.M_RESIDENT;
 import static io.spillway.core.internal.ManagedSegment.M_SPILLED;
 import static io.spillway.core.internal.ManagedSegment.M_SPILLING;
-import static io.spillway.core.internal.Segment.RESIDENT;
 
 import io.spillway.api.SegmentHandle;
 import io.spillway.api.SegmentNames;
@@ -343,14 +342,12 @@ final class ManagedValues {
               if (managed.pins > 0) {
                 counters.pinned(newSize - oldSize);
               }
-              String name = managed.name;
               policy.event(p -> {
                 if (was == M_SPILLED) {
-                  managed.policyState = RESIDENT;
-                  p.onReload(name);
+                  policy.reloaded(p, managed);
                 }
                 if (oldSize != newSize) {
-                  p.onResize(name, oldSize, newSize);
+                  policy.resized(p, managed, oldSize, newSize);
                 }
               });
               applied = true;

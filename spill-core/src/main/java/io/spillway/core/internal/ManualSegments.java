@@ -86,7 +86,7 @@ final class ManualSegments {
       if (resident) {
         budget.add(size - old);
       }
-      policy.event(p -> p.onResize(name, old, size));
+      policy.event(p -> policy.resized(p, seg, old, size));
       return resident ? size - old : 0;
     });
     if (delta < 0) {

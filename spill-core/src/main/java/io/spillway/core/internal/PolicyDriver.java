@@ -3,7 +3,7 @@ package io.spillway.core.internal;
 import io.spillway.api.spi.SpillPolicy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -19,8 +20,13 @@ import org.slf4j.Logger;
  * Calls a single-threaded {@link SpillPolicy} from many threads: one lock (the policy lock) serialises every call,
  * and accesses go through a lossy {@link AccessBuffer} drained to the policy in batches. Internal, may change.
  *
- * <p><b>Accesses.</b> {@link #recordAccess} never allocates: it records into the calling thread's stripe with one
- * compare-and-set. Who drains the buffer depends on the mode:
+ * <p><b>Ids.</b> The driver numbers the segments it admits ({@link SegmentIdTable}): a segment's id, passed to the
+ * policy with every event, is fixed from its admission to its removal and may then go to a later segment. Victims
+ * come back from the policy as ids and leave the driver as segments, mapped under the policy lock.
+ *
+ * <p><b>Accesses.</b> {@link #recordAccess} never allocates: it records the segment's id into the calling thread's
+ * stripe with one compare-and-set (nothing for a segment without an id: not admitted yet, or removed). Who drains the
+ * buffer depends on the mode:
  * <ul>
  *   <li><b>Background drain</b> (given a drain executor: the manager's spill executor, unless it spills
  *       synchronously). Once a stripe holds half its capacity, the recording thread schedules a drain task, one at a
@@ -39,16 +45,19 @@ import org.slf4j.Logger;
  * In both modes an access is dropped, and counted ({@link #droppedAccesses()}), only when another thread is in the way:
  * the stripes were contended, or the stripe is full while another thread holds the policy lock and no drain task is
  * under way. So a thread alone with the driver loses no access, and waits only for a drain task of its own making (or
- * for a policy event of another thread that such a task queues behind). A drained access is counted in the segment's
- * slot of {@link AccessCounts} (from its admission to its removal) and told to the policy only if the segment is, as
- * the policy knows it ({@link Segment#policyState}), resident and not removed: by its {@link Segment#policyHandle} when
- * the policy gave one, so that the policy need not look the name up. The drain reads segments but writes none, so that
- * the lines of the segments (and of the map nodes beside them) stay shared by the processors that look them up.
+ * for a policy event of another thread that such a task queues behind). A drained access is counted for the segment
+ * holding its id (from its admission to its removal) and told to the policy, in one batch per stripe, only if that
+ * segment is resident as the policy knows it. The drain reads two arrays indexed by id and no segment, so that the
+ * lines of the segments (and of the map nodes beside them) stay shared by the processors that look them up. The id is
+ * read when the access is recorded: an access racing with its segment's removal may, if another segment is admitted
+ * under the same id before the drain, be counted for that one (like a dropped access, a sample's error; a thread
+ * alone with the driver never sees it).
  *
- * <p><b>Events.</b> {@link #event}, {@link #selectVictims} and {@link #drainedThen} drain every stripe first, so the
- * policy hears of each access recorded before the call before any later event, whatever a drain task is doing. An
- * exception thrown by the policy on an event or an access is logged at WARN and swallowed, so that a faulty plugin
- * cannot break the caller's bookkeeping. After {@link #close} the policy is dropped: events are ignored,
+ * <p><b>Events.</b> {@link #event}, {@link #admit}, {@link #remove}, {@link #selectVictims} and {@link #drainedThen}
+ * drain every stripe first, so the policy hears of each access recorded before the call before any later event,
+ * whatever a drain task is doing; but an access to a segment being removed (or replaced) is dropped by that drain, as
+ * the segment is gone already. An exception thrown by the policy on an event or an access is logged at WARN and
+ * swallowed, so that a faulty plugin cannot break the caller's bookkeeping. After {@link #close} the policy is dropped: events are ignored,
  * {@link #selectVictims} returns null, and a drain task still queued or running calls nothing on the policy (it
  * checks under the policy lock, which {@link #close} takes).
  *
@@ -96,15 +105,13 @@ final class PolicyDriver {
   private final ReentrantLock lock = new ReentrantLock();
   /** Guarded by lock; null once closed. */
   private @Nullable SpillPolicy policy;
-  private final AccessBuffer<Segment> accesses;
-  /** Guarded by lock. */
-  private final AccessCounts counts = new AccessCounts();
+  private final AccessBuffer accesses;
+  /** The segments' ids, their access counts and what the policy knows of them; guarded by lock. */
+  private final SegmentIdTable ids = new SegmentIdTable();
   /** Accesses not recorded because the buffer was full or contended while another thread held the lock. */
   private final LongAdder droppedAccesses = new LongAdder();
-  /** One stripe's drained accesses, being delivered; guarded by lock, empty between drains. */
-  private final Segment[] batch;
-  /** The policy's handles of the batch's accesses it gets by handle; guarded by lock. */
-  private final int[] handles;
+  /** One stripe's drained accesses, the ids being delivered; guarded by lock. */
+  private final int[] batch;
   /** Where drain tasks run; null for inline draining. */
   private final @Nullable Executor drainExecutor;
   private final Runnable drainTask = this::runDrainTask;
@@ -140,16 +147,19 @@ final class PolicyDriver {
       int capacity = Math.max(INLINE_STRIPE_CAPACITY, BACKGROUND_SLOTS / stripes);
       this.accesses = AccessBuffer.forThisMachine(capacity, capacity / 2);
     }
-    this.batch = new Segment[accesses.stripeCapacity()];
+    this.batch = new int[accesses.stripeCapacity()];
     this.lastTails = new long[accesses.stripes()];
-    this.handles = new int[accesses.stripeCapacity()];
   }
 
   /** Records an access for the policy (and the segment's count) without waiting for any lock or allocating. */
   void recordAccess(Segment seg) {
-    int outcome = accesses.offer(seg);
+    int id = seg.id;
+    if (id == SegmentIdTable.NO_ID) {
+      return; // not admitted yet, or removed: the policy could not hear of it, and nothing counts it
+    }
+    int outcome = accesses.offer(id);
     if (outcome != AccessBuffer.RECORDED) {
-      recordAccessSlowly(seg, outcome);
+      recordAccessSlowly(id, outcome);
     }
   }
 
@@ -163,7 +173,7 @@ final class PolicyDriver {
    * full stripe, mostly the thread's own accesses, whose segments its processor has just read; the other stripes are
    * drained by their own threads, the drain task or before the next policy event.
    */
-  private void recordAccessSlowly(Segment seg, int outcome) {
+  private void recordAccessSlowly(int id, int outcome) {
     int result = outcome;
     if (result == AccessBuffer.RECORDED_DRAIN_DUE) {
       if (spareProcessor && !scheduleDrain()) {
@@ -181,7 +191,7 @@ final class PolicyDriver {
           for (int round = 0; round < 4 && AccessBuffer.isFull(result); round++) {
             deliver(accesses.drainStripe(result, batch));
             noteRecorders();
-            result = accesses.offer(seg);
+            result = accesses.offer(id);
           }
         } finally {
           lock.unlock();
@@ -196,7 +206,7 @@ final class PolicyDriver {
       } else {
         Thread.onSpinWait();
       }
-      result = accesses.offer(seg);
+      result = accesses.offer(id);
     }
     if (!AccessBuffer.isRecorded(result)) {
       droppedAccesses.increment();
@@ -293,17 +303,38 @@ final class PolicyDriver {
   }
 
   /**
-   * Drains the accesses, then asks the policy for victims; the answer is the plugin's, unchecked. An exception from
-   * the policy propagates.
+   * Drains the accesses, then asks the policy for victims among the segments {@code eligible} accepts (asked under the
+   * policy lock, only for segments that hold an id), and maps the ids it returns to their segments. Otherwise the
+   * answer is the plugin's, unchecked: an id no segment holds is dropped, but a repeat, an ineligible segment or one
+   * victim too many is left for the caller to refuse. An exception from the policy propagates.
    *
-   * @return the policy's answer, or null once closed
+   * @return the victims in the policy's order, or null once closed
    */
-  @Nullable List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+  @Nullable List<Segment> selectVictims(long bytesToFree, Predicate<Segment> eligible) {
     lock.lock();
     try {
       drainAccesses();
       SpillPolicy p = policy;
-      return p == null ? null : p.selectVictims(bytesToFree, eligible);
+      if (p == null) {
+        return null;
+      }
+      IntPredicate byId = id -> {
+        Segment seg = ids.segment(id);
+        return seg != null && eligible.test(seg);
+      };
+      int[] chosen = p.selectVictims(bytesToFree, byId);
+      if (chosen == null) {
+        log.warn("Policy {} returned no array of victims; none chosen", p.getClass().getName());
+        return List.of();
+      }
+      List<Segment> victims = new ArrayList<>(chosen.length);
+      for (int id : chosen) {
+        Segment seg = ids.segment(id);
+        if (seg != null) {
+          victims.add(seg);
+        }
+      }
+      return victims;
     } finally {
       lock.unlock();
     }
@@ -336,7 +367,7 @@ final class PolicyDriver {
     closed = true;
     lock.lock();
     try {
-      accesses.drainTo(seg -> { });
+      accesses.drainTo(id -> { });
       policy = null;
     } finally {
       lock.unlock();
@@ -344,28 +375,90 @@ final class PolicyDriver {
   }
 
   /**
-   * Admits {@code seg} to {@code policy}: it is resident, takes a count slot, and its accesses reach the policy by
-   * the handle the policy gives, if any. Only inside an {@link #event}, with the policy it was given.
+   * Admits {@code fresh} of {@code size} bytes, which was never admitted: it takes an id, is resident, and its
+   * accesses are recorded from now on. If {@code replaced} is not null, the policy first hears of its removal, in the
+   * same event (see {@link #remove}).
    */
-  void admit(SpillPolicy policy, Segment seg, long size) {
-    seg.policyState = Segment.RESIDENT;
-    seg.countSlot = counts.take();
-    policy.onAdmit(seg.name, size);
-    seg.policyHandle = Math.max(SpillPolicy.NO_HANDLE, policy.accessHandle(seg.name));
+  void admit(Segment fresh, long size, @Nullable Segment replaced) {
+    lock.lock();
+    try {
+      if (replaced != null) {
+        ids.retire(replaced);
+      }
+      drainAccesses();
+      SpillPolicy p = policy;
+      if (p == null) {
+        return;
+      }
+      if (replaced != null) {
+        remove(p, replaced);
+      }
+      int id = ids.admit(fresh);
+      try {
+        p.onAdmit(id, fresh.name, size);
+      } catch (RuntimeException e) {
+        log.warn("Policy {} failed on an event; ignored: {}", p.getClass().getName(), e.toString(), e);
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
-   * Tells {@code policy} that {@code seg} is gone: no access to it is delivered or counted any more, and its count
-   * slot and handle may go to another segment. Only inside an {@link #event}, with the policy it was given.
+   * Tells the policy that {@code seg}, retired by the caller, is gone: its accesses still buffered are dropped, not
+   * delivered, none is recorded or counted any more, and its id may go to another segment. Does nothing for a segment
+   * without an id, or once closed.
    */
-  void remove(SpillPolicy policy, Segment seg) {
-    seg.policyState = Segment.REMOVED;
-    if (seg.countSlot != AccessCounts.NO_SLOT) {
-      counts.release(seg.countSlot);
-      seg.countSlot = AccessCounts.NO_SLOT;
+  void remove(Segment seg) {
+    lock.lock();
+    try {
+      ids.retire(seg);
+      drainAccesses();
+      SpillPolicy p = policy;
+      if (p != null) {
+        remove(p, seg);
+      }
+    } finally {
+      lock.unlock();
     }
-    seg.policyHandle = SpillPolicy.NO_HANDLE;
-    policy.onRemove(seg.name);
+  }
+
+  /** Takes {@code seg}'s id away and tells {@code policy}, logging its failure. Caller holds the lock. */
+  private void remove(SpillPolicy p, Segment seg) {
+    int id = ids.remove(seg);
+    if (id != SegmentIdTable.NO_ID) {
+      try {
+        p.onRemove(id);
+      } catch (RuntimeException e) {
+        log.warn("Policy {} failed on an event; ignored: {}", p.getClass().getName(), e.toString(), e);
+      }
+    }
+  }
+
+  /** Tells {@code policy} that admitted {@code seg} was spilled; no access to it is delivered until its reload. */
+  void spilled(SpillPolicy policy, Segment seg) {
+    int id = seg.id;
+    if (id != SegmentIdTable.NO_ID) {
+      ids.setSpilled(id, true);
+      policy.onSpill(id);
+    }
+  }
+
+  /** Tells {@code policy} that admitted, spilled {@code seg} was reloaded. */
+  void reloaded(SpillPolicy policy, Segment seg) {
+    int id = seg.id;
+    if (id != SegmentIdTable.NO_ID) {
+      ids.setSpilled(id, false);
+      policy.onReload(id);
+    }
+  }
+
+  /** Tells {@code policy} that admitted {@code seg}'s registered size changed. */
+  void resized(SpillPolicy policy, Segment seg, long oldSize, long newSize) {
+    int id = seg.id;
+    if (id != SegmentIdTable.NO_ID) {
+      policy.onResize(id, oldSize, newSize);
+    }
   }
 
   /**
@@ -373,8 +466,7 @@ final class PolicyDriver {
    * that the buffered ones are counted first.
    */
   long accessCount(Segment seg) {
-    int slot = seg.countSlot;
-    return slot == AccessCounts.NO_SLOT ? 0 : counts.get(slot);
+    return ids.accessCount(seg);
   }
 
   /** The accesses one stripe of the buffer holds: the most one thread records between two drains. */
@@ -417,49 +509,26 @@ final class PolicyDriver {
   }
 
   /**
-   * Counts each of the first {@code n} accesses of the batch and tells the policy of those whose segments it knows
-   * resident: first the ones it has handles for, in one call, then the others by name. Under lock.
+   * Counts each of the first {@code n} accesses of the batch and tells the policy, in one call, of those whose
+   * segments it knows resident. Under lock.
    */
   private void deliver(int n) {
-    int handled = 0;
-    int named = 0;
-    // No call in this loop, so the processor can fetch the segments' cache lines in parallel.
+    int delivered = 0;
+    // No call in this loop but to the id table's arrays, so the processor can fetch their lines in parallel.
     for (int i = 0; i < n; i++) {
-      Segment seg = batch[i];
-      batch[i] = null;
-      int slot = seg.countSlot;
-      if (slot != AccessCounts.NO_SLOT) {
-        counts.increment(slot);
-      }
-      if (seg.policyState == Segment.RESIDENT && !seg.removed) {
-        int handle = seg.policyHandle;
-        if (handle >= 0) {
-          handles[handled++] = handle;
-        } else {
-          batch[named++] = seg;
-        }
+      int id = batch[i];
+      if (ids.countAccess(id)) {
+        batch[delivered++] = id;
       }
     }
     SpillPolicy p = policy;
-    if (p == null) {
-      Arrays.fill(batch, 0, named, null);
+    if (p == null || delivered == 0) {
       return;
     }
     try {
-      if (handled > 0) {
-        p.onAccess(handles, handled);
-      }
+      p.onAccess(batch, delivered);
     } catch (RuntimeException e) {
       log.warn("Policy {} failed on an access; ignored: {}", p.getClass().getName(), e.toString(), e);
-    }
-    for (int i = 0; i < named; i++) {
-      Segment seg = batch[i];
-      batch[i] = null;
-      try {
-        p.onAccess(seg.name);
-      } catch (RuntimeException e) {
-        log.warn("Policy {} failed on an access; ignored: {}", p.getClass().getName(), e.toString(), e);
-      }
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.spillway.core.internal;
 
-import io.spillway.api.spi.SpillPolicy;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -18,22 +17,12 @@ import org.jspecify.annotations.Nullable;
  * manager's map (or about to be) and every operation on it must fail or do nothing.
  *
  * <p><b>Size.</b> Kept small because a manager may track millions: with compressed references the object is 40 bytes
- * (a 12-byte header, a name reference, the size, a location reference, the count slot, the policy's handle and three
- * one-byte fields). The access count lives in {@link AccessCounts}, not here (see there why). Rarely used state
- * lives elsewhere: a predecessor's I/O barrier in the manager's {@code barriers} map, flagged by
- * {@link #hasBarrier}.
+ * (a 12-byte header, a name reference, the size, a location reference, the id and two one-byte fields, padded). The
+ * access count and what the policy has been told of the segment live in {@link SegmentIdTable}, by id, not here (see
+ * {@link AccessCounts} why). Rarely used state lives elsewhere: a predecessor's I/O barrier in the manager's
+ * {@code barriers} map, flagged by {@link #hasBarrier}.
  */
 class Segment {
-  // What the policy has been told of a segment (policyState).
-  /** Not yet admitted. */
-  static final byte PENDING = 0;
-  /** Admitted or reloaded, not spilled. */
-  static final byte RESIDENT = 1;
-  /** Told of its spill. */
-  static final byte SPILLED = 2;
-  /** Told of its removal; no event on it follows. */
-  static final byte REMOVED = 3;
-
   final String name;
   /** Registered size; written under this segment's lock. */
   volatile long size;
@@ -43,19 +32,13 @@ class Segment {
    */
   volatile @Nullable URI location;
   /**
-   * This segment's slot in the manager's {@link AccessCounts}, from its admission to the policy until its removal;
-   * {@link AccessCounts#NO_SLOT} otherwise. Guarded by the policy lock.
+   * This segment's id in the manager's {@link SegmentIdTable}, the one the policy knows it by, from its admission to
+   * the policy until its removal; {@link SegmentIdTable#NO_ID} otherwise. Written under the policy lock; read without
+   * it by threads recording an access.
    */
-  int countSlot = AccessCounts.NO_SLOT;
+  volatile int id = SegmentIdTable.NO_ID;
   /** Set, under this segment's lock, once it is unregistered, replaced, closed or forgotten by cleanup. */
   volatile boolean removed;
-  /** What the policy has been told of this segment; guarded by the policy lock. */
-  byte policyState = PENDING;
-  /**
-   * The policy's {@linkplain io.spillway.api.spi.SpillPolicy#accessHandle access handle} for this segment, asked
-   * once it is admitted; {@code NO_HANDLE} (negative) when the policy has none. Guarded by the policy lock.
-   */
-  int policyHandle = SpillPolicy.NO_HANDLE;
   /**
    * Whether a predecessor's I/O was recorded in the manager's {@code barriers} map for this segment; written under
    * its lock. May stay set after the barrier passed (the map then has no entry): it only spares the others a map

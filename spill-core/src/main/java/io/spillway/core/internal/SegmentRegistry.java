@@ -109,13 +109,7 @@ final class SegmentRegistry {
       if (added != released) {
         budget.add(added - released);
       }
-      Segment replaced = retired;
-      policy.event(p -> {
-        if (replaced != null) {
-          policy.remove(p, replaced);
-        }
-        policy.admit(p, fresh, size);
-      });
+      policy.admit(fresh, size, retired);
     }
     if (freed) {
       budget.signalRoom();
@@ -128,7 +122,7 @@ final class SegmentRegistry {
    */
   void remove(Segment seg, String why) {
     budget.add(-retire(seg, why));
-    policy.event(p -> policy.remove(p, seg));
+    policy.remove(seg);
     // Only now may a new registration of the name find the map free, so its onAdmit follows this onRemove.
     segments.remove(seg.name, seg);
   }
@@ -141,11 +135,7 @@ final class SegmentRegistry {
     seg.location = location;
     budget.add(-size);
     counters.spilled(payloadLength, nanos);
-    String name = seg.name;
-    policy.event(p -> {
-      seg.policyState = Segment.SPILLED;
-      p.onSpill(name);
-    });
+    policy.event(p -> policy.spilled(p, seg));
   }
 
   /**
@@ -156,11 +146,7 @@ final class SegmentRegistry {
   void commitReload(Segment seg, long payloadLength, long nanos) {
     seg.location = null;
     counters.reloaded(payloadLength, nanos);
-    String name = seg.name;
-    policy.event(p -> {
-      seg.policyState = Segment.RESIDENT;
-      p.onReload(name);
-    });
+    policy.event(p -> policy.reloaded(p, seg));
   }
 
   /** {@link Segment#retire}, and its barrier forgotten. Caller holds the segment's lock. */
@@ -200,7 +186,7 @@ final class SegmentRegistry {
         if (seg.hasBarrier) {
           barriers.remove(seg);
         }
-        policy.event(p -> policy.remove(p, seg));
+        policy.remove(seg);
         // After onRemove, so that a new registration of the name is admitted after it (see remove).
         segments.remove(seg.name, seg);
       }

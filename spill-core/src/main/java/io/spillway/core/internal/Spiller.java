@@ -53,8 +53,8 @@ final class Spiller implements MemoryBudget.Owner {
   private final SegmentRegistry registry;
   private final ManagedSpill managedSpill;
   private final Executor executor;
-  private final Predicate<String> manualVictim = this::isManualVictim;
-  private final Predicate<String> managedVictim = this::isManagedVictim;
+  private final Predicate<Segment> manualVictim = this::isManualVictim;
+  private final Predicate<Segment> managedVictim = this::isManagedVictim;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicLong requests = new AtomicLong();
   private final Runnable task = this::runTask;
@@ -106,12 +106,12 @@ final class Spiller implements MemoryBudget.Owner {
     if (usage < thresholdBytes) {
       return List.of();
     }
-    return chooseVictims(usage - targetBytes, manualVictim);
+    return names(chooseVictims(usage - targetBytes, manualVictim));
   }
 
   /** The manual API's victims that free at least {@code bytesToFree}. */
   List<String> needsSpill(long bytesToFree) {
-    return bytesToFree <= 0 ? List.of() : chooseVictims(bytesToFree, manualVictim);
+    return bytesToFree <= 0 ? List.of() : names(chooseVictims(bytesToFree, manualVictim));
   }
 
   /** Starts spilling managed values if needed: in the caller's thread in synchronous mode, else in the background. */
@@ -197,9 +197,8 @@ final class Spiller implements MemoryBudget.Owner {
       }
       long freed = 0;
       boolean abandoned = false;
-      for (String name : chooseVictims(toFree, managedVictim)) {
-        Segment seg = registry.get(name);
-        ManagedSegment<?> managed = seg == null ? null : seg.managed();
+      for (Segment seg : chooseVictims(toFree, managedVictim)) {
+        ManagedSegment<?> managed = seg.managed();
         if (managed != null) {
           long result = managedSpill.spill(managed);
           if (result == ManagedSpill.ABANDONED) {
@@ -218,29 +217,28 @@ final class Spiller implements MemoryBudget.Owner {
   }
 
   /** Asks the policy for victims among {@code allowed}, then re-checks its answer. */
-  private List<String> chooseVictims(long toFree, Predicate<String> allowed) {
+  private List<Segment> chooseVictims(long toFree, Predicate<Segment> allowed) {
     if (toFree <= 0) {
       return List.of();
     }
-    List<String> chosen = policy.selectVictims(toFree, allowed);
+    List<Segment> chosen = policy.selectVictims(toFree, allowed);
     if (chosen == null) {
       throw Lifecycle.closedError();
     }
-    // A segment may have been spilled or removed before the policy heard of it, a faulty policy may repeat a name or
+    // A segment may have been spilled or removed before the policy heard of it, a faulty policy may repeat an id or
     // go on past the bytes to free.
-    Set<String> victims = new LinkedHashSet<>();
+    Set<Segment> victims = new LinkedHashSet<>();
     long freed = 0;
-    for (String name : chosen) {
+    for (Segment seg : chosen) {
       if (freed >= toFree) {
         break;
       }
-      Segment seg = registry.get(name);
-      if (seg == null || !allowed.test(name)) {
+      if (!allowed.test(seg)) {
         continue;
       }
-      if (!victims.add(name)) {
+      if (!victims.add(seg)) {
         LOG.warn("Policy {} named segment '{}' twice as a victim; ignoring the repeat", policy.policyClassName(),
-            name);
+            seg.name);
         continue;
       }
       long size = seg.size;
@@ -249,13 +247,16 @@ final class Spiller implements MemoryBudget.Owner {
     return List.copyOf(victims);
   }
 
-  private boolean isManualVictim(String name) {
-    Segment seg = registry.get(name);
-    return seg != null && seg.isManualVictim(config.minSpillSize());
+  /** The victims' names, in order, in an unmodifiable list. */
+  private static List<String> names(List<Segment> victims) {
+    return victims.stream().map(seg -> seg.name).toList();
   }
 
-  private boolean isManagedVictim(String name) {
-    Segment seg = registry.get(name);
-    return seg != null && seg.isManagedVictim(config.minSpillSize()) && registry.barrierPassed(seg);
+  private boolean isManualVictim(Segment seg) {
+    return seg.isManualVictim(config.minSpillSize());
+  }
+
+  private boolean isManagedVictim(Segment seg) {
+    return seg.isManagedVictim(config.minSpillSize()) && registry.barrierPassed(seg);
   }
 }

@@ -49,7 +49,7 @@ class AccessBufferLincheckTest {
   /** The buffer under test: four stripes, so that threads record into different ones. */
   @Param(name = "item", gen = IntGen.class, conf = "1:3")
   public static class Buffer {
-    private final AccessBuffer<Integer> buffer = new AccessBuffer<>(4, 16, Integer.MAX_VALUE);
+    private final AccessBuffer buffer = new AccessBuffer(4, 16, Integer.MAX_VALUE);
 
     @Operation
     @QuiescentConsistent

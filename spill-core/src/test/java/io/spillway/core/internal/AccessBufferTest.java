@@ -5,19 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class AccessBufferTest {
+  private static final int MINE = 1;
+  private static final int THEIRS = 2;
 
   @Test
   void offer_refusesWhenTheStripeIsFull_andDrainEmptiesItInOrder() {
-    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 4, 1);
+    AccessBuffer buffer = new AccessBuffer(1, 4, 1);
 
     for (int i = 1; i <= 4; i++) {
       assertThat(buffer.offer(i)).isEqualTo(AccessBuffer.RECORDED);
@@ -34,7 +36,7 @@ class AccessBufferTest {
 
   @Test
   void offer_saysADrainIsDue_fromTheThresholdOn_untilADrainEmptiesTheStripe() {
-    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 8, 1, 3);
+    AccessBuffer buffer = new AccessBuffer(1, 8, 1, 3);
 
     assertThat(buffer.offer(1)).isEqualTo(AccessBuffer.RECORDED);
     assertThat(buffer.offer(2)).isEqualTo(AccessBuffer.RECORDED);
@@ -43,14 +45,14 @@ class AccessBufferTest {
     assertThat(AccessBuffer.isRecorded(AccessBuffer.RECORDED_DRAIN_DUE)).isTrue();
     assertThat(AccessBuffer.isFull(AccessBuffer.RECORDED_DRAIN_DUE)).isFalse();
 
-    Integer[] drained = new Integer[8];
+    int[] drained = new int[8];
     assertThat(buffer.drainStripe(0, drained)).isEqualTo(4);
     assertThat(buffer.offer(5)).as("counted from the drained head").isEqualTo(AccessBuffer.RECORDED);
   }
 
   @Test
   void offer_neverSaysADrainIsDue_withoutAThreshold() {
-    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 4, 1);
+    AccessBuffer buffer = new AccessBuffer(1, 4, 1);
     for (int i = 0; i < 4; i++) {
       assertThat(buffer.offer(i)).isEqualTo(AccessBuffer.RECORDED);
     }
@@ -60,7 +62,7 @@ class AccessBufferTest {
 
   @Test
   void offer_wrapsAroundTheRing_manyTimesWithoutLossInOneThread() {
-    AccessBuffer<Integer> buffer = new AccessBuffer<>(4, 8, 4);
+    AccessBuffer buffer = new AccessBuffer(4, 8, 4);
     List<Integer> drained = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
       if (AccessBuffer.isFull(buffer.offer(i))) {
@@ -79,39 +81,40 @@ class AccessBufferTest {
 
   @Test
   void drainStripe_drainsOnlyThatStripe() throws InterruptedException {
-    AccessBuffer<String> buffer = new AccessBuffer<>(64, 2, 1);
-    buffer.offer("mine");
-    buffer.offer("mine");
-    int mine = buffer.offer("mine");
+    AccessBuffer buffer = new AccessBuffer(64, 2, 1);
+    buffer.offer(MINE);
+    buffer.offer(MINE);
+    int mine = buffer.offer(MINE);
     assertThat(AccessBuffer.isFull(mine)).isTrue();
     // Another thread almost surely hashes to another of 64 stripes; if not, its offers count as drained here too.
     int[] theirs = new int[1];
     Thread other = new Thread(() -> {
-      buffer.offer("theirs");
-      buffer.offer("theirs");
-      theirs[0] = buffer.offer("theirs");
+      buffer.offer(THEIRS);
+      buffer.offer(THEIRS);
+      theirs[0] = buffer.offer(THEIRS);
     });
     other.start();
     other.join();
 
-    String[] into = new String[buffer.stripeCapacity()];
+    int[] into = new int[buffer.stripeCapacity()];
     int moved = buffer.drainStripe(mine, into);
-    List<String> drained = new ArrayList<>(Arrays.asList(into).subList(0, moved));
+    List<Integer> drained = new ArrayList<>();
+    Arrays.stream(into, 0, moved).forEach(drained::add);
 
     if (theirs[0] == mine) {
-      assertThat(drained).containsExactly("mine", "mine", "theirs", "theirs");
+      assertThat(drained).containsExactly(MINE, MINE, THEIRS, THEIRS);
     } else {
-      assertThat(drained).containsExactly("mine", "mine");
+      assertThat(drained).containsExactly(MINE, MINE);
       assertThat(buffer.isEmpty()).isFalse();
       buffer.drainTo(drained::add);
-      assertThat(drained).containsExactly("mine", "mine", "theirs", "theirs");
+      assertThat(drained).containsExactly(MINE, MINE, THEIRS, THEIRS);
     }
     assertThat(buffer.isEmpty()).isTrue();
   }
 
   @Test
   void constructor_roundsUpToPowersOfTwo() {
-    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 3, 1);
+    AccessBuffer buffer = new AccessBuffer(1, 3, 1);
 
     for (int i = 0; i < 4; i++) {
       assertThat(buffer.offer(i)).isEqualTo(AccessBuffer.RECORDED);
@@ -121,7 +124,7 @@ class AccessBufferTest {
 
   @Test
   void drainTo_afterASinkFailure_keepsTheLaterStripes() {
-    AccessBuffer<Integer> buffer = new AccessBuffer<>(2, 4, 1);
+    AccessBuffer buffer = new AccessBuffer(2, 4, 1);
     buffer.offer(1);
     buffer.offer(2);
     assertThat(buffer.offer(3)).as("one thread, one stripe of four slots").isEqualTo(AccessBuffer.RECORDED);
@@ -141,18 +144,18 @@ class AccessBufferTest {
 
   @Test
   void drainStripe_refusesAnArrayShorterThanAStripe() {
-    AccessBuffer<Integer> buffer = new AccessBuffer<>(1, 4, 1);
+    AccessBuffer buffer = new AccessBuffer(1, 4, 1);
 
-    assertThatThrownBy(() -> buffer.drainStripe(0, new Integer[3])).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> buffer.drainStripe(0, new int[3])).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("a stripe holds 4");
   }
 
   @Test
   void drainTo_collectsEveryStripe() throws InterruptedException {
-    AccessBuffer<String> buffer = new AccessBuffer<>(8, 64, Integer.MAX_VALUE);
+    AccessBuffer buffer = new AccessBuffer(8, 64, Integer.MAX_VALUE);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      String tag = "t" + t;
+      int tag = t;
       threads.add(new Thread(() -> {
         for (int i = 0; i < 50; i++) {
           if (buffer.offer(tag) != AccessBuffer.RECORDED) {
@@ -166,11 +169,11 @@ class AccessBufferTest {
       thread.join();
     }
 
-    List<String> drained = new ArrayList<>();
+    List<Integer> drained = new ArrayList<>();
     buffer.drainTo(drained::add);
     assertThat(drained).hasSize(200);
     for (int t = 0; t < 4; t++) {
-      assertThat(drained).filteredOn(("t" + t)::equals).hasSize(50);
+      assertThat(drained).filteredOn(Integer.valueOf(t)::equals).hasSize(50);
     }
   }
 
@@ -180,20 +183,21 @@ class AccessBufferTest {
    */
   @Test
   void offerAndDrain_concurrently_recordedItemsComeOutExactlyOnce() throws InterruptedException {
-    AccessBuffer<Object> buffer = new AccessBuffer<>(2, 8, 2);
+    AccessBuffer buffer = new AccessBuffer(2, 8, 2);
     int producers = 3;
     int perProducer = 20_000;
-    List<List<Object>> recordedBy = new ArrayList<>();
+    List<List<Integer>> recordedBy = new ArrayList<>();
     AtomicLong refused = new AtomicLong();
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < producers; t++) {
-      List<Object> recorded = new ArrayList<>();
+      List<Integer> recorded = new ArrayList<>();
       recordedBy.add(recorded);
+      int first = t * perProducer;
       threads.add(new Thread(() -> {
         awaitQuietly(start);
         for (int i = 0; i < perProducer; i++) {
-          Object token = new Object();
+          int token = first + i;
           if (buffer.offer(token) == AccessBuffer.RECORDED) {
             recorded.add(token);
           } else {
@@ -202,7 +206,7 @@ class AccessBufferTest {
         }
       }));
     }
-    Map<Object, Integer> drained = new IdentityHashMap<>();
+    Map<Integer, Integer> drained = new ConcurrentHashMap<>();
     AtomicBoolean done = new AtomicBoolean();
     Thread drainer = new Thread(() -> {
       awaitQuietly(start);
@@ -224,8 +228,8 @@ class AccessBufferTest {
     assertThat(recordedCount + refused.get()).isEqualTo((long) producers * perProducer);
     assertThat(drained).hasSize((int) recordedCount);
     assertThat(drained.values()).containsOnly(1);
-    for (List<Object> recorded : recordedBy) {
-      for (Object token : recorded) {
+    for (List<Integer> recorded : recordedBy) {
+      for (int token : recorded) {
         assertThat(drained).containsKey(token);
       }
     }

@@ -25,56 +25,61 @@ class ColdnessPolicyTest extends SpillPolicyContractTest {
   }
 
   @Test
-  void provider_isNamedColdnessWithPriorityZero() {
+  void provider_isNamedColdness_rankedBelowTheDefault() {
     assertThat(provider().name()).isEqualTo("coldness");
-    assertThat(provider().priority()).isZero();
+    assertThat(provider().priority()).isEqualTo(-5).isNegative();
     assertThat(provider().create(SpillConfig.defaults())).isInstanceOf(ColdnessPolicy.class);
   }
 
   @Test
   void score_startsAt100_gains10PerAccess_andDecaysByTruncationEachRound() {
     ColdnessPolicy policy = new ColdnessPolicy(0.95);
-    policy.onAdmit("a", 1000);
-    policy.onAdmit("b", 1000);
-    assertThat(policy.score("a")).isEqualTo(100);
+    int a = 0;
+    int b = 1;
+    policy.onAdmit(a, "a", 1000);
+    policy.onAdmit(b, "b", 1000);
+    assertThat(policy.score(a)).isEqualTo(100);
 
-    policy.onAccess("a");
-    policy.onAccess("a");
-    assertThat(policy.score("a")).isEqualTo(120);
+    policy.onAccess(a);
+    policy.onAccess(a);
+    assertThat(policy.score(a)).isEqualTo(120);
 
-    policy.selectVictims(1, name -> true);
-    assertThat(policy.score("a")).isEqualTo(114);
-    assertThat(policy.score("b")).isEqualTo(95);
-    policy.selectVictims(1, name -> true);
+    policy.selectVictims(1, id -> true);
+    assertThat(policy.score(a)).isEqualTo(114);
+    assertThat(policy.score(b)).isEqualTo(95);
+    policy.selectVictims(1, id -> true);
     // 95 * 0.95 = 90.25 and 114 * 0.95 = 108.3, truncated as RedDB's `as u64`.
-    assertThat(policy.score("b")).isEqualTo(90);
-    assertThat(policy.score("a")).isEqualTo(108);
-    policy.selectVictims(1, name -> true);
-    assertThat(policy.score("b")).isEqualTo(85);
+    assertThat(policy.score(b)).isEqualTo(90);
+    assertThat(policy.score(a)).isEqualTo(108);
+    policy.selectVictims(1, id -> true);
+    assertThat(policy.score(b)).isEqualTo(85);
   }
 
   @Test
   void decay_neverGoesBelowOne_andAppliesToSpilledSegmentsToo() {
     ColdnessPolicy policy = new ColdnessPolicy(0.001);
-    policy.onAdmit("a", 10);
-    policy.onAdmit("s", 10);
-    policy.onSpill("s");
+    int a = 0;
+    int spilled = 1;
+    policy.onAdmit(a, "a", 10);
+    policy.onAdmit(spilled, "s", 10);
+    policy.onSpill(spilled);
 
-    policy.selectVictims(1, name -> true);
-    policy.selectVictims(1, name -> true);
+    policy.selectVictims(1, id -> true);
+    policy.selectVictims(1, id -> true);
 
-    assertThat(policy.score("a")).isEqualTo(1);
-    assertThat(policy.score("s")).isEqualTo(1);
+    assertThat(policy.score(a)).isEqualTo(1);
+    assertThat(policy.score(spilled)).isEqualTo(1);
   }
 
   @Test
   void selectVictims_withNothingToFree_doesNotDecay() {
     ColdnessPolicy policy = new ColdnessPolicy(0.5);
-    policy.onAdmit("a", 10);
+    int a = 0;
+    policy.onAdmit(a, "a", 10);
 
-    assertThat(policy.selectVictims(0, name -> true)).isEmpty();
+    assertThat(policy.selectVictims(0, id -> true)).isEmpty();
 
-    assertThat(policy.score("a")).isEqualTo(100);
+    assertThat(policy.score(a)).isEqualTo(100);
   }
 
   @Test
@@ -109,82 +114,67 @@ class ColdnessPolicyTest extends SpillPolicyContractTest {
     policy.spill("a");
     policy.resize("c", 10_000);
 
-    assertThat(policy.selectVictims(Long.MAX_VALUE, name -> !name.equals("b"))).containsExactly("c");
+    assertThat(policy.victims(Long.MAX_VALUE, name -> !name.equals("b"))).containsExactly("c");
     policy.reload("a");
     assertThat(policy.victims(Long.MAX_VALUE)).containsExactly("c", "a", "b");
   }
 
   @Test
-  void table_keepsEverySegmentThroughGrowthAndRemovals() {
+  void arrays_keepEverySegmentThroughGrowthAndRemovals() {
     ColdnessPolicy policy = new ColdnessPolicy(1.0);
     int n = 20_000;
     for (int i = 0; i < n; i++) {
-      policy.onAdmit("s" + i, i);
+      policy.onAdmit(i, "s" + i, i);
     }
     for (int i = 0; i < n; i += 2) {
-      policy.onRemove("s" + i);
+      policy.onRemove(i);
     }
     for (int i = 1; i < n; i += 4) {
-      policy.onAccess("s" + i);
+      policy.onAccess(i);
     }
+    policy.onAccess(new int[] {1, 1, 3}, 2);
 
     assertThat(policy.size()).isEqualTo(n / 2);
     for (int i = 0; i < n; i++) {
-      long expected = i % 2 == 0 ? 0 : i % 4 == 1 ? 110 : 100;
-      assertThat(policy.score("s" + i)).as("score of s%d", i).isEqualTo(expected);
+      long expected = i % 2 == 0 ? 0 : i == 1 ? 130 : i % 4 == 1 ? 110 : 100;
+      assertThat(policy.score(i)).as("score of s%d", i).isEqualTo(expected);
     }
-    assertThat(policy.selectVictims(Long.MAX_VALUE, name -> true)).hasSize(n / 2);
+    assertThat(policy.selectVictims(Long.MAX_VALUE, id -> true)).hasSize(n / 2);
   }
 
   @Test
-  void accessHandles_stayFixedThroughGrowthAndRemovals_andFreedOnesAreReused() {
+  void onAdmit_reusedId_startsAFreshScoreAndRanksByTheNewName() {
     ColdnessPolicy policy = new ColdnessPolicy(1.0);
-    int n = 5_000;
-    int[] handles = new int[n];
-    for (int i = 0; i < n; i++) {
-      policy.onAdmit("s" + i, i);
-      handles[i] = policy.accessHandle("s" + i);
-    }
-    assertThat(handles).doesNotHaveDuplicates();
-    assertThat(java.util.Arrays.stream(handles).min().getAsInt()).isNotNegative();
-    for (int i = 0; i < n; i += 2) {
-      policy.onRemove("s" + i);
-    }
-    for (int i = 1; i < n; i += 2) {
-      assertThat(policy.accessHandle("s" + i)).as("handle of s%d", i).isEqualTo(handles[i]);
-      policy.onAccess(handles[i]);
-    }
-    policy.onAccess(new int[] {handles[1], handles[1], handles[3]}, 2);
-    policy.onAdmit("new", 7);
+    policy.onAdmit(0, "z-old", 10);
+    policy.onAccess(0);
+    policy.onRemove(0);
+    policy.onAdmit(0, "a-new", 100);
+    policy.onAdmit(1, "b", 100);
 
-    assertThat(policy.score("s1")).isEqualTo(130);
-    assertThat(policy.score("s3")).isEqualTo(110);
-    // The newest free number goes first, so a long-lived process does not grow the arrays past its peak count.
-    assertThat(policy.accessHandle("new")).isEqualTo(handles[n - 2]);
-    assertThat(policy.accessHandle("s0")).isEqualTo(SpillPolicy.NO_HANDLE);
+    assertThat(policy.score(0)).isEqualTo(100);
+    // Equal coldness and size: the smaller name, now the reused id's, goes first.
+    assertThat(policy.selectVictims(Long.MAX_VALUE, id -> true)).containsExactly(0, 1);
   }
 
   @Test
-  void accessByHandle_ofASpilledSegment_countsAndKeepsItSpilled() {
+  void onAccess_ofASpilledSegment_countsAndKeepsItSpilled() {
     ColdnessPolicy policy = new ColdnessPolicy(1.0);
-    policy.onAdmit("a", 10);
-    int handle = policy.accessHandle("a");
-    policy.onSpill("a");
-    policy.onAccess(handle);
+    policy.onAdmit(0, "a", 10);
+    policy.onSpill(0);
+    policy.onAccess(0);
 
-    assertThat(policy.score("a")).isEqualTo(110);
-    assertThat(policy.selectVictims(100, name -> true)).isEmpty();
+    assertThat(policy.score(0)).isEqualTo(110);
+    assertThat(policy.selectVictims(100, id -> true)).isEmpty();
   }
 
   @Test
-  void accessByHandle_thatNoSegmentHolds_isRefused() {
+  void onAccess_idThatNoSegmentHolds_isRefused() {
     ColdnessPolicy policy = new ColdnessPolicy(1.0);
-    policy.onAdmit("a", 10);
-    int handle = policy.accessHandle("a");
-    policy.onRemove("a");
+    policy.onAdmit(0, "a", 10);
+    policy.onRemove(0);
 
-    assertThatThrownBy(() -> policy.onAccess(handle)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no segment has access handle " + handle);
+    assertThatThrownBy(() -> policy.onAccess(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no segment has id 0");
     assertThatThrownBy(() -> policy.onAccess(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> policy.onAccess(1 << 20)).isInstanceOf(IllegalArgumentException.class);
   }

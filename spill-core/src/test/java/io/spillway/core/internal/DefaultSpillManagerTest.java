@@ -410,8 +410,9 @@ class DefaultSpillManagerTest {
         .minSpillSize(50).build();
     SpillPolicy unruly = new ThrowingPolicy() {
       @Override
-      public List<String> selectVictims(long bytesToFree, java.util.function.Predicate<String> eligible) {
-        return List.of("unknown", "small", "spilled", "a", "a", "b", "c", "d");
+      public int[] selectVictims(long bytesToFree, java.util.function.IntPredicate eligible) {
+        // Ids in registration order: small 0, spilled 1, a 2, b 3, c 4, d 5; 99 and -1 are no segment's.
+        return new int[] {99, -1, 0, 1, 2, 2, 3, 4, 5};
       }
     };
     SpillManager manager = new DefaultSpillManager(config, unruly, new InMemorySpillStore(), "memory",
@@ -425,7 +426,7 @@ class DefaultSpillManagerTest {
     manager.registerSegment("c", 300);
     manager.registerSegment("d", 300);
 
-    // 1249 used, 1149 to free: unknown, too small, spilled and repeated names are dropped, and the list ends once
+    // 1249 used, 1149 to free: unknown, too small, spilled and repeated ids are dropped, and the list ends once
     // enough is freed.
     assertThat(manager.needsSpill()).containsExactly("a", "b", "c", "d");
     manager.updateSize("d", 50);
@@ -458,74 +459,93 @@ class DefaultSpillManagerTest {
   /** A policy whose every event throws; its victims are none. */
   static class ThrowingPolicy implements SpillPolicy {
     @Override
-    public void onAdmit(String segment, long size) {
+    public void onAdmit(int segment, String name, long size) {
       throw new IllegalStateException("admit");
     }
 
     @Override
-    public void onAccess(String segment) {
+    public void onAccess(int segment) {
       throw new IllegalStateException("access");
     }
 
     @Override
-    public void onResize(String segment, long oldSize, long newSize) {
+    public void onResize(int segment, long oldSize, long newSize) {
       throw new IllegalStateException("resize");
     }
 
     @Override
-    public void onSpill(String segment) {
+    public void onSpill(int segment) {
       throw new IllegalStateException("spill");
     }
 
     @Override
-    public void onReload(String segment) {
+    public void onReload(int segment) {
       throw new IllegalStateException("reload");
     }
 
     @Override
-    public void onRemove(String segment) {
+    public void onRemove(int segment) {
       throw new IllegalStateException("remove");
     }
 
     @Override
-    public List<String> selectVictims(long bytesToFree, java.util.function.Predicate<String> eligible) {
-      return List.of();
+    public int[] selectVictims(long bytesToFree, java.util.function.IntPredicate eligible) {
+      return new int[0];
     }
   }
 
   @Test
-  void accesses_reachAPolicyByTheHandlesItGave_andByNameWhereItGaveNone() {
-    HandleGivingPolicy policy = new HandleGivingPolicy();
-    SpillManager manager = handleManager(policy);
+  void accesses_reachThePolicyByTheIdsItWasToldOnAdmit() {
+    IdLoggingPolicy policy = new IdLoggingPolicy();
+    SpillManager manager = idManager(policy);
     manager.registerSegment("a", 10);
     manager.registerSegment("b", 10);
-    policy.refuseHandles = true; // "c" gets no handle: asking for it throws, which the manager logs and survives
     manager.registerSegment("c", 10);
-    policy.refuseHandles = false;
     for (String name : List.of("a", "b", "c", "a")) {
       manager.access(name);
     }
     manager.needsSpill(1);
 
-    assertThat(policy.accesses).containsExactlyInAnyOrder("a by handle 0", "b by handle 1", "c by name",
-        "a by handle 0");
+    assertThat(policy.events).containsExactly("admit a as 0", "admit b as 1", "admit c as 2", "access a#0",
+        "access b#1", "access c#2", "access a#0");
     assertThat(manager.listSegments()).extracting(SegmentInfo::accessCount).containsExactly(2L, 1L, 1L);
   }
 
   @Test
-  void accessHandles_areAskedAgainForANewRegistrationOfTheSameName() {
-    HandleGivingPolicy policy = new HandleGivingPolicy();
-    SpillManager manager = handleManager(policy);
+  void ids_ofRemovedSegments_goToTheNextRegistrations_mostRecentlyFreedFirst() {
+    IdLoggingPolicy policy = new IdLoggingPolicy();
+    SpillManager manager = idManager(policy);
     manager.registerSegment("a", 10);
+    manager.registerSegment("b", 10);
+    manager.registerSegment("c", 10);
     manager.unregisterSegment("a");
-    manager.registerSegment("a", 20);
-    manager.access("a");
+    manager.unregisterSegment("c");
+    manager.registerSegment("d", 20);
+    manager.registerSegment("e", 20);
+    manager.registerSegment("f", 20);
+    manager.access("d");
     manager.needsSpill(1);
 
-    assertThat(policy.accesses).containsExactly("a by handle 1");
+    assertThat(policy.events).containsSubsequence("remove #0", "remove #2", "admit d as 2", "admit e as 0",
+        "admit f as 3", "access d#2");
+    assertThat(manager.listSegments()).filteredOn(info -> info.name().equals("d"))
+        .extracting(SegmentInfo::accessCount).containsExactly(1L);
   }
 
-  private SpillManager handleManager(SpillPolicy policy) {
+  @Test
+  void needsSpill_asksEligibilityById_andGetsSegmentsBackFromIds() {
+    IdLoggingPolicy policy = new IdLoggingPolicy();
+    SpillManager manager = idManager(policy);
+    manager.registerSegment("a", 10);
+    manager.registerSegment("b", 10);
+    manager.spill("a", new byte[1]);
+    policy.victims = new int[] {1, 0};
+
+    assertThat(manager.needsSpill(5)).containsExactly("b");
+    assertThat(policy.eligible).containsExactly(false, true, false);
+  }
+
+  private SpillManager idManager(SpillPolicy policy) {
     SpillConfig config = SpillConfig.builder().maxMemory(1000).minSpillSize(0).build();
     SpillManager manager = new DefaultSpillManager(config, policy, new InMemorySpillStore(), "memory",
         io.spillway.core.SpillFrames.create(config));
@@ -533,54 +553,46 @@ class DefaultSpillManagerTest {
     return manager;
   }
 
-  /** Numbers segments in admission order and gives the numbers as access handles; logs how each access arrives. */
-  static final class HandleGivingPolicy implements SpillPolicy {
-    final List<String> accesses = new ArrayList<>();
-    final Map<Integer, String> segments = new HashMap<>();
-    final Map<String, Integer> handles = new HashMap<>();
-    volatile boolean refuseHandles;
+  /** Logs each event with the id it carries; answers a selection with {@link #victims}, after asking ids 0 to 2. */
+  static final class IdLoggingPolicy implements SpillPolicy {
+    final List<String> events = new ArrayList<>();
+    final Map<Integer, String> names = new HashMap<>();
+    final List<Boolean> eligible = new ArrayList<>();
+    int[] victims = new int[0];
 
     @Override
-    public void onAdmit(String segment, long size) {
-      handles.put(segment, segments.size());
-      segments.put(segments.size(), segment);
+    public void onAdmit(int segment, String name, long size) {
+      names.put(segment, name);
+      events.add("admit " + name + " as " + segment);
     }
 
     @Override
-    public int accessHandle(String segment) {
-      if (refuseHandles) {
-        throw new IllegalStateException("no handle today");
+    public void onAccess(int segment) {
+      events.add("access " + names.get(segment) + "#" + segment);
+    }
+
+    @Override
+    public void onResize(int segment, long oldSize, long newSize) {}
+
+    @Override
+    public void onSpill(int segment) {}
+
+    @Override
+    public void onReload(int segment) {}
+
+    @Override
+    public void onRemove(int segment) {
+      names.remove(segment);
+      events.add("remove #" + segment);
+    }
+
+    @Override
+    public int[] selectVictims(long bytesToFree, java.util.function.IntPredicate eligibleIds) {
+      eligible.clear();
+      for (int id = 0; id < 3; id++) {
+        eligible.add(eligibleIds.test(id));
       }
-      return handles.get(segment);
-    }
-
-    @Override
-    public void onAccess(String segment) {
-      accesses.add(segment + " by name");
-    }
-
-    @Override
-    public void onAccess(int handle) {
-      accesses.add(segments.get(handle) + " by handle " + handle);
-    }
-
-    @Override
-    public void onResize(String segment, long oldSize, long newSize) {}
-
-    @Override
-    public void onSpill(String segment) {}
-
-    @Override
-    public void onReload(String segment) {}
-
-    @Override
-    public void onRemove(String segment) {
-      handles.remove(segment);
-    }
-
-    @Override
-    public List<String> selectVictims(long bytesToFree, java.util.function.Predicate<String> eligible) {
-      return List.of();
+      return victims;
     }
   }
 

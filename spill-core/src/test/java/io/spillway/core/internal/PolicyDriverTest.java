@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -209,7 +209,7 @@ class PolicyDriverTest {
 
   private Segment admitted(PolicyDriver driver, String name) {
     Segment seg = new Segment(name, SIZE);
-    driver.event(p -> driver.admit(p, seg, SIZE));
+    driver.admit(seg, SIZE, null);
     return seg;
   }
 
@@ -255,7 +255,7 @@ class PolicyDriverTest {
     }
   }
 
-  /** Counts accesses (by name) and the threads that delivered them; may block one thread on its first access. */
+  /** Counts accesses and the threads that delivered them; may block one thread on its first access. */
   private static final class CountingPolicy implements SpillPolicy {
     private final AtomicInteger accesses = new AtomicInteger();
     private final Set<String> accessThreads = ConcurrentHashMap.newKeySet();
@@ -279,10 +279,10 @@ class PolicyDriverTest {
     }
 
     @Override
-    public void onAdmit(String segment, long size) { }
+    public void onAdmit(int segment, String name, long size) { }
 
     @Override
-    public void onAccess(String segment) {
+    public void onAccess(int segment) {
       String thread = Thread.currentThread().getName();
       accessThreads.add(thread);
       if (accesses.getAndIncrement() == 0) {
@@ -299,20 +299,20 @@ class PolicyDriverTest {
     }
 
     @Override
-    public void onResize(String segment, long oldSize, long newSize) { }
+    public void onResize(int segment, long oldSize, long newSize) { }
 
     @Override
-    public void onSpill(String segment) { }
+    public void onSpill(int segment) { }
 
     @Override
-    public void onReload(String segment) { }
+    public void onReload(int segment) { }
 
     @Override
-    public void onRemove(String segment) { }
+    public void onRemove(int segment) { }
 
     @Override
-    public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
-      return List.of();
+    public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
+      return new int[0];
     }
   }
 }

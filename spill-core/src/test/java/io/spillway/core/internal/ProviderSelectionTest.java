@@ -15,6 +15,7 @@ import io.spillway.api.spi.SpillStoreProvider;
 import io.spillway.core.ColdnessPolicyProvider;
 import io.spillway.core.Spillway;
 import io.spillway.core.testing.InMemorySpillStoreProvider;
+import io.spillway.core.testing.RecordingPolicyProvider;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -47,13 +48,32 @@ class ProviderSelectionTest {
   }
 
   @Test
-  void noName_picksTheHighestPriority_coldnessAndFileOverTheTestPlugins() {
+  void noName_picksTheHighestPriority_wTinyLfuAndFileOverColdnessAndTheTestPlugins() {
     SpillPolicyProvider policy = ProviderSelection.policy(SpillConfig.defaults());
     SpillStoreProvider store = ProviderSelection.store(SpillConfig.defaults());
 
-    assertThat(policy).isInstanceOf(ColdnessPolicyProvider.class);
+    // spill-policy-lfu comes with spill-core at run time; its class is not visible to spill-core's code.
+    assertThat(policy.getClass().getName()).isEqualTo("io.spillway.policy.lfu.WindowTinyLfuPolicyProvider");
+    assertThat(policy.name()).isEqualTo("w-tinylfu");
+    assertThat(policy.priority()).isGreaterThan(new ColdnessPolicyProvider().priority());
     assertThat(store.getClass().getName()).isEqualTo("io.spillway.store.file.FileSpillStoreProvider");
     assertThat(store.name()).isEqualTo("file");
+  }
+
+  @Test
+  void noName_withoutSpillPolicyLfu_fallsBackToColdness() {
+    List<SpillPolicyProvider> providers = List.of(new RecordingPolicyProvider(), new ColdnessPolicyProvider());
+
+    assertThat(ProviderSelection.select(ProviderSelection.POLICY, null, providers.iterator()))
+        .isInstanceOf(ColdnessPolicyProvider.class);
+  }
+
+  @Test
+  void coldness_byName_isRedDbsPolicy() {
+    SpillPolicyProvider policy = ProviderSelection.policy(SpillConfig.builder().policy("coldness").build());
+
+    assertThat(policy).isInstanceOf(ColdnessPolicyProvider.class);
+    assertThat(policy.create(SpillConfig.defaults())).isInstanceOf(ColdnessPolicy.class);
   }
 
   @Test
@@ -70,12 +90,14 @@ class ProviderSelectionTest {
         .hasMessage("No SpillStoreProvider named 's3' on the class path (found: file, memory, tiered)."
             + " Add io.spillway:spill-store-s3.");
     assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("lru").build()))
-        .hasMessage("No SpillPolicyProvider named 'lru' on the class path (found: coldness, recording)."
-            + " Add io.spillway:spill-policy-lru.");
-    assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("w-tinylfu").build()))
+        .hasMessage("No SpillPolicyProvider named 'lru' on the class path (found: coldness, gdsf, lfu, recording,"
+            + " w-tinylfu). Add io.spillway:spill-policy-lru.");
+    // spill-policy-lfu is on spill-core's class path at run time; without it, its policies are missing like lru.
+    List<SpillPolicyProvider> withoutLfu = List.of(new ColdnessPolicyProvider(), new RecordingPolicyProvider());
+    assertThatThrownBy(() -> ProviderSelection.select(ProviderSelection.POLICY, "w-tinylfu", withoutLfu.iterator()))
         .hasMessageEndingWith("(found: coldness, recording). Add io.spillway:spill-policy-lfu.");
     assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("clock-pro").build()))
-        .hasMessageEndingWith("(found: coldness, recording). Add the plugin that provides it.");
+        .hasMessageEndingWith("(found: coldness, gdsf, lfu, recording, w-tinylfu). Add the plugin that provides it.");
   }
 
   @Test
@@ -201,7 +223,8 @@ class ProviderSelectionTest {
     try (URLClassLoader blind = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader())) {
       thread.setContextClassLoader(blind);
       assertThat(ProviderSelection.store(SpillConfig.defaults()).name()).isEqualTo("file");
-      assertThat(ProviderSelection.policy(SpillConfig.defaults())).isInstanceOf(ColdnessPolicyProvider.class);
+      // The core's own loader sees spill-policy-lfu too: it is a run-time dependency of spill-core.
+      assertThat(ProviderSelection.policy(SpillConfig.defaults()).name()).isEqualTo("w-tinylfu");
     } finally {
       thread.setContextClassLoader(previous);
     }

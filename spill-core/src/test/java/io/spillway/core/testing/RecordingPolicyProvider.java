@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
 
 /**
- * Test-scope policy {@code recording}: logs every event it receives (as {@code "admit a 10"}, {@code "access a"},
- * ...) and checks the single-thread contract; its victims are the eligible resident segments in admission order.
+ * Test-scope policy {@code recording}: logs every event it receives, with the names it learnt on admission (as
+ * {@code "admit a 10"}, {@code "access a"}, ...), and checks the single-thread and id contracts; its victims are the
+ * eligible resident segments in admission order.
  * Sessions created with option {@value #ID_OPTION} can be found with {@link #session(String)}.
  */
 public final class RecordingPolicyProvider implements SpillPolicyProvider {
@@ -52,6 +53,8 @@ public final class RecordingPolicyProvider implements SpillPolicyProvider {
   public static final class Recording implements SpillPolicy {
     private final List<String> events = new ArrayList<>();
     private final Map<String, Boolean> resident = new LinkedHashMap<>();
+    /** By id: the name of each known segment, in admission order. */
+    private final Map<Integer, String> names = new LinkedHashMap<>();
     private final List<String> violations = new ArrayList<>();
     private final AtomicReference<Thread> inside = new AtomicReference<>();
 
@@ -90,8 +93,14 @@ public final class RecordingPolicyProvider implements SpillPolicyProvider {
       }
     }
 
+    /** The name of the segment holding {@code id}, as told on its admission; "#id" for an id no one holds. */
+    private synchronized String name(int id) {
+      String name = names.get(id);
+      return name == null ? "#" + id : name;
+    }
+
     @Override
-    public void onAdmit(String segment, long size) {
+    public void onAdmit(int id, String segment, long size) {
       enter("admit");
       try {
         record("admit " + segment + " " + size, segment, false, false);
@@ -99,6 +108,10 @@ public final class RecordingPolicyProvider implements SpillPolicyProvider {
           if (resident.containsKey(segment)) {
             violations.add("admit of a known segment " + segment);
           }
+          if (names.containsKey(id)) {
+            violations.add("admit of " + segment + " as id " + id + ", still held by " + names.get(id));
+          }
+          names.put(id, segment);
           resident.put(segment, true);
         }
       } finally {
@@ -107,9 +120,10 @@ public final class RecordingPolicyProvider implements SpillPolicyProvider {
     }
 
     @Override
-    public void onAccess(String segment) {
+    public void onAccess(int id) {
       enter("access");
       try {
+        String segment = name(id);
         record("access " + segment, segment, true, true);
       } finally {
         exit();
@@ -117,9 +131,10 @@ public final class RecordingPolicyProvider implements SpillPolicyProvider {
     }
 
     @Override
-    public void onResize(String segment, long oldSize, long newSize) {
+    public void onResize(int id, long oldSize, long newSize) {
       enter("resize");
       try {
+        String segment = name(id);
         record("resize " + segment + " " + oldSize + " " + newSize, segment, true, false);
       } finally {
         exit();
@@ -127,9 +142,10 @@ public final class RecordingPolicyProvider implements SpillPolicyProvider {
     }
 
     @Override
-    public void onSpill(String segment) {
+    public void onSpill(int id) {
       enter("spill");
       try {
+        String segment = name(id);
         record("spill " + segment, segment, true, true);
         synchronized (this) {
           resident.put(segment, false);
@@ -140,9 +156,10 @@ public final class RecordingPolicyProvider implements SpillPolicyProvider {
     }
 
     @Override
-    public void onReload(String segment) {
+    public void onReload(int id) {
       enter("reload");
       try {
+        String segment = name(id);
         record("reload " + segment, segment, true, false);
         synchronized (this) {
           if (Boolean.TRUE.equals(resident.get(segment))) {
@@ -156,12 +173,14 @@ public final class RecordingPolicyProvider implements SpillPolicyProvider {
     }
 
     @Override
-    public void onRemove(String segment) {
+    public void onRemove(int id) {
       enter("remove");
       try {
+        String segment = name(id);
         record("remove " + segment, segment, true, false);
         synchronized (this) {
           resident.remove(segment);
+          names.remove(id);
         }
       } finally {
         exit();
@@ -169,19 +188,19 @@ public final class RecordingPolicyProvider implements SpillPolicyProvider {
     }
 
     @Override
-    public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+    public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
       enter("select");
       try {
         record("select " + bytesToFree, "", false, false);
-        List<String> victims = new ArrayList<>();
+        List<Integer> victims = new ArrayList<>();
         synchronized (this) {
-          for (Map.Entry<String, Boolean> e : resident.entrySet()) {
-            if (e.getValue() && eligible.test(e.getKey())) {
+          for (Map.Entry<Integer, String> e : names.entrySet()) {
+            if (Boolean.TRUE.equals(resident.get(e.getValue())) && eligible.test(e.getKey())) {
               victims.add(e.getKey());
             }
           }
         }
-        return victims;
+        return victims.stream().mapToInt(Integer::intValue).toArray();
       } finally {
         exit();
       }

@@ -1,5 +1,7 @@
 package io.spillway.policy.lfu;
 
+import java.util.Arrays;
+
 /**
  * A count-min sketch of 4-bit counters that estimates how often each segment was used recently. Internal, may
  * change.
@@ -11,26 +13,47 @@ package io.spillway.policy.lfu;
  * and the sketch follows a changing workload (TinyLFU's reset, Einziger, Friedman and Manes, 2017).
  *
  * <p>The table has one {@code long} per expected key (a power of two, at least 8): 8 bytes per resident segment.
- * Growing it starts the counts afresh. Not thread-safe.
+ * Growing it starts the counts afresh. Its last {@value #TAIL} longs are kept in an array of their own: a
+ * power-of-two array of longs is 16 header bytes over a power of two, so that G1 would give a large one a whole
+ * region more than its data needs (2 MiB, 2 bytes a segment, for a million), while the rest alone fills its regions.
+ * Not thread-safe.
  */
 final class FrequencySketch {
   private static final long[] SEEDS = {
       0x97CB3127_1F2B2D3BL, 0xC2B2AE3D_27D4EB4FL, 0x165667B1_9E3779F9L, 0xD6E8FEB8_6659FD93L};
   private static final long HALF_MASK = 0x7777_7777_7777_7777L;
   static final int MAX_COUNT = 15;
+  /** The table's last longs, kept apart from {@link #head}. */
+  private static final int TAIL = 2;
 
-  private long[] table = new long[8];
+  /** The table's longs from 0 to its length minus {@value #TAIL}. */
+  private long[] head = new long[8 - TAIL];
+  /** The table's last {@value #TAIL} longs. */
+  private final long[] tail = new long[TAIL];
+  /** The table's length minus one; the length is a power of two. */
+  private int mask = 7;
   private int sampleSize = 80;
   private int additions;
+
+  /**
+   * Mixes a name's {@code hashCode()} into the key a policy counts it under, so that names differing only in their
+   * last characters (numbered names) spread well.
+   */
+  static int spread(int hash) {
+    int h = hash * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
 
   /** Grows the table, if needed, to suit {@code expectedKeys} distinct keys. */
   void ensureCapacity(long expectedKeys) {
     long wanted = Math.max(8, Math.min(expectedKeys, 1 << 30));
-    if (wanted <= table.length) {
+    if (wanted <= mask + 1L) {
       return;
     }
     int length = Integer.highestOneBit((int) wanted - 1) << 1;
-    table = new long[length];
+    head = new long[length - TAIL];
+    Arrays.fill(tail, 0);
+    mask = length - 1;
     sampleSize = (int) Math.min(10L * length, Integer.MAX_VALUE);
     additions = 0;
   }
@@ -62,30 +85,44 @@ final class FrequencySketch {
   }
 
   private int count(long h) {
-    return (int) (table[index(h)] >>> shift(h)) & 15;
+    return (int) (word(index(h)) >>> shift(h)) & 15;
   }
 
   private void raiseIf(long h, int min) {
     if (count(h) == min) {
-      table[index(h)] += 1L << shift(h);
+      int i = index(h);
+      long raised = word(i) + (1L << shift(h));
+      if (i < head.length) {
+        head[i] = raised;
+      } else {
+        tail[i - head.length] = raised;
+      }
     }
+  }
+
+  /** The table's long at {@code i}. */
+  private long word(int i) {
+    return i < head.length ? head[i] : tail[i - head.length];
   }
 
   /** Halves every counter: the periodic aging step. */
   void halve() {
-    for (int i = 0; i < table.length; i++) {
-      table[i] = (table[i] >>> 1) & HALF_MASK;
+    for (int i = 0; i < head.length; i++) {
+      head[i] = (head[i] >>> 1) & HALF_MASK;
+    }
+    for (int i = 0; i < TAIL; i++) {
+      tail[i] = (tail[i] >>> 1) & HALF_MASK;
     }
     additions >>>= 1;
   }
 
   /** The number of counters' {@code long}s, for tests. */
   int tableLength() {
-    return table.length;
+    return mask + 1;
   }
 
   private int index(long h) {
-    return (int) h & (table.length - 1);
+    return (int) h & mask;
   }
 
   private static int shift(long h) {

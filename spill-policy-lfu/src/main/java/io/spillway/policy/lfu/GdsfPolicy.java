@@ -1,20 +1,22 @@
 package io.spillway.policy.lfu;
 
-import io.spillway.api.spi.SegmentTable;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Greedy-Dual-Size-Frequency; {@link GdsfPolicyProvider} states the rules. Internal, may change.
  *
- * <p>Every known segment has a {@link Node} in a {@link SegmentTable}; resident ones are also in a binary min-heap
- * (an array of nodes, each knowing its index) ordered by priority and then by last use. Events cost O(1) for the
- * table and O(log n) for the heap. Selection does not touch the heap: it walks it best-first with a small
+ * <p>Every known segment has a {@link Node}, found by its id in an array; resident ones are also in a binary
+ * min-heap (an array of nodes, each knowing its index) ordered by priority and then by last use. Events cost O(1) to
+ * find the node and O(log n) for the heap. Selection does not touch the heap: it walks it best-first with a small
  * priority queue of frontier nodes, O(log k) per node looked at.
  *
  * <p>Not thread-safe: the core calls it from one thread at a time.
@@ -25,7 +27,8 @@ final class GdsfPolicy implements SpillPolicy {
     return byPriority != 0 ? byPriority : Long.compare(a.lastUse, b.lastUse);
   };
 
-  private final SegmentTable<Node> nodes = new SegmentTable<>();
+  /** By id: the node of each known segment, null for an id not in use. */
+  private @Nullable Node[] nodes = new Node[IdArrays.INITIAL];
   private Node[] heap = new Node[16];
   private int heapSize;
   /** Victims of the latest selection, still flagged {@code chosen}, whose spill raises the inflation. */
@@ -35,18 +38,24 @@ final class GdsfPolicy implements SpillPolicy {
   private long clock;
 
   @Override
-  public void onAdmit(String segment, long size) {
+  public void onAdmit(int segment, String name, long size) {
+    if (segment < 0) {
+      return;
+    }
     onRemove(segment);
+    if (segment >= nodes.length) {
+      nodes = Arrays.copyOf(nodes, IdArrays.lengthFor(segment, nodes.length));
+    }
     Node node = new Node(segment);
     node.size = size;
-    nodes.add(node);
+    nodes[segment] = node;
     use(node);
     push(node);
   }
 
   @Override
-  public void onAccess(String segment) {
-    Node node = nodes.get(segment);
+  public void onAccess(int segment) {
+    Node node = node(segment);
     if (node != null && node.heapIndex >= 0) {
       use(node);
       siftDown(node.heapIndex);
@@ -54,8 +63,8 @@ final class GdsfPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onResize(String segment, long oldSize, long newSize) {
-    Node node = nodes.get(segment);
+  public void onResize(int segment, long oldSize, long newSize) {
+    Node node = node(segment);
     if (node == null) {
       return;
     }
@@ -69,8 +78,8 @@ final class GdsfPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onSpill(String segment) {
-    Node node = nodes.get(segment);
+  public void onSpill(int segment) {
+    Node node = node(segment);
     if (node == null || node.heapIndex < 0) {
       return;
     }
@@ -82,8 +91,8 @@ final class GdsfPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onReload(String segment) {
-    Node node = nodes.get(segment);
+  public void onReload(int segment) {
+    Node node = node(segment);
     if (node != null && node.heapIndex < 0) {
       use(node);
       push(node);
@@ -91,23 +100,27 @@ final class GdsfPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onRemove(String segment) {
-    Node node = nodes.remove(segment);
-    if (node != null && node.heapIndex >= 0) {
+  public void onRemove(int segment) {
+    Node node = node(segment);
+    if (node == null) {
+      return;
+    }
+    nodes[segment] = null;
+    if (node.heapIndex >= 0) {
       removeFromHeap(node);
     }
   }
 
   @Override
-  public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+  public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
     Objects.requireNonNull(eligible, "eligible");
     for (Node node : chosen) {
       node.chosen = false;
     }
     chosen = new ArrayList<>();
-    List<String> victims = new ArrayList<>();
+    IntStream.Builder victims = IntStream.builder();
     if (bytesToFree <= 0 || heapSize == 0) {
-      return victims;
+      return victims.build().toArray();
     }
     long missing = bytesToFree;
     PriorityQueue<Node> frontier = new PriorityQueue<>(RANKING);
@@ -121,14 +134,14 @@ final class GdsfPolicy implements SpillPolicy {
           frontier.add(heap[child + 1]);
         }
       }
-      if (eligible.test(node.segment())) {
+      if (eligible.test(node.id)) {
         node.chosen = true;
         chosen.add(node);
-        victims.add(node.segment());
+        victims.add(node.id);
         missing -= node.size;
       }
     }
-    return victims;
+    return victims.build().toArray();
   }
 
   /** GDSF's L, for tests. */
@@ -137,12 +150,17 @@ final class GdsfPolicy implements SpillPolicy {
   }
 
   /** The priority of a known segment, for tests. */
-  double priority(String segment) {
-    Node node = nodes.get(segment);
+  double priority(int segment) {
+    Node node = node(segment);
     if (node == null) {
       throw new IllegalArgumentException("unknown segment " + segment);
     }
     return node.priority;
+  }
+
+  /** The node of a known segment, or null. */
+  private @Nullable Node node(int segment) {
+    return segment >= 0 && segment < nodes.length ? nodes[segment] : null;
   }
 
   /** Counts a use and sets the priority from the present inflation: {@code L + frequency × cost / size}. */
@@ -161,7 +179,7 @@ final class GdsfPolicy implements SpillPolicy {
 
   private void push(Node node) {
     if (heapSize == heap.length) {
-      heap = java.util.Arrays.copyOf(heap, heapSize * 2);
+      heap = Arrays.copyOf(heap, heapSize * 2);
     }
     heap[heapSize] = node;
     node.heapIndex = heapSize++;
@@ -219,8 +237,9 @@ final class GdsfPolicy implements SpillPolicy {
     node.heapIndex = i;
   }
 
-  /** What the policy knows of one segment: 12-byte header, a reference, 3 longs/doubles, 2 ints, a flag: 48 bytes. */
-  static final class Node extends SegmentTable.Entry {
+  /** What the policy knows of one segment: 12-byte header, 3 longs/doubles, 3 ints, a flag: 48 bytes. */
+  static final class Node {
+    final int id;
     long size;
     double priority;
     long lastUse;
@@ -229,8 +248,8 @@ final class GdsfPolicy implements SpillPolicy {
     int heapIndex = -1;
     boolean chosen;
 
-    Node(String segment) {
-      super(segment);
+    Node(int id) {
+      this.id = id;
     }
   }
 }

@@ -28,11 +28,12 @@ import java.util.Objects;
  * Empty segments count as one byte.
  *
  * <p><b>Cost:</b> O(log n) per event, O(log k) per victim and per segment passed over. <b>Memory:</b> a 48-byte
- * node per known segment, a heap slot and about 5 bytes of hash table. The policy reads no settings from the
- * {@link SpillConfig}.
+ * node per known segment, a heap slot and a slot in an array indexed by segment id. The policy reads no settings
+ * from the {@link SpillConfig}.
  *
- * <p>Ranks {@value #PRIORITY}, below the core's default {@code coldness} policy and the {@code lru}/{@code lfu}
- * policies, so it is used only when asked for by name: {@code SpillConfig.builder().policy("gdsf")}.
+ * <p>Ranks {@value #PRIORITY}, below the default {@code w-tinylfu} policy, RedDB's {@code coldness} and the
+ * {@code lru}/{@code lfu} policies, so it is used only when asked for by name:
+ * {@code SpillConfig.builder().policy("gdsf")}.
  *
  * <p>This provider is stateless and thread-safe. Like every {@link SpillPolicy}, the policies it creates are not
  * thread-safe and expect the core to call them from one thread at a time.
@@ -40,7 +41,7 @@ import java.util.Objects;
 public final class GdsfPolicyProvider implements SpillPolicyProvider {
   /** The name this policy is selected by: {@value}. */
   public static final String NAME = "gdsf";
-  /** The rank of this policy among providers: {@value}, below the default {@code coldness} policy. */
+  /** The rank of this policy among providers: {@value}, below the default {@code w-tinylfu} policy. */
   public static final int PRIORITY = -20;
 
   /** Called by {@link java.util.ServiceLoader}. */

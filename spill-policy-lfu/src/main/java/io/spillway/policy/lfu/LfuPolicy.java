@@ -1,28 +1,24 @@
 package io.spillway.policy.lfu;
 
-import io.spillway.api.spi.SegmentIds;
 import io.spillway.api.spi.SpillPolicy;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /**
  * Least frequently used first, with dynamic aging; {@link LfuPolicyProvider} states the rules. Internal, may
  * change.
  *
- * <p>Each known segment has a number from {@link SegmentIds}, also its {@linkplain #accessHandle access handle}; its
- * size, use count, priority and time of last use sit at that index of arrays. Resident segments are in a binary
- * min-heap of numbers ordered by (priority, last use), with each number's heap position kept beside it, so the
+ * <p>A segment's size, use count, priority and time of last use sit at its id in arrays. Resident segments are in a
+ * binary min-heap of ids ordered by (priority, last use), with each id's heap position kept beside it, so the
  * lowest priority is on top and ties go to the least recently used. A use raises a segment's priority and its time,
- * so it only ever moves down the heap. Events cost O(1) for the numbering and O(log n) in the heap; selection visits
- * the heap in order from the top, O(log k) per segment visited for k visited. A million segments cost some 52 bytes
- * each (name reference and index, four longs, two heap ints) rather than the 145 of a hash map and a balanced tree of
- * node objects.
+ * so it only ever moves down the heap. Events cost O(log n) in the heap; selection visits the heap in order from the
+ * top, O(log k) per segment visited for k visited. A segment costs 40 bytes (four longs, two heap ints), no object
+ * and no name lookup.
  *
  * <p>Events about segments the policy does not know in the required state (an access to a spilled or unknown
  * segment, a reload of a resident one, ...) are ignored rather than thrown on, so that a policy never breaks
@@ -31,24 +27,26 @@ import java.util.function.Predicate;
  * <p>Not thread-safe: the core calls it from one thread at a time.
  */
 final class LfuPolicy implements SpillPolicy {
-  /** The heap position of a number that is not in the heap (a spilled segment, or a number not in use). */
+  /** The heap position of a spilled segment, which is not in the heap. */
   private static final int OUT = -1;
+  /** The heap position of an id no known segment has. */
+  private static final int FREE = -2;
 
-  private final SegmentIds ids = new SegmentIds();
-  /** By number: the registered size. */
-  private long[] sizes = new long[ids.capacity()];
-  /** By number: the use count F. */
-  private long[] frequencies = new long[ids.capacity()];
-  /** By number: the priority K (as of the last use while spilled). */
-  private long[] priorities = new long[ids.capacity()];
-  /** By number: the {@link #clock} at the last use; unique, so the heap order is total. */
-  private long[] lastUses = new long[ids.capacity()];
-  /** By number: the position in {@link #heap}, or {@link #OUT}. */
-  private int[] positions = new int[ids.capacity()];
-  /** The numbers of the resident segments, a binary min-heap in its first {@link #heapSize} elements. */
-  private int[] heap = new int[ids.capacity()];
+  /** By id: the registered size. */
+  private long[] sizes = new long[IdArrays.INITIAL];
+  /** By id: the use count F. */
+  private long[] frequencies = new long[IdArrays.INITIAL];
+  /** By id: the priority K (as of the last use while spilled). */
+  private long[] priorities = new long[IdArrays.INITIAL];
+  /** By id: the {@link #clock} at the last use; unique, so the heap order is total. */
+  private long[] lastUses = new long[IdArrays.INITIAL];
+  /** By id: the position in {@link #heap}, {@link #OUT} or {@link #FREE}. */
+  private int[] positions = IdArrays.grow(new int[0], IdArrays.INITIAL, FREE);
+  /** The ids of the resident segments, a binary min-heap in its first {@link #heapSize} elements. */
+  private int[] heap = new int[IdArrays.INITIAL];
   private int heapSize;
-  /** Victims of the latest selection, by number, with the priority each had when chosen. */
+  private int known;
+  /** Victims of the latest selection, by id, with the priority each had when chosen. */
   private final Map<Integer, Long> chosen = new HashMap<>();
   /** LFU-DA's L: raised to the priority of each chosen victim that is spilled; never lowered. */
   private long inflation;
@@ -56,18 +54,21 @@ final class LfuPolicy implements SpillPolicy {
   private long clock;
 
   @Override
-  public void onAdmit(String segment, long size) {
-    onRemove(segment);
-    int id = ids.add(segment);
-    if (sizes.length < ids.capacity()) {
-      int capacity = ids.capacity();
-      sizes = Arrays.copyOf(sizes, capacity);
-      frequencies = Arrays.copyOf(frequencies, capacity);
-      priorities = Arrays.copyOf(priorities, capacity);
-      lastUses = Arrays.copyOf(lastUses, capacity);
-      positions = Arrays.copyOf(positions, capacity);
-      heap = Arrays.copyOf(heap, capacity);
+  public void onAdmit(int id, String name, long size) {
+    if (id < 0) {
+      return;
     }
+    if (id >= positions.length) {
+      int length = IdArrays.lengthFor(id, positions.length);
+      sizes = Arrays.copyOf(sizes, length);
+      frequencies = Arrays.copyOf(frequencies, length);
+      priorities = Arrays.copyOf(priorities, length);
+      lastUses = Arrays.copyOf(lastUses, length);
+      positions = IdArrays.grow(positions, length, FREE);
+      heap = Arrays.copyOf(heap, length);
+    }
+    onRemove(id);
+    known++;
     sizes[id] = size;
     frequencies[id] = 0;
     countUse(id);
@@ -75,37 +76,23 @@ final class LfuPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onAccess(String segment) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE) {
+  public void onAccess(int id) {
+    if (isKnown(id)) {
       use(id);
     }
   }
 
-  /** The segment's number: valid from its admission until its removal. */
   @Override
-  public int accessHandle(String segment) {
-    return ids.find(segment);
-  }
-
-  @Override
-  public void onAccess(int handle) {
-    use(ids.requireInUse(handle));
-  }
-
-  @Override
-  public void onResize(String segment, long oldSize, long newSize) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE) {
+  public void onResize(int id, long oldSize, long newSize) {
+    if (isKnown(id)) {
       // Size is not part of the ordering, so it may change in place.
       sizes[id] = newSize;
     }
   }
 
   @Override
-  public void onSpill(String segment) {
-    int id = ids.find(segment);
-    if (id == SegmentIds.NONE || positions[id] == OUT) {
+  public void onSpill(int id) {
+    if (!isKnown(id) || positions[id] == OUT) {
       return;
     }
     removeFromHeap(id);
@@ -116,31 +103,31 @@ final class LfuPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onReload(String segment) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE && positions[id] == OUT) {
+  public void onReload(int id) {
+    if (isKnown(id) && positions[id] == OUT) {
       countUse(id);
       push(id);
     }
   }
 
   @Override
-  public void onRemove(String segment) {
-    int id = ids.remove(segment);
-    if (id == SegmentIds.NONE) {
+  public void onRemove(int id) {
+    if (!isKnown(id)) {
       return;
     }
     if (positions[id] != OUT) {
       removeFromHeap(id);
     }
+    positions[id] = FREE;
+    known--;
     chosen.remove(id);
   }
 
   @Override
-  public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+  public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
     Objects.requireNonNull(eligible, "eligible");
     chosen.clear();
-    List<String> victims = new ArrayList<>();
+    IntStream.Builder victims = IntStream.builder();
     // Counting down what is still missing cannot overflow, unlike adding up what was freed.
     long missing = bytesToFree;
     // The heap in order without changing it: a heap position comes out before its children, which go in then.
@@ -151,9 +138,8 @@ final class LfuPolicy implements SpillPolicy {
     while (missing > 0 && !frontier.isEmpty()) {
       int position = frontier.poll();
       int id = heap[position];
-      String segment = Objects.requireNonNull(ids.segment(id));
-      if (eligible.test(segment)) {
-        victims.add(segment);
+      if (eligible.test(id)) {
+        victims.add(id);
         chosen.put(id, priorities[id]);
         missing -= sizes[id];
       }
@@ -161,7 +147,7 @@ final class LfuPolicy implements SpillPolicy {
         frontier.add(child);
       }
     }
-    return victims;
+    return victims.build().toArray();
   }
 
   /** LFU-DA's L, for tests. */
@@ -170,21 +156,24 @@ final class LfuPolicy implements SpillPolicy {
   }
 
   /** The use count of a known segment, for tests. */
-  long frequency(String segment) {
-    return frequencies[known(segment)];
+  long frequency(int id) {
+    return frequencies[requireKnown(id)];
   }
 
   /** The priority of a known segment (as of its last use if it is spilled), for tests. */
-  long priority(String segment) {
-    return priorities[known(segment)];
+  long priority(int id) {
+    return priorities[requireKnown(id)];
   }
 
-  private int known(String segment) {
-    int id = ids.find(segment);
-    if (id == SegmentIds.NONE) {
-      throw new IllegalArgumentException("unknown segment " + segment);
+  private int requireKnown(int id) {
+    if (!isKnown(id)) {
+      throw new IllegalArgumentException("unknown segment " + id);
     }
     return id;
+  }
+
+  private boolean isKnown(int id) {
+    return id >= 0 && id < positions.length && positions[id] != FREE;
   }
 
   /** Counts a use of a resident segment; ignores a spilled one. */
@@ -279,6 +268,6 @@ final class LfuPolicy implements SpillPolicy {
 
   @Override
   public String toString() {
-    return "LfuPolicy{segments=" + ids.size() + ", resident=" + heapSize + ", inflation=" + inflation + "}";
+    return "LfuPolicy{segments=" + known + ", resident=" + heapSize + ", inflation=" + inflation + "}";
   }
 }

@@ -39,13 +39,12 @@ import java.util.Objects;
  * {@code L = 8}, and a segment admitted then and used twice more has {@code K = 8 + 3 = 11}: the old segment,
  * with more than three times the uses, is spilled first.
  *
- * <p><b>Cost:</b> O(log n) per event (a binary heap ordered by priority and last use, over numbered segments that
- * accesses reach by {@linkplain SpillPolicy#accessHandle handle}), and O(log k) per segment a selection visits, k
- * the number visited, ineligible ones included. About 52 bytes of policy state per segment. The policy reads no
- * settings from the {@link SpillConfig}.
+ * <p><b>Cost:</b> O(log n) per event (a binary heap of segment ids ordered by priority and last use), and O(log k)
+ * per segment a selection visits, k the number visited, ineligible ones included. About 40 bytes of policy state per
+ * segment, in arrays indexed by id. The policy reads no settings from the {@link SpillConfig}.
  *
- * <p>Ranks {@value #PRIORITY}, below the core's default {@code coldness} policy, so it is used only when asked for
- * by name: {@code SpillConfig.builder().policy("lfu")}.
+ * <p>Ranks {@value #PRIORITY}, below the default {@code w-tinylfu} policy and RedDB's {@code coldness}, so it is
+ * used only when asked for by name: {@code SpillConfig.builder().policy("lfu")}.
  *
  * <p>This provider is stateless and thread-safe. Like every {@link SpillPolicy}, the policies it creates are not
  * thread-safe and expect the core to call them from one thread at a time.
@@ -53,7 +52,7 @@ import java.util.Objects;
 public final class LfuPolicyProvider implements SpillPolicyProvider {
   /** The name this policy is selected by: {@value}. */
   public static final String NAME = "lfu";
-  /** The rank of this policy among providers: {@value}, below the default {@code coldness} policy. */
+  /** The rank of this policy among providers: {@value}, below the default {@code w-tinylfu} policy. */
   public static final int PRIORITY = -10;
 
   /** Called by {@link java.util.ServiceLoader}. */

@@ -1,22 +1,27 @@
 package io.spillway.policy.lfu;
 
-import io.spillway.api.spi.SegmentTable;
 import io.spillway.api.spi.SpillPolicy;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.function.Predicate;
-import org.jspecify.annotations.Nullable;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /**
  * W-TinyLFU adapted to spilling; {@link WindowTinyLfuPolicyProvider} states the rules. Internal, may change.
  *
- * <p>Every known segment has a {@link Node} in a {@link SegmentTable}; resident ones are also on one of three
- * intrusive doubly linked lists, each a circular list around a sentinel, least recent first: the admission
- * window, the probation segment and the protected segment of the main area. Spilled nodes stay in the table (for
- * their size) and on no list. Frequencies live in a {@link FrequencySketch}, keyed by the name's hash, so they
- * survive a spill and even a removal. All events are O(1) amortised; selection is O(1) per victim plus O(1) per
- * segment passed over.
+ * <p>A segment's state sits at its id in parallel arrays: its size, the hash of its name (the sketch's key), its
+ * queue and flags (four bits, eight to an int), and two list links. Resident segments are on one of three doubly linked lists of ids, least
+ * recent first: the admission window, the probation segment and the protected segment of the main area. Spilled
+ * segments keep their size and hash and are on no list. Frequencies live in a {@link FrequencySketch}, keyed by the
+ * name's hash, so they survive a spill and even a removal. All events are O(1) amortised; selection is O(1) per
+ * victim plus O(1) per segment passed over.
+ *
+ * <p>Memory: 20.5 bytes per id (a long, three ints, four bits) and the sketch's 8 bytes per resident segment; no
+ * object per segment and no name lookup. The four bits of state are packed rather than kept in a {@code byte[]}:
+ * under G1 a byte array of a million takes a whole 2 MiB region for its 1 MiB, a byte per segment lost.
+ *
+ * <p>Events about ids the policy does not know in the required state are ignored rather than thrown on, so that a
+ * policy never breaks the core's bookkeeping; an admit of a known id replaces the old segment.
  *
  * <p>Not thread-safe: the core calls it from one thread at a time.
  */
@@ -30,6 +35,12 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   private static final int CANDIDATE = 4;
   /** Chosen by the selection in progress. */
   private static final int CHOSEN = 8;
+  /** The state of an id no known segment has: a spilled candidate, which no known segment can be. */
+  private static final int FREE = SPILLED | CANDIDATE;
+  /** Eight {@link #FREE} states, one int of {@link #states}. */
+  private static final int FREE_INT = 0x7777_7777;
+  /** The link at either end of a list. */
+  private static final int NIL = -1;
 
   /** Share of the main area's bytes held by the protected segment, as Caffeine does. */
   private static final double PROTECTED_SHARE = 0.8;
@@ -41,13 +52,33 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   private static final double CLIMB_RESTART = 0.05;
   private static final double CLIMB_DECAY = 0.98;
 
-  private final SegmentTable<Node> nodes = new SegmentTable<>();
+  /** By id: the registered size. */
+  private long[] sizes = new long[IdArrays.INITIAL];
+  /** By id: the sketch's key, {@link FrequencySketch#spread} of the name's hash. */
+  private int[] hashes = new int[IdArrays.INITIAL];
+  /**
+   * By id, four bits each, id {@code i} at bits {@code 4 * (i % 8)} of int {@code i / 8}: the queue ({@link #WINDOW}
+   * to {@link #SPILLED}) and the flags, or {@link #FREE}.
+   */
+  private int[] states = freeStates(new int[0], IdArrays.INITIAL);
+  /** The ids {@link #states} has room for: the length of the other arrays. */
+  private int capacity = IdArrays.INITIAL;
+  /** By id: the next less recently used segment on the same list, or {@link #NIL}. */
+  private int[] prev = new int[IdArrays.INITIAL];
+  /** By id: the next more recently used segment on the same list, or {@link #NIL}. */
+  private int[] next = new int[IdArrays.INITIAL];
+  /** By queue: the least recent segment of the list, or {@link #NIL}. */
+  private final int[] heads = {NIL, NIL, NIL};
+  /** By queue: the most recent segment of the list, or {@link #NIL}. */
+  private final int[] tails = {NIL, NIL, NIL};
   private final FrequencySketch sketch = new FrequencySketch();
-  private final Node window = Node.sentinel();
-  private final Node probation = Node.sentinel();
-  private final Node protectedArea = Node.sentinel();
   private final long[] bytes = new long[3];
   private final boolean adaptive;
+  /**
+   * Whether {@link #rebalance} would move nothing: set when it returns, cleared by the events that change the lists'
+   * bytes or the window's share without calling it (a spill, a removal).
+   */
+  private boolean balanced = true;
   private int residentCount;
   private int candidateCount;
   /** Candidates the selection in progress has not passed yet. */
@@ -67,151 +98,185 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onAdmit(String segment, long size) {
+  public void onAdmit(int segment, String name, long size) {
+    if (segment < 0) {
+      return;
+    }
+    if (segment >= capacity) {
+      grow(IdArrays.lengthFor(segment, capacity));
+    }
     onRemove(segment);
-    Node node = new Node(segment);
-    node.size = size;
-    nodes.add(node);
+    sizes[segment] = size;
+    hashes[segment] = FrequencySketch.spread(name.hashCode());
+    setState(segment, SPILLED);
     sampleMisses++;
-    enterWindow(node);
+    enterWindow(segment);
   }
 
   @Override
-  public void onAccess(String segment) {
-    Node node = nodes.get(segment);
-    if (node == null || node.queue() == SPILLED) {
-      return;
+  public void onAccess(int segment) {
+    if (isResident(segment)) {
+      sketch.increment(hashes[segment]);
+      reorder(segment);
     }
-    sketch.increment(hash(node));
-    sampleHits++;
-    switch (node.queue()) {
-      case WINDOW -> moveToBack(node, window);
-      case PROBATION -> {
-        // A second use while on probation earns a place in the protected segment.
-        unlink(node);
-        link(node, protectedArea, PROTECTED);
+  }
+
+  /**
+   * The same as {@link #onAccess(int)} on each in turn, in two passes: every count in the sketch first, then every
+   * move in the lists. Nothing else an access does reads the sketch, and no access changes which segments are
+   * resident, so the order of the two parts does not matter; each pass then keeps one small working set in cache
+   * (the sketch's lines, then the lists') instead of both at once.
+   */
+  @Override
+  public void onAccess(int[] segments, int count) {
+    for (int i = 0; i < count; i++) {
+      int segment = segments[i];
+      if (isResident(segment)) {
+        sketch.increment(hashes[segment]);
       }
-      default -> moveToBack(node, protectedArea);
     }
-    rebalance();
+    for (int i = 0; i < count; i++) {
+      int segment = segments[i];
+      if (isResident(segment)) {
+        reorder(segment);
+      }
+    }
+  }
+
+  /** The list part of an access to a resident segment: a hit counted, the segment moved, the window adapted. */
+  private void reorder(int segment) {
+    sampleHits++;
+    if (queue(segment) == PROBATION) {
+      // A second use while on probation earns a place in the protected segment.
+      unlink(segment);
+      link(segment, PROTECTED);
+      rebalance();
+    } else {
+      moveToBack(segment);
+      // A move within a list changes no list's bytes: the lists are still as balanced as the last event left them.
+      if (!balanced) {
+        rebalance();
+      }
+    }
     climb();
   }
 
   @Override
-  public void onResize(String segment, long oldSize, long newSize) {
-    Node node = nodes.get(segment);
-    if (node == null) {
+  public void onResize(int segment, long oldSize, long newSize) {
+    if (!isKnown(segment)) {
       return;
     }
-    int queue = node.queue();
+    int queue = queue(segment);
     if (queue != SPILLED) {
-      bytes[queue] += newSize - node.size;
+      bytes[queue] += newSize - sizes[segment];
     }
-    node.size = newSize;
+    sizes[segment] = newSize;
     if (queue != SPILLED) {
       rebalance();
     }
   }
 
   @Override
-  public void onSpill(String segment) {
-    Node node = nodes.get(segment);
-    if (node != null && node.queue() != SPILLED) {
-      unlink(node);
-      node.state = SPILLED;
+  public void onSpill(int segment) {
+    if (isKnown(segment) && queue(segment) != SPILLED) {
+      unlink(segment);
+      setState(segment, SPILLED);
+      balanced = false;
     }
   }
 
   @Override
-  public void onReload(String segment) {
-    Node node = nodes.get(segment);
-    if (node != null && node.queue() == SPILLED) {
+  public void onReload(int segment) {
+    if (isKnown(segment) && queue(segment) == SPILLED) {
       sampleMisses++;
-      enterWindow(node);
+      enterWindow(segment);
     }
   }
 
   @Override
-  public void onRemove(String segment) {
-    Node node = nodes.remove(segment);
-    if (node != null && node.queue() != SPILLED) {
-      unlink(node);
+  public void onRemove(int segment) {
+    if (!isKnown(segment)) {
+      return;
     }
+    if (queue(segment) != SPILLED) {
+      unlink(segment);
+      balanced = false;
+    }
+    setState(segment, FREE);
   }
 
   /**
    * Caffeine's eviction walk: the newest candidates (from the tail of probation, then the head of the window)
    * challenge the probation victims (from its head, then protected, then the window); of each pair the less
-   * frequent is chosen. Nothing moves; the chosen nodes leave the lists when the core spills them.
+   * frequent is chosen. Nothing moves; the chosen segments leave the lists when the core spills them.
    */
   @Override
-  public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+  public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
     Objects.requireNonNull(eligible, "eligible");
-    List<String> victims = new ArrayList<>();
+    IntStream.Builder victims = IntStream.builder();
     if (bytesToFree <= 0) {
-      return victims;
+      return victims.build().toArray();
     }
-    List<Node> chosen = new ArrayList<>();
     long missing = bytesToFree;
     int victimQueue = PROBATION;
-    Node victim = first(probation);
+    int victim = heads[PROBATION];
     boolean candidatesFromWindow = false;
     walkCandidatesLeft = candidateCount;
-    Node candidate = null;
+    int candidate = NIL;
     if (walkCandidatesLeft > 0) {
-      candidate = previousCandidate(probation);
+      candidate = candidateAtOrBefore(tails[PROBATION]);
     }
     while (missing > 0) {
-      if (candidate != null && (candidate.is(CHOSEN) || !eligible.test(candidate.segment()))) {
+      if (candidate != NIL && (is(candidate, CHOSEN) || !eligible.test(candidate))) {
         candidate = nextCandidate(candidate, candidatesFromWindow);
         continue;
       }
-      if (victim != null && (victim.is(CHOSEN) || !eligible.test(victim.segment()))) {
-        victim = after(victim);
+      if (victim != NIL && (is(victim, CHOSEN) || !eligible.test(victim))) {
+        victim = next[victim];
         continue;
       }
-      if (candidate == null && !candidatesFromWindow) {
+      if (candidate == NIL && !candidatesFromWindow) {
         candidatesFromWindow = true;
-        candidate = first(window);
+        candidate = heads[WINDOW];
         continue;
       }
-      if (candidate == null && victim == null) {
+      if (candidate == NIL && victim == NIL) {
         if (victimQueue == PROBATION) {
           victimQueue = PROTECTED;
-          victim = first(protectedArea);
+          victim = heads[PROTECTED];
           continue;
         }
         if (victimQueue == PROTECTED) {
           victimQueue = WINDOW;
-          victim = first(window);
+          victim = heads[WINDOW];
           continue;
         }
         break;
       }
-      Node loser;
-      if (victim == null || candidate == victim) {
+      int loser;
+      if (victim == NIL || candidate == victim) {
         loser = candidate;
-      } else if (candidate == null || admit(candidate, victim)) {
+      } else if (candidate == NIL || admit(candidate, victim)) {
         loser = victim;
       } else {
         loser = candidate;
       }
-      if (candidate != null) {
+      if (candidate != NIL) {
         candidate = nextCandidate(candidate, candidatesFromWindow);
       }
       if (loser == victim) {
-        victim = after(victim);
+        victim = next[victim];
       }
-      loser.state |= CHOSEN;
-      chosen.add(loser);
-      victims.add(loser.segment());
-      missing -= loser.size;
+      setState(loser, state(loser) | CHOSEN);
+      victims.add(loser);
+      missing -= sizes[loser];
     }
-    for (Node node : chosen) {
-      node.state &= ~CHOSEN;
+    int[] chosen = victims.build().toArray();
+    for (int id : chosen) {
+      setState(id, state(id) & ~CHOSEN);
     }
     clearCandidates();
-    return victims;
+    return chosen;
   }
 
   /** The share of resident bytes the window may hold now, for tests. */
@@ -220,45 +285,70 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   }
 
   /** The list a known segment is on, for tests. */
-  int queueOf(String segment) {
-    Node node = nodes.get(segment);
-    if (node == null) {
+  int queueOf(int segment) {
+    if (!isKnown(segment)) {
       throw new IllegalArgumentException("unknown segment " + segment);
     }
-    return node.queue();
+    return queue(segment);
   }
 
-  /** The sketch's estimate for a segment, for tests. */
+  /** The sketch's estimate for a segment name, for tests. */
   int frequency(String segment) {
-    return sketch.frequency(SegmentTable.spread(segment.hashCode()));
+    return sketch.frequency(FrequencySketch.spread(segment.hashCode()));
+  }
+
+  private boolean isKnown(int segment) {
+    return segment >= 0 && segment < capacity && state(segment) != FREE;
+  }
+
+  private boolean isResident(int segment) {
+    return isKnown(segment) && queue(segment) != SPILLED;
+  }
+
+  private int state(int id) {
+    return (states[id >>> 3] >>> ((id & 7) << 2)) & 15;
+  }
+
+  private void setState(int id, int state) {
+    int shift = (id & 7) << 2;
+    states[id >>> 3] = (states[id >>> 3] & ~(15 << shift)) | (state << shift);
+  }
+
+  private int queue(int id) {
+    return state(id) & QUEUE_MASK;
+  }
+
+  /** Whether a known segment has {@code flag}; {@link #FREE} ids are never asked. */
+  private boolean is(int id, int flag) {
+    return (state(id) & flag) != 0;
   }
 
   /**
    * The candidate after {@code candidate}: the next one towards the head of probation (candidates sit at its tail,
-   * possibly mixed with nodes demoted from protected), or the next one in the window.
+   * possibly mixed with segments demoted from protected), or the next one in the window.
    */
-  private @Nullable Node nextCandidate(Node candidate, boolean fromWindow) {
+  private int nextCandidate(int candidate, boolean fromWindow) {
     if (fromWindow) {
-      return after(candidate);
+      return next[candidate];
     }
     if (--walkCandidatesLeft == 0) {
-      return null;
+      return NIL;
     }
-    return previousCandidate(candidate);
+    return candidateAtOrBefore(prev[candidate]);
   }
 
-  /** The nearest candidate before {@code node} on probation, or null at its head. */
-  private @Nullable Node previousCandidate(Node node) {
-    Node previous = node.prev;
-    while (previous != probation && !previous.is(CANDIDATE)) {
-      previous = previous.prev;
+  /** The nearest candidate on probation at {@code id} or before it, or {@link #NIL} past its head. */
+  private int candidateAtOrBefore(int id) {
+    int at = id;
+    while (at != NIL && !is(at, CANDIDATE)) {
+      at = prev[at];
     }
-    return previous == probation ? null : previous;
+    return at;
   }
 
-  private void enterWindow(Node node) {
-    sketch.increment(hash(node));
-    link(node, window, WINDOW);
+  private void enterWindow(int id) {
+    sketch.increment(hashes[id]);
+    link(id, WINDOW);
     sketch.ensureCapacity(residentCount);
     rebalance();
     climb();
@@ -268,19 +358,20 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   private void rebalance() {
     long resident = bytes[WINDOW] + bytes[PROBATION] + bytes[PROTECTED];
     long windowMax = (long) (resident * windowShare);
-    while (bytes[WINDOW] > windowMax && window.next != window) {
-      Node node = window.next;
-      unlink(node);
-      link(node, probation, PROBATION);
-      node.state |= CANDIDATE;
+    while (bytes[WINDOW] > windowMax && heads[WINDOW] != NIL) {
+      int id = heads[WINDOW];
+      unlink(id);
+      link(id, PROBATION);
+      setState(id, state(id) | CANDIDATE);
       candidateCount++;
     }
     long protectedMax = (long) ((resident - bytes[WINDOW]) * PROTECTED_SHARE);
-    while (bytes[PROTECTED] > protectedMax && protectedArea.next != protectedArea) {
-      Node node = protectedArea.next;
-      unlink(node);
-      link(node, probation, PROBATION);
+    while (bytes[PROTECTED] > protectedMax && heads[PROTECTED] != NIL) {
+      int id = heads[PROTECTED];
+      unlink(id);
+      link(id, PROBATION);
     }
+    balanced = true;
   }
 
   /** Caffeine's hill climber: moves the window share in the direction that last raised the hit rate. */
@@ -303,9 +394,9 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     rebalance();
   }
 
-  private boolean admit(Node candidate, Node victim) {
-    int candidateFrequency = sketch.frequency(hash(candidate));
-    int victimFrequency = sketch.frequency(hash(victim));
+  private boolean admit(int candidate, int victim) {
+    int candidateFrequency = sketch.frequency(hashes[candidate]);
+    int victimFrequency = sketch.frequency(hashes[victim]);
     if (candidateFrequency > victimFrequency) {
       return true;
     }
@@ -320,86 +411,83 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   }
 
   private void clearCandidates() {
-    Node node = probation.prev;
-    // Candidates are all on probation, so the walk ends before the sentinel; the bound only guards the loop.
-    while (candidateCount > 0 && node != probation) {
-      if (node.is(CANDIDATE)) {
-        node.state &= ~CANDIDATE;
+    // Candidates are all on probation, so the walk ends before its head; the bound only guards the loop.
+    for (int id = tails[PROBATION]; candidateCount > 0 && id != NIL; id = prev[id]) {
+      if (is(id, CANDIDATE)) {
+        setState(id, state(id) & ~CANDIDATE);
         candidateCount--;
       }
-      node = node.prev;
     }
   }
 
-  private void link(Node node, Node list, int queue) {
-    Node last = list.prev;
-    node.prev = last;
-    node.next = list;
-    last.next = node;
-    list.prev = node;
-    node.state = queue;
-    bytes[queue] += node.size;
+  /** Appends a segment that is on no list to the most recent end of {@code queue}'s list; its flags are cleared. */
+  private void link(int id, int queue) {
+    int last = tails[queue];
+    prev[id] = last;
+    next[id] = NIL;
+    if (last == NIL) {
+      heads[queue] = id;
+    } else {
+      next[last] = id;
+    }
+    tails[queue] = id;
+    setState(id, queue);
+    bytes[queue] += sizes[id];
     residentCount++;
   }
 
-  private void unlink(Node node) {
-    int queue = node.queue();
-    if (node.is(CANDIDATE)) {
+  /** Takes a resident segment off its list; its queue stays in its state, its flags are cleared. */
+  private void unlink(int id) {
+    int queue = queue(id);
+    if (is(id, CANDIDATE)) {
       candidateCount--;
     }
-    if (queue != SPILLED) {
-      bytes[queue] -= node.size;
-      residentCount--;
+    bytes[queue] -= sizes[id];
+    residentCount--;
+    int before = prev[id];
+    int after = next[id];
+    if (before == NIL) {
+      heads[queue] = after;
+    } else {
+      next[before] = after;
     }
-    node.prev.next = node.next;
-    node.next.prev = node.prev;
-    node.prev = node;
-    node.next = node;
-    node.state = queue;
+    if (after == NIL) {
+      tails[queue] = before;
+    } else {
+      prev[after] = before;
+    }
+    setState(id, queue);
   }
 
-  private void moveToBack(Node node, Node list) {
-    int queue = node.queue();
-    unlink(node);
-    link(node, list, queue);
+  /** Makes a segment of the window or of protected, which carries no flag, the most recent of its list. */
+  private void moveToBack(int id) {
+    int queue = queue(id);
+    if (tails[queue] != id) {
+      unlink(id);
+      link(id, queue);
+    }
   }
 
-  private static @Nullable Node first(Node list) {
-    return list.next == list ? null : list.next;
+  private void grow(int length) {
+    sizes = Arrays.copyOf(sizes, length);
+    hashes = Arrays.copyOf(hashes, length);
+    states = freeStates(states, length);
+    prev = Arrays.copyOf(prev, length);
+    next = Arrays.copyOf(next, length);
+    capacity = length;
   }
 
-  /** The node after {@code node} on its list, or null at the end. */
-  private @Nullable Node after(Node node) {
-    Node next = node.next;
-    return next == window || next == probation || next == protectedArea ? null : next;
+  /** {@code states} grown to hold {@code ids} states, every new one {@link #FREE}. */
+  private static int[] freeStates(int[] states, int ids) {
+    int old = states.length;
+    int[] grown = Arrays.copyOf(states, (ids + 7) >>> 3);
+    Arrays.fill(grown, old, grown.length, FREE_INT);
+    return grown;
   }
 
-  private static int hash(Node node) {
-    return SegmentTable.spread(node.segment().hashCode());
-  }
-
-  /** What the policy knows of one segment: 12-byte header, 3 references, a size and a state, 40 bytes in all. */
-  static final class Node extends SegmentTable.Entry {
-    Node prev = this;
-    Node next = this;
-    long size;
-    int state;
-
-    Node(String segment) {
-      super(segment);
-    }
-
-    /** The head of a circular list; never in the table, never flagged. */
-    static Node sentinel() {
-      return new Node("");
-    }
-
-    int queue() {
-      return state & QUEUE_MASK;
-    }
-
-    boolean is(int flag) {
-      return (state & flag) != 0;
-    }
+  @Override
+  public String toString() {
+    return "WindowTinyLfuPolicy{resident=" + residentCount + ", window=" + windowShare + ", capacity="
+        + capacity + "}";
   }
 }

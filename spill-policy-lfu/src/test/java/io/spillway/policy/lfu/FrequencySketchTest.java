@@ -1,6 +1,5 @@
 package io.spillway.policy.lfu;
 
-import io.spillway.api.spi.SegmentTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -11,7 +10,7 @@ class FrequencySketchTest {
   void increment_counts_andSaturatesAtFifteen() {
     FrequencySketch sketch = new FrequencySketch();
     sketch.ensureCapacity(1_000);
-    int hash = SegmentTable.spread("hot".hashCode());
+    int hash = FrequencySketch.spread("hot".hashCode());
     assertThat(sketch.frequency(hash)).isZero();
     for (int i = 1; i <= 5; i++) {
       sketch.increment(hash);
@@ -29,11 +28,11 @@ class FrequencySketchTest {
     sketch.ensureCapacity(1_024);
     // 1,000 keys used once each: a collision-prone sketch would report many of them as used twice or more.
     for (int i = 0; i < 1_000; i++) {
-      sketch.increment(SegmentTable.spread(("k" + i).hashCode()));
+      sketch.increment(FrequencySketch.spread(("k" + i).hashCode()));
     }
     int overestimated = 0;
     for (int i = 0; i < 1_000; i++) {
-      if (sketch.frequency(SegmentTable.spread(("k" + i).hashCode())) > 1) {
+      if (sketch.frequency(FrequencySketch.spread(("k" + i).hashCode())) > 1) {
         overestimated++;
       }
     }
@@ -44,16 +43,31 @@ class FrequencySketchTest {
   void increment_pastSampleSize_halvesCounts() {
     FrequencySketch sketch = new FrequencySketch();
     sketch.ensureCapacity(8);
-    int hot = SegmentTable.spread("hot".hashCode());
+    int hot = FrequencySketch.spread("hot".hashCode());
     for (int i = 0; i < 12; i++) {
       sketch.increment(hot);
     }
     assertThat(sketch.frequency(hot)).isEqualTo(12);
     // The sample is 10 × 8 increments; other keys push the total past it, which halves every counter.
     for (int i = 0; i < 68; i++) {
-      sketch.increment(SegmentTable.spread(("other" + i).hashCode()));
+      sketch.increment(FrequencySketch.spread(("other" + i).hashCode()));
     }
     assertThat(sketch.frequency(hot)).isBetween(6, 7);
+  }
+
+  @Test
+  void increment_countersInTheTablesLastLongs_countLikeTheOthers() {
+    // Eight longs, the last two kept apart: a quarter of every key's counters land there.
+    for (int k = 0; k < 200; k++) {
+      FrequencySketch sketch = new FrequencySketch();
+      int hash = FrequencySketch.spread(("k" + k).hashCode());
+      for (int i = 1; i <= 5; i++) {
+        sketch.increment(hash);
+      }
+      assertThat(sketch.frequency(hash)).as("key k%d", k).isEqualTo(5);
+      sketch.halve();
+      assertThat(sketch.frequency(hash)).as("key k%d halved", k).isEqualTo(2);
+    }
   }
 
   @Test

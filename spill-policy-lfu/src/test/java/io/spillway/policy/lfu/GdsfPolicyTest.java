@@ -77,7 +77,7 @@ class GdsfPolicyTest extends SpillPolicyContractTest {
     assertThat(gdsf(policy).inflation()).isEqualTo(0.1);
     // A new segment starts above the inflation, the old one-time segment "c" stays at 0.1.
     policy.admit(10, "d");
-    assertThat(gdsf(policy).priority("d")).isEqualTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(gdsf(policy).priority(policy.idOf("d"))).isEqualTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(policy.ranking()).containsExactly("c", "d");
   }
 

@@ -58,9 +58,9 @@ class LfuPolicyTest extends SpillPolicyContractTest {
     policy.admit(100, "a", "b", "c");
     use(policy, "a", 1);
     use(policy, "b", 2);
-    assertThat(lfu(policy).priority("a")).isEqualTo(2);
-    assertThat(lfu(policy).priority("b")).isEqualTo(3);
-    assertThat(lfu(policy).priority("c")).isEqualTo(1);
+    assertThat(lfu(policy).priority(policy.idOf("a"))).isEqualTo(2);
+    assertThat(lfu(policy).priority(policy.idOf("b"))).isEqualTo(3);
+    assertThat(lfu(policy).priority(policy.idOf("c"))).isEqualTo(1);
     assertThat(policy.ranking()).containsExactly("c", "a", "b");
     use(policy, "c", 1);
     // c and a both have priority 2 now; a was used longer ago.
@@ -85,9 +85,9 @@ class LfuPolicyTest extends SpillPolicyContractTest {
       policy.onSpill(victim);
     }
     assertThat(lfu(policy).inflation()).isEqualTo(1);
-    assertThat(lfu(policy).priority("hot")).isEqualTo(6);
+    assertThat(lfu(policy).priority(policy.idOf("hot"))).isEqualTo(6);
     policy.admit(100, "next");
-    assertThat(lfu(policy).priority("next")).isEqualTo(2);
+    assertThat(lfu(policy).priority(policy.idOf("next"))).isEqualTo(2);
     assertThat(policy.ranking()).containsExactly("next", "hot");
   }
 
@@ -96,12 +96,12 @@ class LfuPolicyTest extends SpillPolicyContractTest {
     CheckedSpillPolicy policy = checkedPolicy();
     policy.admit(100, "old");
     use(policy, "old", 9);
-    assertThat(lfu(policy).priority("old")).isEqualTo(10);
+    assertThat(lfu(policy).priority(policy.idOf("old"))).isEqualTo(10);
 
     // Without aging, three uses lose against ten: a segment used three times now goes first.
     policy.admit(100, "early");
     use(policy, "early", 2);
-    assertThat(lfu(policy).priority("early")).isEqualTo(3);
+    assertThat(lfu(policy).priority(policy.idOf("early"))).isEqualTo(3);
     assertThat(policy.victims(100)).containsExactly("early");
     policy.onRemove("early");
 
@@ -109,7 +109,7 @@ class LfuPolicyTest extends SpillPolicyContractTest {
     for (int round = 1; round <= 8; round++) {
       String once = "once-" + round;
       policy.admit(100, once);
-      assertThat(lfu(policy).priority(once)).isEqualTo(round);
+      assertThat(lfu(policy).priority(policy.idOf(once))).isEqualTo(round);
       assertThat(policy.victims(100)).containsExactly(once);
       policy.onSpill(once);
       assertThat(lfu(policy).inflation()).isEqualTo(round);
@@ -118,10 +118,10 @@ class LfuPolicyTest extends SpillPolicyContractTest {
     // Now a segment used three times is ranked above the one used ten times long ago.
     policy.admit(100, "new");
     use(policy, "new", 2);
-    assertThat(lfu(policy).frequency("new")).isEqualTo(3);
-    assertThat(lfu(policy).frequency("old")).isEqualTo(10);
-    assertThat(lfu(policy).priority("new")).isEqualTo(8 + 3);
-    assertThat(lfu(policy).priority("old")).isEqualTo(10);
+    assertThat(lfu(policy).frequency(policy.idOf("new"))).isEqualTo(3);
+    assertThat(lfu(policy).frequency(policy.idOf("old"))).isEqualTo(10);
+    assertThat(lfu(policy).priority(policy.idOf("new"))).isEqualTo(8 + 3);
+    assertThat(lfu(policy).priority(policy.idOf("old"))).isEqualTo(10);
     assertThat(policy.victims(100)).containsExactly("old");
     policy.onSpill("old");
     assertThat(lfu(policy).inflation()).isEqualTo(10);
@@ -132,7 +132,7 @@ class LfuPolicyTest extends SpillPolicyContractTest {
     CheckedSpillPolicy policy = checkedPolicy();
     policy.admit(100, "a", "filler");
     use(policy, "a", 4);
-    assertThat(lfu(policy).priority("a")).isEqualTo(5);
+    assertThat(lfu(policy).priority(policy.idOf("a"))).isEqualTo(5);
     policy.spill("a");
     // Raise L to 7 through chosen victims spilled.
     policy.admit(100, "b");
@@ -140,11 +140,11 @@ class LfuPolicyTest extends SpillPolicyContractTest {
     policy.spill(policy.victims(200).toArray(String[]::new));
     assertThat(lfu(policy).inflation()).isEqualTo(7);
     policy.reload("a");
-    assertThat(lfu(policy).frequency("a")).isEqualTo(6);
-    assertThat(lfu(policy).priority("a")).isEqualTo(7 + 6);
+    assertThat(lfu(policy).frequency(policy.idOf("a"))).isEqualTo(6);
+    assertThat(lfu(policy).priority(policy.idOf("a"))).isEqualTo(7 + 6);
     policy.admit(100, "c");
     use(policy, "c", 5);
-    assertThat(lfu(policy).priority("c")).isEqualTo(7 + 6);
+    assertThat(lfu(policy).priority(policy.idOf("c"))).isEqualTo(7 + 6);
     // Same priority: c was used last, so a goes first.
     assertThat(policy.ranking()).containsExactly("a", "c");
   }
@@ -157,7 +157,7 @@ class LfuPolicyTest extends SpillPolicyContractTest {
     policy.spill("a");
     policy.onRemove("a");
     policy.admit(100, "a");
-    assertThat(lfu(policy).frequency("a")).isEqualTo(1);
+    assertThat(lfu(policy).frequency(policy.idOf("a"))).isEqualTo(1);
     assertThat(policy.ranking()).containsExactly("b", "a");
   }
 
@@ -188,7 +188,7 @@ class LfuPolicyTest extends SpillPolicyContractTest {
       assertThat(policy.ranking()).containsExactly("a", "b");
     }
     assertThat(lfu(policy).inflation()).isZero();
-    assertThat(lfu(policy).priority("b")).isEqualTo(5);
+    assertThat(lfu(policy).priority(policy.idOf("b"))).isEqualTo(5);
     policy.ranking();
     // Spilled out of order: L takes the larger priority and keeps it.
     policy.spill("b", "a");
@@ -200,7 +200,7 @@ class LfuPolicyTest extends SpillPolicyContractTest {
     CheckedSpillPolicy policy = checkedPolicy();
     policy.admit(100, "pinned", "a", "b");
     use(policy, "b", 1);
-    assertThat(policy.selectVictims(100, segment -> !segment.equals("pinned"))).containsExactly("a");
+    assertThat(policy.victims(100, segment -> !segment.equals("pinned"))).containsExactly("a");
     assertThat(policy.ranking()).containsExactly("pinned", "a", "b");
   }
 
@@ -208,23 +208,26 @@ class LfuPolicyTest extends SpillPolicyContractTest {
   void events_onUnknownOrWrongState_ignored() {
     // The core never sends these; the policy must still not fail or invent segments.
     LfuPolicy policy = (LfuPolicy) newPolicy(SpillConfig.defaults());
-    policy.onAccess("ghost");
-    policy.onResize("ghost", 1, 2);
-    policy.onSpill("ghost");
-    policy.onReload("ghost");
-    policy.onRemove("ghost");
-    policy.onAdmit("a", 10);
-    policy.onReload("a");
-    policy.onSpill("a");
-    policy.onAccess("a");
-    policy.onSpill("a");
-    assertThat(policy.selectVictims(Long.MAX_VALUE, segment -> true)).isEmpty();
-    assertThat(policy.frequency("a")).isEqualTo(1);
-    policy.onReload("a");
-    assertThat(policy.selectVictims(Long.MAX_VALUE, segment -> true)).containsExactly("a");
-    policy.onAdmit("a", 20);
-    assertThat(policy.frequency("a")).isEqualTo(1);
-    assertThat(policy.selectVictims(Long.MAX_VALUE, segment -> true)).containsExactly("a");
+    for (int ghost : new int[] {0, 7, 1_000_000, -1}) {
+      policy.onAccess(ghost);
+      policy.onResize(ghost, 1, 2);
+      policy.onSpill(ghost);
+      policy.onReload(ghost);
+      policy.onRemove(ghost);
+    }
+    policy.onAdmit(0, "a", 10);
+    policy.onReload(0);
+    policy.onSpill(0);
+    policy.onAccess(0);
+    policy.onSpill(0);
+    policy.onAccess(new int[] {0, 0, 5}, 3);
+    assertThat(policy.selectVictims(Long.MAX_VALUE, id -> true)).isEmpty();
+    assertThat(policy.frequency(0)).isEqualTo(1);
+    policy.onReload(0);
+    assertThat(policy.selectVictims(Long.MAX_VALUE, id -> true)).containsExactly(0);
+    policy.onAdmit(0, "a", 20);
+    assertThat(policy.frequency(0)).isEqualTo(1);
+    assertThat(policy.selectVictims(Long.MAX_VALUE, id -> true)).containsExactly(0);
   }
 
   /**
@@ -296,7 +299,7 @@ class LfuPolicyTest extends SpillPolicyContractTest {
             missing -= entry.getValue()[3];
           }
         }
-        List<String> victims = policy.selectVictims(bytesToFree, name -> ((name.hashCode() ^ salt) & 1) == 0);
+        List<String> victims = policy.victims(bytesToFree, name -> ((name.hashCode() ^ salt) & 1) == 0);
         assertThat(victims).as("step %d", step).isEqualTo(expected);
         for (String victim : victims.subList(0, victims.size() / 2)) {
           policy.onSpill(victim);
@@ -315,8 +318,8 @@ class LfuPolicyTest extends SpillPolicyContractTest {
       }
       assertThat(lfu(policy).inflation()).isEqualTo(inflationAndClock[0]);
       if (model.containsKey(segment)) {
-        assertThat(lfu(policy).frequency(segment)).isEqualTo(model.get(segment)[0]);
-        assertThat(lfu(policy).priority(segment)).isEqualTo(model.get(segment)[1]);
+        assertThat(lfu(policy).frequency(policy.idOf(segment))).isEqualTo(model.get(segment)[0]);
+        assertThat(lfu(policy).priority(policy.idOf(segment))).isEqualTo(model.get(segment)[1]);
       }
     }
   }

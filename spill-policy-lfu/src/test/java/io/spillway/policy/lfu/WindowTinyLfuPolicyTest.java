@@ -31,9 +31,11 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
   }
 
   @Test
-  void provider_nameAndPriority_belowExistingPolicies() {
+  void provider_nameAndPriority_highestOfTheBundledPolicies() {
     assertThat(provider().name()).isEqualTo("w-tinylfu");
-    assertThat(provider().priority()).isEqualTo(-20).isLessThanOrEqualTo(-10);
+    assertThat(provider().priority()).isZero()
+        .isGreaterThan(new LfuPolicyProvider().priority())
+        .isGreaterThan(new GdsfPolicyProvider().priority());
   }
 
   @Test
@@ -145,14 +147,34 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
       policy.admit(10, "s" + i);
     }
     // The window holds 1% of 2,000 bytes; "s0" was pushed into probation long ago.
-    assertThat(tinyLfu(policy).queueOf("s0")).isEqualTo(WindowTinyLfuPolicy.PROBATION);
-    assertThat(tinyLfu(policy).queueOf("s199")).isEqualTo(WindowTinyLfuPolicy.WINDOW);
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s0"))).isEqualTo(WindowTinyLfuPolicy.PROBATION);
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s199"))).isEqualTo(WindowTinyLfuPolicy.WINDOW);
     policy.access("s0");
-    assertThat(tinyLfu(policy).queueOf("s0")).isEqualTo(WindowTinyLfuPolicy.PROTECTED);
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s0"))).isEqualTo(WindowTinyLfuPolicy.PROTECTED);
     policy.spill("s0");
-    assertThat(tinyLfu(policy).queueOf("s0")).isEqualTo(WindowTinyLfuPolicy.SPILLED);
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s0"))).isEqualTo(WindowTinyLfuPolicy.SPILLED);
     policy.reload("s0");
-    assertThat(tinyLfu(policy).queueOf("s0")).isEqualTo(WindowTinyLfuPolicy.WINDOW);
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s0"))).isEqualTo(WindowTinyLfuPolicy.WINDOW);
+  }
+
+  @Test
+  void onAccess_afterSpillsShrankTheResidentBytes_movesTheWindowsOverflowToProbation() {
+    CheckedSpillPolicy policy = checkedPolicy();
+    for (int i = 0; i < 200; i++) {
+      policy.admit(10, "s" + i);
+    }
+    // The window holds 1% of 2,000 bytes: the two newest. Spills leave 500 bytes resident, a window of 5 bytes.
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s198"))).isEqualTo(WindowTinyLfuPolicy.WINDOW);
+    for (int i = 0; i < 150; i++) {
+      policy.spill("s" + i);
+    }
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s198"))).as("a spill moves nothing").isEqualTo(
+        WindowTinyLfuPolicy.WINDOW);
+
+    policy.access("s199");
+
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s198"))).isEqualTo(WindowTinyLfuPolicy.PROBATION);
+    assertThat(tinyLfu(policy).queueOf(policy.idOf("s199"))).isEqualTo(WindowTinyLfuPolicy.PROBATION);
   }
 
   @Test
@@ -163,7 +185,7 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
       policy.access("main" + i);
     }
     policy.admit(10, "new");
-    List<String> victims = policy.selectVictims(10, segment -> !segment.equals("new"));
+    List<String> victims = policy.victims(10, segment -> !segment.equals("new"));
     assertThat(victims).hasSize(1).doesNotContain("new");
   }
 
@@ -187,44 +209,44 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
 
   /** A plain LRU, as the baseline to beat. */
   private static final class LruModel implements SpillPolicy {
-    private final java.util.LinkedHashMap<String, Long> resident = new java.util.LinkedHashMap<>(16, 0.75f, true);
-    private final java.util.Map<String, Long> spilled = new java.util.HashMap<>();
+    private final java.util.LinkedHashMap<Integer, Long> resident = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private final java.util.Map<Integer, Long> spilled = new java.util.HashMap<>();
 
     @Override
-    public void onAdmit(String segment, long size) {
+    public void onAdmit(int segment, String name, long size) {
       resident.put(segment, size);
     }
 
     @Override
-    public void onAccess(String segment) {
+    public void onAccess(int segment) {
       resident.get(segment);
     }
 
     @Override
-    public void onResize(String segment, long oldSize, long newSize) {
+    public void onResize(int segment, long oldSize, long newSize) {
       resident.replace(segment, newSize);
       spilled.replace(segment, newSize);
     }
 
     @Override
-    public void onSpill(String segment) {
+    public void onSpill(int segment) {
       spilled.put(segment, resident.remove(segment));
     }
 
     @Override
-    public void onReload(String segment) {
+    public void onReload(int segment) {
       resident.put(segment, spilled.remove(segment));
     }
 
     @Override
-    public void onRemove(String segment) {
+    public void onRemove(int segment) {
       resident.remove(segment);
       spilled.remove(segment);
     }
 
     @Override
-    public List<String> selectVictims(long bytesToFree, java.util.function.Predicate<String> eligible) {
-      List<String> victims = new ArrayList<>();
+    public int[] selectVictims(long bytesToFree, java.util.function.IntPredicate eligible) {
+      List<Integer> victims = new ArrayList<>();
       long missing = bytesToFree;
       for (var entry : resident.entrySet()) {
         if (missing <= 0) {
@@ -235,7 +257,7 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
           missing -= entry.getValue();
         }
       }
-      return victims;
+      return victims.stream().mapToInt(Integer::intValue).toArray();
     }
   }
 }

@@ -1,17 +1,16 @@
 package io.spillway.policy.lru;
 
-import io.spillway.api.spi.SegmentTable;
 import io.spillway.api.spi.SpillPolicy;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
  * ARC adapted to spilling and to sizes; {@link ArcPolicyProvider} states the rules. Internal, may change.
  *
- * <p>Every known segment has a {@link Node} in a {@link SegmentTable} and is on at most one of four intrusive
+ * <p>Every known segment has a {@link Node}, found by its id in an array, and is on at most one of four intrusive
  * circular lists, least recent first: {@code T1} and {@code T2} hold the resident segments, the ghost lists
  * {@code B1} and {@code B2} the recently spilled ones (a spilled segment the ghosts no longer remember is on no list).
  * The policy knows every registered segment, so a ghost costs no extra node. Sizes and the target {@code p} are in
@@ -26,26 +25,33 @@ final class ArcPolicy implements SpillPolicy {
   static final int B2 = 3;
   static final int FORGOTTEN = 4;
 
-  private final SegmentTable<Node> nodes = new SegmentTable<>();
+  /** By id: the node of each known segment, null for an id not in use. */
+  private @Nullable Node[] nodes = new Node[IdArrays.INITIAL];
   private final Node[] lists = {Node.sentinel(), Node.sentinel(), Node.sentinel(), Node.sentinel()};
   private final long[] bytes = new long[4];
   /** ARC's p: the bytes {@code T1} should hold; the rest of the resident bytes belong to {@code T2}. */
   private long target;
 
   @Override
-  public void onAdmit(String segment, long size) {
+  public void onAdmit(int segment, String name, long size) {
+    if (segment < 0) {
+      return;
+    }
     onRemove(segment);
+    if (segment >= nodes.length) {
+      nodes = Arrays.copyOf(nodes, IdArrays.lengthFor(segment, nodes.length));
+    }
     Node node = new Node(segment);
     node.size = size;
     node.list = FORGOTTEN;
-    nodes.add(node);
+    nodes[segment] = node;
     link(node, T1);
     trimGhosts();
   }
 
   @Override
-  public void onAccess(String segment) {
-    Node node = nodes.get(segment);
+  public void onAccess(int segment) {
+    Node node = node(segment);
     if (node != null && (node.list == T1 || node.list == T2)) {
       unlink(node);
       link(node, T2);
@@ -53,8 +59,8 @@ final class ArcPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onResize(String segment, long oldSize, long newSize) {
-    Node node = nodes.get(segment);
+  public void onResize(int segment, long oldSize, long newSize) {
+    Node node = node(segment);
     if (node == null) {
       return;
     }
@@ -65,8 +71,8 @@ final class ArcPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onSpill(String segment) {
-    Node node = nodes.get(segment);
+  public void onSpill(int segment) {
+    Node node = node(segment);
     if (node == null || (node.list != T1 && node.list != T2)) {
       return;
     }
@@ -77,8 +83,8 @@ final class ArcPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onReload(String segment) {
-    Node node = nodes.get(segment);
+  public void onReload(int segment) {
+    Node node = node(segment);
     if (node == null || node.list == T1 || node.list == T2) {
       return;
     }
@@ -101,9 +107,13 @@ final class ArcPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onRemove(String segment) {
-    Node node = nodes.remove(segment);
-    if (node != null && node.list != FORGOTTEN) {
+  public void onRemove(int segment) {
+    Node node = node(segment);
+    if (node == null) {
+      return;
+    }
+    nodes[segment] = null;
+    if (node.list != FORGOTTEN) {
       unlink(node);
     }
   }
@@ -114,9 +124,9 @@ final class ArcPolicy implements SpillPolicy {
    * eligible left, the other.
    */
   @Override
-  public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+  public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
     Objects.requireNonNull(eligible, "eligible");
-    List<String> victims = new ArrayList<>();
+    IntStream.Builder victims = IntStream.builder();
     long missing = bytesToFree;
     long t1Left = bytes[T1];
     Node fromT1 = nextEligible(lists[T1].next, T1, eligible);
@@ -131,10 +141,10 @@ final class ArcPolicy implements SpillPolicy {
         victim = Objects.requireNonNull(fromT2);
         fromT2 = nextEligible(victim.next, T2, eligible);
       }
-      victims.add(victim.segment());
+      victims.add(victim.id);
       missing -= victim.size;
     }
-    return victims;
+    return victims.build().toArray();
   }
 
   /** ARC's p in bytes, for tests. */
@@ -143,17 +153,22 @@ final class ArcPolicy implements SpillPolicy {
   }
 
   /** The list a known segment is on, for tests. */
-  int listOf(String segment) {
-    Node node = nodes.get(segment);
+  int listOf(int segment) {
+    Node node = node(segment);
     if (node == null) {
       throw new IllegalArgumentException("unknown segment " + segment);
     }
     return node.list;
   }
 
-  private @Nullable Node nextEligible(Node start, int list, Predicate<String> eligible) {
+  /** The node of a known segment, or null. */
+  private @Nullable Node node(int segment) {
+    return segment >= 0 && segment < nodes.length ? nodes[segment] : null;
+  }
+
+  private @Nullable Node nextEligible(Node start, int list, IntPredicate eligible) {
     for (Node node = start; node != lists[list]; node = node.next) {
-      if (eligible.test(node.segment())) {
+      if (eligible.test(node.id)) {
         return node;
       }
     }
@@ -205,19 +220,20 @@ final class ArcPolicy implements SpillPolicy {
     return high != 0 || product < 0 ? Long.MAX_VALUE : product;
   }
 
-  /** What the policy knows of one segment: 12-byte header, 3 references, a size and a list: 40 bytes. */
-  static final class Node extends SegmentTable.Entry {
+  /** What the policy knows of one segment: 12-byte header, 2 references, a size, a list and the id: 40 bytes. */
+  static final class Node {
+    final int id;
     Node prev = this;
     Node next = this;
     long size;
     int list;
 
-    Node(String segment) {
-      super(segment);
+    Node(int id) {
+      this.id = id;
     }
 
     static Node sentinel() {
-      return new Node("");
+      return new Node(-1);
     }
   }
 }

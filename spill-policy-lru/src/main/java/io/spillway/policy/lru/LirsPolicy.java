@@ -1,17 +1,16 @@
 package io.spillway.policy.lru;
 
-import io.spillway.api.spi.SegmentTable;
 import io.spillway.api.spi.SpillPolicy;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
  * LIRS adapted to spilling and to sizes; {@link LirsPolicyProvider} states the rules. Internal, may change.
  *
- * <p>Every known segment has a {@link Node} in a {@link SegmentTable}. Two intrusive circular lists around
+ * <p>Every known segment has a {@link Node}, found by its id in an array. Two intrusive circular lists around
  * sentinels thread through the nodes: the LIRS stack {@code S} (bottom = oldest first) holding every LIR segment
  * and the recently used HIR ones, resident or spilled; and the queue {@code Q} of resident HIR segments, oldest
  * first. A spilled segment in {@code S} is LIRS's "non-resident HIR block": the policy knows every registered
@@ -27,7 +26,8 @@ final class LirsPolicy implements SpillPolicy {
   /** Share of the resident bytes LIR segments may hold; the rest is the HIR queue, as in the LIRS paper. */
   private static final double LIR_SHARE = 0.99;
 
-  private final SegmentTable<Node> nodes = new SegmentTable<>();
+  /** By id: the node of each known segment, null for an id not in use. */
+  private @Nullable Node[] nodes = new Node[IdArrays.INITIAL];
   private final Node stack = Node.sentinel();
   private final Node queue = Node.sentinel();
   private long residentBytes;
@@ -35,18 +35,24 @@ final class LirsPolicy implements SpillPolicy {
   private int lirCount;
 
   @Override
-  public void onAdmit(String segment, long size) {
+  public void onAdmit(int segment, String name, long size) {
+    if (segment < 0) {
+      return;
+    }
     onRemove(segment);
+    if (segment >= nodes.length) {
+      nodes = Arrays.copyOf(nodes, IdArrays.lengthFor(segment, nodes.length));
+    }
     Node node = new Node(segment);
     node.size = size;
     node.state = SPILLED;
-    nodes.add(node);
+    nodes[segment] = node;
     enter(node);
   }
 
   @Override
-  public void onAccess(String segment) {
-    Node node = nodes.get(segment);
+  public void onAccess(int segment) {
+    Node node = node(segment);
     if (node == null) {
       return;
     }
@@ -72,8 +78,8 @@ final class LirsPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onResize(String segment, long oldSize, long newSize) {
-    Node node = nodes.get(segment);
+  public void onResize(int segment, long oldSize, long newSize) {
+    Node node = node(segment);
     if (node == null) {
       return;
     }
@@ -89,8 +95,8 @@ final class LirsPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onSpill(String segment) {
-    Node node = nodes.get(segment);
+  public void onSpill(int segment) {
+    Node node = node(segment);
     if (node == null || node.state == SPILLED) {
       return;
     }
@@ -107,19 +113,20 @@ final class LirsPolicy implements SpillPolicy {
   }
 
   @Override
-  public void onReload(String segment) {
-    Node node = nodes.get(segment);
+  public void onReload(int segment) {
+    Node node = node(segment);
     if (node != null && node.state == SPILLED) {
       enter(node);
     }
   }
 
   @Override
-  public void onRemove(String segment) {
-    Node node = nodes.remove(segment);
+  public void onRemove(int segment) {
+    Node node = node(segment);
     if (node == null) {
       return;
     }
+    nodes[segment] = null;
     if (node.state != SPILLED) {
       residentBytes -= node.size;
       if (node.state == HIR) {
@@ -138,32 +145,37 @@ final class LirsPolicy implements SpillPolicy {
 
   /** The HIR queue from its oldest end, then the LIR segments from the bottom of the stack. */
   @Override
-  public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+  public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
     Objects.requireNonNull(eligible, "eligible");
-    List<String> victims = new ArrayList<>();
+    IntStream.Builder victims = IntStream.builder();
     long missing = bytesToFree;
     for (Node node = queue.qNext; node != queue && missing > 0; node = node.qNext) {
-      if (eligible.test(node.segment())) {
-        victims.add(node.segment());
+      if (eligible.test(node.id)) {
+        victims.add(node.id);
         missing -= node.size;
       }
     }
     for (Node node = stack.sNext; node != stack && missing > 0; node = node.sNext) {
-      if (node.state == LIR && eligible.test(node.segment())) {
-        victims.add(node.segment());
+      if (node.state == LIR && eligible.test(node.id)) {
+        victims.add(node.id);
         missing -= node.size;
       }
     }
-    return victims;
+    return victims.build().toArray();
   }
 
   /** The state of a known segment ({@link #LIR}, {@link #HIR} or {@link #SPILLED}), for tests. */
-  int stateOf(String segment) {
-    Node node = nodes.get(segment);
+  int stateOf(int segment) {
+    Node node = node(segment);
     if (node == null) {
       throw new IllegalArgumentException("unknown segment " + segment);
     }
     return node.state;
+  }
+
+  /** The node of a known segment, or null. */
+  private @Nullable Node node(int segment) {
+    return segment >= 0 && segment < nodes.length ? nodes[segment] : null;
   }
 
   /** A miss: a new or reloaded segment becomes resident. */
@@ -249,8 +261,9 @@ final class LirsPolicy implements SpillPolicy {
     node.qNext = null;
   }
 
-  /** What the policy knows of one segment: 12-byte header, 5 references, a size and a state: 48 bytes. */
-  static final class Node extends SegmentTable.Entry {
+  /** What the policy knows of one segment: 12-byte header, 4 references, a size, a state and the id: 48 bytes. */
+  static final class Node {
+    final int id;
     @Nullable Node sPrev;
     @Nullable Node sNext;
     @Nullable Node qPrev;
@@ -258,13 +271,13 @@ final class LirsPolicy implements SpillPolicy {
     long size;
     int state;
 
-    Node(String segment) {
-      super(segment);
+    Node(int id) {
+      this.id = id;
     }
 
     /** The head of both lists: an empty circle; real nodes start on no list. */
     static Node sentinel() {
-      Node node = new Node("");
+      Node node = new Node(-1);
       node.sPrev = node;
       node.sNext = node;
       node.qPrev = node;

@@ -29,11 +29,12 @@ import java.util.Objects;
  * </ul>
  *
  * <p><b>Cost:</b> O(1) amortised per event, O(1) per victim and per segment passed over. <b>Memory:</b> a 48-byte node
- * per known segment and about 5 bytes of hash table; the stack's spilled entries are the spilled segments' nodes.
- * The policy reads no settings from the {@link SpillConfig}.
+ * per known segment and its slot in an array indexed by segment id; the stack's spilled entries are the spilled
+ * segments' nodes. The policy reads no settings from the {@link SpillConfig}.
  *
- * <p>Ranks {@value #PRIORITY}, below the core's default {@code coldness} policy and the {@code lru}/{@code lfu}
- * policies, so it is used only when asked for by name: {@code SpillConfig.builder().policy("lirs")}.
+ * <p>Ranks {@value #PRIORITY}, below the default {@code w-tinylfu} policy, RedDB's {@code coldness} and the
+ * {@code lru}/{@code lfu} policies, so it is used only when asked for by name:
+ * {@code SpillConfig.builder().policy("lirs")}.
  *
  * <p>This provider is stateless and thread-safe. Like every {@link SpillPolicy}, the policies it creates are not
  * thread-safe and expect the core to call them from one thread at a time.
@@ -41,7 +42,7 @@ import java.util.Objects;
 public final class LirsPolicyProvider implements SpillPolicyProvider {
   /** The name this policy is selected by: {@value}. */
   public static final String NAME = "lirs";
-  /** The rank of this policy among providers: {@value}, below the default {@code coldness} policy. */
+  /** The rank of this policy among providers: {@value}, below the default {@code w-tinylfu} policy. */
   public static final int PRIORITY = -20;
 
   /** Called by {@link java.util.ServiceLoader}. */

@@ -1,12 +1,10 @@
 package io.spillway.policy.lru;
 
-import io.spillway.api.spi.SegmentIds;
 import io.spillway.api.spi.SpillPolicy;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /**
  * Least recently used first. Internal, may change.
@@ -16,14 +14,12 @@ import java.util.function.Predicate;
  * list and keeps its size until it is reloaded as the most recent. Every event is O(1). Selection walks from the
  * least recent end: O(1) per victim and per ineligible segment passed over.
  *
- * <p>Memory: each segment has a number from {@link SegmentIds}, also its {@linkplain #accessHandle access handle};
- * its size and its two list links sit at that index of three arrays. A million segments cost some 28 bytes each
- * (name reference, name index, size, links), not the 70 or so of a {@code LinkedHashMap} entry with a boxed size, and
- * an access reported by handle touches the segment's links and its two neighbours', with no name lookup.
+ * <p>Memory: a segment's size and its two list links sit at its id in three arrays, 16 bytes per segment, with no
+ * object and no name lookup; an access touches the segment's links and its two neighbours'.
  *
  * <p>Events about segments the policy does not know in the required state (an access to a spilled or unknown
  * segment, a reload of a resident one, ...) are ignored rather than thrown on, so that a policy never breaks
- * the core's bookkeeping; an admit of a known name replaces the old segment.
+ * the core's bookkeeping; an admit of a known id replaces the old segment.
  *
  * <p>Not thread-safe: the core calls it from one thread at a time.
  */
@@ -32,111 +28,104 @@ final class LruPolicy implements SpillPolicy {
   private static final int NIL = -1;
   /** The {@link #older} link that marks a spilled segment: out of the list, its size kept. */
   private static final int SPILLED = -2;
+  /** The {@link #older} link of an id no known segment has. */
+  private static final int FREE = -3;
 
-  private final SegmentIds ids = new SegmentIds();
-  /** By number: the registered size. */
-  private long[] sizes = new long[ids.capacity()];
-  /** By number: the next less recently used resident segment, {@link #NIL} for the least recent, or {@link #SPILLED}. */
-  private int[] older = new int[ids.capacity()];
-  /** By number: the next more recently used resident segment, {@link #NIL} for the most recent. */
-  private int[] newer = new int[ids.capacity()];
+  /** By id: the registered size. */
+  private long[] sizes = new long[IdArrays.INITIAL];
+  /**
+   * By id: the next less recently used resident segment, {@link #NIL} for the least recent, {@link #SPILLED}, or
+   * {@link #FREE}.
+   */
+  private int[] older = IdArrays.grow(new int[0], IdArrays.INITIAL, FREE);
+  /** By id: the next more recently used resident segment, {@link #NIL} for the most recent. */
+  private int[] newer = new int[IdArrays.INITIAL];
   /** The least recently used resident segment, or {@link #NIL}. */
   private int eldest = NIL;
   /** The most recently used resident segment, or {@link #NIL}. */
   private int youngest = NIL;
+  private int known;
 
   @Override
-  public void onAdmit(String segment, long size) {
-    int id = ids.find(segment);
-    if (id == SegmentIds.NONE) {
-      id = ids.add(segment);
-      if (sizes.length < ids.capacity()) {
-        sizes = Arrays.copyOf(sizes, ids.capacity());
-        older = Arrays.copyOf(older, ids.capacity());
-        newer = Arrays.copyOf(newer, ids.capacity());
-      }
-    } else if (older[id] != SPILLED) {
-      unlink(id);
+  public void onAdmit(int segment, String name, long size) {
+    if (segment < 0) {
+      return;
     }
-    sizes[id] = size;
-    linkYoungest(id);
-  }
-
-  @Override
-  public void onAccess(String segment) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE) {
-      use(id);
+    if (segment >= older.length) {
+      int length = IdArrays.lengthFor(segment, older.length);
+      sizes = Arrays.copyOf(sizes, length);
+      older = IdArrays.grow(older, length, FREE);
+      newer = Arrays.copyOf(newer, length);
     }
-  }
-
-  /** The segment's number: valid from its admission until its removal. */
-  @Override
-  public int accessHandle(String segment) {
-    return ids.find(segment);
-  }
-
-  @Override
-  public void onAccess(int handle) {
-    use(ids.requireInUse(handle));
+    onRemove(segment);
+    sizes[segment] = size;
+    linkYoungest(segment);
+    known++;
   }
 
   @Override
-  public void onResize(String segment, long oldSize, long newSize) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE) {
-      sizes[id] = newSize;
+  public void onAccess(int segment) {
+    if (isResident(segment) && segment != youngest) {
+      unlink(segment);
+      linkYoungest(segment);
     }
   }
 
   @Override
-  public void onSpill(String segment) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE && older[id] != SPILLED) {
-      unlink(id);
-      older[id] = SPILLED;
+  public void onResize(int segment, long oldSize, long newSize) {
+    if (isKnown(segment)) {
+      sizes[segment] = newSize;
     }
   }
 
   @Override
-  public void onReload(String segment) {
-    int id = ids.find(segment);
-    if (id != SegmentIds.NONE && older[id] == SPILLED) {
-      linkYoungest(id);
+  public void onSpill(int segment) {
+    if (isResident(segment)) {
+      unlink(segment);
+      older[segment] = SPILLED;
     }
   }
 
   @Override
-  public void onRemove(String segment) {
-    int id = ids.remove(segment);
-    if (id != SegmentIds.NONE && older[id] != SPILLED) {
-      unlink(id);
+  public void onReload(int segment) {
+    if (isKnown(segment) && older[segment] == SPILLED) {
+      linkYoungest(segment);
     }
   }
 
   @Override
-  public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+  public void onRemove(int segment) {
+    if (!isKnown(segment)) {
+      return;
+    }
+    if (older[segment] != SPILLED) {
+      unlink(segment);
+    }
+    older[segment] = FREE;
+    known--;
+  }
+
+  @Override
+  public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
     Objects.requireNonNull(eligible, "eligible");
-    List<String> victims = new ArrayList<>();
+    IntStream.Builder victims = IntStream.builder();
     // Counting down what is still missing cannot overflow, unlike adding up what was freed.
     long missing = bytesToFree;
     for (int id = eldest; id != NIL && missing > 0; id = newer[id]) {
-      String segment = Objects.requireNonNull(ids.segment(id));
-      if (eligible.test(segment)) {
-        victims.add(segment);
+      if (eligible.test(id)) {
+        victims.add(id);
         missing -= sizes[id];
       }
     }
-    return victims;
+    return victims.build().toArray();
   }
 
-  /** Makes a resident segment the most recently used; ignores a spilled one. */
-  private void use(int id) {
-    if (older[id] == SPILLED || id == youngest) {
-      return;
-    }
-    unlink(id);
-    linkYoungest(id);
+  private boolean isKnown(int segment) {
+    return segment >= 0 && segment < older.length && older[segment] != FREE;
+  }
+
+  private boolean isResident(int segment) {
+    return isKnown(segment) && older[segment] != SPILLED;
   }
 
   /** Takes a resident segment out of the list. */
@@ -169,6 +158,6 @@ final class LruPolicy implements SpillPolicy {
 
   @Override
   public String toString() {
-    return "LruPolicy{segments=" + ids.size() + ", capacity=" + ids.capacity() + "}";
+    return "LruPolicy{segments=" + known + ", capacity=" + older.length + "}";
   }
 }

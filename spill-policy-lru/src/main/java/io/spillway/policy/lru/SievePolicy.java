@@ -1,17 +1,18 @@
 package io.spillway.policy.lru;
 
-import io.spillway.api.spi.SegmentTable;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Predicate;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
  * SIEVE adapted to spilling; {@link SievePolicyProvider} states the rules. Internal, may change.
  *
- * <p>Every known segment has a {@link Node} in a {@link SegmentTable}; resident ones are also on one circular
+ * <p>Every known segment has a {@link Node}, found by its id in an array; resident ones are also on one circular
  * list around a sentinel, oldest first, which never reorders: a use only sets the node's {@code visited} bit. The
  * hand is a node reference that persists between selections. Events are O(1); a selection is O(1) per victim and
  * per node passed over, and passes over each node at most twice (once to clear its bit, once to choose it).
@@ -23,56 +24,67 @@ final class SievePolicy implements SpillPolicy {
   private static final int VISITED = 2;
   private static final int CHOSEN = 4;
 
-  private final SegmentTable<Node> nodes = new SegmentTable<>();
+  /** By id: the node of each known segment, null for an id not in use. */
+  private @Nullable Node[] nodes = new Node[IdArrays.INITIAL];
   private final Node list = Node.sentinel();
   /** The next node the hand looks at, or null to start again from the oldest. */
   private @Nullable Node hand;
 
   @Override
-  public void onAdmit(String segment, long size) {
+  public void onAdmit(int segment, String name, long size) {
+    if (segment < 0) {
+      return;
+    }
     onRemove(segment);
+    if (segment >= nodes.length) {
+      nodes = Arrays.copyOf(nodes, IdArrays.lengthFor(segment, nodes.length));
+    }
     Node node = new Node(segment);
     node.size = size;
-    nodes.add(node);
+    nodes[segment] = node;
     insert(node);
   }
 
   @Override
-  public void onAccess(String segment) {
-    Node node = nodes.get(segment);
+  public void onAccess(int segment) {
+    Node node = node(segment);
     if (node != null && (node.flags & RESIDENT) != 0) {
       node.flags |= VISITED;
     }
   }
 
   @Override
-  public void onResize(String segment, long oldSize, long newSize) {
-    Node node = nodes.get(segment);
+  public void onResize(int segment, long oldSize, long newSize) {
+    Node node = node(segment);
     if (node != null) {
       node.size = newSize;
     }
   }
 
   @Override
-  public void onSpill(String segment) {
-    Node node = nodes.get(segment);
+  public void onSpill(int segment) {
+    Node node = node(segment);
     if (node != null && (node.flags & RESIDENT) != 0) {
       unlink(node);
     }
   }
 
   @Override
-  public void onReload(String segment) {
-    Node node = nodes.get(segment);
+  public void onReload(int segment) {
+    Node node = node(segment);
     if (node != null && (node.flags & RESIDENT) == 0) {
       insert(node);
     }
   }
 
   @Override
-  public void onRemove(String segment) {
-    Node node = nodes.remove(segment);
-    if (node != null && (node.flags & RESIDENT) != 0) {
+  public void onRemove(int segment) {
+    Node node = node(segment);
+    if (node == null) {
+      return;
+    }
+    nodes[segment] = null;
+    if ((node.flags & RESIDENT) != 0) {
       unlink(node);
     }
   }
@@ -82,11 +94,11 @@ final class SievePolicy implements SpillPolicy {
    * cleared), an unvisited one is chosen. Two full turns choose every eligible segment, so the walk always ends.
    */
   @Override
-  public List<String> selectVictims(long bytesToFree, Predicate<String> eligible) {
+  public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
     Objects.requireNonNull(eligible, "eligible");
-    List<String> victims = new ArrayList<>();
+    IntStream.Builder victims = IntStream.builder();
     if (bytesToFree <= 0 || list.next == list) {
-      return victims;
+      return victims.build().toArray();
     }
     List<Node> chosen = new ArrayList<>();
     long missing = bytesToFree;
@@ -101,13 +113,13 @@ final class SievePolicy implements SpillPolicy {
         node = node.next;
         continue;
       }
-      if ((node.flags & CHOSEN) == 0 && eligible.test(node.segment())) {
+      if ((node.flags & CHOSEN) == 0 && eligible.test(node.id)) {
         if ((node.flags & VISITED) != 0) {
           node.flags &= ~VISITED;
         } else {
           node.flags |= CHOSEN;
           chosen.add(node);
-          victims.add(node.segment());
+          victims.add(node.id);
           missing -= node.size;
         }
       }
@@ -117,13 +129,18 @@ final class SievePolicy implements SpillPolicy {
     for (Node victim : chosen) {
       victim.flags &= ~CHOSEN;
     }
-    return victims;
+    return victims.build().toArray();
   }
 
   /** Whether a resident segment's visited bit is set, for tests. */
-  boolean isVisited(String segment) {
-    Node node = nodes.get(segment);
+  boolean isVisited(int segment) {
+    Node node = node(segment);
     return node != null && (node.flags & VISITED) != 0;
+  }
+
+  /** The node of a known segment, or null. */
+  private @Nullable Node node(int segment) {
+    return segment >= 0 && segment < nodes.length ? nodes[segment] : null;
   }
 
   /** New and reloaded segments join at the newest end, unvisited. */
@@ -148,19 +165,20 @@ final class SievePolicy implements SpillPolicy {
     node.flags = 0;
   }
 
-  /** What the policy knows of one segment: 12-byte header, 3 references, a size and flags: 40 bytes. */
-  static final class Node extends SegmentTable.Entry {
+  /** What the policy knows of one segment: 12-byte header, 2 references, a size, flags and the id: 40 bytes. */
+  static final class Node {
+    final int id;
     Node prev = this;
     Node next = this;
     long size;
     int flags;
 
-    Node(String segment) {
-      super(segment);
+    Node(int id) {
+      this.id = id;
     }
 
     static Node sentinel() {
-      return new Node("");
+      return new Node(-1);
     }
   }
 }

@@ -38,8 +38,8 @@ class ArcPolicyTest extends SpillPolicyContractTest {
     CheckedSpillPolicy policy = checkedPolicy();
     policy.admit(10, "a", "b", "c", "d");
     policy.access("a", "b");
-    assertThat(arc(policy).listOf("a")).isEqualTo(ArcPolicy.T2);
-    assertThat(arc(policy).listOf("c")).isEqualTo(ArcPolicy.T1);
+    assertThat(arc(policy).listOf(policy.idOf("a"))).isEqualTo(ArcPolicy.T2);
+    assertThat(arc(policy).listOf(policy.idOf("c"))).isEqualTo(ArcPolicy.T1);
     assertThat(policy.ranking()).containsExactly("c", "d", "a", "b");
   }
 
@@ -49,10 +49,10 @@ class ArcPolicyTest extends SpillPolicyContractTest {
     policy.admit(10, "a", "b", "c");
     policy.access("b", "c");
     policy.spill("a");
-    assertThat(arc(policy).listOf("a")).isEqualTo(ArcPolicy.B1);
+    assertThat(arc(policy).listOf(policy.idOf("a"))).isEqualTo(ArcPolicy.B1);
     policy.reload("a");
     assertThat(arc(policy).target()).isEqualTo(10);
-    assertThat(arc(policy).listOf("a")).isEqualTo(ArcPolicy.T2);
+    assertThat(arc(policy).listOf(policy.idOf("a"))).isEqualTo(ArcPolicy.T2);
   }
 
   @Test
@@ -64,7 +64,7 @@ class ArcPolicyTest extends SpillPolicyContractTest {
     policy.reload("c");
     assertThat(arc(policy).target()).isEqualTo(10);
     policy.spill("a");
-    assertThat(arc(policy).listOf("a")).isEqualTo(ArcPolicy.B2);
+    assertThat(arc(policy).listOf(policy.idOf("a"))).isEqualTo(ArcPolicy.B2);
     policy.reload("a");
     assertThat(arc(policy).target()).isZero();
   }
@@ -93,8 +93,8 @@ class ArcPolicyTest extends SpillPolicyContractTest {
       policy.spill("s" + i);
     }
     // T1 + B1 may hold no more than the 20 resident bytes: only the newest ghost is left.
-    assertThat(arc(policy).listOf("s0")).isEqualTo(ArcPolicy.FORGOTTEN);
-    assertThat(arc(policy).listOf("s49")).isIn(ArcPolicy.B1, ArcPolicy.FORGOTTEN);
+    assertThat(arc(policy).listOf(policy.idOf("s0"))).isEqualTo(ArcPolicy.FORGOTTEN);
+    assertThat(arc(policy).listOf(policy.idOf("s49"))).isIn(ArcPolicy.B1, ArcPolicy.FORGOTTEN);
   }
 
   @Test

@@ -40,11 +40,11 @@ class LirsPolicyTest extends SpillPolicyContractTest {
       policy.admit(10, "s" + i);
     }
     policy.admit(10, "new");
-    assertThat(lirs(policy).stateOf("new")).isEqualTo(LirsPolicy.HIR);
+    assertThat(lirs(policy).stateOf(policy.idOf("new"))).isEqualTo(LirsPolicy.HIR);
     // The oldest LIR segments were demoted to the queue before "new"; all of them go before any LIR segment.
     String firstLirVictim = null;
     for (String victim : policy.ranking()) {
-      if (lirs(policy).stateOf(victim) == LirsPolicy.LIR) {
+      if (lirs(policy).stateOf(policy.idOf(victim)) == LirsPolicy.LIR) {
         firstLirVictim = victim;
         break;
       }
@@ -60,12 +60,12 @@ class LirsPolicyTest extends SpillPolicyContractTest {
       policy.admit(10, "s" + i);
     }
     policy.admit(10, "h");
-    assertThat(lirs(policy).stateOf("h")).isEqualTo(LirsPolicy.HIR);
+    assertThat(lirs(policy).stateOf(policy.idOf("h"))).isEqualTo(LirsPolicy.HIR);
     policy.spill("h");
-    assertThat(lirs(policy).stateOf("h")).isEqualTo(LirsPolicy.SPILLED);
+    assertThat(lirs(policy).stateOf(policy.idOf("h"))).isEqualTo(LirsPolicy.SPILLED);
     // h's previous use is more recent than the oldest LIR segment's: a short reuse distance.
     policy.reload("h");
-    assertThat(lirs(policy).stateOf("h")).isEqualTo(LirsPolicy.LIR);
+    assertThat(lirs(policy).stateOf(policy.idOf("h"))).isEqualTo(LirsPolicy.LIR);
   }
 
   @Test
@@ -76,7 +76,7 @@ class LirsPolicyTest extends SpillPolicyContractTest {
     }
     policy.admit(10, "h");
     policy.access("h");
-    assertThat(lirs(policy).stateOf("h")).isEqualTo(LirsPolicy.LIR);
+    assertThat(lirs(policy).stateOf(policy.idOf("h"))).isEqualTo(LirsPolicy.LIR);
   }
 
   @Test

@@ -80,7 +80,7 @@ class LruPolicyTest extends SpillPolicyContractTest {
   void selectVictims_ineligibleLeastRecent_skippedNotReordered() {
     CheckedSpillPolicy policy = checkedPolicy();
     policy.admit(100, "pinned", "a", "b");
-    assertThat(policy.selectVictims(150, segment -> !segment.equals("pinned"))).containsExactly("a", "b");
+    assertThat(policy.victims(150, segment -> !segment.equals("pinned"))).containsExactly("a", "b");
     // Being passed over is not a use: once allowed, the pinned segment is still the first victim.
     assertThat(policy.victims(100)).containsExactly("pinned");
   }
@@ -89,18 +89,21 @@ class LruPolicyTest extends SpillPolicyContractTest {
   void events_onUnknownOrWrongState_ignored() {
     // The core never sends these; the policy must still not fail or invent segments.
     SpillPolicy policy = newPolicy(SpillConfig.defaults());
-    policy.onAccess("ghost");
-    policy.onResize("ghost", 1, 2);
-    policy.onSpill("ghost");
-    policy.onReload("ghost");
-    policy.onRemove("ghost");
-    policy.onAdmit("a", 10);
-    policy.onReload("a");
-    policy.onSpill("a");
-    policy.onAccess("a");
-    policy.onSpill("a");
-    assertThat(policy.selectVictims(Long.MAX_VALUE, segment -> true)).isEmpty();
-    policy.onReload("a");
-    assertThat(policy.selectVictims(Long.MAX_VALUE, segment -> true)).containsExactly("a");
+    for (int ghost : new int[] {0, 7, 1_000_000, -1}) {
+      policy.onAccess(ghost);
+      policy.onResize(ghost, 1, 2);
+      policy.onSpill(ghost);
+      policy.onReload(ghost);
+      policy.onRemove(ghost);
+    }
+    policy.onAdmit(0, "a", 10);
+    policy.onReload(0);
+    policy.onSpill(0);
+    policy.onAccess(0);
+    policy.onSpill(0);
+    policy.onAccess(new int[] {0, 0, 5}, 3);
+    assertThat(policy.selectVictims(Long.MAX_VALUE, id -> true)).isEmpty();
+    policy.onReload(0);
+    assertThat(policy.selectVictims(Long.MAX_VALUE, id -> true)).containsExactly(0);
   }
 }

@@ -1,8 +1,8 @@
-package io.spillway.api.spi;
+package io.spillway.core.internal;
 
 /**
  * Capacities for arrays that may grow to millions of elements, chosen so that the JVM does not waste heap on them:
- * for policies that keep per-segment state in arrays (see {@link SegmentIds}), and for the core's own.
+ * for the core's arrays indexed by segment id. Internal, may change.
  *
  * <p>G1, the default collector, stores an array larger than half a region (1 to 32 MiB) in whole regions of its own.
  * An array of a power-of-two length carries a 16-byte header on top of a power-of-two payload, so it overflows into
@@ -10,7 +10,7 @@ package io.spillway.api.spi;
  * wastes a third of them. The capacities here are four elements short of a power of two, so that header and data
  * together are at most a power of two for elements of 4 or 8 bytes, and such arrays fill their regions exactly.
  */
-public final class ArrayCapacity {
+final class ArrayCapacity {
   /** Elements a capacity leaves out of a power of two: room for a 16-byte header in elements of 4 bytes. */
   private static final int HEADER_ROOM = 4;
   /** The largest capacity of the sequence that an array can have. */
@@ -19,7 +19,7 @@ public final class ArrayCapacity {
   private ArrayCapacity() {}
 
   /** The first capacity of the sequence: 12. */
-  public static int initial() {
+  static int initial() {
     return 16 - HEADER_ROOM;
   }
 
@@ -28,7 +28,7 @@ public final class ArrayCapacity {
    *
    * @throws IllegalStateException if there is none (over a billion elements)
    */
-  public static int grown(int capacity) {
+  static int grown(int capacity) {
     if (capacity >= MAX) {
       throw new IllegalStateException("cannot grow an array of " + capacity + " elements any further");
     }

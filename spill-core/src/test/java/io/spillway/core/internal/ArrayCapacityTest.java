@@ -1,4 +1,4 @@
-package io.spillway.api.spi;
+package io.spillway.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
