@@ -42,14 +42,18 @@ class SpillwayTest {
     managers.forEach(SpillManager::close);
   }
 
-  /** RedDB's test_config: 1 MiB budget, threshold 0.5, target 0.3, min spill size 100. */
+  /**
+   * RedDB's test_config: 1 MiB budget, threshold 0.5, target 0.3, min spill size 100; and a log file of its own for
+   * each value, so that the tests can see each stored copy come and go (see {@link StoredBytes}).
+   */
   private SpillConfig.Builder redDbTestConfig() {
     return SpillConfig.builder()
         .maxMemory(1024 * 1024)
         .spillThreshold(0.5)
         .targetAfterSpill(0.3)
         .minSpillSize(100)
-        .spillDir(tmp.resolve("spill"));
+        .spillDir(tmp.resolve("spill"))
+        .option(StoredBytes.OWN_FILES_OPTION, StoredBytes.OWN_FILES);
   }
 
   private SpillManager manager(SpillConfig.Builder builder) {
@@ -381,7 +385,7 @@ class SpillwayTest {
       assertThat(inSpillDir).containsExactly(sessionFolder);
     }
     try (Stream<Path> all = Files.walk(sessionFolder)) {
-      assertThat(all.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".spill")))
+      assertThat(all.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".log")))
           .containsExactlyInAnyOrderElementsOf(locations);
     }
     assertThat(tmp.resolve("foo")).doesNotExist();
@@ -457,8 +461,11 @@ class SpillwayTest {
     URI location = manager.spill("seg", new byte[1000]);
 
     long fileSize = Files.size(Path.of(location));
-    assertThat(fileSize).isGreaterThan(1000);
-    assertThat(manager.stats().storeUsage()).isEqualTo(fileSize);
+    long frameSize = StoredBytes.read(location, "seg").length;
+    assertThat(frameSize).isGreaterThan(1000);
+    // The store reports the frames it holds; its file also holds the record's header and key.
+    assertThat(manager.stats().storeUsage()).isEqualTo(frameSize);
+    assertThat(fileSize).isEqualTo(40 + "seg".length() + frameSize);
     assertThat(manager.listSegments()).singleElement().extracting(SegmentInfo::location).isEqualTo(location);
     manager.close();
     assertThat(Path.of(location)).doesNotExist();
