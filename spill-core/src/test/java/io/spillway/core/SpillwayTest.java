@@ -44,8 +44,9 @@ class SpillwayTest {
   }
 
   /**
-   * RedDB's test_config: 1 MiB budget, threshold 0.5, target 0.3, min spill size 100; and RedDB's ranking, which is no
-   * longer the default policy.
+   * RedDB's test_config: 1 MiB budget, threshold 0.5, target 0.3, min spill size 100; RedDB's ranking, which is no
+   * longer the default policy; and a log file of its own for each value, so that the tests can see each stored copy
+   * come and go (see {@link StoredBytes}).
    */
   private SpillConfig.Builder redDbTestConfig() {
     return SpillConfig.builder()
@@ -54,7 +55,8 @@ class SpillwayTest {
         .spillThreshold(0.5)
         .targetAfterSpill(0.3)
         .minSpillSize(100)
-        .spillDir(tmp.resolve("spill"));
+        .spillDir(tmp.resolve("spill"))
+        .option(StoredBytes.OWN_FILES_OPTION, StoredBytes.OWN_FILES);
   }
 
   private SpillManager manager(SpillConfig.Builder builder) {
@@ -387,7 +389,7 @@ class SpillwayTest {
       assertThat(inSpillDir).containsExactly(sessionFolder);
     }
     try (Stream<Path> all = Files.walk(sessionFolder)) {
-      assertThat(all.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".spill")))
+      assertThat(all.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".log")))
           .containsExactlyInAnyOrderElementsOf(locations);
     }
     assertThat(tmp.resolve("foo")).doesNotExist();
@@ -463,8 +465,11 @@ class SpillwayTest {
     URI location = manager.spill("seg", new byte[1000]);
 
     long fileSize = Files.size(Path.of(location));
-    assertThat(fileSize).isGreaterThan(1000);
-    assertThat(manager.stats().storeUsage()).isEqualTo(fileSize);
+    long frameSize = StoredBytes.read(location, "seg").length;
+    assertThat(frameSize).isGreaterThan(1000);
+    // The store reports the frames it holds; its file also holds the record's header and key.
+    assertThat(manager.stats().storeUsage()).isEqualTo(frameSize);
+    assertThat(fileSize).isEqualTo(40 + "seg".length() + frameSize);
     assertThat(manager.listSegments()).singleElement().extracting(SegmentInfo::location).isEqualTo(location);
     manager.close();
     assertThat(Path.of(location)).doesNotExist();

@@ -12,6 +12,7 @@ import io.spillway.core.Spillway;
 import io.spillway.core.testing.InMemorySpillStore;
 import io.spillway.core.testing.InMemorySpillStoreProvider;
 import io.spillway.core.testing.RecordingPolicyProvider;
+import io.spillway.core.testing.StoredBytes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,9 @@ class DefaultSpillManagerConcurrencyTest {
     Path spillDir = tmp.resolve("round-" + round);
     SpillConfig config = SpillConfig.builder().maxMemory(50_000).spillThreshold(0.5).targetAfterSpill(0.2)
         .minSpillSize(10).policy(policy).store(storeName).spillDir(spillDir)
-        .option(InMemorySpillStore.ID_OPTION, id).option(RecordingPolicyProvider.ID_OPTION, id).build();
+        .option(InMemorySpillStore.ID_OPTION, id).option(RecordingPolicyProvider.ID_OPTION, id)
+        .option(StoredBytes.OWN_FILES_OPTION, StoredBytes.OWN_FILES) // so that stored() counts the copies
+        .build();
     try (SpillManager manager = Spillway.newManager(config)) {
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       CountDownLatch start = new CountDownLatch(1);
@@ -159,7 +162,7 @@ class DefaultSpillManagerConcurrencyTest {
       return InMemorySpillStore.session(id).keys().size();
     }
     try (Stream<Path> files = Files.walk(spillDir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".spill")).count();
+      return files.filter(p -> p.getFileName().toString().endsWith(".log")).count();
     }
   }
 

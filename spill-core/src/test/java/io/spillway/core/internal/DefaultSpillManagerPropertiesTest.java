@@ -13,6 +13,7 @@ import io.spillway.core.Spillway;
 import io.spillway.core.testing.InMemorySpillStore;
 import io.spillway.core.testing.InMemorySpillStoreProvider;
 import io.spillway.core.testing.RecordingPolicyProvider;
+import io.spillway.core.testing.StoredBytes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +105,7 @@ class DefaultSpillManagerPropertiesTest {
         .maxMemory(MAX_MEMORY).spillThreshold(0.5).targetAfterSpill(0.2).minSpillSize(MIN_SPILL_SIZE)
         .policy(policy).store(storeName).spillDir(spillDir)
         .option(InMemorySpillStore.ID_OPTION, id).option(RecordingPolicyProvider.ID_OPTION, id)
+        .option(StoredBytes.OWN_FILES_OPTION, StoredBytes.OWN_FILES) // so that FileView counts the copies
         .build();
     Map<String, Model> model = new TreeMap<>();
     try {
@@ -158,7 +160,7 @@ class DefaultSpillManagerPropertiesTest {
     @Override
     public void assertHoldsExactly(Set<String> spilled) throws IOException {
       try (Stream<Path> files = Files.walk(spillDir)) {
-        assertThat(files.filter(p -> p.getFileName().toString().endsWith(".spill")).count())
+        assertThat(files.filter(p -> p.getFileName().toString().endsWith(".log")).count())
             .as("spill files under %s", spillDir).isEqualTo(spilled.size());
       }
     }

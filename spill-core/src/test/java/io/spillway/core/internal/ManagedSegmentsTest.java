@@ -22,6 +22,7 @@ import io.spillway.core.SpillFrames;
 import io.spillway.core.testing.BytesCodec;
 import io.spillway.core.testing.GatedSpillStore;
 import io.spillway.core.testing.InMemorySpillStore;
+import io.spillway.core.testing.StoredBytes;
 import io.spillway.store.file.FileSpillStoreProvider;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,13 +91,15 @@ class ManagedSegmentsTest {
   }
 
   private SpillStore fileStore() throws IOException {
-    return new FileSpillStoreProvider().create(SpillConfig.builder().spillDir(tmp).build());
+    // A log file of its own per value, so that spillFiles() counts the stored copies.
+    return new FileSpillStoreProvider().create(SpillConfig.builder().spillDir(tmp)
+        .option(StoredBytes.OWN_FILES_OPTION, StoredBytes.OWN_FILES).build());
   }
 
   private long spillFiles() throws IOException {
     try (Stream<Path> files = Files.walk(tmp)) {
       return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".spill") || n.endsWith(".part") || n.endsWith(".key")).count();
+          .filter(n -> n.endsWith(".log")).count();
     }
   }
 
