@@ -23,7 +23,9 @@ import java.util.concurrent.Executor;
  * }</pre>
  *
  * <p>Defaults follow RedDB's spill manager: a 512 MiB budget, spilling from 80% to 60%, segments under 1 MiB
- * never spilled, scores decayed by 0.95 (for RedDB's {@code coldness} policy). With no policy or store named, the
+ * never spilled, scores decayed by 0.95 (for RedDB's {@code coldness} policy). Values the manager holds itself
+ * ({@link SpillManager#put}) have defaults of their own, unless those settings are given: they are spilled whatever
+ * their size, from 95% of the budget down to 90% (see {@link #managedSpillThreshold()}). With no policy or store named, the
  * provider of the highest priority on the class path is used; among the bundled ones that is the {@code w-tinylfu}
  * policy (not RedDB's: the best measured one; {@code policy("coldness")} selects RedDB's) and the {@code file} store.
  *
@@ -46,6 +48,11 @@ public final class SpillConfig {
   /** Frame format written unless another is asked for: {@value}. */
   public static final int DEFAULT_FRAME_VERSION = 3;
 
+  /** Fraction of the budget at which managed values start being spilled, unless thresholds are set: {@value}. */
+  public static final double DEFAULT_MANAGED_SPILL_THRESHOLD = 0.95;
+  /** Fraction of the budget a spill of managed values aims for, unless thresholds are set: {@value}. */
+  public static final double DEFAULT_MANAGED_TARGET_AFTER_SPILL = 0.90;
+
   /** Default longest wait for room in the budget before {@link SpillBudgetExceededException}: 30 seconds. */
   public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(30);
 
@@ -62,6 +69,10 @@ public final class SpillConfig {
   private final double spillThreshold;
   private final double targetAfterSpill;
   private final long minSpillSize;
+  private final double managedSpillThreshold;
+  private final double managedTargetAfterSpill;
+  private final long managedMinSpillSize;
+  private final int ioThreads;
   private final double accessDecay;
   private final Path spillDir;
   private final Optional<String> policy;
@@ -80,6 +91,11 @@ public final class SpillConfig {
     this.spillThreshold = b.spillThreshold;
     this.targetAfterSpill = b.targetAfterSpill;
     this.minSpillSize = b.minSpillSize;
+    boolean thresholdsSet = b.set.contains("spillThreshold") || b.set.contains("targetAfterSpill");
+    this.managedSpillThreshold = thresholdsSet ? b.spillThreshold : DEFAULT_MANAGED_SPILL_THRESHOLD;
+    this.managedTargetAfterSpill = thresholdsSet ? b.targetAfterSpill : DEFAULT_MANAGED_TARGET_AFTER_SPILL;
+    this.managedMinSpillSize = b.set.contains("minSpillSize") ? b.minSpillSize : 0;
+    this.ioThreads = b.ioThreads > 0 ? b.ioThreads : defaultIoThreads();
     this.accessDecay = b.accessDecay;
     this.spillDir = b.spillDir != null ? b.spillDir : defaultSpillDir();
     this.policy = Optional.ofNullable(b.policy);
@@ -124,9 +140,52 @@ public final class SpillConfig {
     return targetAfterSpill;
   }
 
-  /** Segments smaller than this many bytes are never chosen as victims. */
+  /**
+   * Manual segments smaller than this many bytes are never chosen as victims ({@link SpillManager#needsSpill()});
+   * see {@link #managedMinSpillSize()} for managed values.
+   */
   public long minSpillSize() {
     return minSpillSize;
+  }
+
+  /**
+   * Fraction of {@link #maxMemory()} at which the manager starts spilling the values it holds
+   * ({@link SpillManager#put}): {@link #spillThreshold()} if it or {@link #targetAfterSpill()} was set, else
+   * {@value #DEFAULT_MANAGED_SPILL_THRESHOLD}. Managed values never pass the budget itself (a {@code put} waits for
+   * room), so they need less headroom than RedDB's manual segments: above the threshold the spiller runs in the
+   * background; a caller waits only if its value does not fit under {@code maxMemory}.
+   */
+  public double managedSpillThreshold() {
+    return managedSpillThreshold;
+  }
+
+  /**
+   * Fraction of {@link #maxMemory()} a spill of managed values brings usage down to: {@link #targetAfterSpill()} if
+   * it or {@link #spillThreshold()} was set, else {@value #DEFAULT_MANAGED_TARGET_AFTER_SPILL}.
+   */
+  public double managedTargetAfterSpill() {
+    return managedTargetAfterSpill;
+  }
+
+  /**
+   * Managed values smaller than this many bytes are never spilled: {@link #minSpillSize()} if it was set, else 0
+   * (values of any size are spilled, since a small value held by the manager costs as much memory per byte as a
+   * large one).
+   */
+  public long managedMinSpillSize() {
+    return managedMinSpillSize;
+  }
+
+  /**
+   * How many spills of different managed values may run at once. Default: the available processors, at least 2
+   * and at most 8, as spills wait for the store more than for the processor.
+   */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  private static int defaultIoThreads() {
+    return Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
   }
 
   /** Factor in (0, 1] by which the {@code coldness} policy decays scores on each check over the threshold. */
@@ -201,7 +260,7 @@ public final class SpillConfig {
   @Override
   public String toString() {
     return "SpillConfig{maxMemory=" + maxMemory + ", spillThreshold=" + spillThreshold
-        + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize
+        + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + ioThreads
         + ", accessDecay=" + accessDecay + ", spillDir=" + spillDir + ", policy=" + policy.orElse("(priority)")
         + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum + ", frameVersion=" + frameVersion
         + ", fsync=" + fsync + ", options=" + options.keySet() + ", spillMode=" + spillMode + ", maxBlock="
@@ -218,6 +277,7 @@ public final class SpillConfig {
     private double spillThreshold = DEFAULT_SPILL_THRESHOLD;
     private double targetAfterSpill = DEFAULT_TARGET_AFTER_SPILL;
     private long minSpillSize = DEFAULT_MIN_SPILL_SIZE;
+    private int ioThreads;
     private double accessDecay = DEFAULT_ACCESS_DECAY;
     private Path spillDir;
     private String policy;
@@ -280,7 +340,8 @@ public final class SpillConfig {
     }
 
     /**
-     * Segments smaller than this are never chosen as victims (they can still be spilled by name).
+     * Segments smaller than this are never chosen as victims (they can still be spilled by name). Set, it applies to
+     * managed values too; unset, managed values of any size are spilled (see {@link #managedMinSpillSize()}).
      *
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
@@ -305,6 +366,20 @@ public final class SpillConfig {
         throw new IllegalArgumentException("accessDecay must be in (0, 1], was " + factor);
       }
       this.accessDecay = factor;
+      return this;
+    }
+
+    /**
+     * How many spills of different managed values may run at once (see {@link SpillConfig#ioThreads()}).
+     *
+     * @throws IllegalArgumentException if {@code threads} is not positive
+     */
+    public Builder ioThreads(int threads) {
+      once("ioThreads");
+      if (threads <= 0) {
+        throw new IllegalArgumentException("ioThreads must be positive, was " + threads);
+      }
+      this.ioThreads = threads;
       return this;
     }
 

@@ -6,7 +6,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One spill or reload, as told to a {@link SpillListener}.
+ * One spill, clean eviction or reload, as told to a {@link SpillListener}.
  *
  * @param segment the segment's name
  * @param kind what was done
@@ -20,8 +20,15 @@ public record SpillEvent(String segment, Kind kind, long registeredBytes, long p
 
   /** What an event reports. */
   public enum Kind {
+    /** The value was written to the store and its memory freed. */
     SPILL,
-    RELOAD
+    /** The value was read back and verified. */
+    RELOAD,
+    /**
+     * A managed value's memory was freed without a write: the store still held the copy it was last reloaded from,
+     * and it was not set since. {@code payloadBytes} is 0 and {@code latency} zero.
+     */
+    CLEAN_EVICTION
   }
 
   public SpillEvent {

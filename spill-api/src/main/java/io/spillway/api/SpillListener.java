@@ -10,7 +10,10 @@ package io.spillway.api;
  */
 public interface SpillListener {
 
-  /** A segment was spilled. */
+  /**
+   * A segment was spilled: written ({@link SpillEvent.Kind#SPILL}), or, for a managed value whose stored copy from
+   * its last reload was still current, evicted without a write ({@link SpillEvent.Kind#CLEAN_EVICTION}).
+   */
   default void onSpill(SpillEvent event) {}
 
   /** A segment was reloaded and verified. */

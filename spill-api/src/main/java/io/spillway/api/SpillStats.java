@@ -9,8 +9,10 @@ package io.spillway.api;
  * @param spilledCount registered segments that are currently spilled
  * @param bytesSpilled payload bytes written to the store, over the manager's life
  * @param bytesReloaded payload bytes read back and verified, over the manager's life
- * @param spillOperations completed spills
+ * @param spillOperations completed spills, each a write to the store
  * @param reloadOperations completed reloads
+ * @param cleanEvictions managed values whose memory was freed without a write, because the store still held the
+ *     copy they had been reloaded from and they were not set since (not counted in {@code spillOperations})
  * @param spillFailures spills that failed (store error); the segment stayed resident
  * @param reloadFailures reloads that failed (store error or corrupt frame); the segment stayed spilled
  * @param deleteFailures stored copies that could not be deleted (on unregister, re-registration, reload, cleanup or
@@ -33,6 +35,7 @@ public record SpillStats(
     long bytesReloaded,
     long spillOperations,
     long reloadOperations,
+    long cleanEvictions,
     long spillFailures,
     long reloadFailures,
     long deleteFailures,

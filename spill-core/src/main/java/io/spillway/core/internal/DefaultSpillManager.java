@@ -120,7 +120,7 @@ public final class DefaultSpillManager implements SpillManager {
       executor = given.get();
       this.ownExecutor = null;
     } else {
-      ExecutorService own = newOwnExecutor();
+      ExecutorService own = newOwnExecutor(config.ioThreads());
       executor = own;
       this.ownExecutor = own;
     }
@@ -130,17 +130,20 @@ public final class DefaultSpillManager implements SpillManager {
     this.io = new SegmentIo(store, storeName, frames, counters);
     this.policy = new PolicyDriver(policy, LOG, synchronous ? null : executor);
     this.registry = new SegmentRegistry(lifecycle, budget, this.policy, io, counters);
-    ManagedSpill managedSpill = new ManagedSpill(lifecycle, config.minSpillSize(), registry, io, counters, listeners,
-        budget, inFlight);
+    ManagedSpill managedSpill = new ManagedSpill(lifecycle, config.managedMinSpillSize(), registry, io, counters,
+        listeners, budget, inFlight);
     this.spiller = new Spiller(config, lifecycle, budget, counters, this.policy, registry, managedSpill, executor);
     this.manual = new ManualSegments(registry, io, counters, budget, spiller, this.policy, listeners);
     this.managed = new ManagedValues(lifecycle, registry, io, counters, this.policy, listeners, spiller, budget,
         inFlight, executor);
   }
 
-  /** A few daemon threads, started on demand and let go when idle, so an unused manager costs no thread. */
-  private static ExecutorService newOwnExecutor() {
-    int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  /**
+   * Daemon threads, started on demand and let go when idle, so an unused manager costs no thread: one for the
+   * spiller and one for each parallel spill beside it ({@link SpillConfig#ioThreads()}).
+   */
+  private static ExecutorService newOwnExecutor(int ioThreads) {
+    int threads = ioThreads + 1;
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), task -> {
           Thread thread = new Thread(task, "spillway-spiller-" + SPILLER_THREADS.incrementAndGet());

@@ -1,6 +1,7 @@
 package io.spillway.core.internal;
 
 import io.spillway.api.SpillCodec;
+import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.ToLongFunction;
@@ -14,11 +15,18 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  *   M_RESIDENT --spill starts--&gt; M_SPILLING --write committed--&gt; M_SPILLED
  *                                     \--write failed, value replaced, pinned or closed--&gt; M_RESIDENT
- *   M_SPILLED --get/pin/prefetch--&gt; M_RELOADING --read verified--&gt; M_RESIDENT
+ *   M_SPILLED --get/pin/prefetch--&gt; M_RELOADING --read verified--&gt; M_RESIDENT, clean
  *                                     \--read failed--&gt; M_SPILLED
+ *   M_RESIDENT, clean --evicted (no write)--&gt; M_SPILLED
+ *   M_RESIDENT, clean --set, or the store needs the space (copy deleted)--&gt; M_RESIDENT
  * </pre>
  * The value is held strongly in M_RESIDENT and M_SPILLING and dropped (null) in M_SPILLED and M_RELOADING and once
- * the segment is removed.
+ * the segment is removed. A reloaded value is <i>clean</i> while the store still holds the copy it was read from
+ * ({@link #cleanCopy}): evicting it again only drops the reference.
+ *
+ * <p>A value is never changed in place by the manager, and {@link io.spillway.api.SegmentHandle#get()} documents
+ * that callers must not either: a change made without {@code set} would be lost at the next eviction, with or
+ * without a clean copy.
  *
  * <p><b>Contract.</b> As {@link Segment}'s: fields are written under this segment's lock unless said otherwise,
  * and the manager keeps the rules written on each. Not thread-safe by itself.
@@ -48,6 +56,11 @@ final class ManagedSegment<T> extends Segment {
   volatile int pins;
   /** The reload in flight, shared by every caller that waits for it. */
   @Nullable CompletableFuture<T> reload;
+  /**
+   * Where the store holds a copy of the current value, kept after a verified reload until the value is set, removed
+   * or the copy is dropped for space; null otherwise, and always null unless M_RESIDENT or M_SPILLING.
+   */
+  @Nullable URI cleanCopy;
   /** Completes (normally) when the spill or reload in flight has left the store alone; read by successors. */
   volatile @Nullable CompletableFuture<Void> io;
 
@@ -96,6 +109,7 @@ final class ManagedSegment<T> extends Segment {
       case M_RESIDENT:
       case M_SPILLING:
         released = size;
+        dropCleanCopy(io, counters, why);
         break;
       case M_SPILLED:
         io.deleteQuietly(name, Objects.requireNonNull(location), why);
@@ -110,6 +124,16 @@ final class ManagedSegment<T> extends Segment {
     value = null;
     removed = true;
     return released;
+  }
+
+  /** Deletes the clean copy, if any (see {@link #cleanCopy}). Caller holds this segment's lock. */
+  void dropCleanCopy(SegmentIo io, SpillCounters counters, String why) {
+    URI copy = cleanCopy;
+    if (copy != null) {
+      cleanCopy = null;
+      counters.cleanCopies(-1);
+      io.deleteQuietly(name, copy, why);
+    }
   }
 
   @Override

@@ -20,7 +20,11 @@ import org.slf4j.LoggerFactory;
  * the lock, then commits under the lock only if the segment is still live, unpinned and at the same version;
  * otherwise it deletes the copy it wrote (the value stays). So a {@code get()} during a spill returns the value in
  * memory at once, and a {@code set()} during a spill wins. A failed spill leaves the value resident and is
- * reported to the listeners. Thread-safe.
+ * reported to the listeners.
+ *
+ * <p>A clean value (reloaded, not set since: see {@link ManagedSegment#cleanCopy}) is evicted without a write, under
+ * its lock alone. A write that fails while clean copies exist is taken for a store out of space: every clean copy is
+ * deleted, and the write tried once more. Thread-safe.
  */
 final class ManagedSpill {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultSpillManager.class);
@@ -54,6 +58,10 @@ final class ManagedSpill {
    * spillable, or the spill failed), or {@link #ABANDONED}. Caller holds no segment lock.
    */
   <T> long spill(ManagedSegment<T> managed) {
+    long evicted = evictClean(managed);
+    if (evicted >= 0) {
+      return evicted;
+    }
     T value;
     long version;
     long size;
@@ -78,7 +86,7 @@ final class ManagedSpill {
     try {
       byte[] payload = managed.codec.encode(value);
       payloadLength = payload.length;
-      location = io.write(name, payload);
+      location = write(name, payload);
     } catch (RuntimeException | Error e) {
       // An Error too: the segment must leave SPILLING and the I/O be marked done before it propagates.
       failure = e;
@@ -114,8 +122,8 @@ final class ManagedSpill {
       throw (Error) failure;
     }
     if (failure != null) {
-      counters.spillFailed();
       RuntimeException error = (RuntimeException) failure;
+      counters.managedSpillFailed(error);
       LOG.warn("Cannot spill managed segment '{}'; it stays resident: {}", name, error.toString());
       listeners.failed(new SpillEvent(name, SpillEvent.Kind.SPILL, size, payloadLength, Duration.ofNanos(nanos),
           null), error);
@@ -130,5 +138,49 @@ final class ManagedSpill {
     listeners.spilled(new SpillEvent(name, SpillEvent.Kind.SPILL, size, payloadLength, Duration.ofNanos(nanos),
         location));
     return size;
+  }
+
+  /**
+   * Evicts {@code managed} without a write if it is spillable and clean: returns the bytes freed, or -1 if it was
+   * not evicted so.
+   */
+  private long evictClean(ManagedSegment<?> managed) {
+    long size;
+    URI copy;
+    synchronized (managed) {
+      copy = managed.cleanCopy;
+      if (copy == null || lifecycle.isClosed() || !managed.isManagedVictim(minSpillSize)
+          || !registry.forgetPassedBarrier(managed)) {
+        return -1;
+      }
+      size = managed.size;
+      managed.state = M_SPILLED;
+      managed.value = null;
+      registry.commitCleanEviction(managed, copy);
+    }
+    budget.signalRoom();
+    LOG.debug("Evicted clean managed segment '{}' ({} registered bytes); its copy stays at {}", managed.name, size,
+        copy);
+    listeners.spilled(new SpillEvent(managed.name, SpillEvent.Kind.CLEAN_EVICTION, size, 0, Duration.ZERO, copy));
+    return size;
+  }
+
+  /** Writes {@code payload}; if that fails while clean copies take store space, drops them and tries once more. */
+  private URI write(String name, byte[] payload) {
+    try {
+      return io.write(name, payload);
+    } catch (RuntimeException e) {
+      if (counters.cleanCopies() == 0 || registry.dropCleanCopies("the store is short of space") == 0) {
+        throw e;
+      }
+      LOG.info("Spill of managed segment '{}' failed ({}); dropped the clean copies of reloaded values and retrying",
+          name, e.toString());
+      try {
+        return io.write(name, payload);
+      } catch (RuntimeException again) {
+        again.addSuppressed(e);
+        throw again;
+      }
+    }
   }
 }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * and decodes without the lock, then commits; concurrent {@code get()}s of a spilled value share one reload, and a
  * {@code set()} during a reload waits for it. A reload reserves its room in the budget before it reads, so that the
  * reloaded value is never over budget; a failed reload leaves the value spilled and fails every {@code get()}
- * waiting for it. {@code get()} of a resident value reads it without any lock.
+ * waiting for it. {@code get()} of a resident value reads it without any lock. A verified reload keeps the copy it
+ * read (a clean copy, see {@link ManagedSegment#cleanCopy}) until the value is set or closed.
  *
  * <p>Thread-safe. No thread waits for room, for a reload or for a barrier while holding a segment lock.
  */
@@ -243,9 +244,6 @@ final class ManagedValues {
       failure = e;
     }
     long nanos = System.nanoTime() - start;
-    if (failure == null) {
-      io.deleteQuietly(name, location, "reloaded");
-    }
     boolean kept = false;
     boolean gone;
     try {
@@ -254,14 +252,15 @@ final class ManagedValues {
         managed.reload = null;
         gone = managed.removed;
         if (gone) {
-          if (failure != null) {
-            io.deleteQuietly(name, location, "closed");
-          }
+          io.deleteQuietly(name, location, "closed");
         } else if (failure != null) {
           managed.state = M_SPILLED;
         } else {
           managed.state = M_RESIDENT;
           managed.value = value;
+          // The copy just read stays: evicting the value again before it is set needs no write.
+          managed.cleanCopy = location;
+          counters.cleanCopies(1);
           if (pin && managed.pins++ == 0) {
             counters.pinned(managed.size);
           }
@@ -331,6 +330,8 @@ final class ManagedValues {
                 managed.location = null;
                 counters.unspilled();
                 managed.state = M_RESIDENT;
+              } else {
+                managed.dropCleanCopy(io, counters, "replaced");
               }
               // A spill in flight stays SPILLING; the new version makes it discard its copy when it commits.
               managed.value = value;

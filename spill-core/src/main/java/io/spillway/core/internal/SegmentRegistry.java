@@ -139,6 +139,42 @@ final class SegmentRegistry {
   }
 
   /**
+   * Marks clean {@code managed} spilled at its clean copy without a write: the usage loses its size, the counters and
+   * the policy learn of it. Caller holds the segment's lock.
+   */
+  void commitCleanEviction(ManagedSegment<?> managed, URI copy) {
+    managed.location = copy;
+    managed.cleanCopy = null;
+    budget.add(-managed.size);
+    counters.cleanCopies(-1);
+    counters.evictedClean();
+    policy.event(p -> policy.spilled(p, managed));
+  }
+
+  /**
+   * Deletes every clean copy (see {@link ManagedSegment#cleanCopy}), for a store that is out of space: the values
+   * stay resident and will be written again when evicted.
+   *
+   * @return how many copies were dropped
+   */
+  int dropCleanCopies(String why) {
+    int dropped = 0;
+    for (Segment seg : segments.values()) {
+      ManagedSegment<?> managed = seg.managed();
+      if (managed == null || managed.cleanCopy == null) {
+        continue;
+      }
+      synchronized (managed) {
+        if (managed.cleanCopy != null && !managed.removed) {
+          managed.dropCleanCopy(io, counters, why);
+          dropped++;
+        }
+      }
+    }
+    return dropped;
+  }
+
+  /**
    * Marks {@code seg} resident again after a verified reload: the counters and the policy learn of it. The usage is
    * the caller's (a manual reload adds the size now, a managed one reserved it before reading). Caller holds the
    * segment's lock.

@@ -3,6 +3,7 @@ package io.spillway.core.internal;
 import io.spillway.api.SpillStats;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every counter and latency histogram of a manager, and the {@link SpillStats} snapshot made from them, as
@@ -18,10 +19,13 @@ final class SpillCounters {
   private final AtomicLong bytesSpilled = new AtomicLong();
   private final AtomicLong bytesReloaded = new AtomicLong();
   private final AtomicLong spillOperations = new AtomicLong();
+  private final AtomicLong cleanEvictions = new AtomicLong();
+  private final AtomicInteger cleanCopies = new AtomicInteger();
   private final AtomicLong reloadOperations = new AtomicLong();
   private final AtomicLong spillFailures = new AtomicLong();
   private final AtomicLong reloadFailures = new AtomicLong();
   private final AtomicLong deleteFailures = new AtomicLong();
+  private volatile @Nullable String lastManagedSpillFailure;
   private final AtomicLong spillingBytes = new AtomicLong();
   private final AtomicLong reloadingBytes = new AtomicLong();
   private final AtomicLong pinnedBytes = new AtomicLong();
@@ -44,6 +48,22 @@ final class SpillCounters {
     reloadLatency.record(nanos);
   }
 
+  /** A clean value's memory was freed without a write: the segment is spilled now. */
+  void evictedClean() {
+    spilledSegments.incrementAndGet();
+    cleanEvictions.incrementAndGet();
+  }
+
+  /** A clean copy was kept after a reload ({@code +1}), or used by an eviction or deleted ({@code -1}). */
+  void cleanCopies(int delta) {
+    cleanCopies.addAndGet(delta);
+  }
+
+  /** Resident values whose store copy is kept (clean copies). */
+  int cleanCopies() {
+    return cleanCopies.get();
+  }
+
   /** A spilled segment stopped being spilled without a reload: removed, replaced or forgotten. */
   void unspilled() {
     spilledSegments.decrementAndGet();
@@ -51,6 +71,21 @@ final class SpillCounters {
 
   void spillFailed() {
     spillFailures.incrementAndGet();
+  }
+
+  /** A managed spill failed with {@code cause}, which {@link #lastManagedSpillFailure()} keeps. */
+  void managedSpillFailed(Throwable cause) {
+    spillFailures.incrementAndGet();
+    lastManagedSpillFailure = cause.toString();
+  }
+
+  long spillFailures() {
+    return spillFailures.get();
+  }
+
+  /** The latest managed spill failure, described, or null if none failed. */
+  @Nullable String lastManagedSpillFailure() {
+    return lastManagedSpillFailure;
   }
 
   void reloadFailed() {
@@ -93,10 +128,15 @@ final class SpillCounters {
     return pinnedBytes.get();
   }
 
+  /** Registered bytes of segments being spilled or reloaded right now. */
+  long bytesInFlight() {
+    return spillingBytes.get() + reloadingBytes.get();
+  }
+
   /** The snapshot, with the figures the counters do not keep given by the manager. */
   SpillStats snapshot(long memoryUsage, long maxMemory, int segmentCount, long storeUsage, long droppedAccesses) {
     return new SpillStats(memoryUsage, maxMemory, segmentCount, spilledSegments.get(), bytesSpilled.get(),
-        bytesReloaded.get(), spillOperations.get(), reloadOperations.get(), spillFailures.get(),
+        bytesReloaded.get(), spillOperations.get(), reloadOperations.get(), cleanEvictions.get(), spillFailures.get(),
         reloadFailures.get(), deleteFailures.get(), storeUsage, spillingBytes.get() + reloadingBytes.get(),
         pinnedBytes.get(), droppedAccesses, spillLatency.summary(), reloadLatency.summary());
   }

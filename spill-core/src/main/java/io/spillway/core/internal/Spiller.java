@@ -4,6 +4,7 @@ import io.spillway.api.SpillBudgetExceededException;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillMode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,9 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Spilling.</b> In {@link SpillMode#BACKGROUND} one spiller task at a time runs on the executor: it asks the
  * policy for victims among the managed segments that are resident, unpinned, of at least
- * {@link SpillConfig#minSpillSize()} bytes and past any barrier, and spills them until the usage is at the target
- * (once it passed the threshold) and every waiting caller fits; a request arriving while it runs makes it run
- * again. In {@link SpillMode#SYNCHRONOUS} the caller runs the same loop itself. A caller that must not wait for the
+ * {@link SpillConfig#managedMinSpillSize()} bytes and past any barrier, and spills them, on up to
+ * {@link SpillConfig#ioThreads()} threads at once ({@link SpillBatch}), until the usage is at the managed target
+ * (once it passed the managed threshold: {@link SpillConfig#managedSpillThreshold()}) and every waiting caller fits;
+ * a request arriving while it runs makes it run again. In {@link SpillMode#SYNCHRONOUS} the caller runs the same loop itself. A caller that must not wait for the
  * executor (a task running on it) spills for itself ({@code help}), so a saturated executor cannot starve the
  * spiller it would wait for.
  *
@@ -45,13 +47,15 @@ final class Spiller implements MemoryBudget.Owner {
   private final SpillConfig config;
   private final long thresholdBytes;
   private final long targetBytes;
+  private final long managedThresholdBytes;
+  private final long managedTargetBytes;
+  private final SpillBatch batch;
   private final boolean synchronous;
   private final Lifecycle lifecycle;
   private final MemoryBudget budget;
   private final SpillCounters counters;
   private final PolicyDriver policy;
   private final SegmentRegistry registry;
-  private final ManagedSpill managedSpill;
   private final Executor executor;
   private final Predicate<Segment> manualVictim = this::isManualVictim;
   private final Predicate<Segment> managedVictim = this::isManagedVictim;
@@ -64,13 +68,15 @@ final class Spiller implements MemoryBudget.Owner {
     this.config = config;
     this.thresholdBytes = (long) (config.maxMemory() * config.spillThreshold());
     this.targetBytes = (long) (config.maxMemory() * config.targetAfterSpill());
+    this.managedThresholdBytes = (long) (config.maxMemory() * config.managedSpillThreshold());
+    this.managedTargetBytes = (long) (config.maxMemory() * config.managedTargetAfterSpill());
+    this.batch = new SpillBatch(managedSpill, executor, config.ioThreads());
     this.synchronous = config.spillMode() == SpillMode.SYNCHRONOUS;
     this.lifecycle = lifecycle;
     this.budget = budget;
     this.counters = counters;
     this.policy = policy;
     this.registry = registry;
-    this.managedSpill = managedSpill;
     this.executor = executor;
   }
 
@@ -143,13 +149,44 @@ final class Spiller implements MemoryBudget.Owner {
   @Override
   public SpillBudgetExceededException exceeded(String name, long bytes, long waitedNanos) {
     return new SpillBudgetExceededException(name, bytes, budget.usage(), counters.pinnedBytes(), config.maxMemory(),
-        Duration.ofNanos(waitedNanos));
+        Duration.ofNanos(waitedNanos), whyNoRoom());
   }
 
-  /** Bytes to spill now: down to the target once past the threshold, and enough for every waiting caller. */
+  /**
+   * What holds the memory that could not be freed, for {@link SpillBudgetExceededException}: one pass over the
+   * segments, made only when a caller gives up.
+   */
+  private String whyNoRoom() {
+    long minSize = config.managedMinSpillSize();
+    long tooSmall = 0;
+    long manual = 0;
+    for (Segment seg : registry.all()) {
+      ManagedSegment<?> managed = seg.managed();
+      if (managed == null) {
+        manual += seg.location == null && !seg.removed ? seg.size : 0;
+      } else if (managed.size < minSize && managed.state == ManagedSegment.M_RESIDENT && !managed.removed) {
+        tooSmall += managed.size;
+      }
+    }
+    StringBuilder why = new StringBuilder();
+    why.append(counters.bytesInFlight()).append(" being spilled or reloaded, ")
+        .append(tooSmall).append(" in managed values under minSpillSize (").append(minSize).append(" bytes), ")
+        .append(manual).append(" in manual segments (registerSegment: the manager never spills them itself)");
+    String failure = counters.lastManagedSpillFailure();
+    if (failure != null) {
+      why.append(", ").append(counters.spillFailures()).append(" failed spills so far (the latest: ").append(failure)
+          .append(')');
+    }
+    return why.toString();
+  }
+
+  /**
+   * Managed bytes to spill now: down to the managed target once past the managed threshold, and enough for every
+   * waiting caller.
+   */
   private long bytesToFree() {
     long usage = budget.usage() - counters.spillingBytes();
-    long forTarget = usage >= thresholdBytes ? usage - targetBytes : 0;
+    long forTarget = usage >= managedThresholdBytes ? usage - managedTargetBytes : 0;
     long forWaiters = usage + budget.waitingBytes() - config.maxMemory();
     return Math.max(forTarget, forWaiters);
   }
@@ -195,22 +232,17 @@ final class Spiller implements MemoryBudget.Owner {
       if (toFree <= 0) {
         return;
       }
-      long freed = 0;
-      boolean abandoned = false;
+      List<ManagedSegment<?>> victims = new ArrayList<>();
       for (Segment seg : chooseVictims(toFree, managedVictim)) {
         ManagedSegment<?> managed = seg.managed();
         if (managed != null) {
-          long result = managedSpill.spill(managed);
-          if (result == ManagedSpill.ABANDONED) {
-            abandoned = true;
-          } else {
-            freed += result;
-          }
+          victims.add(managed);
         }
       }
+      SpillBatch.Outcome outcome = batch.spill(victims, !synchronous);
       // A spill abandoned because its value was replaced, pinned or closed meanwhile freed nothing, but the usage
       // may still be over: choose again. A failed spill (store or codec error) is not retried until asked again.
-      if (freed == 0 && !abandoned) {
+      if (outcome.freed() == 0 && !outcome.abandoned()) {
         return;
       }
     }
@@ -257,6 +289,6 @@ final class Spiller implements MemoryBudget.Owner {
   }
 
   private boolean isManagedVictim(Segment seg) {
-    return seg.isManagedVictim(config.minSpillSize()) && registry.barrierPassed(seg);
+    return seg.isManagedVictim(config.managedMinSpillSize()) && registry.barrierPassed(seg);
   }
 }
