@@ -49,7 +49,31 @@ class SpillConfigTest {
   }
 
   @Test
+  void managedValues_haveTheirOwnDefaults_untilTheSettingsAreGiven() {
+    SpillConfig defaults = SpillConfig.defaults();
+    assertThat(defaults.managedSpillThreshold()).isEqualTo(0.95);
+    assertThat(defaults.managedTargetAfterSpill()).isEqualTo(0.90);
+    assertThat(defaults.managedMinSpillSize()).isZero();
+    assertThat(defaults.ioThreads()).isBetween(2, 8);
+
+    SpillConfig thresholdOnly = SpillConfig.builder().spillThreshold(0.7).build();
+    assertThat(thresholdOnly.managedSpillThreshold()).isEqualTo(0.7);
+    assertThat(thresholdOnly.managedTargetAfterSpill()).isEqualTo(0.60);
+    assertThat(thresholdOnly.managedMinSpillSize()).isZero();
+
+    SpillConfig targetOnly = SpillConfig.builder().targetAfterSpill(0.5).build();
+    assertThat(targetOnly.managedSpillThreshold()).isEqualTo(0.80);
+    assertThat(targetOnly.managedTargetAfterSpill()).isEqualTo(0.5);
+
+    SpillConfig given = SpillConfig.builder().minSpillSize(4096).ioThreads(3).build();
+    assertThat(given.managedMinSpillSize()).isEqualTo(4096);
+    assertThat(given.managedSpillThreshold()).isEqualTo(0.95);
+    assertThat(given.ioThreads()).isEqualTo(3);
+  }
+
+  @Test
   void numericSettings_rejectImpossibleValues() {
+    assertThatThrownBy(() -> SpillConfig.builder().ioThreads(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SpillConfig.builder().maxMemory(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SpillConfig.builder().minSpillSize(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SpillConfig.builder().accessDecay(0)).isInstanceOf(IllegalArgumentException.class);

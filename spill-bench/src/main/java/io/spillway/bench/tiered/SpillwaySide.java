@@ -41,7 +41,8 @@ final class SpillwaySide implements TieredSide {
   /** The manager's statistics, for the report. */
   String stats() {
     var s = manager.stats();
-    return "spills=" + s.spillOperations() + " reloads=" + s.reloadOperations() + " spillFailures="
+    return "spills=" + s.spillOperations() + " cleanEvictions=" + s.cleanEvictions() + " reloads="
+        + s.reloadOperations() + " spillFailures="
         + s.spillFailures() + " storeUsage=" + s.storeUsage();
   }
 

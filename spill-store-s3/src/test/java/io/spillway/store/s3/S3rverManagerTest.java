@@ -189,13 +189,15 @@ class S3rverManagerTest {
 
   @Test
   void put_serverAltersEveryUploadAfterTheProbe_keepsEveryManagedValueResidentAndIntact() throws IOException {
-    SpillConfig config = SpillConfig.builder().maxMemory(8 * MiB).spillMode(SpillMode.SYNCHRONOUS).build();
+    SpillConfig config = SpillConfig.builder().maxMemory(8 * MiB).spillThreshold(0.8).spillMode(SpillMode.SYNCHRONOUS)
+        .build();
     List<byte[]> values = new ArrayList<>();
     SpillCodec<byte[]> codec = SpillCodecs.bytes();
     try (S3Client good = S3.server().client();
         S3Client altering = S3SpillStores.newClient(S3.server().settings(BUCKET).chunkedEncoding(true).build());
         SpillManager manager = Spillway.newManager(config, storeAlteringValuesAfterTheProbe(good, altering, true))) {
       List<SegmentHandle<byte[]>> handles = new ArrayList<>();
+      // Past the threshold of 80% set here: the spiller tries, and every write is refused.
       for (int i = 0; i < 7; i++) {
         byte[] value = randomBytes((int) MiB, 200 + i);
         values.add(value);
