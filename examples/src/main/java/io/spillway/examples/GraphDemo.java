@@ -94,7 +94,7 @@ public final class GraphDemo {
       }
     }
     boolean ownDir = dir == null;
-    Path spillDir = ownDir ? Files.createTempDirectory("spillway-graph-demo") : dir;
+    Path spillDir = dir != null ? dir : Files.createTempDirectory("spillway-graph-demo");
     try {
       return run(scale, budget, roots, seed, spillDir, partitions, out);
     } finally {

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -76,7 +77,8 @@ public final class QuickStart {
       List<String> victims = manager.needsSpill();
       out.println("needsSpill() chose " + victims);
       for (String victim : victims) {
-        URI where = manager.spill(victim, heap.remove(victim));
+        // needsSpill() names registered segments only, and each has its bytes in the heap map.
+        URI where = manager.spill(victim, Objects.requireNonNull(heap.remove(victim)));
         out.println("  spilled " + victim + " to " + where);
       }
       out.printf("usage after spilling: %s (%.0f%% of budget)%n",

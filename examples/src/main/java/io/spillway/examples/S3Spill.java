@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -132,7 +133,8 @@ public final class S3Spill {
 
       List<String> victims = manager.needsSpill();
       for (String victim : victims) {
-        URI where = manager.spill(victim, heap.remove(victim));
+        // needsSpill() names registered segments only, and each has its bytes in the heap map.
+        URI where = manager.spill(victim, Objects.requireNonNull(heap.remove(victim)));
         out.println("  spilled " + victim + " to " + where);
       }
       out.printf("usage after spilling: %.0f%% of budget%n", manager.utilization() * 100);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The immutable settings of one manager. Build one with {@link #builder()}:
@@ -279,15 +280,16 @@ public final class SpillConfig {
     private long minSpillSize = DEFAULT_MIN_SPILL_SIZE;
     private int ioThreads;
     private double accessDecay = DEFAULT_ACCESS_DECAY;
-    private Path spillDir;
-    private String policy;
-    private String store;
+    // Null while unset (here and spillExecutor): the config then falls back to its default.
+    private @Nullable Path spillDir;
+    private @Nullable String policy;
+    private @Nullable String store;
     private String checksum = DEFAULT_CHECKSUM;
     private int frameVersion = DEFAULT_FRAME_VERSION;
     private boolean fsync;
     private final Map<String, String> options = new LinkedHashMap<>();
     private SpillMode spillMode = SpillMode.BACKGROUND;
-    private Executor spillExecutor;
+    private @Nullable Executor spillExecutor;
     private Duration maxBlock = DEFAULT_MAX_BLOCK;
     private final List<SpillListener> listeners = new ArrayList<>();
     private final java.util.Set<String> set = new java.util.HashSet<>();

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -49,20 +50,20 @@ public final class GraphRows {
         java.util.Collections.reverse(order);
       }
       for (String m : order) {
-        teps.get(m).add(run(quick, m) * edgesPerOp);
+        series(teps, m).add(run(quick, m) * edgesPerOp);
       }
     }
     List<BenchmarkRunner.Row> rows = new ArrayList<>();
     String setting = "BFS from " + GraphBenchData.ROOTS + " roots, Graph500 Kronecker scale " + scale;
-    rows.add(tepsRow("spilling graph, no budget limit", setting, teps.get("spillingUnlimited"), teps.get(BASELINE),
-        UNLIMITED_GOAL));
-    rows.add(tepsRow("spilling graph, budget = ¼ of the graph", setting, teps.get("spillingQuarterBudget"),
-        teps.get(BASELINE), QUARTER_GOAL));
-    List<Double> undirectedRatios = BenchmarkRunner.ratios(teps.get("spillingUnlimited"),
-        teps.get("guavaUndirected"));
+    rows.add(tepsRow("spilling graph, no budget limit", setting, series(teps, "spillingUnlimited"),
+        series(teps, BASELINE), UNLIMITED_GOAL));
+    rows.add(tepsRow("spilling graph, budget = ¼ of the graph", setting, series(teps, "spillingQuarterBudget"),
+        series(teps, BASELINE), QUARTER_GOAL));
+    List<Double> undirectedRatios = BenchmarkRunner.ratios(series(teps, "spillingUnlimited"),
+        series(teps, "guavaUndirected"));
     rows.add(new BenchmarkRunner.Row("GraphBfsBenchmark: spilling graph, no budget limit", setting,
-        BenchmarkRunner.summary(mteps(teps.get("spillingUnlimited")), 2),
-        "Guava undirected() " + BenchmarkRunner.summary(mteps(teps.get("guavaUndirected")), 2), "MTEPS",
+        BenchmarkRunner.summary(mteps(series(teps, "spillingUnlimited")), 2),
+        "Guava undirected() " + BenchmarkRunner.summary(mteps(series(teps, "guavaUndirected")), 2), "MTEPS",
         fmt(BenchmarkRunner.geometricMean(undirectedRatios)) + "× (spilling / guava undirected)", "— (for reference)",
         true, "—"));
     Map<String, Double> heap = heapInChildJvm(scale);
@@ -91,6 +92,11 @@ public final class GraphRows {
 
   private static List<Double> mteps(List<Double> teps) {
     return teps.stream().map(t -> t / 1e6).toList();
+  }
+
+  /** The measurements of {@code method}: rows puts a list in {@code teps} for each method before it runs any. */
+  private static List<Double> series(Map<String, List<Double>> teps, String method) {
+    return Objects.requireNonNull(teps.get(method), method);
   }
 
   private static double require(Map<String, Double> values, String key) {

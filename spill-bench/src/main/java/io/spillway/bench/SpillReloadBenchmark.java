@@ -61,7 +61,7 @@ public class SpillReloadBenchmark {
 
   /** The manager's {@code file.*} store options, {@code key=value} pairs separated by commas; empty for none. */
   @Param({""})
-  public String fileOptions;
+  public String fileOptions = ""; // JMH sets every @Param before @Setup; the value here only keeps it non-null
 
   private String[] names = new String[0];
   private final byte[][] payloads = new byte[DISTINCT_PAYLOADS][];

@@ -68,7 +68,7 @@ final class TieredRows {
           parse(out, side.equals("spillway") ? spillway : ehcache);
         } catch (IllegalStateException e) {
           System.out.println(side + " failed: " + e.getMessage());
-          failures.add(side + ": " + firstLine(e.getMessage()));
+          failures.add(side + ": " + firstLine(String.valueOf(e.getMessage())));
         } finally {
           BenchDirs.deleteTree(dir);
         }

@@ -95,7 +95,9 @@ public final class ChecksumCodecs {
   private void resolve(Candidate c) {
     Candidate nameOwner = byName.get(c.name());
     Candidate idOwner = byId.get(c.id());
-    if (nameOwner == null && idOwner == null) {
+    // The provider that holds c's name, else the one that holds its id; none: c takes both.
+    Candidate winner = nameOwner != null ? nameOwner : idOwner;
+    if (winner == null) {
       byName.put(c.name(), c);
       byId.put(c.id(), c);
       return;
@@ -107,7 +109,6 @@ public final class ChecksumCodecs {
     if (idOwner != null && idOwner.priority() == c.priority()) {
       idTies.merge(c.id(), tie("id " + c.id(), idOwner, c), (old, added) -> old + "; " + added);
     }
-    Candidate winner = nameOwner != null ? nameOwner : idOwner;
     String setAside = "checksum codec " + c.describe() + " was set aside because " + winner.describe()
         + " claims the same " + (nameOwner != null ? "name" : "id") + " with "
         + (winner.priority() == c.priority() ? "the same" : "a higher") + " priority";

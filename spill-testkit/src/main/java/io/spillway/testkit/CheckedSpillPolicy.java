@@ -381,7 +381,7 @@ public final class CheckedSpillPolicy implements SpillPolicy {
     for (int segment : resident) {
       if (eligible.test(segment)) {
         candidates.add(segment);
-        eligibleTotal = saturatedAdd(eligibleTotal, sizes.get(segment));
+        eligibleTotal = saturatedAdd(eligibleTotal, sizeOf(segment));
       }
     }
     if (eligibleTotal < bytesToFree) {
@@ -399,14 +399,14 @@ public final class CheckedSpillPolicy implements SpillPolicy {
     }
     long freed = 0;
     for (int victim : victims) {
-      freed = saturatedAdd(freed, sizes.get(victim));
+      freed = saturatedAdd(freed, sizeOf(victim));
     }
     if (freed < bytesToFree) {
       throw failure(bytesToFree, victims, "the victims free only " + freed + " bytes although the eligible "
           + "resident segments hold " + eligibleTotal);
     }
     int last = victims[victims.length - 1];
-    long beforeLast = freed == Long.MAX_VALUE ? sumWithout(victims, victims.length - 1) : freed - sizes.get(last);
+    long beforeLast = freed == Long.MAX_VALUE ? sumWithout(victims, victims.length - 1) : freed - sizeOf(last);
     if (beforeLast >= bytesToFree) {
       throw failure(bytesToFree, victims, "the victims before " + label(last) + " already free " + beforeLast
           + " bytes: the policy must stop once the target is reached");
@@ -417,10 +417,15 @@ public final class CheckedSpillPolicy implements SpillPolicy {
     long sum = 0;
     for (int i = 0; i < victims.length; i++) {
       if (i != skipped) {
-        sum = saturatedAdd(sum, sizes.get(victims[i]));
+        sum = saturatedAdd(sum, sizeOf(victims[i]));
       }
     }
     return sum;
+  }
+
+  /** The size the model holds for {@code segment}, which it must know (every resident segment, so every victim). */
+  private long sizeOf(int segment) {
+    return Objects.requireNonNull(sizes.get(segment), "segment unknown to the model");
   }
 
   private AssertionError failure(long bytesToFree, int[] victims, String problem) {

@@ -56,7 +56,7 @@ public final class PolicySimulation {
       resident += size;
     } else if (!isResident) {
       policy.onReload(numbering.idOf(segment));
-      resident += sizes.get(segment);
+      resident += sizeOf(segment);
     } else {
       policy.onAccess(numbering.idOf(segment));
       hit = true;
@@ -66,12 +66,17 @@ public final class PolicySimulation {
     if (resident > budget) {
       for (int victim : policy.selectVictims(resident - budget, id -> true)) {
         String name = Objects.requireNonNull(numbering.nameOf(victim), "victim without a segment");
-        resident -= sizes.get(name);
+        resident -= sizeOf(name);
         residency.put(name, false);
         policy.onSpill(victim);
       }
     }
     return hit;
+  }
+
+  /** The size of a segment requested before: every segment with a residency has one. */
+  private long sizeOf(String segment) {
+    return Objects.requireNonNull(sizes.get(segment), "segment never requested");
   }
 
   /** One request for {@code segment} of one byte; returns whether it was a hit. */

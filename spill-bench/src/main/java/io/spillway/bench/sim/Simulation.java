@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -143,11 +144,11 @@ final class Simulation {
       List<TraceSpec> bySize = new ArrayList<>(specs);
       Map<TraceSpec, Trace> loaded = new LinkedHashMap<>();
       for (TraceSpec spec : specs) {
-        loaded.put(spec, join(traces.get(spec)));
+        loaded.put(spec, join(entry(traces, spec)));
       }
-      bySize.sort(Comparator.comparingInt((TraceSpec s) -> loaded.get(s).requests()).reversed());
+      bySize.sort(Comparator.comparingInt((TraceSpec s) -> entry(loaded, s).requests()).reversed());
       for (TraceSpec spec : bySize) {
-        Trace trace = loaded.get(spec);
+        Trace trace = entry(loaded, spec);
         List<Future<CellResult>> cells = new ArrayList<>();
         Map<String, AtomicBoolean> gaveUp = new ConcurrentHashMap<>();
         for (String policy : policies) {
@@ -172,17 +173,22 @@ final class Simulation {
       List<TraceResults> results = new ArrayList<>();
       for (TraceSpec spec : specs) {
         List<CellResult> cells = new ArrayList<>();
-        for (Future<CellResult> future : futures.get(spec)) {
+        for (Future<CellResult> future : entry(futures, spec)) {
           cells.add(get(future));
         }
         cells.sort(Comparator.comparingInt((CellResult c) -> rank(c.policy())).thenComparing(CellResult::policy)
             .thenComparingLong(CellResult::capacity));
-        results.add(new TraceResults(spec, loaded.get(spec), List.copyOf(cells), readTimes.get(spec)));
+        results.add(new TraceResults(spec, entry(loaded, spec), List.copyOf(cells), entry(readTimes, spec)));
       }
       return results;
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** {@code map.get(spec)} for one of run's maps, each filled for every spec before it is read. */
+  private static <V> V entry(Map<TraceSpec, V> map, TraceSpec spec) {
+    return Objects.requireNonNull(map.get(spec), () -> "no entry for " + spec);
   }
 
   private CellResult runPolicy(Trace trace, String policy, long capacity, AtomicBoolean gaveUp) {

@@ -226,7 +226,8 @@ final class ManagedValues {
         counters.reloading(size);
       }
     }
-    if (result == null) {
+    // The three are null together; testing each lets the nullness checker see all three set below.
+    if (result == null || pending == null || location == null) {
       spiller.release(size);
       return null;
     }

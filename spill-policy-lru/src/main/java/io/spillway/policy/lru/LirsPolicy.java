@@ -149,13 +149,13 @@ final class LirsPolicy implements SpillPolicy {
     Objects.requireNonNull(eligible, "eligible");
     IntStream.Builder victims = IntStream.builder();
     long missing = bytesToFree;
-    for (Node node = queue.qNext; node != queue && missing > 0; node = node.qNext) {
+    for (Node node = queue.queueNext(); node != queue && missing > 0; node = node.queueNext()) {
       if (eligible.test(node.id)) {
         victims.add(node.id);
         missing -= node.size;
       }
     }
-    for (Node node = stack.sNext; node != stack && missing > 0; node = node.sNext) {
+    for (Node node = stack.stackNext(); node != stack && missing > 0; node = node.stackNext()) {
       if (node.state == LIR && eligible.test(node.id)) {
         victims.add(node.id);
         missing -= node.size;
@@ -209,7 +209,7 @@ final class LirsPolicy implements SpillPolicy {
     long limit = limit();
     while (lirBytes > limit && lirCount > 1) {
       prune();
-      Node bottom = stack.sNext;
+      Node bottom = stack.stackNext();
       unlinkStack(bottom);
       bottom.state = HIR;
       lirBytes -= bottom.size;
@@ -221,10 +221,10 @@ final class LirsPolicy implements SpillPolicy {
 
   /** Removes HIR entries from the bottom of the stack, so that its bottom is the oldest LIR segment. */
   private void prune() {
-    Node bottom = stack.sNext;
+    Node bottom = stack.stackNext();
     while (bottom != stack && bottom.state != LIR) {
       unlinkStack(bottom);
-      bottom = stack.sNext;
+      bottom = stack.stackNext();
     }
   }
 
@@ -232,7 +232,7 @@ final class LirsPolicy implements SpillPolicy {
     if (node.inStack()) {
       unlinkStack(node);
     }
-    Node top = stack.sPrev;
+    Node top = stack.stackPrev();
     node.sPrev = top;
     node.sNext = stack;
     top.sNext = node;
@@ -240,14 +240,16 @@ final class LirsPolicy implements SpillPolicy {
   }
 
   private static void unlinkStack(Node node) {
-    node.sPrev.sNext = node.sNext;
-    node.sNext.sPrev = node.sPrev;
+    Node prev = node.stackPrev();
+    Node next = node.stackNext();
+    prev.sNext = next;
+    next.sPrev = prev;
     node.sPrev = null;
     node.sNext = null;
   }
 
   private void linkQueue(Node node) {
-    Node last = queue.qPrev;
+    Node last = queue.queuePrev();
     node.qPrev = last;
     node.qNext = queue;
     last.qNext = node;
@@ -255,13 +257,19 @@ final class LirsPolicy implements SpillPolicy {
   }
 
   private static void unlinkQueue(Node node) {
-    node.qPrev.qNext = node.qNext;
-    node.qNext.qPrev = node.qPrev;
+    Node prev = node.queuePrev();
+    Node next = node.queueNext();
+    prev.qNext = next;
+    next.qPrev = prev;
     node.qPrev = null;
     node.qNext = null;
   }
 
-  /** What the policy knows of one segment: 12-byte header, 4 references, a size, a state and the id: 48 bytes. */
+  /**
+   * What the policy knows of one segment: 12-byte header, 4 references, a size, a state and the id: 48 bytes. The
+   * links of a list are both null while the node is not on it and both set while it is; the sentinels' circles are
+   * never broken, so walking a list from its sentinel meets no null link.
+   */
   static final class Node {
     final int id;
     @Nullable Node sPrev;
@@ -287,6 +295,26 @@ final class LirsPolicy implements SpillPolicy {
 
     boolean inStack() {
       return sNext != null;
+    }
+
+    /** The next node towards the top of the stack; only for a node on the stack, or its sentinel. */
+    Node stackNext() {
+      return Objects.requireNonNull(sNext, "not on the stack");
+    }
+
+    /** The next node towards the bottom of the stack; only for a node on the stack, or its sentinel. */
+    Node stackPrev() {
+      return Objects.requireNonNull(sPrev, "not on the stack");
+    }
+
+    /** The next newer node of the queue; only for a node in the queue, or its sentinel. */
+    Node queueNext() {
+      return Objects.requireNonNull(qNext, "not in the queue");
+    }
+
+    /** The next older node of the queue; only for a node in the queue, or its sentinel. */
+    Node queuePrev() {
+      return Objects.requireNonNull(qPrev, "not in the queue");
     }
   }
 }

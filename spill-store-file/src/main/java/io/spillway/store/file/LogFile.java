@@ -252,7 +252,7 @@ final class LogFile {
       while (src.hasRemaining()) {
         at += ch.write(src, at);
       }
-      return null;
+      return at; // unused: see Io
     });
   }
 
@@ -260,7 +260,7 @@ final class LogFile {
   void force() throws IOException {
     io(ch -> {
       ch.force(false);
-      return null;
+      return ch; // unused: see Io
     });
   }
 
@@ -274,6 +274,7 @@ final class LogFile {
     return io(FileChannel::size);
   }
 
+  /** An operation {@link #io} retries; its result is never null: one without a result returns something unused. */
   private interface Io<T> {
     T run(FileChannel channel) throws IOException;
   }

@@ -8,6 +8,7 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -100,9 +101,11 @@ final class RangedReadChannel implements SeekableByteChannel {
         }
       }
     }
+    // The loop above has submitted it: index < partCount, as position < size.
+    Future<ObjectOps.Got> pending = Objects.requireNonNull(parts.get(index));
     ObjectOps.Got got;
     try {
-      got = parts.get(index).get();
+      got = pending.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("Interrupted while reading " + objectKey);

@@ -3,6 +3,7 @@ package io.spillway.store.s3;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -17,8 +18,12 @@ final class S3Errors {
     return "s3://" + bucket + "/" + objectKey;
   }
 
-  /** An {@link IOException} for a failed {@code action} on the object, {@link NoSuchFileException} when it is gone. */
-  static IOException io(String action, String bucket, String objectKey, Throwable cause) {
+  /**
+   * An {@link IOException} for a failed {@code action} on the object, {@link NoSuchFileException} when it is gone.
+   * {@code cause} is null only for a future that failed without one (the cause of an {@code ExecutionException},
+   * which the JDK's futures always set): the message then names none.
+   */
+  static IOException io(String action, String bucket, String objectKey, @Nullable Throwable cause) {
     if (cause instanceof IOException io) {
       return io;
     }
@@ -33,6 +38,7 @@ final class S3Errors {
       interrupted.initCause(cause);
       return interrupted;
     }
-    return new IOException("S3 " + action + " of " + where + " failed: " + cause.getMessage(), cause);
+    String why = cause != null ? ": " + cause.getMessage() : "";
+    return new IOException("S3 " + action + " of " + where + " failed" + why, cause);
   }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -114,7 +115,8 @@ final class Sessions {
     for (Map.Entry<String, Instant> entry : newest.entrySet()) {
       if (entry.getValue().isBefore(deadline)) {
         String folder = entry.getKey();
-        ObjectDeleter.Outcome outcome = deleter.deleteAll(keys.get(folder));
+        // Both maps were filled together: every folder in newest has its keys.
+        ObjectDeleter.Outcome outcome = deleter.deleteAll(Objects.requireNonNull(keys.get(folder)));
         if (!outcome.complete()) {
           throw outcome.failures().get(0);
         }
