@@ -139,10 +139,26 @@ public final class BenchmarkRunner {
             exactMet && g1Met, exactMet == g1Met ? null
                 : exactMet ? "yes exact, **no** under G1" : "**no** exact, yes under G1"));
       }
+      rows.add(spilledHeapRow(count, exact.get(HeapPerSegment.SPILLED), dir));
     } finally {
       BenchDirs.deleteTree(dir);
     }
     return rows;
+  }
+
+  /** The heap row of spilled segments: the segment, the default policy's state and the file store's index entry. */
+  private static Row spilledHeapRow(int count, @Nullable Double exact, Path dir) {
+    if (exact == null) {
+      throw new IllegalStateException("the child JVM measured no heap for spilled segments");
+    }
+    double g1 = HeapPerSegment.bytesPerSpilledSegment(count, dir);
+    System.out.printf(Locale.ROOT, "heap per spilled segment: %.1f bytes exact, %.1f bytes under G1%n", exact, g1);
+    boolean exactMet = exact <= HEAP_GOAL_BYTES;
+    boolean g1Met = g1 <= HEAP_GOAL_BYTES;
+    return new Row("HeapPerSegment", "spilled (w-tinylfu, file store index), " + String.format(Locale.ROOT, "%,d",
+        count) + " segments", fmt(exact, 1) + " exact (ParallelGC); " + fmt(g1, 1) + " under G1", "—",
+        "bytes/segment", "—", "≤ " + fmt(HEAP_GOAL_BYTES, 0) + " bytes", exactMet && g1Met, exactMet == g1Met ? null
+            : exactMet ? "yes exact, **no** under G1" : "**no** exact, yes under G1");
   }
 
   /** Runs {@link HeapPerSegment#main} in a child JVM on the Parallel collector and parses its lines. */

@@ -27,6 +27,11 @@ import java.util.Map;
 public final class HeapPerSegment {
   /** The policies measured by {@link #main}: the default first, then RedDB's and the other bundled array policies. */
   public static final List<String> POLICIES = List.of("w-tinylfu", "coldness", "lru", "lfu");
+  /**
+   * The key of {@link #main}'s line for spilled segments ({@link #bytesPerSpilledSegment}): the default policy and
+   * the default store, each segment's value in the store's index.
+   */
+  public static final String SPILLED = "spilled";
   /** The segments registered by a full measurement. */
   public static final int DEFAULT_COUNT = 1_000_000;
   private static final long SEGMENT_SIZE = 4096;
@@ -63,6 +68,39 @@ public final class HeapPerSegment {
       long before = usedHeapAfterGc();
       for (String name : names) {
         manager.registerSegment(name, SEGMENT_SIZE);
+      }
+      long after = usedHeapAfterGc();
+      Reference.reachabilityFence(manager);
+      Reference.reachabilityFence(names);
+      return (after - before) / (double) count;
+    }
+  }
+
+  /**
+   * Bytes of heap retained per segment registered and then spilled (a 1-byte value each) with the default policy
+   * and the default {@code file} store: the segment as the manager keeps a spilled one, what the policy keeps, and
+   * the store's index entry, the heap a segment costs once its memory is freed.
+   *
+   * @throws IllegalArgumentException if {@code count} is not positive
+   */
+  public static double bytesPerSpilledSegment(int count, Path spillDir) {
+    if (count <= 0) {
+      throw new IllegalArgumentException("count must be positive, was " + count);
+    }
+    String[] names = new String[count];
+    for (int i = 0; i < count; i++) {
+      names[i] = "segment-" + i;
+    }
+    byte[] value = {1};
+    SpillConfig config = SpillConfig.builder().maxMemory(Long.MAX_VALUE / 2).spillDir(spillDir).build();
+    try (SpillManager manager = Spillway.newManager(config)) {
+      manager.registerSegment("warm-up", SEGMENT_SIZE);
+      manager.spill("warm-up", value);
+      manager.unregisterSegment("warm-up");
+      long before = usedHeapAfterGc();
+      for (String name : names) {
+        manager.registerSegment(name, SEGMENT_SIZE);
+        manager.spill(name, value);
       }
       long after = usedHeapAfterGc();
       Reference.reachabilityFence(manager);
@@ -108,6 +146,7 @@ public final class HeapPerSegment {
       for (String policy : POLICIES) {
         System.out.printf(Locale.ROOT, "%s %.3f bytes/segment%n", policy, bytesPerSegment(policy, count, dir));
       }
+      System.out.printf(Locale.ROOT, "%s %.3f bytes/segment%n", SPILLED, bytesPerSpilledSegment(count, dir));
     } finally {
       BenchDirs.deleteTree(dir);
     }
