@@ -8,7 +8,6 @@ import io.spillway.api.spi.SpillPolicyProvider;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.ServiceLoader;
@@ -455,15 +454,15 @@ public abstract class SpillPolicyContractTest {
       try {
         if (random.nextInt(10) == 0) {
           selections++;
-          select(policy, random);
+          RandomPolicyEvents.select(policy, random);
         } else if (!policy.isKnown(segment)) {
-          policy.onAdmit(segment, randomSize(random));
+          policy.onAdmit(segment, RandomPolicyEvents.randomSize(random));
         } else if (policy.isResident(segment)) {
           int choice = random.nextInt(20);
           if (choice < 12) {
             policy.onAccess(segment);
           } else if (choice < 15) {
-            policy.resize(segment, randomSize(random));
+            policy.resize(segment, RandomPolicyEvents.randomSize(random));
           } else if (choice < 19) {
             policy.onSpill(segment);
           } else {
@@ -474,7 +473,7 @@ public abstract class SpillPolicyContractTest {
           if (choice < 6) {
             policy.onReload(segment);
           } else if (choice < 9) {
-            policy.resize(segment, randomSize(random));
+            policy.resize(segment, RandomPolicyEvents.randomSize(random));
           } else {
             policy.onRemove(segment);
           }
@@ -505,24 +504,24 @@ public abstract class SpillPolicyContractTest {
       String segment = "seg-" + random.nextInt(200);
       int choice = random.nextInt(20);
       if (!single.isKnown(segment)) {
-        pending = deliver(batched, batch, pending);
-        long size = randomSize(random);
+        pending = RandomPolicyEvents.deliver(batched, batch, pending);
+        long size = RandomPolicyEvents.randomSize(random);
         single.onAdmit(segment, size);
         batched.onAdmit(segment, size);
       } else if (single.isResident(segment) && choice < 14) {
         single.onAccess(segment);
         if (choice < 4) {
           // Accesses reach the policy in the order they happened: the pending batch goes first.
-          pending = deliver(batched, batch, pending);
+          pending = RandomPolicyEvents.deliver(batched, batch, pending);
           batched.onAccess(segment);
         } else {
           batch[pending++] = batched.idOf(segment);
           if (pending == batch.length) {
-            pending = deliver(batched, batch, pending);
+            pending = RandomPolicyEvents.deliver(batched, batch, pending);
           }
         }
       } else {
-        pending = deliver(batched, batch, pending);
+        pending = RandomPolicyEvents.deliver(batched, batch, pending);
         if (choice < 17) {
           long bytesToFree = 1 + random.nextInt(4 * 4096);
           List<String> victims = single.victims(bytesToFree);
@@ -542,57 +541,6 @@ public abstract class SpillPolicyContractTest {
         }
       }
     }
-  }
-
-  /**
-   * Delivers the pending batch of accesses, as the core does before any other event (an admit included), then
-   * scribbles over the array as the core's next drain would; returns the new batch length, 0.
-   */
-  private static int deliver(SpillPolicy policy, int[] batch, int pending) {
-    if (pending > 0) {
-      policy.onAccess(batch, pending);
-      Arrays.fill(batch, -1);
-    }
-    return 0;
-  }
-
-  private static void select(CheckedSpillPolicy policy, Random random) {
-    int salt = random.nextInt();
-    int modulus = 1 + random.nextInt(4);
-    // Pure in the name, as CheckedSpillPolicy requires; modulus 1 makes every segment eligible.
-    Predicate<String> eligible = name -> Math.floorMod(name.hashCode() ^ salt, modulus) == 0 || modulus == 1;
-    long residentTotal = 0;
-    for (String name : policy.residentSegments()) {
-      residentTotal += policy.size(name);
-    }
-    long bytesToFree;
-    int kind = random.nextInt(20);
-    if (kind == 0) {
-      bytesToFree = -random.nextInt(100);
-    } else if (kind == 1) {
-      bytesToFree = Long.MAX_VALUE;
-    } else if (kind == 2) {
-      bytesToFree = residentTotal + 1 + random.nextInt(1_000);
-    } else {
-      bytesToFree = 1 + (long) (random.nextDouble() * Math.max(1, residentTotal / 2));
-    }
-    List<String> victims = policy.victims(bytesToFree, eligible);
-    if (random.nextBoolean()) {
-      for (String victim : victims) {
-        policy.onSpill(victim);
-      }
-    }
-  }
-
-  private static long randomSize(Random random) {
-    int kind = random.nextInt(10);
-    if (kind == 0) {
-      return 0;
-    }
-    if (kind == 1) {
-      return 1L << (20 + random.nextInt(20));
-    }
-    return 1 + random.nextInt(10_000);
   }
 
   private SpillPolicyProvider newProviderInstance() {

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Access benchmark of two builds in one run: OLD_JAR and NEW_JAR (each a spill-bench benchmarks.jar), and NEW_JAR
+# with -Dbench.policy=coldness, 3 rounds on 1 and 2 threads, the order of the sides reversed in the middle round;
+# then the heap per segment of both. JMH's CSV results go to OUT_DIR, one file per side, round and thread count.
+# Usage: spill-bench/scripts/access-before-after.sh OLD_JAR NEW_JAR OUT_DIR
+set -euo pipefail
+old_jar=$1
+new_jar=$2
+out=$3
+mkdir -p "$out"
+for round in 1 2 3; do
+  if [ $((round % 2)) -eq 1 ]; then order="old new newcold"; else order="newcold new old"; fi
+  for side in $order; do
+    case $side in
+      old) jar=$old_jar; extra=() ;;
+      new) jar=$new_jar; extra=() ;;
+      newcold) jar=$new_jar; extra=(-jvmArgsAppend -Dbench.policy=coldness) ;;
+    esac
+    for threads in 1 2; do
+      java -Djmh.ignoreLock=true -cp "$jar" org.openjdk.jmh.Main AccessBenchmark -f 1 -wi 2 -w 2s -i 3 -r 3s \
+        -t "$threads" "${extra[@]}" -rf csv -rff "$out/$side-r$round-t$threads.csv" > "$out/$side-r$round-t$threads.log"
+    done
+  done
+done
+java -cp "$old_jar" io.spillway.bench.HeapPerSegment > "$out/heap-old.log"
+java -cp "$new_jar" io.spillway.bench.HeapPerSegment > "$out/heap-new.log"
