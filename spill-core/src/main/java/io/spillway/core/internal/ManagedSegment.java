@@ -58,7 +58,8 @@ final class ManagedSegment<T> extends Segment {
   @Nullable CompletableFuture<T> reload;
   /**
    * Where the store holds a copy of the current value, kept after a verified reload until the value is set, removed
-   * or the copy is dropped for space; null otherwise, and always null unless M_RESIDENT or M_SPILLING.
+   * or the copy is dropped for space; null otherwise, and always null unless M_RESIDENT (a clean value is evicted
+   * without a write, never spilled through M_SPILLING).
    */
   @Nullable URI cleanCopy;
   /** Completes (normally) when the spill or reload in flight has left the store alone; read by successors. */

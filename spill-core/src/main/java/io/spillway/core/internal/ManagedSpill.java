@@ -58,25 +58,34 @@ final class ManagedSpill {
    * spillable, or the spill failed), or {@link #ABANDONED}. Caller holds no segment lock.
    */
   <T> long spill(ManagedSegment<T> managed) {
-    long evicted = evictClean(managed);
-    if (evicted >= 0) {
-      return evicted;
-    }
     T value;
     long version;
     long size;
     CompletableFuture<Void> pending;
-    synchronized (managed) {
-      if (lifecycle.isClosed() || !managed.isManagedVictim(minSpillSize) || !registry.forgetPassedBarrier(managed)) {
-        return 0;
+    while (true) {
+      long evicted = evictClean(managed);
+      if (evicted >= 0) {
+        return evicted;
       }
-      value = Objects.requireNonNull(managed.value);
-      version = managed.version;
-      size = managed.size;
-      pending = inFlight.start();
-      managed.io = pending;
-      managed.state = M_SPILLING;
-      counters.spilling(size);
+      synchronized (managed) {
+        if (lifecycle.isClosed() || !managed.isManagedVictim(minSpillSize)
+            || !registry.forgetPassedBarrier(managed)) {
+          return 0;
+        }
+        if (managed.cleanCopy != null) {
+          // Clean, and spillable only since evictClean looked (unpinned, say): evict it without a write after all.
+          // Writing it would leave a second reference to the same key behind, which a later set would delete.
+          continue;
+        }
+        value = Objects.requireNonNull(managed.value);
+        version = managed.version;
+        size = managed.size;
+        pending = inFlight.start();
+        managed.io = pending;
+        managed.state = M_SPILLING;
+        counters.spilling(size);
+        break;
+      }
     }
     String name = managed.name;
     long start = System.nanoTime();
