@@ -130,14 +130,7 @@ public final class BenchmarkRunner {
         }
         System.out.printf(Locale.ROOT, "heap per segment, %s: %.1f bytes exact, %.1f bytes under G1%n", policy,
             compact, g1);
-        String label = policy.equals("w-tinylfu") ? "w-tinylfu (default)" : policy;
-        boolean exactMet = compact <= HEAP_GOAL_BYTES;
-        boolean g1Met = g1 <= HEAP_GOAL_BYTES;
-        rows.add(new Row("HeapPerSegment", label + ", " + String.format(Locale.ROOT, "%,d", count) + " segments",
-            fmt(compact, 1) + " exact (ParallelGC); " + fmt(g1, 1) + " under G1", "—", "bytes/segment", "—",
-            "≤ " + fmt(HEAP_GOAL_BYTES, 0) + " bytes",
-            exactMet && g1Met, exactMet == g1Met ? null
-                : exactMet ? "yes exact, **no** under G1" : "**no** exact, yes under G1"));
+        rows.add(heapRow(policy.equals("w-tinylfu") ? "w-tinylfu (default)" : policy, count, compact, g1));
       }
       rows.add(spilledHeapRow(count, exact.get(HeapPerSegment.SPILLED), dir));
     } finally {
@@ -153,11 +146,16 @@ public final class BenchmarkRunner {
     }
     double g1 = HeapPerSegment.bytesPerSpilledSegment(count, dir);
     System.out.printf(Locale.ROOT, "heap per spilled segment: %.1f bytes exact, %.1f bytes under G1%n", exact, g1);
+    return heapRow("spilled (w-tinylfu, file store index)", count, exact, g1);
+  }
+
+  /** A heap row: met only if both the exact and the G1 reading are within the goal. */
+  private static Row heapRow(String label, int count, double exact, double g1) {
     boolean exactMet = exact <= HEAP_GOAL_BYTES;
     boolean g1Met = g1 <= HEAP_GOAL_BYTES;
-    return new Row("HeapPerSegment", "spilled (w-tinylfu, file store index), " + String.format(Locale.ROOT, "%,d",
-        count) + " segments", fmt(exact, 1) + " exact (ParallelGC); " + fmt(g1, 1) + " under G1", "—",
-        "bytes/segment", "—", "≤ " + fmt(HEAP_GOAL_BYTES, 0) + " bytes", exactMet && g1Met, exactMet == g1Met ? null
+    return new Row("HeapPerSegment", label + ", " + String.format(Locale.ROOT, "%,d", count) + " segments",
+        fmt(exact, 1) + " exact (ParallelGC); " + fmt(g1, 1) + " under G1", "—", "bytes/segment", "—",
+        "≤ " + fmt(HEAP_GOAL_BYTES, 0) + " bytes", exactMet && g1Met, exactMet == g1Met ? null
             : exactMet ? "yes exact, **no** under G1" : "**no** exact, yes under G1");
   }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Measures the heap a {@link SpillManager} retains per registered segment: the used heap after full collections,
@@ -48,32 +49,9 @@ public final class HeapPerSegment {
    * @throws IllegalArgumentException if {@code count} is not positive
    */
   public static double bytesPerSegment(String policy, int count, Path spillDir) {
-    if (count <= 0) {
-      throw new IllegalArgumentException("count must be positive, was " + count);
-    }
-    String[] names = new String[count];
-    for (int i = 0; i < count; i++) {
-      names[i] = "segment-" + i;
-    }
     // The budget only has to exceed what is registered; nothing asks the manager to spill.
-    SpillConfig config = SpillConfig.builder()
-        .maxMemory(Long.MAX_VALUE / 2)
-        .policy(policy)
-        .spillDir(spillDir)
-        .build();
-    try (SpillManager manager = Spillway.newManager(config)) {
-      // Lets every lazily made part of the manager and its policy exist before the first reading.
-      manager.registerSegment("warm-up", SEGMENT_SIZE);
-      manager.unregisterSegment("warm-up");
-      long before = usedHeapAfterGc();
-      for (String name : names) {
-        manager.registerSegment(name, SEGMENT_SIZE);
-      }
-      long after = usedHeapAfterGc();
-      Reference.reachabilityFence(manager);
-      Reference.reachabilityFence(names);
-      return (after - before) / (double) count;
-    }
+    SpillConfig config = SpillConfig.builder().maxMemory(Long.MAX_VALUE / 2).policy(policy).spillDir(spillDir).build();
+    return measure(config, count, (manager, name) -> manager.registerSegment(name, SEGMENT_SIZE));
   }
 
   /**
@@ -84,6 +62,19 @@ public final class HeapPerSegment {
    * @throws IllegalArgumentException if {@code count} is not positive
    */
   public static double bytesPerSpilledSegment(int count, Path spillDir) {
+    byte[] value = {1};
+    SpillConfig config = SpillConfig.builder().maxMemory(Long.MAX_VALUE / 2).spillDir(spillDir).build();
+    return measure(config, count, (manager, name) -> {
+      manager.registerSegment(name, SEGMENT_SIZE);
+      manager.spill(name, value);
+    });
+  }
+
+  /**
+   * The heap retained per segment that {@code add} makes, over {@code count} names made and kept beforehand, in a
+   * manager of {@code config} that has made one segment and removed it first, so that its lazily made parts exist.
+   */
+  private static double measure(SpillConfig config, int count, BiConsumer<SpillManager, String> add) {
     if (count <= 0) {
       throw new IllegalArgumentException("count must be positive, was " + count);
     }
@@ -91,16 +82,12 @@ public final class HeapPerSegment {
     for (int i = 0; i < count; i++) {
       names[i] = "segment-" + i;
     }
-    byte[] value = {1};
-    SpillConfig config = SpillConfig.builder().maxMemory(Long.MAX_VALUE / 2).spillDir(spillDir).build();
     try (SpillManager manager = Spillway.newManager(config)) {
-      manager.registerSegment("warm-up", SEGMENT_SIZE);
-      manager.spill("warm-up", value);
+      add.accept(manager, "warm-up");
       manager.unregisterSegment("warm-up");
       long before = usedHeapAfterGc();
       for (String name : names) {
-        manager.registerSegment(name, SEGMENT_SIZE);
-        manager.spill(name, value);
+        add.accept(manager, name);
       }
       long after = usedHeapAfterGc();
       Reference.reachabilityFence(manager);

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,35 +59,43 @@ final class ManagedSpill {
    * spillable, or the spill failed), or {@link #ABANDONED}. Caller holds no segment lock.
    */
   <T> long spill(ManagedSegment<T> managed) {
-    T value;
-    long version;
+    @Nullable T snapshot = null;
+    long version = 0;
     long size;
-    CompletableFuture<Void> pending;
-    while (true) {
-      long evicted = evictClean(managed);
-      if (evicted >= 0) {
-        return evicted;
+    @Nullable CompletableFuture<Void> started = null;
+    URI cleanCopy;
+    synchronized (managed) {
+      if (lifecycle.isClosed() || !managed.isManagedVictim(minSpillSize) || !registry.forgetPassedBarrier(managed)) {
+        return 0;
       }
-      synchronized (managed) {
-        if (lifecycle.isClosed() || !managed.isManagedVictim(minSpillSize)
-            || !registry.forgetPassedBarrier(managed)) {
-          return 0;
-        }
-        if (managed.cleanCopy != null) {
-          // Clean, and spillable only since evictClean looked (unpinned, say): evict it without a write after all.
-          // Writing it would leave a second reference to the same key behind, which a later set would delete.
-          continue;
-        }
-        value = Objects.requireNonNull(managed.value);
+      size = managed.size;
+      cleanCopy = managed.cleanCopy;
+      if (cleanCopy != null) {
+        // Clean: the store holds this very value, so freeing its memory needs no write. Decided under the lock that
+        // saw it spillable, so that a clean value is never written (a write would leave its clean copy's reference
+        // behind for a later set to delete).
+        managed.state = M_SPILLED;
+        managed.value = null;
+        registry.commitCleanEviction(managed, cleanCopy);
+      } else {
+        snapshot = Objects.requireNonNull(managed.value);
         version = managed.version;
-        size = managed.size;
-        pending = inFlight.start();
-        managed.io = pending;
+        started = inFlight.start();
+        managed.io = started;
         managed.state = M_SPILLING;
         counters.spilling(size);
-        break;
       }
     }
+    if (cleanCopy != null) {
+      budget.signalRoom();
+      LOG.debug("Evicted clean managed segment '{}' ({} registered bytes); its copy stays at {}", managed.name, size,
+          cleanCopy);
+      listeners.spilled(new SpillEvent(managed.name, SpillEvent.Kind.CLEAN_EVICTION, size, 0, Duration.ZERO,
+          cleanCopy));
+      return size;
+    }
+    T value = Objects.requireNonNull(snapshot);
+    CompletableFuture<Void> pending = Objects.requireNonNull(started);
     String name = managed.name;
     long start = System.nanoTime();
     URI location = null;
@@ -146,31 +155,6 @@ final class ManagedSpill {
         location);
     listeners.spilled(new SpillEvent(name, SpillEvent.Kind.SPILL, size, payloadLength, Duration.ofNanos(nanos),
         location));
-    return size;
-  }
-
-  /**
-   * Evicts {@code managed} without a write if it is spillable and clean: returns the bytes freed, or -1 if it was
-   * not evicted so.
-   */
-  private long evictClean(ManagedSegment<?> managed) {
-    long size;
-    URI copy;
-    synchronized (managed) {
-      copy = managed.cleanCopy;
-      if (copy == null || lifecycle.isClosed() || !managed.isManagedVictim(minSpillSize)
-          || !registry.forgetPassedBarrier(managed)) {
-        return -1;
-      }
-      size = managed.size;
-      managed.state = M_SPILLED;
-      managed.value = null;
-      registry.commitCleanEviction(managed, copy);
-    }
-    budget.signalRoom();
-    LOG.debug("Evicted clean managed segment '{}' ({} registered bytes); its copy stays at {}", managed.name, size,
-        copy);
-    listeners.spilled(new SpillEvent(managed.name, SpillEvent.Kind.CLEAN_EVICTION, size, 0, Duration.ZERO, copy));
     return size;
   }
 

@@ -45,8 +45,8 @@ class SpillBatchTest {
       assertThat(store.writeStarted().await(10, TimeUnit.SECONDS)).isTrue();
       await().atMost(Duration.ofSeconds(10)).until(() -> store.writes() == Math.min(ioThreads, 4));
       // No more than ioThreads at once: the others wait for a thread to come free.
-      Thread.sleep(100);
-      assertThat(store.writes()).isEqualTo(Math.min(ioThreads, 4));
+      await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(10))
+          .until(() -> store.writes() == Math.min(ioThreads, 4));
       assertThat(manager.stats().bytesInFlight()).isEqualTo(100L * Math.min(ioThreads, 4));
       // Bytes being spilled still count in the budget until their write is committed.
       assertThat(manager.memoryUsage()).isEqualTo(900);
