@@ -23,6 +23,9 @@ package io.spillway.api;
  * @param pinnedBytes registered bytes of pinned segments
  * @param droppedAccesses accesses neither counted nor told to the policy because the access buffer was full or
  *     contended while another thread held the policy lock; always 0 for a manager used by one thread at a time
+ * @param undeliveredAccesses accesses counted for their segments but not told to the policy: in the background spill
+ *     mode, while readers record faster than the policy takes accesses in, it hears a sample (the share it keeps up
+ *     with) rather than slowing the readers down
  * @param spillLatency latencies of completed spills
  * @param reloadLatency latencies of completed reloads
  */
@@ -43,6 +46,7 @@ public record SpillStats(
     long bytesInFlight,
     long pinnedBytes,
     long droppedAccesses,
+    long undeliveredAccesses,
     LatencySummary spillLatency,
     LatencySummary reloadLatency) {
 

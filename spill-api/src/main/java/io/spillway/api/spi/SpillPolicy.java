@@ -23,7 +23,8 @@ import java.util.function.IntPredicate;
  * with happens-before between calls. Accesses are buffered and delivered in batches, so a policy may hear of an
  * access some time after it happened, but always after the segment's {@link #onAdmit} and before its next
  * {@link #onSpill} or {@link #onRemove}; the core drops an access now and then under contention, as a cache drops
- * reads, so accesses are a sample, not a count.
+ * reads, and tells only a share of them when readers record faster than the policy takes them in, so accesses are a
+ * sample, not a count.
  *
  * <p><b>Cost.</b> Accesses are by far the most frequent event. Implementations should keep each event and each
  * victim at O(log n) cost or better in the number of segments, and an access at O(1) if they can.

@@ -67,7 +67,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Policy events.</b> {@link #access} and {@link SegmentHandle#get()} record the access without a lock or an
  * allocation in a lossy, striped buffer which {@link PolicyDriver} drains to the policy (see there when an access can
- * be dropped: never for a manager used by one thread at a time, so the policy's scores match RedDB's exactly). The
+ * be dropped: never for a manager used by one thread at a time, whose counts are exact; and when the policy hears
+ * only a sample: in the background mode, while it falls behind the readers; never in the synchronous mode, where the
+ * policy's scores match RedDB's exactly). The
  * buffer is drained before every other policy event, before victims are chosen and before {@link #listSegments()}.
  * A policy's exception is logged at WARN and does not disturb the accounting. The policy hears of a managed spill
  * only once it is committed; a {@code set} of a spilled value is told as a reload (then a resize).
@@ -253,7 +255,7 @@ public final class DefaultSpillManager implements SpillManager {
   public SpillStats stats() {
     lifecycle.ensureOpen();
     return counters.snapshot(budget.usage(), config.maxMemory(), registry.size(), io.usage(),
-        policy.droppedAccesses());
+        policy.droppedAccesses(), policy.undeliveredAccesses());
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
@@ -46,20 +47,25 @@ import org.slf4j.Logger;
  * the stripes were contended, or the stripe is full while another thread holds the policy lock and no drain task is
  * under way. So a thread alone with the driver loses no access, and waits only for a drain task of its own making (or
  * for a policy event of another thread that such a task queues behind). A drained access is counted for the segment
- * holding its id (from its admission to its removal) and told to the policy, in one batch per stripe, only if that
- * segment is resident as the policy knows it. The drain reads two arrays indexed by id and no segment, so that the
- * lines of the segments (and of the map nodes beside them) stay shared by the processors that look them up. The id is
- * read when the access is recorded: an access racing with its segment's removal may, if another segment is admitted
- * under the same id before the drain, be counted for that one (like a dropped access, a sample's error; a thread
- * alone with the driver never sees it).
+ * holding its id (from its admission to its removal) and told to the policy only if that segment is resident as the
+ * policy knows it. The id is read when the access is recorded: an access racing with its segment's removal may, if
+ * another segment is admitted under the same id before the drain, be counted for that one (like a dropped access, a
+ * sample's error; a thread alone with the driver never sees it).
+ *
+ * <p><b>Sampling (background mode only).</b> The policy is told every access while it keeps up, and a sample when
+ * the readers record faster than it takes them in ({@link AccessDrain}): the drain task stops telling a stripe's
+ * accesses once a reader has asked for another pass, and a recording thread that drains its full stripe itself (the
+ * task not awake yet, or no spare processor for one) tells only the first chunk. The rest are counted, not told
+ * ({@link #undeliveredAccesses()}). The inline mode, a drain after a rejected task and the drain before every event
+ * tell every access.
  *
  * <p><b>Events.</b> {@link #event}, {@link #admit}, {@link #remove}, {@link #selectVictims} and {@link #drainedThen}
  * drain every stripe first, so the policy hears of each access recorded before the call before any later event,
  * whatever a drain task is doing; but an access to a segment being removed (or replaced) is dropped by that drain, as
  * the segment is gone already. An exception thrown by the policy on an event or an access is logged at WARN and
- * swallowed, so that a faulty plugin cannot break the caller's bookkeeping. After {@link #close} the policy is dropped: events are ignored,
- * {@link #selectVictims} returns null, and a drain task still queued or running calls nothing on the policy (it
- * checks under the policy lock, which {@link #close} takes).
+ * swallowed, so that a faulty plugin cannot break the caller's bookkeeping. After {@link #close} the policy is
+ * dropped: events are ignored, {@link #selectVictims} returns null, and a drain task still queued or running calls
+ * nothing on the policy (it checks under the policy lock, which {@link #close} takes).
  *
  * <p>Thread-safe. The caller may hold a segment lock when calling in (segment lock, then policy lock, is the
  * manager's lock order), never the other way round; the policy lock is held only for the policy call and a drain.
@@ -110,8 +116,10 @@ final class PolicyDriver {
   private final SegmentIdTable ids = new SegmentIdTable();
   /** Accesses not recorded because the buffer was full or contended while another thread held the lock. */
   private final LongAdder droppedAccesses = new LongAdder();
-  /** One stripe's drained accesses, the ids being delivered; guarded by lock. */
-  private final int[] batch;
+  /** Empties the buffer into the policy; guarded by lock. */
+  private final AccessDrain drain;
+  /** Whether a reader asked for another drain pass while this one runs: the drain task is behind the readers. */
+  private final BooleanSupplier readersAhead = () -> (int) DRAIN_STATE.getVolatile(this) == REQUIRED;
   /** Where drain tasks run; null for inline draining. */
   private final @Nullable Executor drainExecutor;
   private final Runnable drainTask = this::runDrainTask;
@@ -147,7 +155,7 @@ final class PolicyDriver {
       int capacity = Math.max(INLINE_STRIPE_CAPACITY, BACKGROUND_SLOTS / stripes);
       this.accesses = AccessBuffer.forThisMachine(capacity, capacity / 2);
     }
-    this.batch = new int[accesses.stripeCapacity()];
+    this.drain = new AccessDrain(accesses, ids, log);
     this.lastTails = new long[accesses.stripes()];
   }
 
@@ -189,7 +197,11 @@ final class PolicyDriver {
         try {
           // Other threads may refill the stripe between the drain and the offer; a few rounds, then give up.
           for (int round = 0; round < 4 && AccessBuffer.isFull(result); round++) {
-            deliver(accesses.drainStripe(result, batch));
+            if (drainExecutor == null) {
+              drain.drainStripe(result, policy);
+            } else {
+              drain.drainStripeSampled(result, policy);
+            }
             noteRecorders();
             result = accesses.offer(id);
           }
@@ -269,7 +281,7 @@ final class PolicyDriver {
         DRAIN_STATE.setVolatile(this, RUNNING);
         lock.lock();
         try {
-          drainAccesses();
+          drain.drainAllBehindReaders(policy, readersAhead);
           noteRecorders();
         } finally {
           lock.unlock();
@@ -479,6 +491,11 @@ final class PolicyDriver {
     return droppedAccesses.sum();
   }
 
+  /** Accesses counted but not told to the policy so far, by drain tasks behind the readers (see the class comment). */
+  long undeliveredAccesses() {
+    return drain.undelivered();
+  }
+
   /**
    * Counts the stripes recorded into since the last call, and sets {@link #spareProcessor}: whether they are fewer
    * than the processors. Caller holds the lock; called after each drain pass of the task and each inline drain.
@@ -501,34 +518,8 @@ final class PolicyDriver {
     }
   }
 
-  /** Caller holds the lock. */
+  /** Drains every stripe and tells the policy of every access. Caller holds the lock. */
   private void drainAccesses() {
-    for (int stripe = 0; stripe < accesses.stripes(); stripe++) {
-      deliver(accesses.drainStripe(stripe, batch));
-    }
-  }
-
-  /**
-   * Counts each of the first {@code n} accesses of the batch and tells the policy, in one call, of those whose
-   * segments it knows resident. Under lock.
-   */
-  private void deliver(int n) {
-    int delivered = 0;
-    // No call in this loop but to the id table's arrays, so the processor can fetch their lines in parallel.
-    for (int i = 0; i < n; i++) {
-      int id = batch[i];
-      if (ids.countAccess(id)) {
-        batch[delivered++] = id;
-      }
-    }
-    SpillPolicy p = policy;
-    if (p == null || delivered == 0) {
-      return;
-    }
-    try {
-      p.onAccess(batch, delivered);
-    } catch (RuntimeException e) {
-      log.warn("Policy {} failed on an access; ignored: {}", p.getClass().getName(), e.toString(), e);
-    }
+    drain.drainAll(policy);
   }
 }

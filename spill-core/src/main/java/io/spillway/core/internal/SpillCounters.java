@@ -134,10 +134,11 @@ final class SpillCounters {
   }
 
   /** The snapshot, with the figures the counters do not keep given by the manager. */
-  SpillStats snapshot(long memoryUsage, long maxMemory, int segmentCount, long storeUsage, long droppedAccesses) {
+  SpillStats snapshot(long memoryUsage, long maxMemory, int segmentCount, long storeUsage, long droppedAccesses,
+      long undeliveredAccesses) {
     return new SpillStats(memoryUsage, maxMemory, segmentCount, spilledSegments.get(), bytesSpilled.get(),
         bytesReloaded.get(), spillOperations.get(), reloadOperations.get(), cleanEvictions.get(), spillFailures.get(),
         reloadFailures.get(), deleteFailures.get(), storeUsage, spillingBytes.get() + reloadingBytes.get(),
-        pinnedBytes.get(), droppedAccesses, spillLatency.summary(), reloadLatency.summary());
+        pinnedBytes.get(), droppedAccesses, undeliveredAccesses, spillLatency.summary(), reloadLatency.summary());
   }
 }

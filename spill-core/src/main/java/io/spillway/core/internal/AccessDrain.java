@@ -1,0 +1,134 @@
+package io.spillway.core.internal;
+
+import io.spillway.api.spi.SpillPolicy;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * Empties an {@link AccessBuffer} into a policy: counts each access for the segment that holds its id in the
+ * {@link SegmentIdTable}, and tells the policy of those whose segments it knows resident, every one or a sample.
+ * Internal, may change.
+ *
+ * <p><b>Every access or a sample.</b> Counting is cheap; telling the policy may not be (a W-TinyLFU access is a
+ * sketch increment and a list move, several cache misses), and readers can record faster than a policy takes them in.
+ * {@link #drainAll} and {@link #drainStripe} tell every access, in one call per stripe. The sampling drains tell
+ * chunks of {@value #CHUNK} and only while no reader is kept waiting: {@link #drainStripeSampled}, for a reader that
+ * empties its own full stripe, tells the first chunk; {@link #drainAllBehindReaders}, for the drain task, tells a
+ * stripe's chunks until the readers are ahead (after the first chunk). The accesses left are counted but not told
+ * ({@link #undelivered()}). So the policy hears every access while it keeps up and a sample (at least a chunk per
+ * stripe and drain) when it does not, as the SPI allows and as Caffeine's lossy read buffer does, while the counts
+ * stay exact.
+ *
+ * <p>The count loop reads two arrays indexed by id and no segment, so that the lines of the segments (and of the map
+ * nodes beside them) stay shared by the processors that look them up. A policy's exception on an access is logged at
+ * WARN and swallowed.
+ *
+ * <p>Not thread-safe: {@link PolicyDriver} calls it under its policy lock, which also guards the id table.
+ */
+final class AccessDrain {
+  /**
+   * Accesses told in one call when sampling, between two looks at whether a reader is kept waiting. As large as an
+   * inline drain's stripe, so that a policy working through a batch in passes (W-TinyLFU) keeps that benefit; small
+   * enough that a drain behind the readers costs them some microseconds only.
+   */
+  static final int CHUNK = PolicyDriver.INLINE_STRIPE_CAPACITY;
+
+  private final AccessBuffer accesses;
+  private final SegmentIdTable ids;
+  private final Logger log;
+  /** One stripe's drained accesses, the ids being told. */
+  private final int[] batch;
+  private final LongAdder undelivered = new LongAdder();
+
+  /**
+   * @param accesses the buffer to empty
+   * @param ids the segments' ids and access counts, shared with the driver
+   * @param log where a policy's failure is logged
+   */
+  AccessDrain(AccessBuffer accesses, SegmentIdTable ids, Logger log) {
+    this.accesses = accesses;
+    this.ids = ids;
+    this.log = log;
+    this.batch = new int[accesses.stripeCapacity()];
+  }
+
+  /** Drains every stripe and tells {@code policy} (if not null) of every access. */
+  void drainAll(@Nullable SpillPolicy policy) {
+    for (int stripe = 0; stripe < accesses.stripes(); stripe++) {
+      drainStripe(stripe, policy);
+    }
+  }
+
+  /** Drains one stripe and tells {@code policy} (if not null) of every access, in one call. */
+  void drainStripe(int stripe, @Nullable SpillPolicy policy) {
+    int counted = count(accesses.drainStripe(stripe, batch));
+    tell(policy, counted);
+  }
+
+  /** Drains one stripe and tells {@code policy} the first {@link #CHUNK} accesses; the rest are undelivered. */
+  void drainStripeSampled(int stripe, @Nullable SpillPolicy policy) {
+    int counted = count(accesses.drainStripe(stripe, batch));
+    int told = Math.min(CHUNK, counted);
+    tell(policy, told);
+    undelivered.add(counted - told);
+  }
+
+  /**
+   * Drains every stripe and tells {@code policy} of each stripe's accesses a chunk at a time, until
+   * {@code readersAhead} says a reader is waiting for another drain (asked only after a stripe's first chunk); the
+   * rest of that stripe's accesses are undelivered.
+   */
+  void drainAllBehindReaders(@Nullable SpillPolicy policy, BooleanSupplier readersAhead) {
+    for (int stripe = 0; stripe < accesses.stripes(); stripe++) {
+      int counted = count(accesses.drainStripe(stripe, batch));
+      for (int from = 0; from < counted; from += CHUNK) {
+        if (from > 0 && readersAhead.getAsBoolean()) {
+          undelivered.add(counted - from);
+          break;
+        }
+        int chunk = Math.min(CHUNK, counted - from);
+        if (from > 0) {
+          System.arraycopy(batch, from, batch, 0, chunk); // over ids already told
+        }
+        tell(policy, chunk);
+      }
+    }
+  }
+
+  /** Accesses counted but not told so far. */
+  long undelivered() {
+    return undelivered.sum();
+  }
+
+  /**
+   * Counts each of the first {@code n} accesses of the batch and moves those whose segments the policy knows resident
+   * to its front, in order.
+   *
+   * @return how many accesses are to be told
+   */
+  private int count(int n) {
+    int counted = 0;
+    // No call in this loop but to the id table's arrays, so the processor can fetch their lines in parallel.
+    for (int i = 0; i < n; i++) {
+      int id = batch[i];
+      if (ids.countAccess(id)) {
+        batch[counted++] = id;
+      }
+    }
+    return counted;
+  }
+
+  /** Tells {@code policy} of the first {@code n} accesses of the batch, in one call. */
+  private void tell(@Nullable SpillPolicy policy, int n) {
+    if (policy == null || n == 0) {
+      return;
+    }
+    try {
+      policy.onAccess(batch, n);
+    } catch (RuntimeException e) {
+      log.warn("Policy {} failed on an access; ignored: {}", policy.getClass().getName(), e.toString(), e);
+    }
+  }
+}

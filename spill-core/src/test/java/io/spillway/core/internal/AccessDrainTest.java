@@ -1,0 +1,165 @@
+package io.spillway.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spillway.api.spi.SpillPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Every access counted; told in full, or a chunk at a time while no reader waits. */
+class AccessDrainTest {
+  private static final int CAPACITY = 4 * AccessDrain.CHUNK;
+
+  private final AccessBuffer buffer = new AccessBuffer(1, CAPACITY, 1, Integer.MAX_VALUE);
+  private final SegmentIdTable ids = new SegmentIdTable();
+  private final ListPolicy policy = new ListPolicy();
+  private final AccessDrain drain = new AccessDrain(buffer, ids, LoggerFactory.getLogger(AccessDrainTest.class));
+  private final Segment a = admitted("a");
+  private final Segment b = admitted("b");
+
+  @Test
+  void drainAll_tellsEveryAccess_inOrder_inOneCallPerStripe() {
+    record(a.id, b.id, a.id);
+
+    drain.drainAll(policy);
+
+    assertThat(policy.told).containsExactly(a.id, b.id, a.id);
+    assertThat(policy.calls).isOne();
+    assertThat(ids.accessCount(a)).isEqualTo(2);
+    assertThat(drain.undelivered()).isZero();
+  }
+
+  @Test
+  void drainStripeSampled_tellsTheFirstChunk_countsAll() {
+    recordMany(a.id, CAPACITY);
+
+    drain.drainStripeSampled(0, policy);
+
+    assertThat(policy.told).hasSize(AccessDrain.CHUNK);
+    assertThat(ids.accessCount(a)).isEqualTo(CAPACITY);
+    assertThat(drain.undelivered()).isEqualTo(CAPACITY - AccessDrain.CHUNK);
+  }
+
+  @Test
+  void drainAllBehindReaders_tellsChunksUntilTheReadersAreAhead() {
+    recordMany(a.id, 2 * AccessDrain.CHUNK);
+    recordMany(b.id, 2 * AccessDrain.CHUNK);
+    List<Integer> asked = new ArrayList<>();
+
+    // The readers get ahead once the policy has heard of two chunks.
+    drain.drainAllBehindReaders(policy, () -> {
+      asked.add(policy.told.size());
+      return policy.told.size() >= 2 * AccessDrain.CHUNK;
+    });
+
+    assertThat(asked).as("asked after each chunk but the first").containsExactly(
+        AccessDrain.CHUNK, 2 * AccessDrain.CHUNK);
+    assertThat(policy.told).hasSize(2 * AccessDrain.CHUNK).containsOnly(a.id);
+    assertThat(policy.calls).isEqualTo(2);
+    assertThat(drain.undelivered()).isEqualTo(2 * AccessDrain.CHUNK);
+    assertThat(ids.accessCount(a) + ids.accessCount(b)).isEqualTo(CAPACITY);
+  }
+
+  @Test
+  void drainAllBehindReaders_whileTheReadersAreNotAhead_tellsEveryAccessInOrder() {
+    for (int i = 0; i < CAPACITY; i++) {
+      buffer.offer(i % 3 == 0 ? b.id : a.id);
+    }
+
+    drain.drainAllBehindReaders(policy, () -> false);
+
+    assertThat(policy.told).hasSize(CAPACITY);
+    for (int i = 0; i < CAPACITY; i++) {
+      assertThat(policy.told.get(i)).as("access %d", i).isEqualTo(i % 3 == 0 ? b.id : a.id);
+    }
+    assertThat(drain.undelivered()).isZero();
+  }
+
+  @Test
+  void spilledOrRemovedSegments_areNotTold_andAFailingPolicyIsSurvived() {
+    ids.setSpilled(b.id, true);
+    record(a.id, b.id);
+    SpillPolicy failing = new ListPolicy() {
+      @Override
+      public void onAccess(int[] segments, int count) {
+        throw new IllegalStateException("plugin bug");
+      }
+    };
+
+    drain.drainAll(failing);
+    record(a.id, b.id);
+    drain.drainAll(policy);
+
+    assertThat(policy.told).containsExactly(a.id);
+    assertThat(ids.accessCount(a)).isEqualTo(2);
+  }
+
+  @Test
+  void withoutAPolicy_countsOnly() {
+    record(a.id, a.id);
+
+    drain.drainAll(null);
+
+    assertThat(ids.accessCount(a)).isEqualTo(2);
+  }
+
+  private Segment admitted(String name) {
+    Segment seg = new Segment(name, 10);
+    ids.admit(seg);
+    return seg;
+  }
+
+  private void record(int... segmentIds) {
+    for (int id : segmentIds) {
+      assertThat(AccessBuffer.isRecorded(buffer.offer(id))).isTrue();
+    }
+  }
+
+  private void recordMany(int id, int times) {
+    for (int i = 0; i < times; i++) {
+      record(id);
+    }
+  }
+
+  /** Keeps every id told, in order. */
+  private static class ListPolicy implements SpillPolicy {
+    final List<Integer> told = new ArrayList<>();
+    int calls;
+
+    @Override
+    public void onAdmit(int segment, String name, long size) { }
+
+    @Override
+    public void onAccess(int segment) {
+      told.add(segment);
+    }
+
+    @Override
+    public void onAccess(int[] segments, int count) {
+      calls++;
+      for (int i = 0; i < count; i++) {
+        told.add(segments[i]);
+      }
+    }
+
+    @Override
+    public void onResize(int segment, long oldSize, long newSize) { }
+
+    @Override
+    public void onSpill(int segment) { }
+
+    @Override
+    public void onReload(int segment) { }
+
+    @Override
+    public void onRemove(int segment) { }
+
+    @Override
+    public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
+      return new int[0];
+    }
+  }
+}
