@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One side of the tiered-cache comparison in a JVM of its own: loads the values, then reads them for a fixed time
  * per phase — Zipf(0.99) on one thread, on two threads, uniform on one thread — checking every value read. Prints
- * one line per phase: operations, milliseconds, bytes the process wrote ({@code wchar} of {@code /proc/self/io}),
- * disk space of the side's folder ({@code du}), and the heap in use after a full collection.
+ * one line per phase: operations, milliseconds, bytes the process passed to write calls ({@code wchar} of
+ * {@code /proc/self/io}), bytes it dirtied in the page cache ({@code write_bytes}: what the kernel must write to the
+ * device, writes through a memory map included, which {@code wchar} misses; a page dirtied twice before it is flushed
+ * counts once), disk space of the side's folder ({@code du}), and the heap in use after a full collection.
  *
  * <p>Arguments: {@code spillway|ehcache valueBytes count budgetBytes phaseMillis folder seed}. Run by
  * {@link TieredComparison}; not thread-safe.
@@ -134,24 +136,40 @@ public final class TieredWorkload {
   private final class Meter {
     private long start = System.nanoTime();
     private long written = writtenBytes();
+    private long dirtied = dirtiedBytes();
 
     void report(String phase, long operations) throws IOException, InterruptedException {
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       long nowWritten = writtenBytes();
-      System.out.printf(Locale.ROOT, "phase %s ops %d millis %d written %d disk %d heapAfterGc %d%n", phase,
-          operations, Math.max(1, millis), nowWritten - written, diskBytes(), heapAfterGc());
+      long nowDirtied = dirtiedBytes();
+      System.out.printf(Locale.ROOT, "phase %s ops %d millis %d written %d dirtied %d disk %d heapAfterGc %d%n",
+          phase, operations, Math.max(1, millis), nowWritten - written, nowDirtied - dirtied, diskBytes(),
+          heapAfterGc());
       written = writtenBytes();
+      dirtied = dirtiedBytes();
       start = System.nanoTime();
     }
   }
 
   /** Bytes this process passed to write calls so far ({@code wchar}), or -1 where {@code /proc} has no such line. */
   static long writtenBytes() {
+    return ioCounter("wchar:");
+  }
+
+  /**
+   * Bytes this process dirtied in the page cache so far ({@code write_bytes}), or -1 where {@code /proc} has no such
+   * line. 0 on a file system without writeback (tmpfs).
+   */
+  static long dirtiedBytes() {
+    return ioCounter("write_bytes:");
+  }
+
+  private static long ioCounter(String label) {
     Path io = Path.of("/proc/self/io");
     try {
       for (String line : Files.readAllLines(io, StandardCharsets.US_ASCII)) {
-        if (line.startsWith("wchar:")) {
-          return Long.parseLong(line.substring("wchar:".length()).trim());
+        if (line.startsWith(label)) {
+          return Long.parseLong(line.substring(label.length()).trim());
         }
       }
     } catch (IOException e) {

@@ -74,8 +74,8 @@ import org.slf4j.LoggerFactory;
  * A policy's exception is logged at WARN and does not disturb the accounting. The policy hears of a managed spill
  * only once it is committed; a {@code set} of a spilled value is told as a reload (then a resize).
  *
- * <p><b>Memory.</b> A manual segment costs its {@code Segment} object (40 bytes with compressed references) plus
- * its map node and table slot, about 80 bytes in all, the name excepted; a managed one is a {@code ManagedSegment}, a
+ * <p><b>Memory.</b> A manual segment costs its {@code Segment} object (32 bytes with compressed references) plus
+ * its map node and table slot, about 72 bytes in all, the name excepted; a managed one is a {@code ManagedSegment}, a
  * subclass of 72 bytes, plus its handle (24 bytes).
  *
  * <p><b>Store errors.</b> An {@link java.io.IOException} from the store becomes a
@@ -278,7 +278,7 @@ public final class DefaultSpillManager implements SpillManager {
     policy.drainedThen(() -> {
       for (Segment seg : registry.all()) {
         URI location = seg.location;
-        infos.add(new SegmentInfo(seg.name, seg.size, location != null, policy.accessCount(seg), location));
+        infos.add(new SegmentInfo(seg.name, seg.size(), location != null, policy.accessCount(seg), location));
       }
     });
     infos.sort(Comparator.comparing(SegmentInfo::name));

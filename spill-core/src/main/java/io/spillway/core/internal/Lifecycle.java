@@ -32,7 +32,7 @@ final class Lifecycle {
   /** Throws if the manager is closed or {@code seg} is dead. Caller holds the segment's lock. */
   void checkLive(Segment seg) {
     ensureOpen();
-    if (seg.removed) {
+    if (seg.isRemoved()) {
       throw closedHandle(seg.name);
     }
   }

@@ -68,7 +68,7 @@ final class ManagedHandle<T> implements SegmentHandle<T> {
 
   @Override
   public long size() {
-    return managed.size;
+    return managed.size();
   }
 
   @Override
@@ -78,8 +78,8 @@ final class ManagedHandle<T> implements SegmentHandle<T> {
 
   @Override
   public String toString() {
-    return "SegmentHandle{" + managed.name + ", size=" + managed.size + ", spilled=" + (managed.location != null)
-        + ", closed=" + managed.removed + "}";
+    return "SegmentHandle{" + managed.name + ", size=" + managed.size() + ", spilled=" + (managed.location != null)
+        + ", closed=" + managed.isRemoved() + "}";
   }
 
   /** One pin on the value. */

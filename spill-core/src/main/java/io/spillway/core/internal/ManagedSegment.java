@@ -90,7 +90,7 @@ final class ManagedSegment<T> extends Segment {
 
   @Override
   boolean isManagedVictim(long minSpillSize) {
-    return !removed && state == M_RESIDENT && pins == 0 && size >= minSpillSize;
+    return !isRemoved() && state == M_RESIDENT && pins == 0 && size() >= minSpillSize;
   }
 
   @Override
@@ -103,13 +103,13 @@ final class ManagedSegment<T> extends Segment {
     long released = 0;
     counters.managedSegments(-1);
     if (pins > 0) {
-      counters.pinned(-size);
+      counters.pinned(-size());
       pins = 0;
     }
     switch (state) {
       case M_RESIDENT:
       case M_SPILLING:
-        released = size;
+        released = size();
         dropCleanCopy(io, counters, why);
         break;
       case M_SPILLED:
@@ -123,7 +123,7 @@ final class ManagedSegment<T> extends Segment {
         break;
     }
     value = null;
-    removed = true;
+    markRemoved();
     return released;
   }
 

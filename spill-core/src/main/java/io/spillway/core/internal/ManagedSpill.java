@@ -68,7 +68,7 @@ final class ManagedSpill {
       if (lifecycle.isClosed() || !managed.isManagedVictim(minSpillSize) || !registry.forgetPassedBarrier(managed)) {
         return 0;
       }
-      size = managed.size;
+      size = managed.size();
       cleanCopy = managed.cleanCopy;
       if (cleanCopy != null) {
         // Clean: the store holds this very value, so freeing its memory needs no write. Decided under the lock that
@@ -117,7 +117,7 @@ final class ManagedSpill {
         managed.io = null;
         if (failure != null) {
           managed.state = M_RESIDENT;
-        } else if (managed.removed) {
+        } else if (managed.isRemoved()) {
           io.deleteQuietly(name, Objects.requireNonNull(location), "closed");
           abandoned = true;
         } else if (managed.version != version || managed.pins > 0) {

@@ -111,7 +111,7 @@ final class ManagedValues {
       value(managed, true, false);
     } catch (IllegalStateException e) {
       // Closed while the prefetch waited: a closed handle is skipped as an unknown name is, a closed manager is not.
-      if (lifecycle.isClosed() || !managed.removed) {
+      if (lifecycle.isClosed() || !managed.isRemoved()) {
         throw e;
       }
     }
@@ -150,7 +150,7 @@ final class ManagedValues {
           case M_RESIDENT:
           case M_SPILLING:
             if (pin && managed.pins++ == 0) {
-              counters.pinned(managed.size);
+              counters.pinned(managed.size());
             }
             return Objects.requireNonNull(managed.value);
           case M_RELOADING:
@@ -158,7 +158,7 @@ final class ManagedValues {
             size = 0;
             break;
           default:
-            size = managed.size;
+            size = managed.size();
             break;
         }
       }
@@ -212,7 +212,7 @@ final class ManagedValues {
     CompletableFuture<Void> pending;
     URI location;
     synchronized (managed) {
-      if (lifecycle.isClosed() || managed.removed || managed.state != M_SPILLED || managed.size != size) {
+      if (lifecycle.isClosed() || managed.isRemoved() || managed.state != M_SPILLED || managed.size() != size) {
         result = null;
         pending = null;
         location = null;
@@ -251,7 +251,7 @@ final class ManagedValues {
       synchronized (managed) {
         managed.io = null;
         managed.reload = null;
-        gone = managed.removed;
+        gone = managed.isRemoved();
         if (gone) {
           io.deleteQuietly(name, location, "closed");
         } else if (failure != null) {
@@ -263,7 +263,7 @@ final class ManagedValues {
           managed.cleanCopy = location;
           counters.cleanCopies(1);
           if (pin && managed.pins++ == 0) {
-            counters.pinned(managed.size);
+            counters.pinned(managed.size());
           }
           // The room was reserved before the read, so the usage already counts the segment.
           registry.commitReload(managed, payloadLength, nanos);
@@ -323,7 +323,7 @@ final class ManagedValues {
             reloading = managed.io;
           } else {
             byte was = managed.state;
-            long oldSize = managed.size;
+            long oldSize = managed.size();
             need = newSize - (was == M_SPILLED ? 0 : oldSize);
             if (need <= reserved) {
               if (was == M_SPILLED) {
@@ -337,7 +337,7 @@ final class ManagedValues {
               // A spill in flight stays SPILLING; the new version makes it discard its copy when it commits.
               managed.value = value;
               managed.version++;
-              managed.size = newSize;
+              managed.setSize(newSize);
               budget.add(need - reserved);
               delta = need;
               reserved = 0;
@@ -381,11 +381,11 @@ final class ManagedValues {
   /** Takes one pin off {@code managed}. */
   void unpin(ManagedSegment<?> managed) {
     synchronized (managed) {
-      if (managed.removed || managed.pins == 0) {
+      if (managed.isRemoved() || managed.pins == 0) {
         return;
       }
       if (--managed.pins == 0) {
-        counters.pinned(-managed.size);
+        counters.pinned(-managed.size());
       }
     }
     spiller.maybeSpill();
@@ -395,7 +395,7 @@ final class ManagedValues {
   void close(ManagedSegment<?> managed) {
     boolean removed = false;
     synchronized (managed) {
-      if (!managed.removed && !lifecycle.isClosed()) {
+      if (!managed.isRemoved() && !lifecycle.isClosed()) {
         registry.remove(managed, "closed");
         removed = true;
       }
@@ -407,8 +407,9 @@ final class ManagedValues {
 
   private static <T> long weigh(String name, ToLongFunction<? super T> weigher, T value) {
     long size = weigher.applyAsLong(value);
-    if (size < 0) {
-      throw new IllegalArgumentException("The weigher gave a negative size, " + size + ", for segment '" + name + "'");
+    if (size < 0 || size > Segment.MAX_SIZE) {
+      throw new IllegalArgumentException("The weigher gave a size outside 0 to 2^62 - 1, " + size + ", for segment '"
+          + name + "'");
     }
     return size;
   }

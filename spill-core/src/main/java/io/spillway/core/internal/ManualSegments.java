@@ -80,8 +80,8 @@ final class ManualSegments {
       throw new SegmentNotFoundException(name);
     }, seg -> {
       seg.requireManual("updateSize", "SegmentHandle.set");
-      long old = seg.size;
-      seg.size = size;
+      long old = seg.size();
+      seg.setSize(size);
       boolean resident = seg.location == null;
       if (resident) {
         budget.add(size - old);
@@ -126,13 +126,13 @@ final class ManualSegments {
     } catch (SpillStoreException e) {
       counters.spillFailed();
       LOG.warn("{}; the segment stays resident", e.getMessage());
-      return Outcome.failed(new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size, data.length, since(start), null), e);
+      return Outcome.failed(new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size(), data.length, since(start), null), e);
     }
     long nanos = System.nanoTime() - start;
-    registry.commitSpill(seg, written, seg.size, data.length, nanos);
-    LOG.debug("Spilled segment '{}' ({} registered bytes, {} payload bytes) to {}", name, seg.size, data.length,
+    registry.commitSpill(seg, written, seg.size(), data.length, nanos);
+    LOG.debug("Spilled segment '{}' ({} registered bytes, {} payload bytes) to {}", name, seg.size(), data.length,
         written);
-    return Outcome.done(written, new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size, data.length,
+    return Outcome.done(written, new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size(), data.length,
         Duration.ofNanos(nanos), written));
   }
 
@@ -167,21 +167,22 @@ final class ManualSegments {
       payload = io.read(name, location);
     } catch (RuntimeException e) {
       counters.reloadFailed();
-      return Outcome.failed(new SpillEvent(name, SpillEvent.Kind.RELOAD, seg.size, 0, since(start), location), e);
+      return Outcome.failed(new SpillEvent(name, SpillEvent.Kind.RELOAD, seg.size(), 0, since(start), location), e);
     }
     long nanos = System.nanoTime() - start;
     io.deleteQuietly(name, location, "reloaded");
-    budget.add(seg.size);
+    budget.add(seg.size());
     registry.commitReload(seg, payload.length, nanos);
-    LOG.debug("Reloaded segment '{}' ({} registered bytes, {} payload bytes) from {}", name, seg.size,
+    LOG.debug("Reloaded segment '{}' ({} registered bytes, {} payload bytes) from {}", name, seg.size(),
         payload.length, location);
-    return Outcome.done(Optional.of(payload), new SpillEvent(name, SpillEvent.Kind.RELOAD, seg.size, payload.length,
+    return Outcome.done(Optional.of(payload), new SpillEvent(name, SpillEvent.Kind.RELOAD, seg.size(), payload.length,
         Duration.ofNanos(nanos), location));
   }
 
   private static void requireSize(String name, long size) {
-    if (size < 0) {
-      throw new IllegalArgumentException("size must not be negative, was " + size + " for segment '" + name + "'");
+    if (size < 0 || size > Segment.MAX_SIZE) {
+      throw new IllegalArgumentException("size must be between 0 and 2^62 - 1, was " + size + " for segment '"
+          + name + "'");
     }
   }
 

@@ -13,19 +13,30 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Contract.</b> A plain record: the manager enforces the rules written on each field. Fields marked
  * "under this segment's lock" are written only while holding the segment's monitor ({@code synchronized (seg)}) and
  * may be read without it where they are volatile; fields marked "guarded by the policy lock" are read and written
- * only under the manager's policy lock. Once {@link #removed} is set the segment is dead for good: it is out of the
+ * only under the manager's policy lock. Once {@link #isRemoved()} is true the segment is dead for good: it is out of the
  * manager's map (or about to be) and every operation on it must fail or do nothing.
  *
- * <p><b>Size.</b> Kept small because a manager may track millions: with compressed references the object is 40 bytes
- * (a 12-byte header, a name reference, the size, a location reference, the id and two one-byte fields, padded). The
+ * <p><b>Size.</b> Kept small because a manager may track millions: with compressed references the object is 32 bytes
+ * (a 12-byte header, a name reference, the size with the two flags in its top bits, a location reference, the id),
+ * without a byte of padding; two boolean fields of their own would pad it to 40. The
  * access count and what the policy has been told of the segment live in {@link SegmentIdTable}, by id, not here (see
  * {@link AccessCounts} why). Rarely used state lives elsewhere: a predecessor's I/O barrier in the manager's
  * {@code barriers} map, flagged by {@link #hasBarrier}.
  */
 class Segment {
+  /** The largest registered size a segment can have: 2^62 − 1 bytes (the top two bits of its field are flags). */
+  static final long MAX_SIZE = (1L << 62) - 1;
+  /** In {@link #sizeAndFlags}: {@link #isRemoved()}. */
+  private static final long REMOVED = 1L << 63;
+  /** In {@link #sizeAndFlags}: {@link #hasBarrier()}. */
+  private static final long HAS_BARRIER = 1L << 62;
+
   final String name;
-  /** Registered size; written under this segment's lock. */
-  volatile long size;
+  /**
+   * The registered size (bits 0 to 61) and the flags {@link #REMOVED} and {@link #HAS_BARRIER}. Written under this
+   * segment's lock only, as a read-modify-write, which the lock makes safe; read without it.
+   */
+  private volatile long sizeAndFlags;
   /**
    * Where the stored copy is; non-null exactly while spilled (for a managed segment: SPILLED or RELOADING).
    * Written under this segment's lock.
@@ -37,18 +48,46 @@ class Segment {
    * it by threads recording an access.
    */
   volatile int id = SegmentIdTable.NO_ID;
-  /** Set, under this segment's lock, once it is unregistered, replaced, closed or forgotten by cleanup. */
-  volatile boolean removed;
-  /**
-   * Whether a predecessor's I/O was recorded in the manager's {@code barriers} map for this segment; written under
-   * its lock. May stay set after the barrier passed (the map then has no entry): it only spares the others a map
-   * lookup.
-   */
-  volatile boolean hasBarrier;
 
+  /**
+   * @param size the registered size, 0 to {@link #MAX_SIZE}, which the caller has checked
+   */
   Segment(String name, long size) {
     this.name = name;
-    this.size = size;
+    this.sizeAndFlags = size;
+  }
+
+  /** The registered size. */
+  final long size() {
+    return sizeAndFlags & MAX_SIZE;
+  }
+
+  /** Sets the registered size, 0 to {@link #MAX_SIZE}. Caller holds this segment's lock. */
+  final void setSize(long size) {
+    sizeAndFlags = (sizeAndFlags & ~MAX_SIZE) | size;
+  }
+
+  /** Whether it was unregistered, replaced, closed or forgotten by cleanup: set under its lock, never cleared. */
+  final boolean isRemoved() {
+    return (sizeAndFlags & REMOVED) != 0;
+  }
+
+  /** Marks it removed for good. Caller holds this segment's lock. */
+  final void markRemoved() {
+    sizeAndFlags |= REMOVED;
+  }
+
+  /**
+   * Whether a predecessor's I/O was recorded in the manager's {@code barriers} map for this segment. May stay set
+   * after the barrier passed (the map then has no entry): it only spares the others a map lookup.
+   */
+  final boolean hasBarrier() {
+    return (sizeAndFlags & HAS_BARRIER) != 0;
+  }
+
+  /** Sets or clears {@link #hasBarrier()}. Caller holds this segment's lock. */
+  final void setHasBarrier(boolean barrier) {
+    sizeAndFlags = barrier ? sizeAndFlags | HAS_BARRIER : sizeAndFlags & ~HAS_BARRIER;
   }
 
   /** This segment as a managed one, or null for a manual segment. */
@@ -66,7 +105,7 @@ class Segment {
 
   /** Whether {@code needsSpill} may offer it: a manual segment, resident, of at least {@code minSpillSize} bytes. */
   boolean isManualVictim(long minSpillSize) {
-    return !removed && location == null && size >= minSpillSize;
+    return !isRemoved() && location == null && size() >= minSpillSize;
   }
 
   /**
@@ -93,7 +132,7 @@ class Segment {
     long released = 0;
     URI stored = location;
     if (stored == null) {
-      released = size;
+      released = size();
     } else {
       // Deleted while the segment is still current (or its successor is still locked), so that no new copy under
       // the same key can be written meanwhile and then deleted by mistake.
@@ -101,13 +140,13 @@ class Segment {
       counters.unspilled();
       location = null;
     }
-    removed = true;
+    markRemoved();
     return released;
   }
 
   /** Lets go of what it holds once cleanup deleted its stored copy and forgot it. Caller holds its lock. */
   void forget(SpillCounters counters) {
-    removed = true;
+    markRemoved();
     location = null;
     counters.unspilled();
   }

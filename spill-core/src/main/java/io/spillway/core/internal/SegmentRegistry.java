@@ -73,7 +73,7 @@ final class SegmentRegistry {
         return missing.get();
       }
       synchronized (seg) {
-        if (seg.removed) {
+        if (seg.isRemoved()) {
           continue;
         }
         lifecycle.ensureOpen();
@@ -88,7 +88,7 @@ final class SegmentRegistry {
    */
   void admit(Segment fresh, boolean reserved) {
     String name = fresh.name;
-    long size = fresh.size;
+    long size = fresh.size();
     boolean freed = false;
     synchronized (fresh) {
       Segment old = segments.put(name, fresh);
@@ -96,7 +96,7 @@ final class SegmentRegistry {
       long released = 0;
       if (old != null) {
         synchronized (old) {
-          if (!old.removed) {
+          if (!old.isRemoved()) {
             setBarrier(fresh, ioBarrier(old));
             released = retire(old, "re-registered");
             retired = old;
@@ -145,7 +145,7 @@ final class SegmentRegistry {
   void commitCleanEviction(ManagedSegment<?> managed, URI copy) {
     managed.location = copy;
     managed.cleanCopy = null;
-    budget.add(-managed.size);
+    budget.add(-managed.size());
     counters.cleanCopies(-1);
     counters.evictedClean();
     policy.event(p -> policy.spilled(p, managed));
@@ -165,7 +165,7 @@ final class SegmentRegistry {
         continue;
       }
       synchronized (managed) {
-        if (managed.cleanCopy != null && !managed.removed) {
+        if (managed.cleanCopy != null && !managed.isRemoved()) {
           managed.dropCleanCopy(io, counters, why);
           dropped++;
         }
@@ -188,7 +188,7 @@ final class SegmentRegistry {
   /** {@link Segment#retire}, and its barrier forgotten. Caller holds the segment's lock. */
   private long retire(Segment seg, String why) {
     long released = seg.retire(io, counters, why);
-    if (seg.hasBarrier) {
+    if (seg.hasBarrier()) {
       barriers.remove(seg);
     }
     return released;
@@ -205,7 +205,7 @@ final class SegmentRegistry {
     for (Segment seg : segments.values()) {
       synchronized (seg) {
         URI location = seg.location;
-        if (seg.removed || location == null || seg.ioInFlight() != null) {
+        if (seg.isRemoved() || location == null || seg.ioInFlight() != null) {
           continue;
         }
         try {
@@ -219,7 +219,7 @@ final class SegmentRegistry {
           continue;
         }
         seg.forget(counters);
-        if (seg.hasBarrier) {
+        if (seg.hasBarrier()) {
           barriers.remove(seg);
         }
         policy.remove(seg);
@@ -252,13 +252,13 @@ final class SegmentRegistry {
   private void setBarrier(Segment seg, @Nullable CompletableFuture<Void> barrier) {
     if (barrier != null) {
       barriers.put(seg, barrier);
-      seg.hasBarrier = true;
+      seg.setHasBarrier(true);
     }
   }
 
   /** The barrier recorded for {@code seg}, if it has one that has not been waited for. */
   private @Nullable CompletableFuture<Void> barrierOf(Segment seg) {
-    return seg.hasBarrier ? barriers.get(seg) : null;
+    return seg.hasBarrier() ? barriers.get(seg) : null;
   }
 
   /** Waits for a predecessor's I/O on this segment's key. Caller holds the segment's lock. */
@@ -267,7 +267,7 @@ final class SegmentRegistry {
     if (barrier != null) {
       barrier.join(); // completes normally, without needing this segment's lock
       barriers.remove(seg, barrier);
-      seg.hasBarrier = false;
+      seg.setHasBarrier(false);
     }
   }
 
@@ -291,7 +291,7 @@ final class SegmentRegistry {
       return false;
     }
     barriers.remove(seg, barrier);
-    seg.hasBarrier = false;
+    seg.setHasBarrier(false);
     return true;
   }
 }

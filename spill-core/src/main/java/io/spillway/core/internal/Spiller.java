@@ -163,9 +163,9 @@ final class Spiller implements MemoryBudget.Owner {
     for (Segment seg : registry.all()) {
       ManagedSegment<?> managed = seg.managed();
       if (managed == null) {
-        manual += seg.location == null && !seg.removed ? seg.size : 0;
-      } else if (managed.size < minSize && managed.state == ManagedSegment.M_RESIDENT && !managed.removed) {
-        tooSmall += managed.size;
+        manual += seg.location == null && !seg.isRemoved() ? seg.size() : 0;
+      } else if (managed.size() < minSize && managed.state == ManagedSegment.M_RESIDENT && !managed.isRemoved()) {
+        tooSmall += managed.size();
       }
     }
     StringBuilder why = new StringBuilder();
@@ -273,7 +273,7 @@ final class Spiller implements MemoryBudget.Owner {
             seg.name);
         continue;
       }
-      long size = seg.size;
+      long size = seg.size();
       freed = size > Long.MAX_VALUE - freed ? Long.MAX_VALUE : freed + size;
     }
     return List.copyOf(victims);
