@@ -210,14 +210,6 @@ final class AccessBuffer {
     return moved;
   }
 
-  /**
-   * How many items have been recorded into {@code stripe} since the buffer was made (claimed slots, some perhaps not
-   * yet written): moves exactly when a thread records into the stripe.
-   */
-  long recorded(int stripe) {
-    return (long) COUNTERS.getAcquire(counters, COUNTER_STRIDE * (stripe + 1) + TAIL);
-  }
-
   /** Whether nothing is buffered (exact only when no thread records concurrently). Drainer only. */
   boolean isEmpty() {
     for (int stripe = 0; stripe <= stripeMask; stripe++) {
