@@ -54,6 +54,11 @@ final class AccessDrain {
     this.batch = new int[accesses.stripeCapacity()];
   }
 
+  /** Never stops telling: every access of a stripe is told, in one call. */
+  private static final BooleanSupplier NEVER = () -> false;
+  /** Stops after the first chunk. */
+  private static final BooleanSupplier ALWAYS = () -> true;
+
   /** Drains every stripe and tells {@code policy} (if not null) of every access. */
   void drainAll(@Nullable SpillPolicy policy) {
     for (int stripe = 0; stripe < accesses.stripes(); stripe++) {
@@ -63,16 +68,12 @@ final class AccessDrain {
 
   /** Drains one stripe and tells {@code policy} (if not null) of every access, in one call. */
   void drainStripe(int stripe, @Nullable SpillPolicy policy) {
-    int counted = count(accesses.drainStripe(stripe, batch));
-    tell(policy, counted);
+    drain(stripe, policy, batch.length, NEVER);
   }
 
   /** Drains one stripe and tells {@code policy} the first {@link #CHUNK} accesses; the rest are undelivered. */
   void drainStripeSampled(int stripe, @Nullable SpillPolicy policy) {
-    int counted = count(accesses.drainStripe(stripe, batch));
-    int told = Math.min(CHUNK, counted);
-    tell(policy, told);
-    undelivered.add(counted - told);
+    drain(stripe, policy, CHUNK, ALWAYS);
   }
 
   /**
@@ -82,18 +83,26 @@ final class AccessDrain {
    */
   void drainAllBehindReaders(@Nullable SpillPolicy policy, BooleanSupplier readersAhead) {
     for (int stripe = 0; stripe < accesses.stripes(); stripe++) {
-      int counted = count(accesses.drainStripe(stripe, batch));
-      for (int from = 0; from < counted; from += CHUNK) {
-        if (from > 0 && readersAhead.getAsBoolean()) {
-          undelivered.add(counted - from);
-          break;
-        }
-        int chunk = Math.min(CHUNK, counted - from);
-        if (from > 0) {
-          System.arraycopy(batch, from, batch, 0, chunk); // over ids already told
-        }
-        tell(policy, chunk);
+      drain(stripe, policy, CHUNK, readersAhead);
+    }
+  }
+
+  /**
+   * Drains one stripe, counts its accesses and tells {@code policy} of them {@code chunkSize} at a time, asking
+   * {@code stop} before every chunk but the first; once it says stop, the accesses left are undelivered.
+   */
+  private void drain(int stripe, @Nullable SpillPolicy policy, int chunkSize, BooleanSupplier stop) {
+    int counted = count(accesses.drainStripe(stripe, batch));
+    for (int from = 0; from < counted; from += chunkSize) {
+      if (from > 0 && stop.getAsBoolean()) {
+        undelivered.add(counted - from);
+        return;
       }
+      int chunk = Math.min(chunkSize, counted - from);
+      if (from > 0) {
+        System.arraycopy(batch, from, batch, 0, chunk); // over ids already told
+      }
+      tell(policy, chunk);
     }
   }
 
@@ -122,7 +131,7 @@ final class AccessDrain {
 
   /** Tells {@code policy} of the first {@code n} accesses of the batch, in one call. */
   private void tell(@Nullable SpillPolicy policy, int n) {
-    if (policy == null || n == 0) {
+    if (policy == null) {
       return;
     }
     try {

@@ -126,7 +126,8 @@ final class ManualSegments {
     } catch (SpillStoreException e) {
       counters.spillFailed();
       LOG.warn("{}; the segment stays resident", e.getMessage());
-      return Outcome.failed(new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size(), data.length, since(start), null), e);
+      return Outcome.failed(
+          new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size(), data.length, since(start), null), e);
     }
     long nanos = System.nanoTime() - start;
     registry.commitSpill(seg, written, seg.size(), data.length, nanos);

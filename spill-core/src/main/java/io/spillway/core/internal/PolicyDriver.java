@@ -34,11 +34,12 @@ import org.slf4j.Logger;
  *       time (a state as Caffeine's {@code drainStatus}: idle, required, running; a request made while a pass runs
  *       asks for another pass), and goes on: the policy work runs on another thread, in parallel with the reads. It
  *       does so even when the readers keep every processor busy: the task's work is small (a count per access and
- *       a sample for the policy), and with two readers on two processors scheduling it measured 1.08× Caffeine
- *       against 0.98× for readers draining inline (BENCHMARKS.md, issue 15). If a stripe fills all the same (the executor busy with I/O, the machine loaded), the recording thread drains it
- *       itself if the policy lock is free, and while a task is queued or running it waits for that (spinning) rather
- *       than drop. If the executor rejects the task, the recording thread drains every stripe itself when the lock
- *       is free.</li>
+ *       a sample for the policy); with two readers on two processors it measured 1.08× Caffeine against 0.98× for
+ *       readers draining inline in one comparison, 0.91× in a later run (BENCHMARKS.md, issue 15). If a stripe
+ *       fills all the same (the executor busy with I/O, the machine loaded), the recording thread drains it itself
+ *       if the policy lock is free, and while a task is queued or running it waits for that (spinning) rather than
+ *       drop. If the executor rejects the task, the recording thread drains every stripe itself when the lock is
+ *       free.</li>
  *   <li><b>Inline drain</b> (no drain executor: synchronous spilling, for deterministic tests). A recording thread
  *       whose stripe is full drains that stripe to the policy itself if the policy lock is free ({@code tryLock})
  *       and records again.</li>
@@ -162,13 +163,13 @@ final class PolicyDriver {
   }
 
   /**
-   * In background mode, a stripe past half full schedules a drain task. A
-   * full stripe is drained by the recording thread if the policy lock is free, and the access recorded again. If the
-   * lock is held while a drain task is queued or running, the thread waits for the task (spinning: the stripe is
-   * emptied by the task or, once the lock is free, by the thread itself); so a thread alone with the driver loses
-   * nothing. If another thread holds the lock and no task is under way (an inline drain, a policy event), or the
-   * stripes are contended, the access is dropped and counted, as Caffeine drops reads. An inline drain takes only the
-   * full stripe, mostly the thread's own accesses, whose segments its processor has just read; the other stripes are
+   * In background mode, a stripe past half full schedules a drain task. A full stripe is drained by the recording
+   * thread if the policy lock is free, and the access recorded again. If the lock is held while a drain task is
+   * queued or running, the thread waits for the task (spinning: the stripe is emptied by the task or, once the lock
+   * is free, by the thread itself); so a thread alone with the driver loses nothing. If another thread holds the
+   * lock and no task is under way (an inline drain, a policy event), or the stripes are contended, the access is
+   * dropped and counted, as Caffeine drops reads. An inline drain takes only the full stripe, mostly the thread's own
+   * accesses, whose segments its processor has just read; the other stripes are
    * drained by their own threads, the drain task or before the next policy event.
    */
   private void recordAccessSlowly(int id, int outcome) {

@@ -10,11 +10,11 @@ import org.jspecify.annotations.Nullable;
  * <p>A manual segment (registered with {@code registerSegment}) is exactly this class; a managed one (created by
  * {@code put}) is the subclass {@link ManagedSegment}, so that manual segments carry no managed-value field.
  *
- * <p><b>Contract.</b> A plain record: the manager enforces the rules written on each field. Fields marked
- * "under this segment's lock" are written only while holding the segment's monitor ({@code synchronized (seg)}) and
- * may be read without it where they are volatile; fields marked "guarded by the policy lock" are read and written
- * only under the manager's policy lock. Once {@link #isRemoved()} is true the segment is dead for good: it is out of the
- * manager's map (or about to be) and every operation on it must fail or do nothing.
+ * <p><b>Contract.</b> A plain record: the manager enforces the rules written on each field. Fields marked "under this
+ * segment's lock" are written only while holding the segment's monitor ({@code synchronized (seg)}) and may be read
+ * without it where they are volatile; fields marked "guarded by the policy lock" are read and written only under the
+ * manager's policy lock. Once {@link #isRemoved()} is true the segment is dead for good: it is out of the manager's map
+ * (or about to be) and every operation on it must fail or do nothing.
  *
  * <p><b>Size.</b> Kept small because a manager may track millions: with compressed references the object is 32 bytes
  * (a 12-byte header, a name reference, the size with the two flags in its top bits, a location reference, the id),

@@ -3,9 +3,9 @@ package io.spillway.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.api.spi.SpillPolicy;
+import io.spillway.core.testing.IgnoringPolicy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -125,12 +125,9 @@ class AccessDrainTest {
   }
 
   /** Keeps every id told, in order. */
-  private static class ListPolicy implements SpillPolicy {
+  private static class ListPolicy extends IgnoringPolicy {
     final List<Integer> told = new ArrayList<>();
     int calls;
-
-    @Override
-    public void onAdmit(int segment, String name, long size) { }
 
     @Override
     public void onAccess(int segment) {
@@ -143,23 +140,6 @@ class AccessDrainTest {
       for (int i = 0; i < count; i++) {
         told.add(segments[i]);
       }
-    }
-
-    @Override
-    public void onResize(int segment, long oldSize, long newSize) { }
-
-    @Override
-    public void onSpill(int segment) { }
-
-    @Override
-    public void onReload(int segment) { }
-
-    @Override
-    public void onRemove(int segment) { }
-
-    @Override
-    public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
-      return new int[0];
     }
   }
 }

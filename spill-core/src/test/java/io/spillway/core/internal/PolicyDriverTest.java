@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.spillway.api.spi.SpillPolicy;
+import io.spillway.core.testing.IgnoringPolicy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -261,7 +260,7 @@ class PolicyDriverTest {
   }
 
   /** Counts accesses and the threads that delivered them; may block one thread on its first access. */
-  private static final class CountingPolicy implements SpillPolicy {
+  private static final class CountingPolicy extends IgnoringPolicy {
     private final AtomicInteger accesses = new AtomicInteger();
     private final Set<String> accessThreads = ConcurrentHashMap.newKeySet();
     volatile Runnable onFirstAccess = () -> { };
@@ -284,9 +283,6 @@ class PolicyDriverTest {
     }
 
     @Override
-    public void onAdmit(int segment, String name, long size) { }
-
-    @Override
     public void onAccess(int segment) {
       String thread = Thread.currentThread().getName();
       accessThreads.add(thread);
@@ -301,23 +297,6 @@ class PolicyDriverTest {
           Thread.currentThread().interrupt();
         }
       }
-    }
-
-    @Override
-    public void onResize(int segment, long oldSize, long newSize) { }
-
-    @Override
-    public void onSpill(int segment) { }
-
-    @Override
-    public void onReload(int segment) { }
-
-    @Override
-    public void onRemove(int segment) { }
-
-    @Override
-    public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
-      return new int[0];
     }
   }
 }
