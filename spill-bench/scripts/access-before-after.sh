@@ -2,14 +2,19 @@
 # Access benchmark of two builds in one run: OLD_JAR and NEW_JAR (each a spill-bench benchmarks.jar), and NEW_JAR
 # with -Dbench.policy=coldness, 3 rounds on 1 and 2 threads, the order of the sides reversed in the middle round;
 # then the heap per segment of both. JMH's CSV results go to OUT_DIR, one file per side, round and thread count.
-# Usage: spill-bench/scripts/access-before-after.sh OLD_JAR NEW_JAR OUT_DIR
+# ROUNDS (default 3) sets the rounds, the order reversed in every even one; SIDES (default "old new newcold") the
+# sides, e.g. SIDES="old new" to compare two builds only.
+# Usage: [ROUNDS=N] [SIDES="..."] spill-bench/scripts/access-before-after.sh OLD_JAR NEW_JAR OUT_DIR
 set -euo pipefail
 old_jar=$1
 new_jar=$2
 out=$3
+rounds=${ROUNDS:-3}
+sides=${SIDES:-old new newcold}
+reversed=$(echo "$sides" | tr ' ' '\n' | tac | tr '\n' ' ')
 mkdir -p "$out"
-for round in 1 2 3; do
-  if [ $((round % 2)) -eq 1 ]; then order="old new newcold"; else order="newcold new old"; fi
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then order=$sides; else order=$reversed; fi
   for side in $order; do
     case $side in
       old) jar=$old_jar; extra=() ;;

@@ -79,12 +79,14 @@ final class PolicyDriver {
    */
   static final int INLINE_STRIPE_CAPACITY = 256;
   /**
-   * Slots of all stripes together when a drain task empties the buffer (64 KiB of references at most, with
-   * compressed references): 2,048 a stripe on a 2-processor machine, fewer, down to {@link #INLINE_STRIPE_CAPACITY},
-   * on machines with more stripes. A task is scheduled at half a stripe, so that the reader has the other half (some
-   * 100 µs of accesses on a 2-processor machine) to fill while the task's thread wakes up and drains.
+   * Slots of all stripes together when a drain task empties the buffer (256 KiB of ids at most): 8,192 a stripe on a
+   * 2-processor machine, fewer, down to {@link #INLINE_STRIPE_CAPACITY}, on machines with more stripes. A task is
+   * scheduled at half a stripe, so that the reader has the other half (some 400 µs of accesses on a 2-processor
+   * machine) to fill while the task's thread wakes up and drains. A quarter of this size measured 0.94× Caffeine
+   * against 1.25× with two readers on two processors (BENCHMARKS.md, issue 15): the task woke four times as often,
+   * and its wake-up (76-260 µs measured here) outlasted the half stripe, so readers drained their own stripes.
    */
-  static final int BACKGROUND_SLOTS = 16_384;
+  static final int BACKGROUND_SLOTS = 65_536;
 
   // Drain states (drainState), background mode only.
   /** No drain task is scheduled. */
