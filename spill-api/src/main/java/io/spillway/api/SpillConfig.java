@@ -81,6 +81,7 @@ public final class SpillConfig {
   private final String checksum;
   private final int frameVersion;
   private final boolean fsync;
+  private final Optional<String> persistentSession;
   private final Map<String, String> options;
   private final SpillMode spillMode;
   private final Optional<Executor> spillExecutor;
@@ -104,6 +105,7 @@ public final class SpillConfig {
     this.checksum = b.checksum;
     this.frameVersion = b.frameVersion;
     this.fsync = b.fsync;
+    this.persistentSession = Optional.ofNullable(b.persistentSession);
     this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
     this.spillMode = b.spillMode;
     this.spillExecutor = Optional.ofNullable(b.spillExecutor);
@@ -224,6 +226,14 @@ public final class SpillConfig {
     return fsync;
   }
 
+  /**
+   * The name of the persistent session the manager owns, or empty for an ephemeral session (the default), whose
+   * stored data dies with its manager. See {@link Builder#persistentSession(String)}.
+   */
+  public Optional<String> persistentSession() {
+    return persistentSession;
+  }
+
   /** Plugin settings, by key; unmodifiable. */
   public Map<String, String> options() {
     return options;
@@ -264,7 +274,7 @@ public final class SpillConfig {
         + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + ioThreads
         + ", accessDecay=" + accessDecay + ", spillDir=" + spillDir + ", policy=" + policy.orElse("(priority)")
         + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum + ", frameVersion=" + frameVersion
-        + ", fsync=" + fsync + ", options=" + options.keySet() + ", spillMode=" + spillMode + ", maxBlock="
+        + ", fsync=" + fsync + ", persistentSession=" + persistentSession.orElse("(none)") + ", options=" + options.keySet() + ", spillMode=" + spillMode + ", maxBlock="
         + maxBlock + ", listeners=" + listeners.size() + "}";
   }
 
@@ -287,6 +297,7 @@ public final class SpillConfig {
     private String checksum = DEFAULT_CHECKSUM;
     private int frameVersion = DEFAULT_FRAME_VERSION;
     private boolean fsync;
+    private @Nullable String persistentSession;
     private final Map<String, String> options = new LinkedHashMap<>();
     private SpillMode spillMode = SpillMode.BACKGROUND;
     private @Nullable Executor spillExecutor;
@@ -428,13 +439,38 @@ public final class SpillConfig {
     }
 
     /**
-     * Whether stores force written bytes to stable storage before a spill completes. Off by default: spilled
-     * data does not outlive the process that spilled it, so a crash loses nothing that fsync would have kept,
-     * while the rename that publishes a write keeps readers from ever seeing a partial frame.
+     * Whether stores force written bytes to stable storage before a spill completes. Off by default. Without it a
+     * completed spill survives the process being killed ({@code kill -9}: the operating system still holds the
+     * bytes), but not a power loss or an operating-system crash; with it, it survives those too, at the price of a
+     * wait for the device on every spill. For an ephemeral session (the default) nothing outlives the process
+     * anyway; the setting matters for {@link #persistentSession(String) persistent sessions}.
      */
     public Builder fsync(boolean enabled) {
       once("fsync");
       this.fsync = enabled;
+      return this;
+    }
+
+    /**
+     * Makes the manager's store session persistent under {@code name}: what is spilled outlives the manager, and
+     * the next manager opened with the same name (and the same {@code spillDir}, or the same store settings) takes
+     * it over and finds it spilled. {@link SpillManager#close()} then keeps the stored data; {@code
+     * SpillManager.discard()} deletes it. One live manager at a time owns a session; another that asks for it
+     * fails with a {@link SpillStoreException} naming the owner. Only stores that say so support it (the bundled
+     * {@code file} store does); others make the manager fail to open with a {@link SpillConfigurationException}.
+     * Frame version 2 cannot carry what a recovered segment needs (its registered size), so it is refused too.
+     *
+     * @param name 1 to 64 characters among {@code A-Z a-z 0-9 . _ -}, not starting with {@code .}
+     * @throws IllegalArgumentException if {@code name} is not such a name
+     */
+    public Builder persistentSession(String name) {
+      once("persistentSession");
+      Objects.requireNonNull(name, "persistentSession");
+      if (!name.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")) {
+        throw new IllegalArgumentException("persistentSession must be 1 to 64 characters among A-Z a-z 0-9 . _ -, "
+            + "not starting with '.', was '" + name + "'");
+      }
+      this.persistentSession = name;
       return this;
     }
 

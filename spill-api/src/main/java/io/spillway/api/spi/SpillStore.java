@@ -72,16 +72,39 @@ public interface SpillStore extends Closeable {
    */
   boolean delete(String key) throws IOException;
 
-  /** The keys stored in this session. */
+  /** The keys stored in this session; for a persistent session taken over, those it held, from the start. */
   Set<String> list() throws IOException;
+
+  /**
+   * Where the value under {@code key} is, as {@link #write} returned it, for a value this instance did not write:
+   * one a persistent session held when it was taken over. Required of stores whose provider
+   * {@linkplain SpillStoreProvider#supportsPersistentSessions() supports persistent sessions}.
+   *
+   * @throws NoSuchFileException if nothing is stored under {@code key}
+   * @throws IOException on any other failure
+   * @throws UnsupportedOperationException by default
+   */
+  default URI location(String key) throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " does not support persistent sessions");
+  }
 
   /** Bytes this session holds, as stored (frame headers included). */
   long usage() throws IOException;
 
   /**
-   * Ends the session: deletes every value it holds and releases its resources. Idempotent. After it, other
-   * methods throw {@link IllegalStateException}.
+   * Ends the session and releases its resources: an ephemeral session's values are deleted, a persistent session's
+   * ({@link io.spillway.api.SpillConfig#persistentSession()}) are kept, complete, for its next owner. Idempotent.
+   * After it, other methods throw {@link IllegalStateException}.
    */
   @Override
   void close() throws IOException;
+
+  /**
+   * Ends the session and deletes every value it holds, persistent or not; the session is gone for good. Idempotent,
+   * also after {@link #close()} (then it does nothing: a closed persistent session is dropped by its next owner).
+   * By default {@link #close()}, right for a store without persistent sessions.
+   */
+  default void discard() throws IOException {
+    close();
+  }
 }

@@ -23,6 +23,17 @@ public interface SpillStoreProvider {
   }
 
   /**
+   * Whether {@link #create} honours {@link SpillConfig#persistentSession()}: a session of that name is created if
+   * new, taken over with every value it holds otherwise, and kept by {@link SpillStore#close()}. A store that says
+   * so also implements {@link SpillStore#location(String)} and {@link SpillStore#discard()}, and refuses a session
+   * that a live store instance, in this process or another, already owns (an {@link java.io.IOException} naming the
+   * owner). Default: false, and the core then refuses a persistent configuration before calling {@link #create}.
+   */
+  default boolean supportsPersistentSessions() {
+    return false;
+  }
+
+  /**
    * Opens a store session for one manager. Each call returns a store whose keys are private to it: two stores
    * created from the same configuration, in one process or in two, never see or delete each other's data.
    *
