@@ -39,6 +39,14 @@ import org.jspecify.annotations.Nullable;
  * ({@link Appender#abort}), the records not yet moved stay where they were, and compaction backs off exponentially
  * ({@value #BASE_BACKOFF_MS} ms doubling to {@value #MAX_BACKOFF_MS} ms), retrying at once when a file is deleted.
  *
+ * <p><b>Persistent sessions.</b> A recovery scan must never find a copy that is not the key's value, since it would
+ * bring back a value deleted or replaced meanwhile. So there the value bytes are copied first and the copy's header
+ * written only at publication, under the key's index stripe lock and only if the index still points at the copied
+ * version ({@link KeyIndex#replace(String, long, long, int, KeyIndex.BeforeReplace)}): a copy that lost has no
+ * header and is dead space. With fsync the value bytes are forced before the headers are written, and the headers
+ * before the old file can go. A record found marked dead when it is read for copying was deleted or replaced after
+ * the list of records was taken; it is passed over.
+ *
  * <p><b>Threads.</b> In background mode one daemon thread per store does the work, woken by {@link #consider};
  * otherwise {@link #compactNow()} does it on the caller's thread. A file is claimed by the thread compacting it, so
  * several threads can compact different files at once. Readers never wait for compaction beyond an index stripe's
@@ -61,6 +69,7 @@ final class Compactor implements AutoCloseable {
   private final Appender appender;
   private final RecordWriter writer;
   private final FileStoreSettings settings;
+  private final boolean persistent;
   private final Consumer<LogFile> changed;
   private final LongSupplier liveBytes;
   private final AtomicLong assists = new AtomicLong();
@@ -80,12 +89,15 @@ final class Compactor implements AutoCloseable {
   volatile @Nullable Consumer<String> afterCopy;
 
   /**
+   * @param persistent whether the session outlives its store: a copy's header is then written only when the copy is
+   *     published, and only if it is (see <i>Persistent sessions</i> above)
    * @param changed told of a file whose live bytes fell, to retire it if dead
    * @param threadName the background thread's name, or {@code null} for no thread (tests call {@link #compactNow})
    */
   Compactor(LogFiles files, KeyIndex index, Appender appender, RecordWriter writer, FileStoreSettings settings,
-      LongSupplier liveBytes, Consumer<LogFile> changed, @Nullable String threadName) {
+      boolean persistent, LongSupplier liveBytes, Consumer<LogFile> changed, @Nullable String threadName) {
     this.files = files;
+    this.persistent = persistent;
     this.liveBytes = liveBytes;
     this.index = index;
     this.appender = appender;
@@ -263,8 +275,11 @@ final class Compactor implements AutoCloseable {
     }
   }
 
-  /** A record copied, not yet published. */
-  private record Copy(KeyIndex.Entry entry, Appender.Slot slot, long location) {}
+  /**
+   * A record copied, not yet published. {@code header} is the copy's header still to be written (persistent
+   * sessions), or {@code null} if it was written with the value.
+   */
+  private record Copy(KeyIndex.Entry entry, Appender.Slot slot, long location, @Nullable ByteBuffer header) {}
 
   /** Moves every live record out of {@code source}; false if it stopped first or left the file alone. */
   private boolean compact(LogFile source) throws IOException {
@@ -281,6 +296,9 @@ final class Compactor implements AutoCloseable {
           break;
         }
         Copy copy = copy(source, entry);
+        if (copy == null) {
+          continue;
+        }
         batch.add(copy);
         Consumer<String> hook = afterCopy;
         if (hook != null) {
@@ -340,7 +358,8 @@ final class Compactor implements AutoCloseable {
     }
   }
 
-  private Copy copy(LogFile source, KeyIndex.Entry entry) throws IOException {
+  /** The copy of {@code entry}'s record, or {@code null} if that record died since the entries were listed. */
+  private @Nullable Copy copy(LogFile source, KeyIndex.Entry entry) throws IOException {
     byte[] key = entry.key().getBytes(UTF_8);
     long valueLength = entry.lengthCode();
     long recordStart = entry.valueOffset() - RecordFormat.HEADER_BYTES - key.length;
@@ -348,6 +367,9 @@ final class Compactor implements AutoCloseable {
     source.readFully(ByteBuffer.wrap(header), recordStart);
     RecordFormat.Result read = RecordFormat.decode(header, header.length, recordStart, source.number());
     RecordFormat.Header found = read.header();
+    if (persistent && found != null && found.kind() == RecordFormat.KIND_DEAD && Arrays.equals(found.keyBytes(), key)) {
+      return null; // deleted or replaced after the entries were listed, and marked so
+    }
     if (found == null || found.kind() != RecordFormat.KIND_VALUE || !Arrays.equals(found.keyBytes(), key)
         || found.valueLength() != valueLength) {
       throw new UncopyableRecord("Compaction found no header of key " + FileNames.describe(entry.key()) + " with "
@@ -356,52 +378,100 @@ final class Compactor implements AutoCloseable {
     }
     long recordBytes = header.length + valueLength;
     Appender.Slot slot = appender.reserve(recordBytes, valueLength);
+    ByteBuffer moved;
     try {
-      ByteBuffer moved = RecordFormat.relocate(header, slot.position(), slot.file().number());
-      writer.copy(moved, source, entry.valueOffset(), slot.file(), slot.position(), valueLength);
+      moved = RecordFormat.relocate(header, slot.position(), slot.file().number());
+      if (persistent) {
+        writer.copy(ByteBuffer.allocate(0), source, entry.valueOffset(), slot.file(), slot.position() + header.length,
+            valueLength);
+      } else {
+        writer.copy(moved, source, entry.valueOffset(), slot.file(), slot.position(), valueLength);
+      }
     } catch (IOException | RuntimeException | Error e) {
       appender.abort(slot);
       throw e;
     }
     copiedBytes.addAndGet(recordBytes);
     long location = KeyIndex.location(slot.file().id(), slot.position() + header.length);
-    return new Copy(entry, slot, location);
+    return new Copy(entry, slot, location, persistent ? moved : null);
   }
 
-  /** Forces the copies (with fsync), then points the index at those still current, and ends their appends. */
+  /**
+   * Forces the copies (with fsync), then points the index at those still current (writing their headers first, in a
+   * persistent session), and ends their appends. A header that cannot be written leaves its key where it was; the
+   * first such failure is thrown once every copy of the batch is settled.
+   */
   private void publish(LogFile source, List<Copy> batch) throws IOException {
     if (batch.isEmpty()) {
       return;
     }
     if (settings.fsync()) {
-      Map<LogFile, Boolean> forced = new IdentityHashMap<>();
-      try {
-        for (Copy copy : batch) {
-          if (forced.put(copy.slot().file(), Boolean.TRUE) == null) {
-            copy.slot().file().force();
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        for (Copy copy : batch) {
-          appender.abort(copy.slot());
-        }
-        throw e;
-      }
+      forceTargets(batch);
     }
+    @Nullable IOException failure = null;
     for (Copy copy : batch) {
       LogFile target = copy.slot().file();
       long bytes = copy.slot().size();
       KeyIndex.Entry entry = copy.entry();
       target.addLive(bytes); // before the index points here, so that live never undercounts
-      if (index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode())) {
+      boolean published;
+      ByteBuffer header = copy.header();
+      if (header == null) {
+        published = index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode());
+      } else {
+        try {
+          published = index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode(),
+              () -> target.writeFully(header.duplicate(), copy.slot().position()));
+        } catch (IOException e) {
+          published = false;
+          failure = failure == null ? e : failure;
+        }
+      }
+      if (published) {
         source.addLive(-bytes);
       } else {
         target.addLive(-bytes); // replaced or deleted meanwhile: this copy is dead on arrival
         deadOnArrivalBytes.addAndGet(bytes);
       }
+    }
+    if (persistent && settings.fsync()) {
+      // The headers, before the old file can go. The copies are published already, so a failure here is reported,
+      // not taken back: a device that fails a flush may have lost anything since the last one anyway.
+      Map<LogFile, Boolean> forced = new IdentityHashMap<>();
+      for (Copy copy : batch) {
+        LogFile target = copy.slot().file();
+        if (forced.put(target, Boolean.TRUE) == null) {
+          try {
+            target.force();
+          } catch (IOException e) {
+            failure = failure == null ? e : failure;
+          }
+        }
+      }
+    }
+    for (Copy copy : batch) {
       appender.complete(copy.slot());
     }
     changed.accept(source);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void forceTargets(List<Copy> batch) throws IOException {
+    Map<LogFile, Boolean> forced = new IdentityHashMap<>();
+    try {
+      for (Copy copy : batch) {
+        if (forced.put(copy.slot().file(), Boolean.TRUE) == null) {
+          copy.slot().file().force();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      for (Copy copy : batch) {
+        appender.abort(copy.slot());
+      }
+      throw e;
+    }
   }
 
   // ------------------------------------------------------------------------------------------------ background

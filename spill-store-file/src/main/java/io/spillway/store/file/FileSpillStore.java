@@ -6,6 +6,7 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import io.spillway.api.SegmentNames;
 import io.spillway.api.spi.SpillStore;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -37,6 +38,12 @@ import org.jspecify.annotations.Nullable;
  * This class ties them together and states the order of the steps: a write publishes its location only after its
  * bytes are in place, and a value's old bytes count as dead only after the index stopped pointing at them.
  *
+ * <p><b>Persistent sessions</b> ({@link #openPersistent}) differ in four steps, so that a recovery scan
+ * ({@link LogRecovery}) finds exactly the values written and not deleted: a record's header is written after its
+ * value ({@link RecordWriter#writeHeaderLast}); a record replaced or deleted is marked dead in place, a delete
+ * before it returns; compaction writes a copy's header only when it publishes the copy; and {@link #close()} keeps
+ * the files, which {@link #discard()} deletes.
+ *
  * <p>Operations take a shared lock and {@link #close()} the exclusive one, so that close waits for operations in
  * flight and no operation ever sees a half-deleted session. The shared lock never waits for I/O of other
  * operations.
@@ -44,6 +51,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Internal, may change.
  */
 final class FileSpillStore implements SpillStore {
+  private static final System.Logger LOG = System.getLogger(FileSpillStoreProvider.class.getName());
   private final Path dir;
   private final Path lockFile;
   private final FileChannel lockChannel;
@@ -60,9 +68,13 @@ final class FileSpillStore implements SpillStore {
   private final AtomicLong appendedBytes = new AtomicLong();
   private final AtomicLong callerBytes = new AtomicLong();
   private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
+  private final boolean persistent;
+  private final AtomicLong deadMarkFailures = new AtomicLong();
   private boolean closed; // guarded by state
 
-  private FileSpillStore(SessionFolders.Locked session, FileStoreSettings settings, boolean background) {
+  private FileSpillStore(SessionFolders.Locked session, FileStoreSettings settings, boolean background,
+      boolean persistent) {
+    this.persistent = persistent;
     this.dir = session.dir();
     this.lockFile = dir.resolve(FileNames.LOCK_FILE);
     this.lockChannel = session.lockChannel();
@@ -73,7 +85,8 @@ final class FileSpillStore implements SpillStore {
     this.appender = new Appender(files, settings, usage::get, this::changed);
     this.writer = new RecordWriter(new BufferPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
     String threadName = background ? "spillway-file-compactor-" + dir.getFileName() : null;
-    this.compactor = new Compactor(files, index, appender, writer, settings, usage::get, this::changed, threadName);
+    this.compactor = new Compactor(files, index, appender, writer, settings, persistent, usage::get, this::changed,
+        threadName);
   }
 
   /**
@@ -84,7 +97,40 @@ final class FileSpillStore implements SpillStore {
   static FileSpillStore open(Path spillDir, FileStoreSettings settings, boolean background) throws IOException {
     Files.createDirectories(spillDir);
     SessionFolders.removeStale(spillDir);
-    FileSpillStore store = new FileSpillStore(SessionFolders.create(spillDir), settings, background);
+    FileSpillStore store = new FileSpillStore(SessionFolders.create(spillDir), settings, background, false);
+    store.compactor.start();
+    return store;
+  }
+
+  /**
+   * Removes dead ephemeral sessions from {@code spillDir}, then takes persistent session {@code name} there: created
+   * if new, recovered from its log files otherwise.
+   *
+   * @throws IOException naming the owner if a live store owns the session, or if it cannot be created, locked or
+   *     recovered; its files are then left as they were (or repaired in part, see {@link LogRecovery#recover})
+   */
+  static FileSpillStore openPersistent(Path spillDir, String name, FileStoreSettings settings, boolean background)
+      throws IOException {
+    Files.createDirectories(spillDir);
+    SessionFolders.removeStale(spillDir);
+    SessionFolders.Locked session = PersistentFolder.take(spillDir, name);
+    FileSpillStore store;
+    try {
+      store = new FileSpillStore(session, settings, background, true);
+      LogRecovery.Outcome outcome = LogRecovery.recover(session.dir(), store.files, store.index, settings.fsync(),
+          store.appender::dedicated);
+      store.usage.set(outcome.valueBytes());
+      store.sequence.set(outcome.nextSequence() - 1);
+    } catch (IOException | RuntimeException e) {
+      try {
+        session.lock().release();
+        session.lockChannel().close();
+      } catch (IOException release) {
+        e.addSuppressed(release);
+      }
+      PersistentFolder.released(session.dir());
+      throw e;
+    }
     store.compactor.start();
     return store;
   }
@@ -120,7 +166,11 @@ final class FileSpillStore implements SpillStore {
         LogFile file = slot.file();
         ByteBuffer header = RecordFormat.encode(keyBytes, sequence.incrementAndGet(), valueLength, slot.position(),
             file.number());
-        writer.write(file, slot.position(), header, chunks);
+        if (persistent) {
+          writer.writeHeaderLast(file, slot.position(), header, chunks, settings.fsync() ? file::force : () -> {});
+        } else {
+          writer.write(file, slot.position(), header, chunks);
+        }
         if (settings.fsync()) {
           file.force();
         }
@@ -166,13 +216,40 @@ final class FileSpillStore implements SpillStore {
     }
   }
 
-  /** Counts the bytes of a record the index no longer points at as dead. */
+  /**
+   * Counts the bytes of a record the index no longer points at as dead; in a persistent session it is first marked
+   * dead on disk, if it can be (a failure is logged and counted: the write that replaced it stands).
+   */
   private void drop(KeyIndex.Entry entry, int keyBytes) {
+    if (persistent) {
+      try {
+        markDead(entry, keyBytes);
+      } catch (IOException e) {
+        deadMarkFailures.incrementAndGet();
+        LOG.log(Level.WARNING, "Could not mark the replaced record of key " + FileNames.describe(entry.key())
+            + " dead in " + fileOf(entry).path() + "; after a restart it may stand for the key again if the"
+            + " key's newer value is deleted first", e);
+      }
+    }
+    dropCounted(entry, keyBytes);
+  }
+
+  /** Counts the bytes of a record the index no longer points at, and is marked dead if need be, as dead. */
+  private void dropCounted(KeyIndex.Entry entry, int keyBytes) {
     LogFile file = fileOf(entry);
     long valueLength = valueLength(entry, file);
     usage.addAndGet(-valueLength);
     file.addLive(-RecordFormat.recordBytes(keyBytes, valueLength));
     changed(file);
+  }
+
+  /** Marks the record of {@code entry} dead on disk, which its live bytes keep from being released meanwhile. */
+  private void markDead(KeyIndex.Entry entry, int keyBytes) throws IOException {
+    LogFile file = fileOf(entry);
+    long recordStart = entry.valueOffset() - RecordFormat.HEADER_BYTES - keyBytes;
+    if (RecordWriter.markDead(file, recordStart, keyBytes) && settings.fsync()) {
+      file.force();
+    }
   }
 
   private LogFile fileOf(KeyIndex.Entry entry) {
@@ -223,8 +300,14 @@ final class FileSpillStore implements SpillStore {
     }
   }
 
+  /**
+   * Removes the value of {@code key}. In a persistent session its record is marked dead on disk (and forced, with
+   * fsync) before this returns, so a delete that returned holds after a restart.
+   *
+   * @throws IOException in a persistent session, if the record cannot be marked dead; the value is then still there
+   */
   @Override
-  public boolean delete(String key) {
+  public boolean delete(String key) throws IOException {
     SegmentNames.validate(key);
     Lock shared = state.readLock();
     shared.lock();
@@ -234,29 +317,39 @@ final class FileSpillStore implements SpillStore {
       if (entry == null) {
         return false;
       }
-      drop(entry, utf8Length(key));
+      int keyBytes = RecordFormat.utf8Length(key);
+      if (persistent) {
+        try {
+          markDead(entry, keyBytes);
+        } catch (IOException e) {
+          // Removed from the index, so compaction could not have moved it meanwhile: putting it back restores it.
+          index.put(key, entry.location(), entry.lengthCode());
+          throw failure(fileOf(entry).path(), "could not delete key " + FileNames.describe(key) + ": "
+              + e.getMessage(), e);
+        }
+      }
+      dropCounted(entry, keyBytes);
       return true;
     } finally {
       shared.unlock();
     }
   }
 
-  private static int utf8Length(String key) {
-    int length = 0;
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
-      if (c < 0x80) {
-        length += 1;
-      } else if (c < 0x800) {
-        length += 2;
-      } else if (Character.isHighSurrogate(c)) {
-        length += 4; // valid keys have no unpaired surrogate
-        i++;
-      } else {
-        length += 3;
+  @Override
+  public URI location(String key) throws IOException {
+    SegmentNames.validate(key);
+    Lock shared = state.readLock();
+    shared.lock();
+    try {
+      ensureOpen();
+      KeyIndex.Entry entry = index.get(key);
+      if (entry == null) {
+        throw new NoSuchFileException(dir.toString(), null, "nothing stored under key " + FileNames.describe(key));
       }
+      return fileOf(entry).uri();
+    } finally {
+      shared.unlock();
     }
-    return length;
   }
 
   @Override
@@ -356,8 +449,77 @@ final class FileSpillStore implements SpillStore {
 
   // ------------------------------------------------------------------------------------------------ close
 
+  /**
+   * Ends the session. An ephemeral one's files and folder are deleted; a persistent one's files are kept as they
+   * are, complete, and its folder given up for the next owner. Idempotent.
+   */
   @Override
   public void close() throws IOException {
+    if (persistent) {
+      closeKeeping();
+    } else {
+      closeDeleting();
+    }
+  }
+
+  /** Ends the session and deletes its files and folder, persistent or not. Idempotent, and nothing after close. */
+  @Override
+  public void discard() throws IOException {
+    closeDeleting();
+  }
+
+  private void closeKeeping() throws IOException {
+    Lock exclusive = state.writeLock();
+    exclusive.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      compactor.close();
+      @Nullable IOException failure = null;
+      for (LogFile file : files.all()) {
+        if (!file.retired()) {
+          file.keepOnRelease(); // a dead one, already retired, still goes once its last reader is done
+          if (settings.fsync()) {
+            try {
+              file.force(); // while the store's reference keeps the channel open
+            } catch (IOException e) {
+              failure = collect(failure, e);
+            }
+          }
+        }
+        file.retire();
+      }
+      index.clear();
+      usage.set(0);
+      failure = releaseLock(failure);
+      PersistentFolder.released(dir);
+      if (failure != null) {
+        throw new IOException("Could not close persistent spill session " + dir + " cleanly; its data is kept",
+            failure);
+      }
+    } finally {
+      exclusive.unlock();
+    }
+  }
+
+  private @Nullable IOException releaseLock(@Nullable IOException failure) {
+    @Nullable IOException failures = failure;
+    try {
+      lock.release();
+    } catch (IOException e) {
+      failures = collect(failures, e);
+    }
+    try {
+      lockChannel.close();
+    } catch (IOException e) {
+      failures = collect(failures, e);
+    }
+    return failures;
+  }
+
+  private void closeDeleting() throws IOException {
     Lock exclusive = state.writeLock();
     exclusive.lock();
     try {
@@ -378,42 +540,17 @@ final class FileSpillStore implements SpillStore {
       }
       index.clear();
       usage.set(0);
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-        for (Path entry : entries) {
-          if (entry.equals(lockFile)) {
-            continue;
-          }
-          try {
-            if (Files.isDirectory(entry, NOFOLLOW_LINKS)) {
-              SessionFolders.deleteRecursively(entry);
-            } else {
-              Files.deleteIfExists(entry);
-            }
-          } catch (IOException e) {
-            failure = collect(failure, e);
-          }
-        }
-      } catch (NoSuchFileException e) {
-        // removed behind our back; nothing left to delete
-      } catch (IOException e) {
-        failure = collect(failure, e);
-      }
+      failure = SessionFolders.deleteAllBut(dir, lockFile, failure);
       // The lock goes last: until then no other process takes the folder for a dead session's.
-      try {
-        lock.release();
-      } catch (IOException e) {
-        failure = collect(failure, e);
-      }
-      try {
-        lockChannel.close();
-      } catch (IOException e) {
-        failure = collect(failure, e);
-      }
+      failure = releaseLock(failure);
       try {
         Files.deleteIfExists(lockFile);
         Files.deleteIfExists(dir);
       } catch (IOException e) {
         failure = collect(failure, e);
+      }
+      if (persistent) {
+        PersistentFolder.released(dir);
       }
       if (failure != null) {
         throw new IOException("Could not delete every file of spill session " + dir

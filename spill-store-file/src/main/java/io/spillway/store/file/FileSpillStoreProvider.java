@@ -5,6 +5,7 @@ import io.spillway.api.spi.SpillStore;
 import io.spillway.api.spi.SpillStoreProvider;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The local-directory spill store, named {@code "file"}, priority 0: the store used when none is named and no
@@ -46,12 +47,12 @@ import java.nio.file.Path;
  * reused in a session). Keys never appear in file names, so no key can name a path, whatever it holds.
  *
  * <p>A log file is a sequence of records, each a 40-byte header, the key's UTF-8 bytes and the value's bytes:
- * magic {@code SWLR}, version 1, kind (1 value, 2 tombstone — reserved for persistent sessions and not written yet),
+ * magic {@code SWLR}, version 1, kind (1 value, 2 dead: replaced or deleted, in persistent sessions),
  * key length (u16), sequence number of the write (u64; a compaction copy keeps its original's), value length
  * (u64), the record's own position in its file (u64) and its file's number (u32), and a CRC-32C over the header and
- * the key; little-endian, as the core's frames. So a later scan (crash recovery, issue 17) can walk a file, find
- * every record boundary and key, take the highest sequence number of each key, pass over a hole that an append cut
- * short left (a header is trusted only if its checksum holds and it names its own place), and stop at a torn tail.
+ * the key; little-endian, as the core's frames. So a recovery scan can walk a file, find every record boundary and
+ * key, take the highest sequence number of each key, pass over a hole that an append cut short left (a header is
+ * trusted only if its checksum holds and it names its own place), and stop at a torn tail.
  * The value bytes are the core's frames, whose own checksum finds a torn or damaged value. Records are not aligned.
  *
  * <h2>Writes</h2>
@@ -73,9 +74,34 @@ import java.nio.file.Path;
  * survive the death of the process ({@code kill -9}), not an operating system crash or power loss. With it, a write
  * returns only after {@link java.nio.channels.FileChannel#force(boolean) force} of its log file (data and size), and
  * each new log file's folder entry is synced; a compaction copy is forced before the index points at it, so an old
- * file is deleted only after its live records are durable elsewhere. Today a session is ephemeral: its data dies with
- * its process either way (the next session in the directory deletes it), so fsync buys nothing yet but costs a device
- * flush per write; these promises are what persistent sessions will build on.
+ * file is deleted only after its live records are durable elsewhere. An ephemeral session's data dies with its
+ * process either way (the next session in the directory deletes it), so there fsync buys nothing but costs a device
+ * flush per write; it matters for persistent sessions.
+ *
+ * <h2>Persistent sessions</h2>
+ * With {@link SpillConfig#persistentSession()} set to {@code name}, {@code create} takes the folder
+ * {@code persistent-<name>} in the spill directory instead of a new one: created if missing, and otherwise recovered
+ * from its log files before {@code create} returns. One store at a time owns it (the same exclusive lock on
+ * {@code session.lock}; the owner's pid and start time in {@code owner}, for the message another opener gets).
+ * Stale-session removal never touches it. What a next owner finds, after a {@link SpillStore#close()} or after the
+ * process was killed at any moment ({@code kill -9}):
+ * <ul>
+ *   <li>every value whose {@code write} had returned, byte for byte, unless a later {@code write} or {@code delete}
+ *       of its key had returned too; a {@code write} or {@code delete} under way at the kill either happened whole
+ *       or not at all;</li>
+ *   <li>no key whose {@code delete} had returned, and no value but those written: no torn or partial record.</li>
+ * </ul>
+ * How: a record's header is written only after its value, so a header found means a whole value (a torn tail, an
+ * append the kill cut short, has none and is cut off the file); of a key's records the one with the highest sequence
+ * number is its value; and a record replaced or deleted is marked dead in place (its header rewritten as kind 2),
+ * a delete before it returns, so that no older value can come back later. Compaction writes a copy's header only
+ * when it publishes the copy, under the key's index lock. Without fsync these hold across a killed process (the
+ * operating system keeps what was written); with {@link SpillConfig#fsync()} also across power loss and operating
+ * system crashes, for writes and deletes that had returned: the value is forced before its header is written and
+ * the header before the write returns, and a delete's mark before it returns. What the store cannot tell is whether
+ * a value's bytes are what the core wrote: they are frames, and the core verifies each when it reads it.
+ * {@link SpillStore#discard()} deletes the session's files and folder; {@link SpillStore#location(String)} names
+ * the log file of a recovered value.
  *
  * <h2>Compaction</h2>
  * A daemon thread per store ({@code spillway-file-compactor-<session>}) copies the live records of a full log file
@@ -107,7 +133,8 @@ import java.nio.file.Path;
  * per log file: a URI of its own per value would cost about 500 bytes more.
  *
  * <h2>Sessions and stale sessions</h2>
- * {@link SpillStore#close()} stops compaction, deletes the session's log files, its lock file and its folder; a
+ * {@link SpillStore#close()} of an ephemeral session stops compaction, deletes the session's log files, its lock
+ * file and its folder (a persistent session keeps them); a
  * channel from {@code openRead} still open keeps reading its value until it is closed. A process that dies without
  * closing leaves its folder behind, but the operating system releases its lock; so {@code create} first scans the
  * spill directory and deletes every {@code session-*} folder whose lock it can take, as that folder's owner is dead. A
@@ -145,21 +172,34 @@ public final class FileSpillStoreProvider implements SpillStoreProvider {
     return 0;
   }
 
+  /** True: see <i>Persistent sessions</i> above. */
+  @Override
+  public boolean supportsPersistentSessions() {
+    return true;
+  }
+
   /**
-   * Removes dead sessions from {@code config.spillDir()}, then opens a new session folder there and starts its
-   * compaction thread.
+   * Removes dead sessions from {@code config.spillDir()}, then opens a new session folder there (or takes and
+   * recovers the persistent session the config names) and starts its compaction thread.
    *
    * @throws io.spillway.api.SpillConfigurationException if a {@code file.*} option is unknown or unusable
-   * @throws IOException if the spill directory or the session folder cannot be created or locked
+   * @throws IOException if the spill directory or the session folder cannot be created, locked or recovered, or a
+   *     live store owns the persistent session (the message names its owner)
    */
   @Override
   public SpillStore create(SpillConfig config) throws IOException {
     FileStoreSettings settings = FileStoreSettings.from(config);
     Path spillDir = config.spillDir();
+    Optional<String> persistent = config.persistentSession();
     try {
+      if (persistent.isPresent()) {
+        return FileSpillStore.openPersistent(spillDir, persistent.get(), settings, true);
+      }
       return FileSpillStore.open(spillDir, settings, true);
     } catch (IOException e) {
-      throw new IOException("Could not open a file spill session in " + spillDir + ": " + e.getMessage(), e);
+      String what = persistent.isPresent() ? "persistent file spill session '" + persistent.get() + "'"
+          : "a file spill session";
+      throw new IOException("Could not open " + what + " in " + spillDir + ": " + e.getMessage(), e);
     }
   }
 }

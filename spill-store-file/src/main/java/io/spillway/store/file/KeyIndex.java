@@ -1,5 +1,6 @@
 package io.spillway.store.file;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -126,6 +127,30 @@ final class KeyIndex {
    * without bringing back one replaced or deleted meanwhile.
    */
   boolean replace(String key, long expected, long location, int lengthCode) {
+    try {
+      return replace(key, expected, location, lengthCode, NOTHING);
+    } catch (IOException e) {
+      throw new AssertionError("nothing to do threw", e);
+    }
+  }
+
+  /** What {@link #replace(String, long, long, int, BeforeReplace)} does just before it repoints a key. */
+  @FunctionalInterface
+  interface BeforeReplace {
+    void run() throws IOException;
+  }
+
+  private static final BeforeReplace NOTHING = () -> {};
+
+  /**
+   * As {@link #replace(String, long, long, int)}, running {@code beforeReplace} under the key's stripe lock once the
+   * key is known to still point at {@code expected}, and repointing it only if that returns: how a persistent
+   * session's compaction writes a copy's header only for a copy that will be published. The action must be short.
+   *
+   * @throws IOException what {@code beforeReplace} threw; the key is then unchanged
+   */
+  boolean replace(String key, long expected, long location, int lengthCode, BeforeReplace beforeReplace)
+      throws IOException {
     long hash = mix(key.hashCode());
     Stripe stripe = stripeOf(hash);
     synchronized (stripe) {
@@ -133,6 +158,7 @@ final class KeyIndex {
       if (slot < 0 || stripe.locations[slot] >>> FINGERPRINT_BITS != expected) {
         return false;
       }
+      beforeReplace.run();
       stripe.locations[slot] = (location << FINGERPRINT_BITS) | fingerprint(hash);
       stripe.lengths[slot] = lengthCode;
       return true;

@@ -58,6 +58,7 @@ final class LogFile {
   private final AtomicBoolean retired = new AtomicBoolean();
   private volatile boolean compactable = true;
   private final AtomicBoolean claimed = new AtomicBoolean();
+  private volatile boolean keepOnRelease;
 
   /**
    * Wraps a new, empty file.
@@ -73,6 +74,19 @@ final class LogFile {
     this.channel = channel;
     this.dedicated = dedicated;
     this.onReleased = onReleased;
+  }
+
+  /**
+   * Wraps a file a persistent session held when it was taken over: sealed (it takes no more appends), ending at
+   * {@code end}, with {@code live} bytes of records the index points at.
+   */
+  static LogFile recovered(int id, int number, Path path, FileChannel channel, boolean dedicated, long end, long live,
+      Consumer<LogFile> onReleased) {
+    LogFile file = new LogFile(id, number, path, channel, dedicated, onReleased);
+    file.end = end;
+    file.live.set(live);
+    file.sealed = true;
+    return file;
   }
 
   /** The id in index locations; reused only after this file is released. */
@@ -198,6 +212,14 @@ final class LogFile {
     return false;
   }
 
+  /**
+   * Makes the release of this file close its channel and keep the file: how a persistent session is closed (its
+   * files are its next owner's). Call before {@link #retire}.
+   */
+  void keepOnRelease() {
+    keepOnRelease = true;
+  }
+
   /** Drops the store's reference whatever the file holds; for closing the store. */
   void retire() {
     if (retired.compareAndSet(false, true)) {
@@ -211,10 +233,12 @@ final class LogFile {
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Could not close log file " + path, e);
     }
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "Could not delete dead log file " + path + "; the session's close() retries", e);
+    if (!keepOnRelease) {
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "Could not delete dead log file " + path + "; the session's close() retries", e);
+      }
     }
     onReleased.accept(this);
   }

@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -85,6 +86,39 @@ final class LogFiles {
       SessionFolders.syncDirectory(dir);
     }
     return file;
+  }
+
+  /**
+   * Registers a log file a persistent session held, opened by {@code open} with the id it is given; file numbers
+   * handed out later are above {@code number}. For recovery, before the session takes writes.
+   *
+   * @throws IOException if {@code open} fails, or the session has no file id left
+   */
+  LogFile adopt(int number, IdOpener open) throws IOException {
+    LogFile file;
+    synchronized (this) {
+      if (freeCount > 0 || nextId > KeyIndex.MAX_FILE_ID) {
+        throw new IOException("Spill session " + dir + " holds more than " + (KeyIndex.MAX_FILE_ID + 1)
+            + " log files; no more fit in its index");
+      }
+      int id = nextId;
+      file = open.open(id, this::released);
+      nextId++;
+      nextNumber = Math.max(nextNumber, (number & 0xFFFF_FFFFL) + 1);
+      LogFile[] table = byId;
+      if (id >= table.length) {
+        table = Arrays.copyOf(table, Math.max(id + 1, table.length * 2));
+      }
+      table[id] = file;
+      byId = table;
+    }
+    return file;
+  }
+
+  /** Opens a recovered log file as the {@link LogFile} of a given id, telling {@code onReleased} when it goes. */
+  @FunctionalInterface
+  interface IdOpener {
+    LogFile open(int id, Consumer<LogFile> onReleased) throws IOException;
   }
 
   /** The live file with {@code id}, or {@code null}. */

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * offset size field
  *  0     4    magic "SWLR" (0x53 0x57 0x4c 0x52)
  *  4     1    record format version, 1
- *  5     1    kind: 1 = value, 2 = tombstone (value length 0; reserved for persistent sessions, never written yet)
+ *  5     1    kind: 1 = value, 2 = dead (a value record that no longer holds its key's value; see below)
  *  6     2    key length k in UTF-8 bytes, 1..1024
  *  8     8    sequence number of the write: increasing per session; a compaction copy keeps its original's
  * 16     8    value length v
@@ -36,13 +36,19 @@ import org.jspecify.annotations.Nullable;
  * after a newer one. The value has no checksum of its own here: it is a frame, whose checksum covers its header and
  * payload, and a torn value is found by that checksum when it is read.
  *
+ * <p><b>Dead records</b> (persistent sessions only). A value record that stops holding its key's value — replaced,
+ * deleted, or a compaction copy that lost to an update — has its header rewritten in place with kind 2 and its
+ * checksum recomputed ({@link #dead}), everything else kept: a recovery scan still steps over it by its value
+ * length, and never takes it for a live value. That is how a delete outlives a restart without tombstones that
+ * would have to be collected: once a key's older records are all dead, nothing of it is left to recover.
+ *
  * <p>Stateless and thread-safe. Internal, may change.
  */
 final class RecordFormat {
   static final int MAGIC = 0x524c5753; // "SWLR" read as a little-endian int
   static final byte VERSION = 1;
   static final byte KIND_VALUE = 1;
-  static final byte KIND_TOMBSTONE = 2;
+  static final byte KIND_DEAD = 2;
   static final int HEADER_BYTES = 40;
   static final int CRC_OFFSET = 36;
 
@@ -51,6 +57,25 @@ final class RecordFormat {
   /** Bytes a record of a {@code keyBytes}-byte key and a {@code valueLength}-byte value takes in a log file. */
   static long recordBytes(int keyBytes, long valueLength) {
     return HEADER_BYTES + keyBytes + valueLength;
+  }
+
+  /** The length of {@code key} in UTF-8 bytes, counted without encoding it. */
+  static int utf8Length(String key) {
+    int length = 0;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x80) {
+        length += 1;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        length += 4; // valid keys have no unpaired surrogate
+        i++;
+      } else {
+        length += 3;
+      }
+    }
+    return length;
   }
 
   /**
@@ -82,6 +107,18 @@ final class RecordFormat {
     byte[] copy = original.clone();
     ByteBuffer out = ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(24, position).putInt(32, fileNumber);
+    out.putInt(CRC_OFFSET, crc(copy, copy.length - HEADER_BYTES));
+    return out;
+  }
+
+  /**
+   * The same header marked dead: {@code original} (header and key, as read and checked) with kind
+   * {@link #KIND_DEAD} and its checksum recomputed; everything else kept, so that a scan still skips the value.
+   */
+  static ByteBuffer dead(byte[] original) {
+    byte[] copy = original.clone();
+    ByteBuffer out = ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
+    out.put(5, KIND_DEAD);
     out.putInt(CRC_OFFSET, crc(copy, copy.length - HEADER_BYTES));
     return out;
   }
@@ -153,7 +190,7 @@ final class RecordFormat {
     byte version = in.get(4);
     byte kind = in.get(5);
     int keyLength = Short.toUnsignedInt(in.getShort(6));
-    if (version != VERSION || (kind != KIND_VALUE && kind != KIND_TOMBSTONE)
+    if (version != VERSION || (kind != KIND_VALUE && kind != KIND_DEAD)
         || keyLength == 0 || keyLength > SegmentNames.MAX_LENGTH) {
       return problem(Problem.UNKNOWN_FORMAT);
     }
@@ -167,7 +204,7 @@ final class RecordFormat {
     long valueLength = in.getLong(16);
     long recordedPosition = in.getLong(24);
     int recordedFile = in.getInt(32);
-    if (valueLength < 0 || (kind == KIND_TOMBSTONE && valueLength != 0)) {
+    if (valueLength < 0) {
       return problem(Problem.UNKNOWN_FORMAT);
     }
     if (recordedPosition != position || recordedFile != fileNumber) {

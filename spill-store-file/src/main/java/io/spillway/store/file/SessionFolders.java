@@ -220,6 +220,43 @@ final class SessionFolders {
   }
 
   /**
+   * Deletes everything in session folder {@code dir} but {@code keep}, without following links; what cannot be
+   * deleted is added to {@code failure}, which comes back (or the first failure, if it was {@code null}).
+   */
+  static @Nullable IOException deleteAllBut(Path dir, Path keep, @Nullable IOException failure) {
+    @Nullable IOException failures = failure;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        if (entry.equals(keep)) {
+          continue;
+        }
+        try {
+          if (Files.isDirectory(entry, NOFOLLOW_LINKS)) {
+            deleteRecursively(entry);
+          } else {
+            Files.deleteIfExists(entry);
+          }
+        } catch (IOException e) {
+          failures = collect(failures, e);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // removed behind our back; nothing left to delete
+    } catch (IOException e) {
+      failures = collect(failures, e);
+    }
+    return failures;
+  }
+
+  private static IOException collect(@Nullable IOException first, IOException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  /**
    * Makes the creation or removal of entries in {@code dir} durable; best effort, as not every platform can sync a
    * folder.
    */

@@ -101,8 +101,20 @@ class RecordFormatTest {
     assertThat(problemAfter(bytes -> bytes[5] = 3)).isEqualTo(RecordFormat.Problem.UNKNOWN_FORMAT);
     assertThat(problemAfter(bytes -> ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(16, -1)))
         .as("negative value length").isEqualTo(RecordFormat.Problem.UNKNOWN_FORMAT);
-    assertThat(problemAfter(bytes -> bytes[5] = RecordFormat.KIND_TOMBSTONE))
-        .as("tombstone with a value").isEqualTo(RecordFormat.Problem.UNKNOWN_FORMAT);
+  }
+
+  @Test
+  void dead_keepsEverythingButTheKind_andStillChecks() {
+    byte[] bytes = encoded("seg".getBytes(java.nio.charset.StandardCharsets.UTF_8), 7, 100, 40, 3);
+    ByteBuffer dead = RecordFormat.dead(bytes);
+    RecordFormat.Result result = RecordFormat.decode(dead.array(), dead.capacity(), 40, 3);
+    assertThat(result.ok()).as("a dead header passes its checks, so a scan can step over it").isTrue();
+    RecordFormat.Header header = result.header();
+    assertThat(header.kind()).isEqualTo(RecordFormat.KIND_DEAD);
+    assertThat(header.key()).isEqualTo("seg");
+    assertThat(header.sequence()).isEqualTo(7);
+    assertThat(header.valueLength()).isEqualTo(100);
+    assertThat(bytes[5]).as("the original is not changed").isEqualTo(RecordFormat.KIND_VALUE);
   }
 
   @Test
