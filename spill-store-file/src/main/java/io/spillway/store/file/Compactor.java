@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -43,8 +44,9 @@ import org.jspecify.annotations.Nullable;
  * bring back a value deleted or replaced meanwhile. So there the value bytes are copied first and the copy's header
  * written only at publication, under the key's index stripe lock and only if the index still points at the copied
  * version ({@link KeyIndex#replace(String, long, long, int, KeyIndex.BeforeReplace)}): a copy that lost has no
- * header and is dead space. With fsync the value bytes are forced before the headers are written, and the headers
- * before the old file can go. A record found marked dead when it is read for copying was deleted or replaced after
+ * header and is dead space. Once published, the original is marked dead, so that a later delete (which marks the
+ * copy) leaves nothing of the key should the old file outlive a crash. With fsync the value bytes are forced before
+ * the headers are written, and the headers before the originals are marked. A record found marked dead when it is read for copying was deleted or replaced after
  * the list of records was taken; it is passed over.
  *
  * <p><b>Threads.</b> In background mode one daemon thread per store does the work, woken by {@link #consider};
@@ -409,26 +411,28 @@ final class Compactor implements AutoCloseable {
       forceTargets(batch);
     }
     @Nullable IOException failure = null;
+    List<Copy> published = new ArrayList<>();
     for (Copy copy : batch) {
       LogFile target = copy.slot().file();
       long bytes = copy.slot().size();
       KeyIndex.Entry entry = copy.entry();
       target.addLive(bytes); // before the index points here, so that live never undercounts
-      boolean published;
+      boolean moved;
       ByteBuffer header = copy.header();
       if (header == null) {
-        published = index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode());
+        moved = index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode());
       } else {
         try {
-          published = index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode(),
+          moved = index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode(),
               () -> target.writeFully(header.duplicate(), copy.slot().position()));
         } catch (IOException e) {
-          published = false;
+          moved = false;
           failure = failure == null ? e : failure;
         }
       }
-      if (published) {
+      if (moved) {
         source.addLive(-bytes);
+        published.add(copy);
       } else {
         target.addLive(-bytes); // replaced or deleted meanwhile: this copy is dead on arrival
         deadOnArrivalBytes.addAndGet(bytes);
@@ -449,6 +453,9 @@ final class Compactor implements AutoCloseable {
         }
       }
     }
+    if (persistent) {
+      failure = markOriginalsDead(source, published, failure);
+    }
     for (Copy copy : batch) {
       appender.complete(copy.slot());
     }
@@ -456,6 +463,30 @@ final class Compactor implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /**
+   * Marks dead the originals of copies now published (persistent sessions), so that a later delete of the key, which
+   * marks the copy, leaves no live record of it behind should {@code source} outlive a crash. With fsync the marks are
+   * forced. Returns the first failure, {@code failure} if there was one before.
+   */
+  private @Nullable IOException markOriginalsDead(LogFile source, List<Copy> published,
+      @Nullable IOException failure) {
+    @Nullable IOException first = failure;
+    try {
+      for (Copy copy : published) {
+        int keyLength = Objects.requireNonNull(copy.header()).capacity() - RecordFormat.HEADER_BYTES;
+        RecordWriter.markDead(source, copy.entry().valueOffset() - RecordFormat.HEADER_BYTES - keyLength, keyLength);
+      }
+      if (settings.fsync() && !published.isEmpty()) {
+        source.force();
+      }
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "Could not mark compacted records of " + source + " dead; a key deleted later may"
+          + " come back after a crash while that file exists", e);
+      first = first == null ? e : first;
+    }
+    return first;
   }
 
   private void forceTargets(List<Copy> batch) throws IOException {
