@@ -76,6 +76,7 @@ public final class SpillConfig {
   private final int ioThreads;
   private final double accessDecay;
   private final Path spillDir;
+  private final List<Path> spillDirs;
   private final Optional<String> policy;
   private final Optional<String> store;
   private final String checksum;
@@ -99,7 +100,8 @@ public final class SpillConfig {
     this.managedMinSpillSize = b.set.contains("minSpillSize") ? b.minSpillSize : 0;
     this.ioThreads = b.ioThreads > 0 ? b.ioThreads : defaultIoThreads();
     this.accessDecay = b.accessDecay;
-    this.spillDir = b.spillDir != null ? b.spillDir : defaultSpillDir();
+    this.spillDirs = b.spillDirs != null ? b.spillDirs : List.of(b.spillDir != null ? b.spillDir : defaultSpillDir());
+    this.spillDir = spillDirs.get(0);
     this.policy = Optional.ofNullable(b.policy);
     this.store = Optional.ofNullable(b.store);
     this.checksum = b.checksum;
@@ -196,9 +198,17 @@ public final class SpillConfig {
     return accessDecay;
   }
 
-  /** The directory under which local stores keep their session folders. */
+  /** The directory under which local stores keep their session folders: the first of {@link #spillDirs()}. */
   public Path spillDir() {
     return spillDir;
+  }
+
+  /**
+   * The directories a local store spreads a session over, at least one, without duplicates: those given to
+   * {@link Builder#spillDirs}, or else {@link #spillDir()} alone.
+   */
+  public List<Path> spillDirs() {
+    return spillDirs;
   }
 
   /** The policy provider asked for by name, or empty to take the highest priority one. */
@@ -272,7 +282,7 @@ public final class SpillConfig {
   public String toString() {
     return "SpillConfig{maxMemory=" + maxMemory + ", spillThreshold=" + spillThreshold
         + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + ioThreads
-        + ", accessDecay=" + accessDecay + ", spillDir=" + spillDir + ", policy=" + policy.orElse("(priority)")
+        + ", accessDecay=" + accessDecay + ", spillDirs=" + spillDirs + ", policy=" + policy.orElse("(priority)")
         + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum + ", frameVersion=" + frameVersion
         + ", fsync=" + fsync + ", persistentSession=" + persistentSession.orElse("(none)") + ", options=" + options.keySet() + ", spillMode=" + spillMode + ", maxBlock="
         + maxBlock + ", listeners=" + listeners.size() + "}";
@@ -292,6 +302,7 @@ public final class SpillConfig {
     private double accessDecay = DEFAULT_ACCESS_DECAY;
     // Null while unset (here and spillExecutor): the config then falls back to its default.
     private @Nullable Path spillDir;
+    private @Nullable List<Path> spillDirs;
     private @Nullable String policy;
     private @Nullable String store;
     private String checksum = DEFAULT_CHECKSUM;
@@ -396,10 +407,46 @@ public final class SpillConfig {
       return this;
     }
 
-    /** The directory under which local stores keep their session folders; created when needed. */
+    /**
+     * The directory under which local stores keep their session folders; created when needed.
+     *
+     * @throws IllegalStateException if {@link #spillDirs} was given too
+     */
     public Builder spillDir(Path dir) {
       once("spillDir");
+      if (spillDirs != null) {
+        throw new IllegalStateException("spillDirs was already set; give spillDir or spillDirs, not both");
+      }
       this.spillDir = Objects.requireNonNull(dir, "spillDir");
+      return this;
+    }
+
+    /**
+     * Several directories (on several disks, say) for a local store to spread a session over; created when
+     * needed. The {@code file} store places each new log file in the next healthy directory in turn, skipping one
+     * that is fuller than a threshold or whose last write failed (tried again later). {@link SpillConfig#spillDir()}
+     * is then the first.
+     *
+     * @throws IllegalArgumentException if a directory is given twice (compared as absolute, normalised paths)
+     * @throws IllegalStateException if {@link #spillDir} was given too
+     */
+    public Builder spillDirs(Path first, Path... more) {
+      once("spillDirs");
+      if (spillDir != null) {
+        throw new IllegalStateException("spillDir was already set; give spillDir or spillDirs, not both");
+      }
+      List<Path> dirs = new ArrayList<>();
+      dirs.add(Objects.requireNonNull(first, "spillDirs"));
+      for (Path dir : Objects.requireNonNull(more, "spillDirs")) {
+        dirs.add(Objects.requireNonNull(dir, "spillDirs"));
+      }
+      java.util.Set<Path> seen = new java.util.HashSet<>();
+      for (Path dir : dirs) {
+        if (!seen.add(dir.toAbsolutePath().normalize())) {
+          throw new IllegalArgumentException("spillDirs names " + dir + " twice");
+        }
+      }
+      this.spillDirs = List.copyOf(dirs);
       return this;
     }
 

@@ -101,4 +101,35 @@ class SpillConfigTest {
     assertThat(config.option("k")).contains("v");
     assertThatThrownBy(() -> config.options().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void spillDirs_firstIsSpillDir_andDefaultIsSpillDirAlone() {
+    SpillConfig spread = SpillConfig.builder().spillDirs(Path.of("/d1"), Path.of("/d2")).build();
+    assertThat(spread.spillDirs()).containsExactly(Path.of("/d1"), Path.of("/d2"));
+    assertThat(spread.spillDir()).isEqualTo(Path.of("/d1"));
+    SpillConfig one = SpillConfig.builder().spillDir(Path.of("/only")).build();
+    assertThat(one.spillDirs()).containsExactly(Path.of("/only"));
+    assertThat(SpillConfig.defaults().spillDirs()).containsExactly(SpillConfig.defaultSpillDir());
+  }
+
+  @Test
+  void spillDirs_twiceTheSameOrWithSpillDir_isRefused() {
+    assertThatThrownBy(() -> SpillConfig.builder().spillDirs(Path.of("/d1"), Path.of("/x/../d1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+    assertThatThrownBy(() -> SpillConfig.builder().spillDir(Path.of("/a")).spillDirs(Path.of("/b")))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> SpillConfig.builder().spillDirs(Path.of("/b")).spillDir(Path.of("/a")))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void persistentSession_nameRules() {
+    assertThat(SpillConfig.defaults().persistentSession()).isEmpty();
+    assertThat(SpillConfig.builder().persistentSession("graph-1.v2_x").build().persistentSession())
+        .contains("graph-1.v2_x");
+    for (String bad : new String[] {"", ".hidden", "a/b", "a b", "x".repeat(65), "..", "é"}) {
+      assertThatThrownBy(() -> SpillConfig.builder().persistentSession(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
 }

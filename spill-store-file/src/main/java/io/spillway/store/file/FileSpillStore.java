@@ -1,7 +1,6 @@
 package io.spillway.store.file;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
 import io.spillway.api.SegmentNames;
 import io.spillway.api.spi.SpillStore;
@@ -9,10 +8,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -53,9 +49,8 @@ import org.jspecify.annotations.Nullable;
 final class FileSpillStore implements SpillStore {
   private static final System.Logger LOG = System.getLogger(FileSpillStoreProvider.class.getName());
   private final Path dir;
-  private final Path lockFile;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final SessionDirs folders;
+  private final SpillDirectories directories;
   private final FileStoreSettings settings;
   private final KeyIndex index = new KeyIndex();
   private final LogFiles files;
@@ -72,15 +67,13 @@ final class FileSpillStore implements SpillStore {
   private final AtomicLong deadMarkFailures = new AtomicLong();
   private boolean closed; // guarded by state
 
-  private FileSpillStore(SessionFolders.Locked session, FileStoreSettings settings, boolean background,
-      boolean persistent) {
-    this.persistent = persistent;
-    this.dir = session.dir();
-    this.lockFile = dir.resolve(FileNames.LOCK_FILE);
-    this.lockChannel = session.lockChannel();
-    this.lock = session.lock();
+  private FileSpillStore(SessionDirs folders, FileStoreSettings settings, boolean background) {
+    this.folders = folders;
+    this.persistent = folders.persistent();
+    this.directories = new SpillDirectories(folders.paths(), settings.maxUsedShare());
+    this.dir = directories.primary();
     this.settings = settings;
-    this.files = new LogFiles(dir, settings.fsync(), this::spaceFreed);
+    this.files = new LogFiles(directories, settings.fsync(), this::spaceFreed);
     this.pinner = files::pin;
     this.appender = new Appender(files, settings, usage::get, this::changed);
     this.writer = new RecordWriter(new BufferPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
@@ -95,49 +88,63 @@ final class FileSpillStore implements SpillStore {
    * @param background whether compaction runs on a thread of its own; without, only {@link #compactNow()} compacts
    */
   static FileSpillStore open(Path spillDir, FileStoreSettings settings, boolean background) throws IOException {
-    Files.createDirectories(spillDir);
-    SessionFolders.removeStale(spillDir);
-    FileSpillStore store = new FileSpillStore(SessionFolders.create(spillDir), settings, background, false);
+    return open(List.of(spillDir), settings, background);
+  }
+
+  /**
+   * Removes dead sessions from each of {@code spillDirs}, then opens a new session spread over them.
+   *
+   * @param background whether compaction runs on a thread of its own; without, only {@link #compactNow()} compacts
+   */
+  static FileSpillStore open(List<Path> spillDirs, FileStoreSettings settings, boolean background)
+      throws IOException {
+    FileSpillStore store = new FileSpillStore(SessionDirs.createEphemeral(spillDirs), settings, background);
     store.compactor.start();
     return store;
   }
 
+  /** As {@link #openPersistent(List, String, FileStoreSettings, boolean)} in one spill directory. */
+  static FileSpillStore openPersistent(Path spillDir, String name, FileStoreSettings settings, boolean background)
+      throws IOException {
+    return openPersistent(List.of(spillDir), name, settings, background);
+  }
+
   /**
-   * Removes dead ephemeral sessions from {@code spillDir}, then takes persistent session {@code name} there: created
-   * if new, recovered from its log files otherwise.
+   * Removes dead ephemeral sessions from each of {@code spillDirs}, then takes persistent session {@code name}
+   * there: created if new, recovered from its log files (in every one of the directories) otherwise.
    *
    * @throws IOException naming the owner if a live store owns the session, or if it cannot be created, locked or
    *     recovered; its files are then left as they were (or repaired in part, see {@link LogRecovery#recover})
    */
-  static FileSpillStore openPersistent(Path spillDir, String name, FileStoreSettings settings, boolean background)
-      throws IOException {
-    Files.createDirectories(spillDir);
-    SessionFolders.removeStale(spillDir);
-    SessionFolders.Locked session = PersistentFolder.take(spillDir, name);
+  static FileSpillStore openPersistent(List<Path> spillDirs, String name, FileStoreSettings settings,
+      boolean background) throws IOException {
+    SessionDirs folders = SessionDirs.takePersistent(spillDirs, name);
     FileSpillStore store;
     try {
-      store = new FileSpillStore(session, settings, background, true);
-      LogRecovery.Outcome outcome = LogRecovery.recover(session.dir(), store.files, store.index, settings.fsync(),
-          store.appender::dedicated);
+      store = new FileSpillStore(folders, settings, background);
+      LogRecovery.Outcome outcome = LogRecovery.recover(folders.paths(), store.files, store.index,
+          settings.fsync(), store.appender::dedicated);
       store.usage.set(outcome.valueBytes());
       store.sequence.set(outcome.nextSequence() - 1);
     } catch (IOException | RuntimeException e) {
-      try {
-        session.lock().release();
-        session.lockChannel().close();
-      } catch (IOException release) {
+      IOException release = folders.release(null);
+      if (release != null) {
         e.addSuppressed(release);
       }
-      PersistentFolder.released(session.dir());
       throw e;
     }
     store.compactor.start();
     return store;
   }
 
-  /** The session folder. */
+  /** The session folder (the first, with several spill directories). */
   Path sessionDir() {
     return dir;
+  }
+
+  /** The session's folders, one in each spill directory. */
+  List<Path> sessionDirs() {
+    return directories.all();
   }
 
   @Override
@@ -145,50 +152,90 @@ final class FileSpillStore implements SpillStore {
     SegmentNames.validate(key);
     Objects.requireNonNull(chunks, "chunks");
     long valueLength = 0;
-    for (ByteBuffer chunk : chunks) {
-      valueLength = Math.addExact(valueLength, Objects.requireNonNull(chunk, "chunk").remaining());
+    int[] positions = new int[chunks.length];
+    for (int i = 0; i < chunks.length; i++) {
+      valueLength = Math.addExact(valueLength, Objects.requireNonNull(chunks[i], "chunk").remaining());
+      positions[i] = chunks[i].position();
     }
     byte[] keyBytes = key.getBytes(UTF_8);
-    long recordBytes = RecordFormat.recordBytes(keyBytes.length, valueLength);
     Lock shared = state.readLock();
     shared.lock();
     try {
       ensureOpen();
       compactor.helpIfBehind();
-      Appender.Slot slot;
       try {
-        slot = appender.reserve(recordBytes, valueLength);
-      } catch (IOException e) {
-        throw failure(dir, "could not write key " + FileNames.describe(key) + ": " + e.getMessage(), e);
-      }
-      boolean published = false;
-      try {
-        LogFile file = slot.file();
-        ByteBuffer header = RecordFormat.encode(keyBytes, sequence.incrementAndGet(), valueLength, slot.position(),
-            file.number());
-        if (persistent) {
-          writer.writeHeaderLast(file, slot.position(), header, chunks, settings.fsync() ? file::force : () -> {});
-        } else {
-          writer.write(file, slot.position(), header, chunks);
+        return append(key, keyBytes, valueLength, chunks);
+      } catch (FailedAppend e) {
+        Path folder = Objects.requireNonNull(e.file.path().getParent());
+        if (!directories.hasAlternativeTo(folder)) {
+          throw e.reported;
         }
-        if (settings.fsync()) {
-          file.force();
+        // Another spill directory may take it (this one may be full): once, from a new log file elsewhere.
+        directories.failed(folder, e.reported);
+        appender.roll();
+        for (int i = 0; i < chunks.length; i++) {
+          chunks[i].position(positions[i]);
         }
-        publish(key, keyBytes.length, slot, valueLength);
-        published = true;
-        return file.uri();
-      } catch (IOException e) {
-        throw failure(slot.file().path(), "could not write key " + FileNames.describe(key) + " at byte "
-            + slot.position() + ": " + e.getMessage(), e);
-      } finally {
-        if (published) {
-          appender.complete(slot);
-        } else {
-          appender.abort(slot);
+        try {
+          return append(key, keyBytes, valueLength, chunks);
+        } catch (FailedAppend again) {
+          again.reported.addSuppressed(e.reported);
+          throw again.reported;
         }
       }
     } finally {
       shared.unlock();
+    }
+  }
+
+  /** An append whose bytes could not be written to {@code file}; {@code reported} is what the caller gets. */
+  private static final class FailedAppend extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient LogFile file;
+    final FileSystemException reported;
+
+    FailedAppend(LogFile file, FileSystemException reported) {
+      super(reported.getMessage(), null, false, false);
+      this.file = file;
+      this.reported = reported;
+    }
+  }
+
+  /** Reserves, writes and publishes one record; a failed write is taken back and thrown as {@link FailedAppend}. */
+  private URI append(String key, byte[] keyBytes, long valueLength, ByteBuffer[] chunks)
+      throws IOException, FailedAppend {
+    long recordBytes = RecordFormat.recordBytes(keyBytes.length, valueLength);
+    Appender.Slot slot;
+    try {
+      slot = appender.reserve(recordBytes, valueLength);
+    } catch (IOException e) {
+      throw failure(dir, "could not write key " + FileNames.describe(key) + ": " + e.getMessage(), e);
+    }
+    boolean published = false;
+    LogFile file = slot.file();
+    try {
+      ByteBuffer header = RecordFormat.encode(keyBytes, sequence.incrementAndGet(), valueLength, slot.position(),
+          file.number());
+      if (persistent) {
+        writer.writeHeaderLast(file, slot.position(), header, chunks, settings.fsync() ? file::force : () -> {});
+      } else {
+        writer.write(file, slot.position(), header, chunks);
+      }
+      if (settings.fsync()) {
+        file.force();
+      }
+      publish(key, keyBytes.length, slot, valueLength);
+      published = true;
+      return file.uri();
+    } catch (IOException e) {
+      throw new FailedAppend(file, failure(file.path(), "could not write key " + FileNames.describe(key)
+          + " at byte " + slot.position() + ": " + e.getMessage(), e));
+    } finally {
+      if (published) {
+        appender.complete(slot);
+      } else {
+        appender.abort(slot);
+      }
     }
   }
 
@@ -207,7 +254,7 @@ final class FileSpillStore implements SpillStore {
     LogFile file = slot.file();
     file.addLive(slot.size()); // before the index points here, so that live never undercounts
     long location = KeyIndex.location(file.id(), slot.position() + RecordFormat.HEADER_BYTES + keyBytes);
-    KeyIndex.Entry previous = index.put(key, location, lengthCode(valueLength));
+    KeyIndex.Entry previous = index.put(key, location, KeyIndex.lengthCode(valueLength));
     appendedBytes.addAndGet(slot.size());
     callerBytes.addAndGet(valueLength);
     usage.addAndGet(valueLength);
@@ -261,14 +308,8 @@ final class FileSpillStore implements SpillStore {
     return file;
   }
 
-  /** Index length code of a value: its length, or -1 for one beyond an int, which has a file of its own. */
-  static int lengthCode(long valueLength) {
-    return valueLength <= Integer.MAX_VALUE - 1 ? (int) valueLength : -1;
-  }
-
   private static long valueLength(KeyIndex.Entry entry, LogFile file) {
-    int code = entry.lengthCode();
-    return code >= 0 ? code : file.end() - entry.valueOffset();
+    return KeyIndex.valueLength(entry, file.end());
   }
 
   /** A file's live bytes fell, or its last append ended: it may be dead, or worth compacting. */
@@ -493,8 +534,7 @@ final class FileSpillStore implements SpillStore {
       }
       index.clear();
       usage.set(0);
-      failure = releaseLock(failure);
-      PersistentFolder.released(dir);
+      failure = folders.release(failure);
       if (failure != null) {
         throw new IOException("Could not close persistent spill session " + dir + " cleanly; its data is kept",
             failure);
@@ -502,21 +542,6 @@ final class FileSpillStore implements SpillStore {
     } finally {
       exclusive.unlock();
     }
-  }
-
-  private @Nullable IOException releaseLock(@Nullable IOException failure) {
-    @Nullable IOException failures = failure;
-    try {
-      lock.release();
-    } catch (IOException e) {
-      failures = collect(failures, e);
-    }
-    try {
-      lockChannel.close();
-    } catch (IOException e) {
-      failures = collect(failures, e);
-    }
-    return failures;
   }
 
   private void closeDeleting() throws IOException {
@@ -540,18 +565,7 @@ final class FileSpillStore implements SpillStore {
       }
       index.clear();
       usage.set(0);
-      failure = SessionFolders.deleteAllBut(dir, lockFile, failure);
-      // The lock goes last: until then no other process takes the folder for a dead session's.
-      failure = releaseLock(failure);
-      try {
-        Files.deleteIfExists(lockFile);
-        Files.deleteIfExists(dir);
-      } catch (IOException e) {
-        failure = collect(failure, e);
-      }
-      if (persistent) {
-        PersistentFolder.released(dir);
-      }
+      failure = folders.deleteAll(failure);
       if (failure != null) {
         throw new IOException("Could not delete every file of spill session " + dir
             + "; a later session in another process removes what is left", failure);

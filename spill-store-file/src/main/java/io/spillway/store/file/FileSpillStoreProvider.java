@@ -5,6 +5,7 @@ import io.spillway.api.spi.SpillStore;
 import io.spillway.api.spi.SpillStoreProvider;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,7 +21,8 @@ import java.util.Optional;
  * }</pre>
  *
  * <h2>Settings</h2>
- * It reads {@link SpillConfig#spillDir()}, created with its parents when missing, {@link SpillConfig#fsync()}, and
+ * It reads {@link SpillConfig#spillDirs()} (one directory unless several are given), created with their parents when
+ * missing, {@link SpillConfig#fsync()}, {@link SpillConfig#persistentSession()}, and
  * these {@link SpillConfig#options() options} (sizes as a byte count or with {@code KiB}, {@code MiB}, {@code GiB}):
  * <ul>
  *   <li>{@value #LOG_FILE_SIZE} — bytes after which a log file takes no more appends (a file ends at most one record
@@ -34,6 +36,8 @@ import java.util.Optional;
  *       file each cost no more than packing, and gives the space back at once.</li>
  *   <li>{@value #COMPACT_BELOW} — a full log file is compacted once its live share falls below this: default 0.5,
  *       0.05 to 0.95. Higher saves disk space and costs more writing: see <i>Compaction</i>.</li>
+ *   <li>{@value #MAX_USED_SHARE} — with several spill directories, one whose file system is fuller than this share
+ *       takes no new log file while another is below it: default 0.9 (Trino's spill threshold), above 0 to 1.</li>
  * </ul>
  * Any other option starting with {@code file.} fails {@code create} with a
  * {@link io.spillway.api.SpillConfigurationException} naming the known ones, so that a misspelt option is not ignored.
@@ -45,6 +49,16 @@ import java.util.Optional;
  * {@code session.lock}, on which the session holds an exclusive {@link java.nio.channels.FileLock} for its whole
  * life, and log files {@code log-NNNNNNNNNN.log} (ten decimal digits, numbered from 1 in order of creation, never
  * reused in a session). Keys never appear in file names, so no key can name a path, whatever it holds.
+ *
+ * <h2>Several spill directories</h2>
+ * With {@link SpillConfig#spillDirs()} naming several (one per disk, say), a session has a folder of the same kind in
+ * each, each locked and each checked for stale sessions at start, and each new log file goes to the next directory
+ * in turn, so that writes and compaction spread over the disks. A directory is skipped while its file system is
+ * fuller than {@value #MAX_USED_SHARE} (0.9), or for 10 s after a file could not be created or written there; a
+ * write that fails in one directory (a full disk, say) is tried once more, in a new log file in another, before it
+ * fails. Reads find a value wherever it went: the index knows its file. A directory that fails takes its values with
+ * it (they are read, and fail, where they are), never those in the others. A persistent session is recovered from
+ * all its directories: give the same ones each time (a directory left out is not read; one added is simply used).
  *
  * <p>A log file is a sequence of records, each a 40-byte header, the key's UTF-8 bytes and the value's bytes:
  * magic {@code SWLR}, version 1, kind (1 value, 2 dead: replaced or deleted, in persistent sessions),
@@ -158,6 +172,8 @@ public final class FileSpillStoreProvider implements SpillStoreProvider {
   public static final String OWN_FILE_THRESHOLD = "file.ownFileThreshold";
   /** Option key of the live share below which a full log file is compacted: {@value}. */
   public static final String COMPACT_BELOW = "file.compactBelow";
+  /** Option key of the used share above which a spill directory takes no new log file: {@value}. */
+  public static final String MAX_USED_SHARE = "file.maxUsedShare";
 
   /** Creates the provider; it holds no state. */
   public FileSpillStoreProvider() {}
@@ -189,17 +205,21 @@ public final class FileSpillStoreProvider implements SpillStoreProvider {
   @Override
   public SpillStore create(SpillConfig config) throws IOException {
     FileStoreSettings settings = FileStoreSettings.from(config);
-    Path spillDir = config.spillDir();
     Optional<String> persistent = config.persistentSession();
     try {
       if (persistent.isPresent()) {
-        return FileSpillStore.openPersistent(spillDir, persistent.get(), settings, true);
+        return FileSpillStore.openPersistent(config.spillDirs(), persistent.get(), settings, true);
       }
-      return FileSpillStore.open(spillDir, settings, true);
+      return FileSpillStore.open(config.spillDirs(), settings, true);
     } catch (IOException e) {
       String what = persistent.isPresent() ? "persistent file spill session '" + persistent.get() + "'"
           : "a file spill session";
-      throw new IOException("Could not open " + what + " in " + spillDir + ": " + e.getMessage(), e);
+      throw new IOException("Could not open " + what + " in " + describe(config.spillDirs()) + ": " + e.getMessage(),
+          e);
     }
+  }
+
+  private static String describe(List<Path> dirs) {
+    return dirs.size() == 1 ? dirs.get(0).toString() : dirs.toString();
   }
 }

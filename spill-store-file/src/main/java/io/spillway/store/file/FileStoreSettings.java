@@ -15,8 +15,10 @@ import java.util.function.Function;
  * @param ownFileThreshold values of at least this many bytes get a log file of their own
  * @param compactBelow a sealed log file whose live share falls below this is compacted
  * @param fsync whether writes are forced to the device before they return
+ * @param maxUsedShare with several spill directories, one whose file system is fuller than this takes no new log file
  */
-record FileStoreSettings(long logFileSize, long ownFileThreshold, double compactBelow, boolean fsync) {
+record FileStoreSettings(long logFileSize, long ownFileThreshold, double compactBelow, boolean fsync,
+    double maxUsedShare) {
   static final long AUTO = -1;
   static final long KIB = 1024;
   static final long MIB = 1024 * KIB;
@@ -31,9 +33,12 @@ record FileStoreSettings(long logFileSize, long ownFileThreshold, double compact
   static final double DEFAULT_COMPACT_BELOW = 0.5;
   static final double MIN_COMPACT_BELOW = 0.05;
   static final double MAX_COMPACT_BELOW = 0.95;
+  /** Default used share of a file system above which it takes no new log file, as Trino's spill threshold. */
+  static final double DEFAULT_MAX_USED_SHARE = 0.9;
 
   private static final List<String> KNOWN = List.of(FileSpillStoreProvider.LOG_FILE_SIZE,
-      FileSpillStoreProvider.OWN_FILE_THRESHOLD, FileSpillStoreProvider.COMPACT_BELOW);
+      FileSpillStoreProvider.OWN_FILE_THRESHOLD, FileSpillStoreProvider.COMPACT_BELOW,
+      FileSpillStoreProvider.MAX_USED_SHARE);
 
   FileStoreSettings {
     if (logFileSize != AUTO && (logFileSize < MIN_LOG_FILE_SIZE || logFileSize > MAX_LOG_FILE_SIZE)) {
@@ -47,6 +52,14 @@ record FileStoreSettings(long logFileSize, long ownFileThreshold, double compact
       throw new IllegalArgumentException("compaction threshold must be " + MIN_COMPACT_BELOW + " to "
           + MAX_COMPACT_BELOW + ", was " + compactBelow);
     }
+    if (!(maxUsedShare > 0 && maxUsedShare <= 1)) {
+      throw new IllegalArgumentException("used-share threshold must be above 0 and at most 1, was " + maxUsedShare);
+    }
+  }
+
+  /** Settings with the default used-share threshold. */
+  FileStoreSettings(long logFileSize, long ownFileThreshold, double compactBelow, boolean fsync) {
+    this(logFileSize, ownFileThreshold, compactBelow, fsync, DEFAULT_MAX_USED_SHARE);
   }
 
   /** The defaults, with {@code fsync}. */
@@ -93,7 +106,14 @@ record FileStoreSettings(long logFileSize, long ownFileThreshold, double compact
       }
       return share;
     });
-    return new FileStoreSettings(logFileSize, ownFileThreshold, compactBelow, config.fsync());
+    double maxUsedShare = option(options, FileSpillStoreProvider.MAX_USED_SHARE, DEFAULT_MAX_USED_SHARE, raw -> {
+      double share = Double.parseDouble(raw.trim());
+      if (!(share > 0 && share <= 1)) {
+        throw new IllegalArgumentException("expected a share above 0 and at most 1");
+      }
+      return share;
+    });
+    return new FileStoreSettings(logFileSize, ownFileThreshold, compactBelow, config.fsync(), maxUsedShare);
   }
 
   private static <T> T option(Map<String, String> options, String key, T fallback, Function<String, T> parse) {

@@ -63,6 +63,17 @@ final class KeyIndex {
     }
   }
 
+  /** Index length code of a value: its length, or -1 for one beyond an int, which has a file of its own. */
+  static int lengthCode(long valueLength) {
+    return valueLength <= Integer.MAX_VALUE - 1 ? (int) valueLength : -1;
+  }
+
+  /** The value length of {@code entry}, whose file ends at {@code fileEnd} (for a value of its own file). */
+  static long valueLength(Entry entry, long fileEnd) {
+    int code = entry.lengthCode();
+    return code >= 0 ? code : fileEnd - entry.valueOffset();
+  }
+
   /** Packs a location. */
   static long location(int fileId, long valueOffset) {
     if (fileId < 0 || fileId > MAX_FILE_ID) {

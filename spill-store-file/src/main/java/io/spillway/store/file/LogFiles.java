@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 final class LogFiles {
   private static final System.Logger LOG = System.getLogger(FileSpillStoreProvider.class.getName());
 
+  private final SpillDirectories directories;
   private final Path dir;
   private final boolean fsync;
   private final Runnable onReleased;
@@ -35,19 +36,48 @@ final class LogFiles {
   /**
    * @param onReleased told (on the releasing thread, with no lock held) each time a file is gone: space came back
    */
-  LogFiles(Path dir, boolean fsync, Runnable onReleased) {
-    this.dir = dir;
+  LogFiles(SpillDirectories directories, boolean fsync, Runnable onReleased) {
+    this.directories = directories;
+    this.dir = directories.primary();
     this.fsync = fsync;
     this.onReleased = onReleased;
   }
 
   /**
-   * Creates the next log file, empty. With fsync the folder is synced too, so that the new name survives power loss
-   * as well as what will be written into the file.
+   * Creates the next log file, empty, in the folder {@link SpillDirectories#next()} picks; if it cannot be created
+   * there, that folder is marked failed and the next one tried, each folder once. With fsync the folder is synced
+   * too, so that the new name survives power loss as well as what will be written into the file.
    *
-   * @throws IOException if the file cannot be created, or the session ran out of file ids or numbers
+   * @throws IOException if the file cannot be created in any folder (the first failure, the others suppressed), or
+   *     the session ran out of file ids or numbers
    */
   LogFile create(boolean dedicated) throws IOException {
+    @Nullable IOException failure = null;
+    for (int attempt = 0; attempt < directories.all().size(); attempt++) {
+      Path folder = directories.next();
+      try {
+        return create(dedicated, folder);
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+        if (!directories.hasAlternativeTo(folder)) {
+          break;
+        }
+        directories.failed(folder, e);
+      }
+    }
+    throw java.util.Objects.requireNonNull(failure);
+  }
+
+  /** Which spill directories the session uses, and their health. */
+  SpillDirectories directories() {
+    return directories;
+  }
+
+  private LogFile create(boolean dedicated, Path folder) throws IOException {
     LogFile file;
     synchronized (this) {
       if (nextNumber > 0xFFFF_FFFFL) {
@@ -63,7 +93,7 @@ final class LogFiles {
             + " log files open; no more fit in its index");
       }
       int number = (int) nextNumber;
-      Path path = dir.resolve(FileNames.logFile(number));
+      Path path = folder.resolve(FileNames.logFile(number));
       FileChannel channel;
       try {
         channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
@@ -83,7 +113,7 @@ final class LogFiles {
       byId = table; // volatile write publishes the slot to get()
     }
     if (fsync) {
-      SessionFolders.syncDirectory(dir);
+      SessionFolders.syncDirectory(folder);
     }
     return file;
   }

@@ -62,12 +62,12 @@ final class LogRecovery {
    *     (a repair is only ever a dead mark, a cut torn tail or a deleted file without live records, so a later
    *     recovery finds the same values)
    */
-  static Outcome recover(Path dir, LogFiles files, KeyIndex index, boolean fsync, LongPredicate dedicated)
+  static Outcome recover(List<Path> folders, LogFiles files, KeyIndex index, boolean fsync, LongPredicate dedicated)
       throws IOException {
     List<Scanned> scanned = new ArrayList<>();
     Map<Scanned, LogFile> adopted = new HashMap<>();
     try {
-      for (Map.Entry<Integer, Path> log : logFiles(dir).entrySet()) {
+      for (Map.Entry<Integer, Path> log : logFiles(folders).entrySet()) {
         FileChannel channel = FileChannel.open(log.getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
           scanned.add(new Scanned(log.getKey(), log.getValue(), channel, LogScanner.scan(channel, log.getKey())));
@@ -76,7 +76,7 @@ final class LogRecovery {
           throw e;
         }
       }
-      return rebuild(dir, scanned, adopted, files, index, fsync, dedicated);
+      return rebuild(scanned, adopted, files, index, fsync, dedicated);
     } catch (IOException | RuntimeException e) {
       // The session is not opened: let go of every file, deleting none.
       for (Scanned file : scanned) {
@@ -92,7 +92,7 @@ final class LogRecovery {
     }
   }
 
-  private static Outcome rebuild(Path dir, List<Scanned> scanned, Map<Scanned, LogFile> adopted, LogFiles files,
+  private static Outcome rebuild(List<Scanned> scanned, Map<Scanned, LogFile> adopted, LogFiles files,
       KeyIndex index, boolean fsync, LongPredicate dedicated) throws IOException {
     Map<String, Winner> winners = new HashMap<>();
     List<Winner> losers = new ArrayList<>();
@@ -151,18 +151,18 @@ final class LogRecovery {
       if (!adopted.containsKey(file)) {
         file.channel().close();
         Files.deleteIfExists(file.path());
+        if (fsync) {
+          SessionFolders.syncDirectory(java.util.Objects.requireNonNull(file.path().getParent()));
+        }
         deleted++;
       }
-    }
-    if (fsync && deleted > 0) {
-      SessionFolders.syncDirectory(dir);
     }
     long valueBytes = 0;
     for (Winner winner : winners.values()) {
       LogFile file = java.util.Objects.requireNonNull(adopted.get(winner.file()), "every winner's file is adopted");
       RecordFormat.Header header = winner.header();
       index.put(header.key(), KeyIndex.location(file.id(), header.valueOffset()),
-          FileSpillStore.lengthCode(header.valueLength()));
+          KeyIndex.lengthCode(header.valueLength()));
       valueBytes += header.valueLength();
     }
     Outcome outcome = new Outcome(winners.size(), valueBytes, maxSequence + 1, adopted.size(), marked, skipped, torn,
@@ -188,14 +188,24 @@ final class LogRecovery {
         file.channel(), ownFile, end, live, onReleased));
   }
 
-  /** The log files in {@code dir} by number, in number order. */
-  private static Map<Integer, Path> logFiles(Path dir) throws IOException {
+  /**
+   * The log files in {@code folders} by number, in number order.
+   *
+   * @throws IOException if two folders hold a file of the same number: not one session's
+   */
+  private static Map<Integer, Path> logFiles(List<Path> folders) throws IOException {
     Map<Integer, Path> found = new java.util.TreeMap<>(Integer::compareUnsigned);
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path entry : entries) {
-        OptionalInt number = FileNames.logNumber(entry.getFileName().toString());
-        if (number.isPresent() && Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          found.put(number.getAsInt(), entry);
+    for (Path folder : folders) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+        for (Path entry : entries) {
+          OptionalInt number = FileNames.logNumber(entry.getFileName().toString());
+          if (number.isPresent() && Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Path other = found.putIfAbsent(number.getAsInt(), entry);
+            if (other != null) {
+              throw new IOException("Log files " + other + " and " + entry + " have the same number: the spill"
+                  + " directories hold folders of different sessions under one name");
+            }
+          }
         }
       }
     }

@@ -34,6 +34,11 @@ class FileStoreDiskFullIT {
 
   private static Path tmpfs = Path.of(DEFAULT_TMPFS);
 
+  /** The small tmpfs, once {@link #requireTmpfs()} found or mounted it; for other tests that fill a disk. */
+  static Path tmpfs() {
+    return tmpfs;
+  }
+
   @BeforeAll
   static void requireTmpfs() throws Exception {
     String configured = System.getenv("SPILLWAY_TMPFS");
