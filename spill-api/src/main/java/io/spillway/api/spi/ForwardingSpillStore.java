@@ -56,8 +56,18 @@ public abstract class ForwardingSpillStore implements SpillStore {
   }
 
   @Override
+  public URI location(String key) throws IOException {
+    return delegate.location(key);
+  }
+
+  @Override
   public void close() throws IOException {
     delegate.close();
+  }
+
+  @Override
+  public void discard() throws IOException {
+    delegate.discard();
   }
 
   @Override
