@@ -423,7 +423,7 @@ final class FileSpillStore implements SpillStore {
   /** Figures of the session, for tests and measurements; consistent only when no operation is in flight. */
   record Stats(int keys, long liveValueBytes, long liveRecordBytes, long diskBytes, int logFiles,
       long appendedBytes, long callerBytes, long compactionBytes, long deadOnArrivalBytes, long compactedFiles,
-      long compactionFailures, long compactionAssists, long indexSlots) {
+      long compactionFailures, long compactionAssists, long indexSlots, long deadMarkFailures) {
     /** Bytes written to the log files per byte of value written by callers. */
     double writeAmplification() {
       return callerBytes == 0 ? 0 : (appendedBytes + compactionBytes) / (double) callerBytes;
@@ -441,7 +441,7 @@ final class FileSpillStore implements SpillStore {
     }
     return new Stats(index.size(), usage.get(), live, disk, count, appendedBytes.get(), callerBytes.get(),
         compactor.copiedBytes(), compactor.deadOnArrivalBytes(), compactor.compactedFiles(), compactor.failures(),
-        compactor.assists(), index.capacity());
+        compactor.assists(), index.capacity(), deadMarkFailures.get());
   }
 
   /** Compacts every eligible log file on the calling thread; see {@link Compactor#compactNow()}. */
