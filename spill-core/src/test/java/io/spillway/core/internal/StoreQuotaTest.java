@@ -259,8 +259,9 @@ class StoreQuotaTest {
     }
     assertThat(SpillFrames.decode(memory.raw("m0"))).satisfies(b -> assertThat(matches(b, "m0", 300)).isTrue());
 
-    // Closing a spilled value deletes its copy, and its room goes to the next spill: m2 now, but not m3 as well (200
-    // bytes more take the usage past the budget, so m2 and m3 are victims; 800 bytes after it stay under the threshold).
+    // Closing a spilled value deletes its copy, and its room goes to the next spill: m2 now, but not m3 as well
+    // (200 bytes more take the usage past the budget, so m2 and m3 are victims; the 800 bytes left stay under the
+    // threshold).
     handles.get(0).close();
     manager.put("m5", value("m5", 200), BYTES);
 
