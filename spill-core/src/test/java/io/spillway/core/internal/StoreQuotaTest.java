@@ -384,9 +384,15 @@ class StoreQuotaTest {
 
   /**
    * Counts the bytes it holds from the start of each write (the stricter measure: a write under way counts whole)
-   * and keeps the highest count seen.
+   * until its value is deleted, and keeps the highest count seen.
    */
   private static final class MeteredStore extends ForwardingSpillStore {
+    /**
+     * Held while a delete takes a value out of the store and out of the count, and while a write enters the count:
+     * a write the quota admitted because a delete gave room back then enters the count only after that delete left
+     * it, so that the count never holds more than the store and the writes under way did.
+     */
+    private final Object countLock = new Object();
     private final Map<String, Long> sizes = new ConcurrentHashMap<>();
     private final AtomicLong held = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
@@ -405,7 +411,9 @@ class StoreQuotaTest {
       for (ByteBuffer chunk : chunks) {
         size += chunk.remaining();
       }
-      peak.accumulateAndGet(held.addAndGet(size), Math::max);
+      synchronized (countLock) {
+        peak.accumulateAndGet(held.addAndGet(size), Math::max);
+      }
       // Keep the write under way a little, so that the other threads' spills overlap it (no timing is asserted).
       LockSupport.parkNanos(200_000);
       URI location;
@@ -424,12 +432,14 @@ class StoreQuotaTest {
 
     @Override
     public boolean delete(String key) throws IOException {
-      boolean existed = super.delete(key);
-      Long size = sizes.remove(key);
-      if (size != null) {
-        held.addAndGet(-size);
+      synchronized (countLock) {
+        boolean existed = super.delete(key);
+        Long size = sizes.remove(key);
+        if (size != null) {
+          held.addAndGet(-size);
+        }
+        return existed;
       }
-      return existed;
     }
   }
 }
