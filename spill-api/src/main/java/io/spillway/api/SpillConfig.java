@@ -54,6 +54,9 @@ public final class SpillConfig {
   /** Fraction of the budget a spill of managed values aims for, unless thresholds are set: {@value}. */
   public static final double DEFAULT_MANAGED_TARGET_AFTER_SPILL = 0.90;
 
+  /** Default quota of the store, {@value} bytes: {@link Long#MAX_VALUE}, unlimited. */
+  public static final long DEFAULT_MAX_STORE_BYTES = Long.MAX_VALUE;
+
   /** Default longest wait for room in the budget before {@link SpillBudgetExceededException}: 30 seconds. */
   public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(30);
 
@@ -83,6 +86,7 @@ public final class SpillConfig {
   private final int frameVersion;
   private final boolean fsync;
   private final Optional<String> persistentSession;
+  private final long maxStoreBytes;
   private final Map<String, String> options;
   private final SpillMode spillMode;
   private final Optional<Executor> spillExecutor;
@@ -108,6 +112,7 @@ public final class SpillConfig {
     this.frameVersion = b.frameVersion;
     this.fsync = b.fsync;
     this.persistentSession = Optional.ofNullable(b.persistentSession);
+    this.maxStoreBytes = b.maxStoreBytes;
     this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
     this.spillMode = b.spillMode;
     this.spillExecutor = Optional.ofNullable(b.spillExecutor);
@@ -244,6 +249,16 @@ public final class SpillConfig {
     return persistentSession;
   }
 
+  /**
+   * The most bytes the manager's store may hold at the start, as the store counts them
+   * ({@link io.spillway.api.spi.SpillStore#usage()}: frames included); {@value #DEFAULT_MAX_STORE_BYTES} (the
+   * default) for no limit. The manager's {@link SpillManager#setMaxStoreBytes(long)} changes it at run time. See
+   * {@link Builder#maxStoreBytes(long)}.
+   */
+  public long maxStoreBytes() {
+    return maxStoreBytes;
+  }
+
   /** Plugin settings, by key; unmodifiable. */
   public Map<String, String> options() {
     return options;
@@ -284,8 +299,10 @@ public final class SpillConfig {
         + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + ioThreads
         + ", accessDecay=" + accessDecay + ", spillDirs=" + spillDirs + ", policy=" + policy.orElse("(priority)")
         + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum + ", frameVersion=" + frameVersion
-        + ", fsync=" + fsync + ", persistentSession=" + persistentSession.orElse("(none)") + ", options=" + options.keySet() + ", spillMode=" + spillMode + ", maxBlock="
-        + maxBlock + ", listeners=" + listeners.size() + "}";
+        + ", fsync=" + fsync + ", persistentSession=" + persistentSession.orElse("(none)")
+        + ", maxStoreBytes=" + (maxStoreBytes == DEFAULT_MAX_STORE_BYTES ? "unlimited" : String.valueOf(maxStoreBytes))
+        + ", options=" + options.keySet() + ", spillMode=" + spillMode + ", maxBlock=" + maxBlock + ", listeners="
+        + listeners.size() + "}";
   }
 
   /**
@@ -309,6 +326,7 @@ public final class SpillConfig {
     private int frameVersion = DEFAULT_FRAME_VERSION;
     private boolean fsync;
     private @Nullable String persistentSession;
+    private long maxStoreBytes = DEFAULT_MAX_STORE_BYTES;
     private final Map<String, String> options = new LinkedHashMap<>();
     private SpillMode spillMode = SpillMode.BACKGROUND;
     private @Nullable Executor spillExecutor;
@@ -518,6 +536,31 @@ public final class SpillConfig {
             + "not starting with '.', was '" + name + "'");
       }
       this.persistentSession = name;
+      return this;
+    }
+
+    /**
+     * Caps what the manager's store holds: at most {@code bytes} as the store counts them
+     * ({@link io.spillway.api.spi.SpillStore#usage()}, frames included). Default: no limit
+     * ({@value #DEFAULT_MAX_STORE_BYTES}).
+     *
+     * <p>A spill that would take the store past the quota writes nothing and fails with a
+     * {@link StoreQuotaExceededException} (a {@link SpillStoreException}) naming the segment and the quota; the
+     * segment stays resident. Concurrent spills reserve their bytes before they write, so together they never pass
+     * it. Stored copies give their bytes back when they go: on reload (manual segments), unregister, {@code set} or
+     * {@code close} of a managed value. The clean copies of reloaded managed values count too, but never make a spill
+     * fail: a refused spill drops them all and is tried once more. With the {@code tiered} store the quota caps both
+     * tiers together, while the tiered store's own {@code tiered.primaryQuota} still sends what the primary tier
+     * cannot take to the secondary. {@link SpillManager#setMaxStoreBytes(long)} changes the quota at run time.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public Builder maxStoreBytes(long bytes) {
+      once("maxStoreBytes");
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxStoreBytes must not be negative, was " + bytes);
+      }
+      this.maxStoreBytes = bytes;
       return this;
     }
 

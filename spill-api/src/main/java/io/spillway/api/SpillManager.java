@@ -118,6 +118,8 @@ public interface SpillManager extends AutoCloseable {
    * @return where the copy was written
    * @throws SegmentNotFoundException if the segment is not registered
    * @throws AlreadySpilledException if it is already spilled (its stored copy is untouched)
+   * @throws StoreQuotaExceededException if the bytes would take the store past its quota ({@link #maxStoreBytes()})
+   *     even after the clean copies of reloaded managed values were dropped; the segment stays resident
    * @throws SpillStoreException if the store cannot take the bytes; the segment stays resident
    */
   URI spill(String name, byte[] data);
@@ -174,6 +176,24 @@ public interface SpillManager extends AutoCloseable {
 
   /** {@link #memoryUsage()} divided by {@link SpillConfig#maxMemory()}. */
   double utilization();
+
+  /**
+   * Sets the store quota from now on: the most bytes the manager's store may hold, as it counts them
+   * ({@link io.spillway.api.spi.SpillStore#usage()}, frames included); {@link SpillConfig#DEFAULT_MAX_STORE_BYTES}
+   * ({@link Long#MAX_VALUE}) for no limit. It starts at {@link SpillConfig#maxStoreBytes()}, whose Javadoc says how
+   * the quota is kept. A spill that would pass it fails with {@link StoreQuotaExceededException} and leaves its
+   * segment resident.
+   *
+   * <p>Lowering the quota below what the store holds deletes nothing: spills fail until enough stored copies are
+   * gone (reloaded, unregistered, set or closed). A spill that had already reserved its bytes completes. Raising it
+   * asks the spiller to try the managed values that are due again. Thread-safe; never blocks on I/O.
+   *
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   */
+  void setMaxStoreBytes(long bytes);
+
+  /** The store quota in force, in bytes; {@link SpillConfig#DEFAULT_MAX_STORE_BYTES} when there is none. */
+  long maxStoreBytes();
 
   /** The registered segments, sorted by name. */
   List<SegmentInfo> listSegments();

@@ -83,6 +83,21 @@ class SpillConfigTest {
   }
 
   @Test
+  void maxStoreBytes_isUnlimitedByDefault_takesZeroAndUp_andRefusesNegatives() {
+    assertThat(SpillConfig.defaults().maxStoreBytes()).isEqualTo(Long.MAX_VALUE)
+        .isEqualTo(SpillConfig.DEFAULT_MAX_STORE_BYTES);
+    assertThat(SpillConfig.defaults().toString()).contains("maxStoreBytes=unlimited");
+    SpillConfig capped = SpillConfig.builder().maxStoreBytes(4096).build();
+    assertThat(capped.maxStoreBytes()).isEqualTo(4096);
+    assertThat(capped.toString()).contains("maxStoreBytes=4096");
+    assertThat(SpillConfig.builder().maxStoreBytes(0).build().maxStoreBytes()).isZero();
+    assertThatThrownBy(() -> SpillConfig.builder().maxStoreBytes(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxStoreBytes").hasMessageContaining("-1");
+    SpillConfig.Builder builder = SpillConfig.builder().maxStoreBytes(1);
+    assertThatThrownBy(() -> builder.maxStoreBytes(2)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void setting_twice_isRejected() {
     SpillConfig.Builder builder = SpillConfig.builder().maxMemory(10);
     assertThatThrownBy(() -> builder.maxMemory(20))

@@ -3,6 +3,7 @@ package io.spillway.core;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.SpillManager;
+import io.spillway.api.SpillStoreException;
 import io.spillway.api.spi.SpillPolicy;
 import io.spillway.api.spi.SpillPolicyProvider;
 import io.spillway.api.spi.SpillStore;
@@ -10,6 +11,7 @@ import io.spillway.api.spi.SpillStoreProvider;
 import io.spillway.core.internal.DefaultSpillManager;
 import io.spillway.core.internal.ProviderSelection;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -89,6 +91,52 @@ public final class Spillway {
     SpillFrames frames = SpillFrames.create(config);
     SpillPolicy policy = createPolicy(policyProvider, config);
     return new DefaultSpillManager(config, policy, store, store.getClass().getSimpleName(), frames);
+  }
+
+  /**
+   * Removes what dead ephemeral sessions left in {@code spillDir}, and returns how many entries it removed. The
+   * {@code file} store does the same whenever it opens a session; this is for a directory no manager opens again
+   * soon, or for an operator's sweep (a cron job, a start script).
+   *
+   * <p>Every store provider on the class path is asked
+   * ({@link SpillStoreProvider#removeStaleSessions(Path)}, found as {@link #newManager} finds them). The bundled
+   * {@code file} store removes the {@code session-*} folders whose owner process is dead (the lock it held on the
+   * folder is free) and the {@code deleting-*} remains of interrupted removals. It never removes a live session's
+   * folder, in this process or another: its owner holds its lock, and the folders of this process are not even
+   * probed; never a persistent session ({@code persistent-*} folders); never any other file or folder. Stores whose
+   * sessions live elsewhere remove nothing here: for the {@code s3} store see
+   * {@code S3SpillStores.removeStaleSessions}.
+   *
+   * <p>Thread-safe; safe to run while managers, in this process or others, use the directory.
+   *
+   * @param spillDir the directory, as given to {@link SpillConfig.Builder#spillDir(Path)} (with several
+   *     directories, {@link SpillConfig.Builder#spillDirs(Path, Path...)}, call it for each); if it does not exist,
+   *     nothing is removed
+   * @return how many entries of {@code spillDir} were removed (with the {@code file} store: one per dead session,
+   *     and one per remains of an interrupted removal)
+   * @throws SpillStoreException if a store cannot examine the directory; the other stores are still asked
+   */
+  public static int removeStaleSessions(Path spillDir) {
+    Objects.requireNonNull(spillDir, "spillDir");
+    int removed = 0;
+    SpillStoreException failure = null;
+    for (SpillStoreProvider provider : ProviderSelection.all(ProviderSelection.STORE)) {
+      try {
+        removed += provider.removeStaleSessions(spillDir);
+      } catch (IOException | RuntimeException e) {
+        SpillStoreException error = new SpillStoreException("Store '" + provider.name()
+            + "' could not remove stale sessions in " + spillDir + ": " + e, null, spillDir.toString(), e);
+        if (failure == null) {
+          failure = error;
+        } else {
+          failure.addSuppressed(error);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return removed;
   }
 
   private static SpillPolicy createPolicy(SpillPolicyProvider provider, SpillConfig config) {

@@ -34,6 +34,13 @@ import java.util.Locale;
  * replaced value in the other tier is deleted after the new one is stored, so each key lives in exactly one tier.
  * {@code list()} and {@code usage()} cover both tiers; {@code close()} closes both, each deleting its own session.
  *
+ * <h2>With a store quota</h2>
+ * {@link SpillConfig#maxStoreBytes()} (and {@code SpillManager.setMaxStoreBytes}) caps the tiered store as a whole:
+ * the manager checks it against {@code usage()}, both tiers together. So the two limits do different jobs: past
+ * {@value #PRIMARY_QUOTA} a spill goes to the secondary tier, past {@code maxStoreBytes} it fails with
+ * {@link io.spillway.api.StoreQuotaExceededException} and its segment stays resident. To cap the secondary tier
+ * alone, set {@code maxStoreBytes} to the primary quota plus the secondary's share.
+ *
  * <p>Stateless and thread-safe; its stores are thread-safe if both tiers are, which the SPI requires.
  */
 public final class TieredSpillStoreProvider implements SpillStoreProvider {

@@ -2,6 +2,7 @@ package io.spillway.api.spi;
 
 import io.spillway.api.SpillConfig;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * Creates {@link SpillStore} instances; registered in
@@ -31,6 +32,23 @@ public interface SpillStoreProvider {
    */
   default boolean supportsPersistentSessions() {
     return false;
+  }
+
+  /**
+   * Removes what dead ephemeral sessions of this store left in {@code spillDir}, for
+   * {@code io.spillway.core.Spillway.removeStaleSessions(Path)}, which asks every store provider on the class path. A
+   * store that keeps sessions in a local directory removes those whose owner is gone, as it may already do when it
+   * opens a session; it must never remove anything of a live session (in this process or another), of a persistent
+   * session ({@link SpillConfig#persistentSession()}), or anything in {@code spillDir} it did not create. Stateless,
+   * like the provider: it may run while stores of this provider are open in the directory. By default it removes
+   * nothing and returns 0, right for a store that keeps nothing in a directory.
+   *
+   * @param spillDir the directory, as {@link SpillConfig#spillDir()}; it may not exist (then nothing is removed)
+   * @return how many entries of {@code spillDir} (session folders, remains of removals) it removed
+   * @throws IOException if the directory cannot be examined
+   */
+  default int removeStaleSessions(Path spillDir) throws IOException {
+    return 0;
   }
 
   /**

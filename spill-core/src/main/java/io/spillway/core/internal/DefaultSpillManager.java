@@ -84,6 +84,12 @@ import org.slf4j.LoggerFactory;
  * spill is logged at WARN and counted ({@link SpillStats#deleteFailures()}) but not thrown. {@link #stats()}
  * reports a store usage of -1 if the store cannot tell it.
  *
+ * <p><b>Store quota.</b> Every write, manual or managed, first reserves its frame's length against
+ * {@link SpillConfig#maxStoreBytes()} ({@link StoreQuota}, in {@link SegmentIo}); a spill that does not fit fails
+ * with {@link io.spillway.api.StoreQuotaExceededException} like any store failure: the segment stays resident, a
+ * managed value's failure is counted and told to the listeners. A failed write, for the quota or not, while clean
+ * copies exist drops them and is tried once more, manual or managed.
+ *
  * <p><b>Differences from RedDB</b> (deliberate): sizes are counted by registered size on spill and reload, a
  * spilled segment is never counted as resident, a check over the threshold that has nothing to free does not decay
  * scores (RedDB decays before it notices), and {@link #cleanup()} forgets the spilled segments whose copies it
@@ -129,7 +135,7 @@ public final class DefaultSpillManager implements SpillManager {
     boolean synchronous = config.spillMode() == SpillMode.SYNCHRONOUS;
     Listeners listeners = new Listeners(config.listeners());
     this.budget = new MemoryBudget(config.maxMemory(), config.maxBlock());
-    this.io = new SegmentIo(store, storeName, frames, counters);
+    this.io = new SegmentIo(store, storeName, frames, counters, config.maxStoreBytes());
     this.policy = new PolicyDriver(policy, LOG, synchronous ? null : executor);
     this.registry = new SegmentRegistry(lifecycle, budget, this.policy, io, counters);
     ManagedSpill managedSpill = new ManagedSpill(lifecycle, config.managedMinSpillSize(), registry, io, counters,
@@ -268,6 +274,28 @@ public final class DefaultSpillManager implements SpillManager {
   public double utilization() {
     lifecycle.ensureOpen();
     return (double) budget.usage() / config.maxMemory();
+  }
+
+  @Override
+  public void setMaxStoreBytes(long bytes) {
+    lifecycle.ensureOpen();
+    StoreQuota quota = io.quota();
+    long old = quota.limit();
+    quota.setLimit(bytes);
+    if (bytes > old) {
+      // Managed values the old quota refused are due again. In the synchronous mode the callers waiting for room
+      // spill for themselves once woken, so this thread does no I/O either way.
+      if (!spiller.synchronous()) {
+        spiller.maybeSpill();
+      }
+      spiller.signalRoom();
+    }
+  }
+
+  @Override
+  public long maxStoreBytes() {
+    lifecycle.ensureOpen();
+    return io.quota().limit();
   }
 
   @Override

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * reported to the listeners.
  *
  * <p>A clean value (reloaded, not set since: see {@link ManagedSegment#cleanCopy}) is evicted without a write, under
- * its lock alone. A write that fails while clean copies exist is taken for a store out of space: every clean copy is
- * deleted, and the write tried once more. Thread-safe.
+ * its lock alone. A write that fails while clean copies exist is taken for a store out of space (its disk full, or
+ * its quota reached: {@link io.spillway.api.StoreQuotaExceededException}): every clean copy is deleted, and the
+ * write tried once more. Thread-safe.
  */
 final class ManagedSpill {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultSpillManager.class);

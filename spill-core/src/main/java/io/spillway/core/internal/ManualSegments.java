@@ -99,17 +99,37 @@ final class ManualSegments {
   URI spill(String name, byte[] data) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(data, "data");
-    Outcome<URI> outcome = registry.locked(name, () -> {
-      throw new SegmentNotFoundException(name);
-    }, seg -> spillLocked(seg, data));
+    Outcome<URI> outcome = spillOnce(name, data);
     RuntimeException failure = outcome.failure();
+    // As for managed spills (ManagedSpill#write): clean copies only save rewrites, so they give up their room to a
+    // spill the store refused (its quota reached, its disk full), and the spill is tried once more. They are dropped
+    // outside the segment's lock, since dropping takes the managed values' locks.
+    if (failure != null && counters.cleanCopies() > 0
+        && registry.dropCleanCopies("the store is short of space") > 0) {
+      LOG.info("Spill of segment '{}' failed ({}); dropped the clean copies of reloaded values and retrying", name,
+          failure.toString());
+      outcome = spillOnce(name, data);
+      RuntimeException again = outcome.failure();
+      if (again != null) {
+        again.addSuppressed(failure);
+      }
+      failure = again;
+    }
     if (failure != null) {
+      counters.spillFailed();
+      LOG.warn("{}; the segment stays resident", failure.getMessage());
       listeners.failed(Objects.requireNonNull(outcome.event()), failure);
       throw failure;
     }
     spiller.signalRoom();
     listeners.spilled(Objects.requireNonNull(outcome.event()));
     return Objects.requireNonNull(outcome.result());
+  }
+
+  private Outcome<URI> spillOnce(String name, byte[] data) {
+    return registry.locked(name, () -> {
+      throw new SegmentNotFoundException(name);
+    }, seg -> spillLocked(seg, data));
   }
 
   private Outcome<URI> spillLocked(Segment seg, byte[] data) {
@@ -124,8 +144,6 @@ final class ManualSegments {
     try {
       written = io.write(name, data);
     } catch (SpillStoreException e) {
-      counters.spillFailed();
-      LOG.warn("{}; the segment stays resident", e.getMessage());
       return Outcome.failed(
           new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size(), data.length, since(start), null), e);
     }

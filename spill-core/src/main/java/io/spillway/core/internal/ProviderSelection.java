@@ -116,6 +116,20 @@ public final class ProviderSelection {
   }
 
   /**
+   * Every provider of {@code kind} visible through the thread context class loader (and, if it finds none, through
+   * this class's loader), in the loader's order. Broken plugins are logged and skipped, as for {@link #select}.
+   */
+  public static <P> List<P> all(Kind<P> kind) {
+    ClassLoader own = ProviderSelection.class.getClassLoader();
+    ClassLoader context = contextLoader();
+    Found<P> found = load(kind, context != null ? context : own);
+    if (found.providers.isEmpty() && context != null && context != own) {
+      found = load(kind, own);
+    }
+    return found.providers.stream().map(c -> c.provider).toList();
+  }
+
+  /**
    * Selects among the providers an iterator yields, catching a {@link ServiceConfigurationError} from each
    * {@code hasNext()}/{@code next()} as {@link ServiceLoader}'s iterator may throw.
    */

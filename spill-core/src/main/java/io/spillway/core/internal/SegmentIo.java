@@ -2,11 +2,13 @@ package io.spillway.core.internal;
 
 import io.spillway.api.CorruptSegmentException;
 import io.spillway.api.SpillStoreException;
+import io.spillway.api.StoreQuotaExceededException;
 import io.spillway.api.spi.SpillStore;
 import io.spillway.core.SpillFrames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -31,13 +33,23 @@ final class SegmentIo {
   private final String storeName;
   private final SpillFrames frames;
   private final SpillCounters counters;
+  private final StoreQuota quota;
 
-  /** @param storeName the store provider's name, for messages */
-  SegmentIo(SpillStore store, String storeName, SpillFrames frames, SpillCounters counters) {
+  /**
+   * @param storeName the store provider's name, for messages
+   * @param maxStoreBytes the store quota at the start ({@link io.spillway.api.SpillConfig#maxStoreBytes()})
+   */
+  SegmentIo(SpillStore store, String storeName, SpillFrames frames, SpillCounters counters, long maxStoreBytes) {
     this.store = Objects.requireNonNull(store, "store");
     this.storeName = Objects.requireNonNull(storeName, "storeName");
     this.frames = Objects.requireNonNull(frames, "frames");
     this.counters = counters;
+    this.quota = new StoreQuota(store, storeName, maxStoreBytes);
+  }
+
+  /** The store quota every {@link #write} is held to. */
+  StoreQuota quota() {
+    return quota;
   }
 
   String storeName() {
@@ -45,15 +57,30 @@ final class SegmentIo {
   }
 
   /**
-   * Frames {@code payload} and writes it under {@code name}, returning where it went.
+   * Frames {@code payload} and writes it under {@code name}, returning where it went, if the frame fits under the
+   * store quota (its bytes are reserved for the write, see {@link StoreQuota}).
    *
+   * @throws StoreQuotaExceededException if the frame would pass the quota; nothing is written
    * @throws SpillStoreException if the store cannot take it; the previous copy, if any, is the store's to keep
    */
   URI write(String name, byte[] payload) {
+    long reserved = -1;
     try {
-      return Objects.requireNonNull(store.write(name, frames.encode(name, payload)), "store returned no location");
+      ByteBuffer[] frame = frames.encode(name, payload);
+      long length = 0;
+      for (ByteBuffer chunk : frame) {
+        length += chunk.remaining();
+      }
+      quota.reserve(name, length);
+      reserved = length;
+      return Objects.requireNonNull(store.write(name, frame), "store returned no location");
     } catch (IOException | UncheckedIOException e) {
       throw storeError("spill", "to", name, null, e);
+    } finally {
+      if (reserved >= 0) {
+        // Written or failed: either way the store's usage now tells what it holds.
+        quota.release(reserved);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.spi.SpillStore;
 import io.spillway.api.spi.SpillStoreProvider;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -155,7 +156,7 @@ import java.util.Optional;
  * folder whose lock is held, by another process or by this one, is live and left alone; the folders of this very
  * process (same pid and start time) are not even probed, because with POSIX locks closing a probe would release this
  * process's own lock. Folders a scan cannot delete are logged through {@link System.Logger} and left for the next
- * scan.
+ * scan. {@link #removeStaleSessions(Path)} runs the same scan on demand ({@code Spillway.removeStaleSessions}).
  *
  * <h2>Thread safety</h2>
  * This provider is stateless. Its stores are thread-safe: operations on different keys run in parallel, their I/O
@@ -221,5 +222,21 @@ public final class FileSpillStoreProvider implements SpillStoreProvider {
 
   private static String describe(List<Path> dirs) {
     return dirs.size() == 1 ? dirs.get(0).toString() : dirs.toString();
+  }
+
+  /**
+   * Runs the scan {@code create} starts with (see <i>Sessions and stale sessions</i>): deletes the {@code session-*}
+   * folders of dead processes and the {@code deleting-*} remains of interrupted deletions, nothing else. Folders of
+   * this process are never touched, even those of a store that was not closed: they count as live until the process
+   * ends. Never throws for one folder: what cannot be examined or deleted is logged and left.
+   *
+   * @return how many folders it deleted; 0 if {@code spillDir} is not a directory
+   */
+  @Override
+  public int removeStaleSessions(Path spillDir) {
+    if (!Files.isDirectory(spillDir)) {
+      return 0;
+    }
+    return SessionFolders.removeStale(spillDir);
   }
 }

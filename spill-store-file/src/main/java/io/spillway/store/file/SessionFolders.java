@@ -106,9 +106,12 @@ final class SessionFolders {
   /**
    * Deletes the session folders in {@code spillDir} whose owners are dead, and leftovers of interrupted deletions.
    * Never throws: a folder that cannot be examined or removed is logged and left for a later scan.
+   *
+   * @return how many folders it deleted
    */
-  static void removeStale(Path spillDir) {
+  static int removeStale(Path spillDir) {
     String ownPrefix = SESSION_PREFIX + processTag() + "-";
+    int removed = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(spillDir)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
@@ -116,9 +119,10 @@ final class SessionFolders {
           if (name.startsWith(DELETING_PREFIX)) {
             if (Files.isDirectory(entry, NOFOLLOW_LINKS)) {
               deleteRecursively(entry);
+              removed++;
             }
-          } else if (name.startsWith(SESSION_PREFIX) && !name.startsWith(ownPrefix)) {
-            removeIfStale(entry);
+          } else if (name.startsWith(SESSION_PREFIX) && !name.startsWith(ownPrefix) && removeIfStale(entry)) {
+            removed++;
           }
         } catch (IOException | RuntimeException e) {
           LOG.log(Level.WARNING, "Could not remove stale spill session " + entry + "; will retry on next start", e);
@@ -127,6 +131,7 @@ final class SessionFolders {
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Could not scan " + spillDir + " for stale spill sessions", e);
     }
+    return removed;
   }
 
   /*
@@ -134,9 +139,9 @@ final class SessionFolders {
    * POSIX locks, closing any channel to a file drops every lock the process holds on it, so merely probing a live
    * session of this JVM (a store loaded by another class loader, say) would unlock it for other processes.
    */
-  private static void removeIfStale(Path dir) throws IOException {
+  private static boolean removeIfStale(Path dir) throws IOException {
     if (!Files.isDirectory(dir, NOFOLLOW_LINKS)) {
-      return; // a symbolic link or a file: not ours to follow or delete
+      return false; // a symbolic link or a file: not ours to follow or delete
     }
     Path lockFile = dir.resolve(FileNames.LOCK_FILE);
     FileChannel channel;
@@ -144,32 +149,29 @@ final class SessionFolders {
       channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       Instant modified = Files.getLastModifiedTime(dir, NOFOLLOW_LINKS).toInstant();
-      if (modified.isBefore(Instant.now().minus(LOCKLESS_GRACE))) {
-        retire(dir);
-      }
-      return;
+      return modified.isBefore(Instant.now().minus(LOCKLESS_GRACE)) && retire(dir);
     }
     try (channel) {
       FileLock lock;
       try {
         lock = channel.tryLock();
       } catch (OverlappingFileLockException e) {
-        return; // held by this JVM: live
+        return false; // held by this JVM: live
       }
       if (lock == null) {
-        return; // held by another process: live
+        return false; // held by another process: live
       }
       try {
         // Renamed while we hold the lock, so that a creator racing with us finds its folder gone and retries.
-        retire(dir);
+        return retire(dir);
       } finally {
         lock.release();
       }
     }
   }
 
-  /** Moves a dead session folder out of the {@code session-} namespace, then deletes it. */
-  private static void retire(Path dir) throws IOException {
+  /** Moves a dead session folder out of the {@code session-} namespace, then deletes it; false if it was gone. */
+  private static boolean retire(Path dir) throws IOException {
     byte[] random = new byte[8];
     RANDOM.nextBytes(random);
     Path target = dir.resolveSibling(DELETING_PREFIX + HexFormat.of().formatHex(random));
@@ -178,13 +180,14 @@ final class SessionFolders {
       Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
       doomed = target;
     } catch (NoSuchFileException e) {
-      return; // another scanner got there first
+      return false; // another scanner got there first
     } catch (IOException e) {
       // Some platforms refuse to rename a folder with an open file inside; deleting in place is still right.
       LOG.log(Level.DEBUG, "Could not rename stale session " + dir + "; deleting it in place", e);
     }
     deleteRecursively(doomed);
     LOG.log(Level.INFO, "Removed stale spill session " + dir);
+    return true;
   }
 
   /** Deletes {@code dir} and everything in it, without following links; tolerates concurrent deleters. */

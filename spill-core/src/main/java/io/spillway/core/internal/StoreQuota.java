@@ -1,0 +1,84 @@
+package io.spillway.core.internal;
+
+import io.spillway.api.SpillConfig;
+import io.spillway.api.StoreQuotaExceededException;
+import io.spillway.api.spi.SpillStore;
+import java.io.IOException;
+
+/**
+ * A manager's store quota ({@link SpillConfig#maxStoreBytes()}): the limit, and the bytes that spills under way
+ * have reserved against it. Internal, may change.
+ *
+ * <p>A spill reserves its frame's length before it writes and releases it once the write has returned or failed,
+ * when the store's own {@link SpillStore#usage()} counts the bytes if they were stored. The check (the store's
+ * usage, plus what is reserved, plus the new bytes, against the limit) and the reservation happen under this
+ * object's lock, so concurrent spills never pass the limit together. For the moment between a write's return and
+ * its release a spill is counted twice, which can refuse a spill that would just have fit, never admit one that
+ * does not. Deletes need nothing here: the store's usage falls with them. Without a limit the store's usage is not
+ * asked, but reservations are still kept, so that a limit set while spills are under way counts them.
+ *
+ * <p>Thread-safe. The lock is held while the store reports its usage, which the SPI's stores keep in memory.
+ */
+final class StoreQuota {
+  private final SpillStore store;
+  private final String storeName;
+  private volatile long limit;
+  /** Bytes reserved by spills under way. Guarded by this. */
+  private long reserved;
+
+  StoreQuota(SpillStore store, String storeName, long limit) {
+    this.store = store;
+    this.storeName = storeName;
+    this.limit = requireLimit(limit);
+  }
+
+  /** The limit in bytes; {@link SpillConfig#DEFAULT_MAX_STORE_BYTES} for none. */
+  long limit() {
+    return limit;
+  }
+
+  /**
+   * Sets the limit for every later {@link #reserve}; reservations already made stand.
+   *
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   */
+  void setLimit(long bytes) {
+    this.limit = requireLimit(bytes);
+  }
+
+  /**
+   * Reserves {@code bytes} for a write of {@code segment}'s frame; the caller {@link #release}s them once the write
+   * returned or failed.
+   *
+   * @throws StoreQuotaExceededException if they do not fit under the limit; nothing reserved
+   * @throws IOException if the store cannot report its usage; nothing reserved
+   */
+  synchronized void reserve(String segment, long bytes) throws IOException {
+    long max = limit;
+    if (max != SpillConfig.DEFAULT_MAX_STORE_BYTES) {
+      long usage = store.usage();
+      // All terms are non-negative and at most the limit or a stored size, so the subtraction cannot overflow.
+      if (bytes > max - usage - reserved) {
+        throw new StoreQuotaExceededException(segment, storeName, max, usage, reserved, bytes);
+      }
+    }
+    reserved += bytes;
+  }
+
+  /** Gives back bytes {@link #reserve}d for a write that has returned or failed. */
+  synchronized void release(long bytes) {
+    reserved -= bytes;
+  }
+
+  /** The bytes reserved now, for tests. */
+  synchronized long reserved() {
+    return reserved;
+  }
+
+  private static long requireLimit(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("maxStoreBytes must not be negative, was " + bytes);
+    }
+    return bytes;
+  }
+}
