@@ -111,7 +111,7 @@ public final class InMemorySpillStore implements SpillStore {
       all.put(chunk);
     }
     values.put(key, all.array());
-    return location(key);
+    return uriOf(key);
   }
 
   @Override
@@ -122,7 +122,7 @@ public final class InMemorySpillStore implements SpillStore {
     }
     byte[] value = values.get(key);
     if (value == null) {
-      throw new NoSuchFileException(location(key).toString());
+      throw new NoSuchFileException(uriOf(key).toString());
     }
     return new ByteArrayReadChannel(value);
   }
@@ -158,7 +158,7 @@ public final class InMemorySpillStore implements SpillStore {
     values.clear();
   }
 
-  private URI location(String key) {
+  private URI uriOf(String key) {
     return URI.create("memory:/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/"
         + URLEncoder.encode(key, StandardCharsets.UTF_8));
   }

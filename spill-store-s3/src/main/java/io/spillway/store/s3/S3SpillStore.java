@@ -147,7 +147,7 @@ final class S3SpillStore implements SpillStore {
     return folder + S3Keys.VALUES + S3Keys.escape(key);
   }
 
-  private URI location(String objectKey) {
+  private URI uriOf(String objectKey) {
     try {
       return new URI("s3", bucket, "/" + objectKey, null);
     } catch (URISyntaxException e) {
@@ -197,7 +197,7 @@ final class S3SpillStore implements SpillStore {
       for (ByteBuffer chunk : chunks) {
         chunk.position(chunk.limit());
       }
-      return location(objectKey);
+      return uriOf(objectKey);
     } finally {
       lock.unlock();
     }
