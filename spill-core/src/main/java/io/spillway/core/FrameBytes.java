@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The byte-level helpers of {@link SpillFrames}: checksums and their verification, little-endian reads, the frame
- * prefix a header is parsed from, and the renderings used in messages. Package-private; thread-safe except the prefixes, each used by one decode.
+ * prefix a header is parsed from, and the renderings used in messages. Thread-safe, except each prefix, which
+ * belongs to one decode.
  */
 final class FrameBytes {
   private FrameBytes() {}
@@ -86,7 +87,7 @@ final class FrameBytes {
     }
   }
 
-  /** Throws {@link Reason#CHECKSUM_MISMATCH}, with both values, unless {@code codec} over the range gives {@code stored}. */
+  /** Throws {@link Reason#CHECKSUM_MISMATCH} (both values) unless {@code codec} over the range gives {@code stored}. */
   static void verify(ChecksumCodec codec, byte[] bytes, int offset, int length, int stored, String what,
       @Nullable String segment) {
     int computed;
