@@ -122,7 +122,7 @@ final class ManualSegments {
     long start = System.nanoTime();
     URI written;
     try {
-      written = io.write(name, data);
+      written = io.write(name, data, seg.size());
     } catch (SpillStoreException e) {
       counters.spillFailed();
       LOG.warn("{}; the segment stays resident", e.getMessage());

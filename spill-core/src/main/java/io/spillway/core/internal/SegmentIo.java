@@ -7,6 +7,7 @@ import io.spillway.core.SpillFrames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -31,13 +32,32 @@ final class SegmentIo {
   private final String storeName;
   private final SpillFrames frames;
   private final SpillCounters counters;
+  private final boolean persistent;
 
-  /** @param storeName the store provider's name, for messages */
-  SegmentIo(SpillStore store, String storeName, SpillFrames frames, SpillCounters counters) {
+  /**
+   * @param storeName the store provider's name, for messages
+   * @param persistent whether the store's session is persistent: its frames then carry the registered size, which
+   *     the session's next owner accounts a recovered segment by
+   */
+  SegmentIo(SpillStore store, String storeName, SpillFrames frames, SpillCounters counters, boolean persistent) {
     this.store = Objects.requireNonNull(store, "store");
     this.storeName = Objects.requireNonNull(storeName, "storeName");
     this.frames = Objects.requireNonNull(frames, "frames");
     this.counters = counters;
+    this.persistent = persistent;
+  }
+
+  /** The store itself, for {@link SessionRecovery}, which reads what a persistent session held. */
+  SpillStore store() {
+    return store;
+  }
+
+  SpillFrames frames() {
+    return frames;
+  }
+
+  boolean persistent() {
+    return persistent;
   }
 
   String storeName() {
@@ -45,13 +65,15 @@ final class SegmentIo {
   }
 
   /**
-   * Frames {@code payload} and writes it under {@code name}, returning where it went.
+   * Frames {@code payload} and writes it under {@code name}, returning where it went. In a persistent session the
+   * frame carries {@code registeredSize}, the segment's size at the spill.
    *
    * @throws SpillStoreException if the store cannot take it; the previous copy, if any, is the store's to keep
    */
-  URI write(String name, byte[] payload) {
+  URI write(String name, byte[] payload, long registeredSize) {
     try {
-      return Objects.requireNonNull(store.write(name, frames.encode(name, payload)), "store returned no location");
+      ByteBuffer[] frame = persistent ? frames.encode(name, payload, registeredSize) : frames.encode(name, payload);
+      return Objects.requireNonNull(store.write(name, frame), "store returned no location");
     } catch (IOException | UncheckedIOException e) {
       throw storeError("spill", "to", name, null, e);
     }
@@ -123,7 +145,7 @@ final class SegmentIo {
   }
 
   /**
-   * Closes the store.
+   * Closes the store: an ephemeral session's data is deleted, a persistent session's kept.
    *
    * @throws SpillStoreException if it fails
    */
@@ -132,6 +154,19 @@ final class SegmentIo {
       store.close();
     } catch (IOException | RuntimeException e) {
       throw new SpillStoreException("Cannot close store '" + storeName + "': " + e, null, null, e);
+    }
+  }
+
+  /**
+   * Ends the store's session and deletes all it holds, persistent or not ({@link SpillStore#discard()}).
+   *
+   * @throws SpillStoreException if it fails
+   */
+  void discard() {
+    try {
+      store.discard();
+    } catch (IOException | RuntimeException e) {
+      throw new SpillStoreException("Cannot discard the session of store '" + storeName + "': " + e, null, null, e);
     }
   }
 
