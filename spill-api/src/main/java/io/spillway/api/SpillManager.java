@@ -69,7 +69,8 @@ import java.util.function.ToLongFunction;
  * deleted (until {@link #discard()}). {@link #close()} keeps what is stored for the session's next owner; what is
  * only resident is not written and does not survive.
  *
- * <p>After {@link #close()}, every method but {@code close()} throws {@link IllegalStateException}.
+ * <p>After {@link #close()} or {@link #discard()}, every method but {@code close()} throws
+ * {@link IllegalStateException}, except {@code discard()} after {@code discard()}, which does nothing.
  */
 public interface SpillManager extends AutoCloseable {
 
