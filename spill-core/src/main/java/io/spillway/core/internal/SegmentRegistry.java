@@ -167,11 +167,12 @@ final class SegmentRegistry {
             throw new IllegalStateException("Segment '" + name + "' is resident: only a spilled manual segment, such "
                 + "as one recovered from a persistent session, can be reattached; put the value instead");
           }
+          // Set before publishing, so that no reader sees the new segment without its size.
+          fresh.setSize(old.size());
+          fresh.location = location;
           if (!segments.replace(name, old, fresh)) {
             continue; // replaced by a registration that waits for old's lock: it retires old, and we look again
           }
-          fresh.setSize(old.size());
-          fresh.location = location;
           CompletableFuture<Void> barrier = barrierOf(old);
           if (barrier != null) {
             barriers.remove(old);
