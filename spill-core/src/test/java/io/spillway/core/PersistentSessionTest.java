@@ -19,11 +19,14 @@ import io.spillway.api.SpillManager;
 import io.spillway.api.SpillMode;
 import io.spillway.api.SpillStoreException;
 import io.spillway.api.spi.ByteArrayReadChannel;
+import io.spillway.api.spi.ForwardingSpillStore;
+import io.spillway.api.spi.SpillStore;
 import io.spillway.core.internal.DefaultSpillManager;
 import io.spillway.core.testing.BytesCodec;
 import io.spillway.core.testing.InMemorySpillStore;
 import io.spillway.core.testing.InMemorySpillStoreProvider;
 import io.spillway.core.testing.PersistentMemoryStoreProvider;
+import io.spillway.core.testing.RecordingPolicyProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,8 +71,12 @@ class PersistentSessionTest {
 
   /** 1,000 bytes, spilling synchronously from 90% down to 50%, RedDB's ranking: every eviction predictable. */
   private SpillConfig.Builder config() {
+    return config(ColdnessPolicyProvider.NAME);
+  }
+
+  private SpillConfig.Builder config(String policy) {
     return SpillConfig.builder().maxMemory(1000).spillThreshold(0.9).targetAfterSpill(0.5).minSpillSize(0)
-        .policy(ColdnessPolicyProvider.NAME).store(PersistentMemoryStoreProvider.NAME)
+        .policy(policy).store(PersistentMemoryStoreProvider.NAME)
         .spillMode(SpillMode.SYNCHRONOUS).persistentSession(session);
   }
 
@@ -381,6 +389,45 @@ class PersistentSessionTest {
         .hasMessageContaining("frame version 3").hasMessageContaining(session);
     assertThat(PersistentMemoryStoreProvider.exists(session)).as("creating the store would have made the session")
         .isFalse();
+  }
+
+  @Test
+  void policy_hearsOfRecoveredSegmentsAsAdmittedAndSpilled_andOfReattachAsAReplacement() {
+    SpillManager first = open();
+    first.registerSegment("r", 40);
+    first.spill("r", bytes("r"));
+    first.close();
+    String id = UUID.randomUUID().toString();
+
+    SpillManager second = open(config(RecordingPolicyProvider.NAME)
+        .option(RecordingPolicyProvider.ID_OPTION, id));
+    RecordingPolicyProvider.Recording policy = RecordingPolicyProvider.session(id);
+    assertThat(policy.events()).containsExactly("admit r 40", "spill r");
+    second.reattach("r", BYTES);
+    assertThat(policy.events()).containsExactly("admit r 40", "spill r", "remove r", "admit r 40", "spill r");
+    assertThat(policy.violations()).isEmpty();
+  }
+
+  @Test
+  void storeThatCannotList_failsTheOpening_andKeepsTheSession() throws IOException {
+    SpillManager first = open();
+    first.registerSegment("kept", 10);
+    first.spill("kept", bytes("k"));
+    first.close();
+    SpillConfig config = config().build();
+    SpillStore opened = new PersistentMemoryStoreProvider().create(config);
+    SpillStore unlistable = new ForwardingSpillStore(opened) {
+      @Override
+      public Set<String> list() throws IOException {
+        throw new IOException("injected list failure");
+      }
+    };
+
+    assertThatThrownBy(() -> Spillway.newManager(config, unlistable)).isInstanceOf(SpillStoreException.class)
+        .hasMessageContaining(session).hasMessageContaining("injected list failure");
+    assertThatThrownBy(() -> opened.usage()).as("the manager closed the store it was given")
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(open().isSpilled("kept")).as("closed, not discarded: the next owner finds the data").isTrue();
   }
 
   @Test

@@ -51,6 +51,11 @@ public abstract class ForwardingSpillStore implements SpillStore {
   }
 
   @Override
+  public URI location(String key) throws IOException {
+    return delegate.location(key);
+  }
+
+  @Override
   public long usage() throws IOException {
     return delegate.usage();
   }
@@ -58,6 +63,12 @@ public abstract class ForwardingSpillStore implements SpillStore {
   @Override
   public void close() throws IOException {
     delegate.close();
+  }
+
+  /** Forwarded too: the default, {@link #close()}, would keep a persistent delegate's data. */
+  @Override
+  public void discard() throws IOException {
+    delegate.discard();
   }
 
   @Override
