@@ -51,13 +51,13 @@ public abstract class ForwardingSpillStore implements SpillStore {
   }
 
   @Override
-  public URI location(String key) throws IOException {
-    return delegate.location(key);
+  public long usage() throws IOException {
+    return delegate.usage();
   }
 
   @Override
-  public long usage() throws IOException {
-    return delegate.usage();
+  public URI location(String key) throws IOException {
+    return delegate.location(key);
   }
 
   @Override
@@ -65,7 +65,6 @@ public abstract class ForwardingSpillStore implements SpillStore {
     delegate.close();
   }
 
-  /** Forwarded too: the default, {@link #close()}, would keep a persistent delegate's data. */
   @Override
   public void discard() throws IOException {
     delegate.discard();
