@@ -150,6 +150,7 @@ final class SpillCounters {
     return new SpillStats(memoryUsage, maxMemory, segmentCount, spilledSegments.get(), bytesSpilled.get(),
         bytesReloaded.get(), spillOperations.get(), reloadOperations.get(), cleanEvictions.get(), spillFailures.get(),
         reloadFailures.get(), deleteFailures.get(), recoveryFailures.get(), storeUsage,
-        spillingBytes.get() + reloadingBytes.get(), pinnedBytes.get(), droppedAccesses, undeliveredAccesses, spillLatency.summary(), reloadLatency.summary());
+        spillingBytes.get() + reloadingBytes.get(), pinnedBytes.get(), droppedAccesses, undeliveredAccesses,
+        spillLatency.summary(), reloadLatency.summary());
   }
 }
