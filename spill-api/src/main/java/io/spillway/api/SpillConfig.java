@@ -519,8 +519,8 @@ public final class SpillConfig {
     /**
      * Makes the manager's store session persistent under {@code name}: what is spilled outlives the manager, and
      * the next manager opened with the same name (and the same {@code spillDir}, or the same store settings) takes
-     * it over and finds it spilled. {@link SpillManager#close()} then keeps the stored data; {@code
-     * SpillManager.discard()} deletes it. One live manager at a time owns a session; another that asks for it
+     * it over and finds it spilled. {@link SpillManager#close()} then keeps the stored data;
+     * {@link SpillManager#discard()} deletes it. One live manager at a time owns a session; another that asks for it
      * fails with a {@link SpillStoreException} naming the owner. Only stores that say so support it (the bundled
      * {@code file} store does); others make the manager fail to open with a {@link SpillConfigurationException}.
      * Frame version 2 cannot carry what a recovered segment needs (its registered size), so it is refused too.

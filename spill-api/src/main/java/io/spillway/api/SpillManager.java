@@ -58,7 +58,19 @@ import java.util.function.ToLongFunction;
  * {@link IllegalStateException}. Manual calls ({@link #registerSegment}, {@link #updateSize}) never wait for room:
  * they may take the usage past the budget, and make the manager spill managed values to come back under it.
  *
- * <p>After {@link #close()}, every method but {@code close()} throws {@link IllegalStateException}.
+ * <h2>Persistent sessions</h2>
+ * A manager opened with {@link SpillConfig.Builder#persistentSession(String)} takes over what the session held: every
+ * value its store still has whose frame header verifies is registered as a <em>spilled manual segment</em> of the
+ * registered size it had when it was spilled, at its stored location, and counts nothing toward
+ * {@link #memoryUsage()} until it is reloaded. {@link #listSegments()}, {@link #isSpilled}, {@link #reload},
+ * {@link #unregisterSegment} and {@link #registerSegment} treat it as any spilled manual segment; {@link #reattach}
+ * makes it a managed value again. A stored value that cannot be read, or whose header fails verification, is not
+ * registered: it is logged at WARN, counted in {@link SpillStats#recoveryFailures()}, and its bytes are kept, never
+ * deleted (until {@link #discard()}). {@link #close()} keeps what is stored for the session's next owner; what is
+ * only resident is not written and does not survive.
+ *
+ * <p>After {@link #close()} or {@link #discard()}, every method but {@code close()} throws
+ * {@link IllegalStateException}, except {@code discard()} after {@code discard()}, which does nothing.
  */
 public interface SpillManager extends AutoCloseable {
 
@@ -151,6 +163,30 @@ public interface SpillManager extends AutoCloseable {
    */
   <T> SegmentHandle<T> put(String name, T value, SpillCodec<T> codec, ToLongFunction<? super T> weigher);
 
+  /**
+   * Makes the spilled manual segment {@code name} &mdash; typically one recovered from a
+   * {@linkplain SpillConfig.Builder#persistentSession(String) persistent session} &mdash; a managed value again,
+   * as if {@link #put} had created and spilled it: its stored copy becomes the value's, unread, and the returned
+   * handle's {@link SegmentHandle#get()} reloads, verifies and decodes it with {@code codec}, keeping the copy while
+   * the value is unchanged (as every managed reload does). The value stays accounted at the segment's registered
+   * size until a {@link SegmentHandle#set} re-weighs it with {@code codec.sizeOf}. Nothing is read here, so a copy
+   * that does not decode fails only at the first {@code get()} ({@link CorruptSegmentException}, or the codec's
+   * exception; the value then stays spilled).
+   *
+   * @throws SegmentNotFoundException if no segment is registered under {@code name}
+   * @throws IllegalStateException if the segment is resident, or already managed
+   */
+  <T> SegmentHandle<T> reattach(String name, SpillCodec<T> codec);
+
+  /**
+   * {@link #reattach(String, SpillCodec)}, with the value weighed by {@code weigher} after each
+   * {@link SegmentHandle#set} (as {@link #put(String, Object, SpillCodec, ToLongFunction)} does).
+   *
+   * @throws SegmentNotFoundException if no segment is registered under {@code name}
+   * @throws IllegalStateException if the segment is resident, or already managed
+   */
+  <T> SegmentHandle<T> reattach(String name, SpillCodec<T> codec, ToLongFunction<? super T> weigher);
+
   /** {@link #spill(String, byte[])} on the manager's executor. The future fails with the same exceptions. */
   CompletableFuture<URI> spillAsync(String name, byte[] data);
 
@@ -208,8 +244,27 @@ public interface SpillManager extends AutoCloseable {
   void cleanup();
 
   /**
-   * Runs {@link #cleanup()}, then releases the store and the policy. Idempotent.
+   * Closes the manager: wakes every caller waiting for room (they throw {@link IllegalStateException}), lets the
+   * spills and reloads under way finish, and releases the store and the policy. For an ephemeral session it first
+   * runs {@link #cleanup()}, and the store's session is deleted. For a
+   * {@linkplain SpillConfig.Builder#persistentSession(String) persistent session} nothing is deleted: every spilled
+   * segment's stored copy, and the copy a reloaded managed value kept while unchanged, stays for the session's next
+   * owner; resident values are not written, so only what is stored survives. Idempotent.
+   *
+   * @throws SpillStoreException if a stored copy cannot be deleted or the store cannot be closed; the manager is
+   *     closed all the same
    */
   @Override
   void close();
+
+  /**
+   * Closes the manager as {@link #close()} does, then deletes everything its store session holds, persistent or not
+   * ({@link io.spillway.api.spi.SpillStore#discard()}): a persistent session is gone for good, and its next manager
+   * starts empty. Idempotent: a second call does nothing, and so does {@link #close()} after it.
+   *
+   * @throws IllegalStateException if the manager was closed by {@link #close()}: a persistent session's data was kept,
+   *     and only a manager that owns the session can delete it (open one and discard it)
+   * @throws SpillStoreException if the store cannot delete its data; the manager is closed all the same
+   */
+  void discard();
 }

@@ -17,6 +17,10 @@ package io.spillway.api;
  * @param reloadFailures reloads that failed (store error or corrupt frame); the segment stayed spilled
  * @param deleteFailures stored copies that could not be deleted (on unregister, re-registration, reload, cleanup or
  *     an abandoned spill); each was logged, and is removed with the store's session at the latest
+ * @param recoveryFailures stored values of a {@linkplain SpillConfig#persistentSession() persistent session} that
+ *     the manager could not recover when it took the session over (unreadable, or a frame header that failed
+ *     verification): each was logged at WARN and is not registered, and its stored bytes are kept (deleted only
+ *     with the session, by {@link SpillManager#discard()}); 0 for an ephemeral session
  * @param storeUsage bytes the store holds for this manager (frames, headers included), or -1 if the store cannot
  *     tell
  * @param bytesInFlight registered bytes of segments being spilled or reloaded right now
@@ -42,6 +46,7 @@ public record SpillStats(
     long spillFailures,
     long reloadFailures,
     long deleteFailures,
+    long recoveryFailures,
     long storeUsage,
     long bytesInFlight,
     long pinnedBytes,

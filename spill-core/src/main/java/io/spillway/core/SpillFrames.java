@@ -1,11 +1,23 @@
 package io.spillway.core;
 
+import static io.spillway.core.FrameBytes.compute;
+import static io.spillway.core.FrameBytes.corrupt;
+import static io.spillway.core.FrameBytes.hex;
+import static io.spillway.core.FrameBytes.intAt;
+import static io.spillway.core.FrameBytes.longAt;
+import static io.spillway.core.FrameBytes.printable;
+import static io.spillway.core.FrameBytes.readFully;
+import static io.spillway.core.FrameBytes.verify;
+
 import io.spillway.api.CorruptSegmentException;
 import io.spillway.api.CorruptSegmentException.Reason;
 import io.spillway.api.SegmentNames;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.ChecksumCodec;
+import io.spillway.core.FrameBytes.ArrayPrefix;
+import io.spillway.core.FrameBytes.ChannelPrefix;
+import io.spillway.core.FrameBytes.Prefix;
 import io.spillway.core.checksum.Crc32CodecProvider;
 import io.spillway.core.checksum.Crc32cCodecProvider;
 import io.spillway.core.checksum.Fold32CodecProvider;
@@ -18,7 +30,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.zip.Checksum;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,12 +44,13 @@ import org.jspecify.annotations.Nullable;
  * <h2>Version 3 (Spillway's own, written by default)</h2>
  *
  * <table class="striped">
- * <caption>v3 frame: 26 + N + L bytes</caption>
+ * <caption>v3 frame: 26 + N + S + L bytes (S = 8 with the registered-size flag, else 0)</caption>
  * <thead><tr><th>offset</th><th>size</th><th>field</th><th>meaning</th></tr></thead>
  * <tbody>
  * <tr><td>0</td><td>4</td><td>magic</td><td>{@code "SPIL"}</td></tr>
  * <tr><td>4</td><td>1</td><td>version</td><td>3</td></tr>
- * <tr><td>5</td><td>1</td><td>flags</td><td>0; no flag is defined yet, any other value is rejected</td></tr>
+ * <tr><td>5</td><td>1</td><td>flags</td><td>bit 0 ({@code 0x01}): registered size, see below; every other bit must
+ *     be 0, and a frame with any of them set is rejected</td></tr>
  * <tr><td>6</td><td>1</td><td>codec id</td><td>checksum codec of both checksums
  *     ({@link io.spillway.api.spi.ChecksumCodec#id()}: 1 = {@code crc32}, 2 = {@code crc32c}, 3 = {@code fold32},
  *     64&ndash;255 plugins)</td></tr>
@@ -45,15 +59,23 @@ import org.jspecify.annotations.Nullable;
  *     {@value io.spillway.api.SegmentNames#MAX_LENGTH}</td></tr>
  * <tr><td>10</td><td>8</td><td>L</td><td>payload length in bytes, at most {@value #MAX_PAYLOAD_LENGTH}</td></tr>
  * <tr><td>18</td><td>N</td><td>name</td><td>the segment name, well-formed UTF-8</td></tr>
- * <tr><td>18 + N</td><td>4</td><td>header checksum</td><td>codec over bytes [0, 18 + N)</td></tr>
- * <tr><td>22 + N</td><td>L</td><td>payload</td><td>the segment's bytes</td></tr>
- * <tr><td>22 + N + L</td><td>4</td><td>payload checksum</td><td>codec over the payload</td></tr>
+ * <tr><td>18 + N</td><td>S</td><td>registered size</td><td>only with flag {@code 0x01} (S = 8, else S = 0): the
+ *     segment's registered size when it was spilled, at most 2<sup>63</sup> &minus; 1</td></tr>
+ * <tr><td>18 + N + S</td><td>4</td><td>header checksum</td><td>codec over bytes [0, 18 + N + S)</td></tr>
+ * <tr><td>22 + N + S</td><td>L</td><td>payload</td><td>the segment's bytes</td></tr>
+ * <tr><td>22 + N + S + L</td><td>4</td><td>payload checksum</td><td>codec over the payload</td></tr>
  * </tbody>
  * </table>
  *
  * <p>The header checksum protects the name and the lengths, so a reader verifies it before it trusts the payload
- * length for anything, and a store's listing can be recovered by reading headers alone. The payload checksum
- * trails the payload, so a writer can stream a payload without knowing its checksum in advance.
+ * length for anything, and a store's listing can be recovered by reading headers alone
+ * ({@link #header(String, SeekableByteChannel)}). The payload checksum trails the payload, so a writer can stream a
+ * payload without knowing its checksum in advance.
+ *
+ * <p>The <b>registered size</b> (flag {@code 0x01}) is what the manager accounted the segment at, which may differ
+ * from the payload's length; the manager writes it in persistent sessions only, so that the session's next owner
+ * can account a recovered segment exactly. A frame without the flag is byte for byte what this build wrote before
+ * the flag was defined.
  *
  * <h2>Versions 1 and 2 (RedDB's, read forever; v2 written on request)</h2>
  *
@@ -82,10 +104,11 @@ import org.jspecify.annotations.Nullable;
  * {@link Reason#BAD_MAGIC} (also for a frame too short for the magic whose bytes already differ from it),
  * {@link Reason#UNSUPPORTED_VERSION}, {@link Reason#UNSUPPORTED_ENCODING} (unknown codec or compression id),
  * {@link Reason#TRUNCATED} (fewer bytes than a header or than declared), {@link Reason#TRAILING_BYTES},
- * {@link Reason#LENGTH_OVERFLOW} (a length that is negative as a signed 64-bit value or larger than
- * {@value #MAX_PAYLOAD_LENGTH}), {@link Reason#CHECKSUM_MISMATCH} (both values in hex in the message),
- * {@link Reason#WRONG_SEGMENT} (a v3 frame of another segment) and {@link Reason#MALFORMED_HEADER} (flags set, an
- * empty or over-long name, a name that is not UTF-8).
+ * {@link Reason#LENGTH_OVERFLOW} (a payload length that is negative as a signed 64-bit value or larger than
+ * {@value #MAX_PAYLOAD_LENGTH}, a registered size negative as a signed 64-bit value),
+ * {@link Reason#CHECKSUM_MISMATCH} (both values in hex in the message), {@link Reason#WRONG_SEGMENT} (a v3 frame
+ * of another segment) and {@link Reason#MALFORMED_HEADER} (unknown flag bits, named in the message; an empty or
+ * over-long name, a name that is not UTF-8).
  *
  * <h2>Use</h2>
  *
@@ -108,6 +131,11 @@ public final class SpillFrames {
   private static final int V3_FIXED_LENGTH = 18;
   private static final int V3_OVERHEAD = 26;
   private static final int CHECKSUM_LENGTH = 4;
+  /** v3 flag: an 8-byte registered size follows the name. */
+  private static final int FLAG_REGISTERED_SIZE = 0x01;
+  private static final int REGISTERED_SIZE_LENGTH = 8;
+  /** Stands for "no registered size" inside this class. */
+  private static final long NO_SIZE = -1;
 
   private static final ChecksumCodec CRC32 = new Crc32CodecProvider().create();
   private static final ChecksumCodec CRC32C = new Crc32cCodecProvider().create();
@@ -179,18 +207,41 @@ public final class SpillFrames {
   public ByteBuffer[] encode(String segment, byte[] payload) {
     SegmentNames.validate(segment);
     Objects.requireNonNull(payload, "payload");
-    ByteBuffer body = ByteBuffer.wrap(payload).asReadOnlyBuffer();
     if (version == 2) {
       ByteBuffer header = ByteBuffer.allocate(LEGACY_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
       header.put(MAGIC).put((byte) 2).putInt(compute(CRC32, payload, 0, payload.length)).putLong(payload.length);
-      return new ByteBuffer[] {header.flip(), body};
+      return new ByteBuffer[] {header.flip(), ByteBuffer.wrap(payload).asReadOnlyBuffer()};
     }
+    return encodeV3(segment, payload, NO_SIZE);
+  }
+
+  /**
+   * As {@link #encode(String, byte[])}, for a v3 frame that also carries the segment's {@code registeredSize} (flag
+   * {@code 0x01}), as the manager writes in persistent sessions.
+   *
+   * @throws io.spillway.api.InvalidSegmentNameException if {@code segment} is not a valid name
+   * @throws IllegalArgumentException if {@code registeredSize} is negative
+   * @throws IllegalStateException if this instance writes v2 frames, which cannot carry it
+   */
+  public ByteBuffer[] encode(String segment, byte[] payload, long registeredSize) {
+    SegmentNames.validate(segment);
+    Objects.requireNonNull(payload, "payload");
+    requireSizeFits(registeredSize);
+    return encodeV3(segment, payload, registeredSize);
+  }
+
+  private ByteBuffer[] encodeV3(String segment, byte[] payload, long registeredSize) {
+    ByteBuffer body = ByteBuffer.wrap(payload).asReadOnlyBuffer();
     byte[] name = SegmentNames.toUtf8(segment);
-    ByteBuffer header = ByteBuffer.allocate(V3_FIXED_LENGTH + name.length + CHECKSUM_LENGTH)
-        .order(ByteOrder.LITTLE_ENDIAN);
-    header.put(MAGIC).put((byte) 3).put((byte) 0).put((byte) codec.id()).put((byte) 0)
-        .putShort((short) name.length).putLong(payload.length).put(name);
-    header.putInt(compute(codec, header.array(), 0, V3_FIXED_LENGTH + name.length));
+    boolean sized = registeredSize != NO_SIZE;
+    int covered = V3_FIXED_LENGTH + name.length + (sized ? REGISTERED_SIZE_LENGTH : 0);
+    ByteBuffer header = ByteBuffer.allocate(covered + CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    header.put(MAGIC).put((byte) 3).put((byte) (sized ? FLAG_REGISTERED_SIZE : 0)).put((byte) codec.id())
+        .put((byte) 0).putShort((short) name.length).putLong(payload.length).put(name);
+    if (sized) {
+      header.putLong(registeredSize);
+    }
+    header.putInt(compute(codec, header.array(), 0, covered));
     ByteBuffer trailer = ByteBuffer.allocate(CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
         .putInt(compute(codec, payload, 0, payload.length));
     return new ByteBuffer[] {header.flip(), body, trailer.flip()};
@@ -212,6 +263,52 @@ public final class SpillFrames {
       return LEGACY_HEADER_LENGTH + payloadLength;
     }
     return V3_OVERHEAD + SegmentNames.toUtf8(segment).length + payloadLength;
+  }
+
+  /**
+   * The length of the frame {@link #encode(String, byte[], long)} writes for a payload of {@code payloadLength}
+   * bytes: 8 more than {@link #frameLength(String, long)}.
+   *
+   * @throws io.spillway.api.InvalidSegmentNameException if {@code segment} is not a valid name
+   * @throws IllegalArgumentException if {@code payloadLength} is negative or above {@link #MAX_PAYLOAD_LENGTH}, or
+   *     {@code registeredSize} is negative
+   * @throws IllegalStateException if this instance writes v2 frames
+   */
+  public long frameLength(String segment, long payloadLength, long registeredSize) {
+    long plain = frameLength(segment, payloadLength);
+    requireSizeFits(registeredSize);
+    return plain + REGISTERED_SIZE_LENGTH;
+  }
+
+  private void requireSizeFits(long registeredSize) {
+    if (registeredSize < 0) {
+      throw new IllegalArgumentException("registeredSize must not be negative, was " + registeredSize);
+    }
+    if (version == 2) {
+      throw new IllegalStateException("A v2 frame cannot carry a registered size; write version 3");
+    }
+  }
+
+  /**
+   * Reads and verifies the header of the frame of {@code segment} in {@code channel}, without reading its payload.
+   * The frame starts at the channel's position and ends at its {@code size()}. Every check {@link #decode(String,
+   * SeekableByteChannel)} makes before it reads the payload is made: the magic, the version, the v3 header checksum,
+   * flags, codec and compression ids, the name (which must be {@code segment}), the lengths, and the frame's total
+   * length against the channel's size. The payload checksum is not checked: a header that passes says what the
+   * frame holds, not that its payload is intact. Leaves the channel positioned just after the header; the caller
+   * closes it.
+   *
+   * @throws CorruptSegmentException naming {@code segment}, if the header fails any of these checks
+   * @throws IOException if the channel cannot be read
+   */
+  public FrameHeader header(String segment, SeekableByteChannel channel) throws IOException {
+    Objects.requireNonNull(segment, "segment");
+    Objects.requireNonNull(channel, "channel");
+    ChannelPrefix prefix = new ChannelPrefix(channel, channel.position());
+    Header header = parseHeader(prefix, segment, this::registered);
+    checkTotal(header, prefix.frameLength(), segment);
+    return new FrameHeader(header.version, Optional.ofNullable(header.name), header.payloadLength,
+        header.registeredSize == NO_SIZE ? OptionalLong.empty() : OptionalLong.of(header.registeredSize));
   }
 
   /**
@@ -323,9 +420,11 @@ public final class SpillFrames {
     final int trailerLength;
     final int payloadLength;
     final int storedLegacyChecksum;
+    /** The registered size, or {@link #NO_SIZE}. */
+    final long registeredSize;
 
     Header(int version, @Nullable String name, ChecksumCodec codec, int headerLength, int trailerLength,
-        int payloadLength, int storedLegacyChecksum) {
+        int payloadLength, int storedLegacyChecksum, long registeredSize) {
       this.version = version;
       this.name = name;
       this.codec = codec;
@@ -333,69 +432,7 @@ public final class SpillFrames {
       this.trailerLength = trailerLength;
       this.payloadLength = payloadLength;
       this.storedLegacyChecksum = storedLegacyChecksum;
-    }
-  }
-
-  /** The start of a frame, made available a few bytes at a time so that nothing is read past the header. */
-  private interface Prefix {
-    /** Makes up to the first {@code n} bytes available in {@link #bytes()}; returns how many are (fewer at the end). */
-    int fill(int n) throws IOException;
-
-    /** Holds the bytes made available, from offset 0; may be a new array after each {@link #fill}. */
-    byte[] bytes();
-  }
-
-  private static final class ArrayPrefix implements Prefix {
-    private final byte[] frame;
-
-    ArrayPrefix(byte[] frame) {
-      this.frame = frame;
-    }
-
-    @Override
-    public int fill(int n) {
-      return Math.min(n, frame.length);
-    }
-
-    @Override
-    public byte[] bytes() {
-      return frame;
-    }
-  }
-
-  private static final class ChannelPrefix implements Prefix {
-    private final SeekableByteChannel channel;
-    private final long start;
-    private byte[] bytes = new byte[64];
-    private int have;
-
-    ChannelPrefix(SeekableByteChannel channel, long start) {
-      this.channel = channel;
-      this.start = start;
-    }
-
-    @Override
-    public int fill(int n) throws IOException {
-      if (n > bytes.length) {
-        bytes = Arrays.copyOf(bytes, n);
-      }
-      while (have < n) {
-        int read = channel.read(ByteBuffer.wrap(bytes, have, n - have));
-        if (read < 0) {
-          break;
-        }
-        have += read;
-      }
-      return Math.min(have, n);
-    }
-
-    @Override
-    public byte[] bytes() {
-      return bytes;
-    }
-
-    long frameLength() throws IOException {
-      return channel.size() - start;
+      this.registeredSize = registeredSize;
     }
   }
 
@@ -436,7 +473,8 @@ public final class SpillFrames {
     byte[] b = prefix.bytes();
     int stored = intAt(b, 5);
     int length = checkLength(longAt(b, 9), segment);
-    return new Header(version, null, version == 1 ? FOLD32 : CRC32, LEGACY_HEADER_LENGTH, 0, length, stored);
+    return new Header(version, null, version == 1 ? FOLD32 : CRC32, LEGACY_HEADER_LENGTH, 0, length, stored,
+        NO_SIZE);
   }
 
   private static Header parseV3(Prefix prefix, @Nullable String segment, CodecLookup lookup) throws IOException {
@@ -452,7 +490,10 @@ public final class SpillFrames {
       throw new CorruptSegmentException(Reason.MALFORMED_HEADER, segment,
           "the name length " + nameLength + " exceeds the limit of " + SegmentNames.MAX_LENGTH + " bytes");
     }
-    int covered = V3_FIXED_LENGTH + nameLength;
+    // Bit 0 of the flags says how long the header is; a damaged flags byte then makes the checksum fail.
+    int flags = b[5] & 0xFF;
+    boolean sized = (flags & FLAG_REGISTERED_SIZE) != 0;
+    int covered = V3_FIXED_LENGTH + nameLength + (sized ? REGISTERED_SIZE_LENGTH : 0);
     int headerLength = covered + CHECKSUM_LENGTH;
     have = prefix.fill(headerLength);
     if (have < headerLength) {
@@ -463,10 +504,11 @@ public final class SpillFrames {
     ChecksumCodec codec = lookup.byId(b[6] & 0xFF, segment);
     verify(codec, b, 0, covered, intAt(b, covered), "header", segment);
     // From here on the header is what its writer wrote.
-    int flags = b[5] & 0xFF;
-    if (flags != 0) {
-      throw new CorruptSegmentException(Reason.MALFORMED_HEADER, segment,
-          String.format("flags 0x%02x are set; this build defines no flags", flags));
+    int unknown = flags & ~FLAG_REGISTERED_SIZE;
+    if (unknown != 0) {
+      throw new CorruptSegmentException(Reason.MALFORMED_HEADER, segment, String.format(
+          "flags 0x%02x have unknown bits 0x%02x set; this build defines only 0x01 (registered size)", flags,
+          unknown));
     }
     int compression = b[7] & 0xFF;
     if (compression != 0) {
@@ -492,7 +534,15 @@ public final class SpillFrames {
     }
     String subject = segment != null ? segment : name;
     int length = checkLength(longAt(b, 10), subject);
-    return new Header(3, name, codec, headerLength, CHECKSUM_LENGTH, length, 0);
+    long registeredSize = NO_SIZE;
+    if (sized) {
+      registeredSize = longAt(b, V3_FIXED_LENGTH + nameLength);
+      if (registeredSize < 0) {
+        throw new CorruptSegmentException(Reason.LENGTH_OVERFLOW, subject, "the registered size "
+            + Long.toUnsignedString(registeredSize) + " exceeds the limit of " + Long.MAX_VALUE + " bytes");
+      }
+    }
+    return new Header(3, name, codec, headerLength, CHECKSUM_LENGTH, length, 0, registeredSize);
   }
 
   private static int checkLength(long declared, @Nullable String segment) {
@@ -518,71 +568,9 @@ public final class SpillFrames {
     }
   }
 
-  private static void verify(ChecksumCodec codec, byte[] bytes, int offset, int length, int stored, String what,
-      @Nullable String segment) {
-    int computed;
-    try {
-      computed = compute(codec, bytes, offset, length);
-    } catch (RuntimeException e) {
-      throw corrupt(Reason.UNSUPPORTED_ENCODING, segment,
-          "checksum codec '" + codec.name() + "' failed: " + e, e);
-    }
-    if (computed != stored) {
-      throw new CorruptSegmentException(Reason.CHECKSUM_MISMATCH, segment,
-          String.format("%s checksum mismatch (%s): stored 0x%08x, computed 0x%08x", what, codec.name(), stored,
-              computed));
-    }
-  }
 
-  private static int compute(ChecksumCodec codec, byte[] bytes, int offset, int length) {
-    Checksum checksum = codec.newChecksum();
-    checksum.update(bytes, offset, length);
-    return (int) checksum.getValue();
-  }
 
-  private static void readFully(SeekableByteChannel channel, ByteBuffer into, String segment) throws IOException {
-    while (into.hasRemaining()) {
-      if (channel.read(into) < 0) {
-        throw new CorruptSegmentException(Reason.TRUNCATED, segment,
-            "the frame shrank while it was read: " + into.remaining() + " bytes are missing");
-      }
-    }
-  }
 
-  private static int intAt(byte[] b, int at) {
-    return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
-  }
-
-  private static long longAt(byte[] b, int at) {
-    return (intAt(b, at) & 0xFFFF_FFFFL) | (long) intAt(b, at + 4) << 32;
-  }
-
-  private static CorruptSegmentException corrupt(Reason reason, @Nullable String segment, String detail,
-      Throwable cause) {
-    CorruptSegmentException e = new CorruptSegmentException(reason, segment, detail);
-    e.initCause(cause);
-    return e;
-  }
-
-  private static String hex(byte[] b, int length) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < length; i++) {
-      out.append(i == 0 ? "" : " ").append(String.format("%02x", b[i] & 0xFF));
-    }
-    return length == 0 ? "(nothing)" : out.toString();
-  }
-
-  private static String printable(String name) {
-    StringBuilder out = new StringBuilder();
-    name.codePoints().limit(80).forEach(cp -> {
-      if (Character.isISOControl(cp)) {
-        out.append(String.format("\\u%04x", cp));
-      } else {
-        out.appendCodePoint(cp);
-      }
-    });
-    return name.codePointCount(0, name.length()) > 80 ? out + "..." : out.toString();
-  }
 
   @Override
   public String toString() {

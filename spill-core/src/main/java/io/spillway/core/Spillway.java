@@ -13,6 +13,8 @@ import io.spillway.core.internal.ProviderSelection;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Spillway's entry point: assembles a {@link SpillManager} from a {@link SpillConfig} and the plugins on the class
@@ -61,15 +63,23 @@ public final class Spillway {
   }
 
   /**
-   * A manager for {@code config}. The caller closes it, which deletes everything it spilled.
+   * A manager for {@code config}. The caller closes it, which deletes everything it spilled &mdash; unless the
+   * session is {@linkplain SpillConfig.Builder#persistentSession(String) persistent}: then the manager first takes
+   * over what the session holds (see {@link SpillManager}), and closing it keeps what is stored.
    *
    * @throws SpillConfigurationException if a requested provider is missing, two providers tie for the highest
-   *     priority, or a plugin fails to load or to create its policy or store session; the message says how to fix it
+   *     priority, or a plugin fails to load or to create its policy or store session; the message says how to fix it.
+   *     Also, before any store session is created, for a persistent session whose store provider does not
+   *     {@linkplain SpillStoreProvider#supportsPersistentSessions() support persistent sessions}, or with frame
+   *     version 2
+   * @throws SpillStoreException for a persistent session that the store cannot open, for example because a live
+   *     manager owns it (the message names the owner), or whose values it cannot list
    */
   public static SpillManager newManager(SpillConfig config) {
     Objects.requireNonNull(config, "config");
     SpillPolicyProvider policyProvider = ProviderSelection.policy(config);
     SpillStoreProvider storeProvider = ProviderSelection.store(config);
+    checkPersistentSession(config, storeProvider);
     SpillFrames frames = SpillFrames.create(config);
     SpillPolicy policy = createPolicy(policyProvider, config);
     SpillStore store = createStore(storeProvider, config);
@@ -80,13 +90,17 @@ public final class Spillway {
    * A manager for {@code config} that spills to {@code store}, a session the caller opened itself &mdash; for example
    * {@code S3SpillStores.create(myS3Client, settings)} from spill-store-s3, on a client the application already has.
    * {@link SpillConfig#store()} is ignored. The manager owns the session from here on and closes it with itself
-   * (deleting what it spilled); whatever the caller lent to the store, such as a client, stays the caller's.
+   * (deleting what it spilled); whatever the caller lent to the store, such as a client, stays the caller's. With a
+   * {@linkplain SpillConfig#persistentSession() persistent session} the caller vouches that {@code store} is one,
+   * opened for that session (its data is then taken over and kept by close, as with {@link #newManager(SpillConfig)}).
    *
-   * @throws SpillConfigurationException if a requested policy is missing or fails to create its policy
+   * @throws SpillConfigurationException if a requested policy is missing or fails to create its policy, or for a
+   *     persistent session with frame version 2
    */
   public static SpillManager newManager(SpillConfig config, SpillStore store) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(store, "store");
+    checkPersistentSession(config, null);
     SpillPolicyProvider policyProvider = ProviderSelection.policy(config);
     SpillFrames frames = SpillFrames.create(config);
     SpillPolicy policy = createPolicy(policyProvider, config);
@@ -139,6 +153,26 @@ public final class Spillway {
     return removed;
   }
 
+  /**
+   * Refuses a persistent session that cannot work, before any store session exists: a store that does not support
+   * them would silently lose the data at close, and v2 frames cannot carry the registered sizes recovery needs.
+   */
+  private static void checkPersistentSession(SpillConfig config, @Nullable SpillStoreProvider provider) {
+    Optional<String> session = config.persistentSession();
+    if (session.isEmpty()) {
+      return;
+    }
+    if (provider != null && !provider.supportsPersistentSessions()) {
+      throw new SpillConfigurationException("Store '" + provider.name() + "' (" + provider.getClass().getName()
+          + ") does not support persistent sessions, so persistent session '" + session.get() + "' cannot be "
+          + "opened with it; use a store that does (the bundled 'file' store does), or drop persistentSession");
+    }
+    if (config.frameVersion() != 3) {
+      throw new SpillConfigurationException("Persistent session '" + session.get() + "' needs frame version 3, "
+          + "whose frames carry a segment's registered size; frameVersion is " + config.frameVersion());
+    }
+  }
+
   private static SpillPolicy createPolicy(SpillPolicyProvider provider, SpillConfig config) {
     SpillPolicy policy;
     try {
@@ -162,7 +196,16 @@ public final class Spillway {
       store = provider.create(config);
     } catch (SpillConfigurationException e) {
       throw e;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      Optional<String> session = config.persistentSession();
+      if (session.isPresent()) {
+        // Most often another live manager owning the session: a store error, not a configuration one.
+        throw new SpillStoreException("Store '" + provider.name() + "' cannot open persistent session '"
+            + session.get() + "' (spillDir " + config.spillDir() + "): " + e.getMessage(), null, null, e);
+      }
+      throw new SpillConfigurationException("Store provider " + provider.getClass().getName() + " ('"
+          + provider.name() + "') could not open a store session (spillDir " + config.spillDir() + "): " + e, e);
+    } catch (RuntimeException e) {
       throw new SpillConfigurationException("Store provider " + provider.getClass().getName() + " ('"
           + provider.name() + "') could not open a store session (spillDir " + config.spillDir() + "): " + e, e);
     }

@@ -50,6 +50,19 @@ final class TestFrames {
     return b.array();
   }
 
+  /**
+   * A v3 frame with CRC-32C checksums carrying a registered size (the flags as given, normally 0x01), fields as
+   * given; the header checksum, over the size too, is correct.
+   */
+  static byte[] v3Sized(int flags, byte[] name, long declaredLength, long registeredSize, byte[] payload) {
+    ByteBuffer b = ByteBuffer.allocate(34 + name.length + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.put("SPIL".getBytes(StandardCharsets.US_ASCII)).put((byte) 3).put((byte) flags).put((byte) 2)
+        .put((byte) 0).putShort((short) name.length).putLong(declaredLength).put(name).putLong(registeredSize);
+    b.putInt(crc32c(b.array(), 0, 26 + name.length));
+    b.put(payload).putInt(crc32c(payload, 0, payload.length));
+    return b.array();
+  }
+
   static byte[] v3(String name, byte[] payload) {
     byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
     return v3(0, 2, 0, utf8, payload.length, payload);

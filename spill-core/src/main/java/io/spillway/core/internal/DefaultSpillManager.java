@@ -4,6 +4,7 @@ import io.spillway.api.SegmentHandle;
 import io.spillway.api.SegmentInfo;
 import io.spillway.api.SpillCodec;
 import io.spillway.api.SpillConfig;
+import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.SpillManager;
 import io.spillway.api.SpillMode;
 import io.spillway.api.SpillStats;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Spiller}: owns the {@link MemoryBudget}; chooses victims with the policy and spills down.</li>
  *   <li>{@link PolicyDriver}: calls the single-threaded policy, draining the lossy access buffer.</li>
  *   <li>{@link SegmentIo}: store I/O, frames, and the translation of store failures.</li>
+ *   <li>{@link SessionRecovery}: what a persistent session held, registered spilled when the manager opens.</li>
  *   <li>{@link SpillCounters}, {@link Listeners}: statistics and events.</li>
  * </ul>
  *
@@ -60,8 +62,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Closing.</b> {@link #close()} marks the manager closed and wakes every caller waiting for room (they throw
  * {@link IllegalStateException}); then it takes every segment's lock in turn (deleting the spilled copies), waits for
  * the managed spills and reloads in flight (each deletes its own copy if its segment is gone), deletes what they left
- * spilled, shuts down its own executor, drops the policy and closes the store. Handle and manager calls afterwards
- * throw {@link IllegalStateException}, except the idempotent closes. {@link #cleanup()} keeps a segment spilled, and
+ * spilled, shuts down its own executor, drops the policy and closes the store. A persistent session's close deletes
+ * nothing: it takes the locks and waits for the I/O in flight all the same (a spill that completes then is kept),
+ * and the store keeps its data. {@link #discard()} closes the same way, without the deletes, and then has the store
+ * delete the whole session. Handle and manager calls afterwards throw {@link IllegalStateException}, except the
+ * idempotent closes. {@link #cleanup()} keeps a segment spilled, and
  * throws, if its copy cannot be deleted, so that the call can be retried; it skips managed segments with I/O in
  * flight.
  *
@@ -112,11 +117,19 @@ public final class DefaultSpillManager implements SpillManager {
   private final ManualSegments manual;
   private final ManagedValues managed;
   private final Object closeLock = new Object();
+  /** Guarded by closeLock. */
+  private boolean discarded;
 
   /**
-   * Assembles a manager from its parts; the manager owns the policy and the store from now on.
+   * Assembles a manager from its parts; the manager owns the policy and the store from now on. For a persistent
+   * session ({@link SpillConfig#persistentSession()}), registers what the store holds as spilled manual segments
+   * (see {@link SessionRecovery}); the caller has checked that the store supports persistent sessions.
    *
    * @param storeName the store provider's name, for error messages
+   * @throws SpillConfigurationException for a persistent session with v2 frames, which cannot carry
+   *     a registered size (the store is closed, its data kept)
+   * @throws io.spillway.api.SpillStoreException if the persistent session's values cannot be listed (the store is
+   *     closed, its data kept)
    */
   public DefaultSpillManager(SpillConfig config, SpillPolicy policy, SpillStore store, String storeName,
       SpillFrames frames) {
@@ -135,7 +148,8 @@ public final class DefaultSpillManager implements SpillManager {
     boolean synchronous = config.spillMode() == SpillMode.SYNCHRONOUS;
     Listeners listeners = new Listeners(config.listeners());
     this.budget = new MemoryBudget(config.maxMemory(), config.maxBlock());
-    this.io = new SegmentIo(store, storeName, frames, counters, config.maxStoreBytes());
+    Optional<String> session = config.persistentSession();
+    this.io = new SegmentIo(store, storeName, frames, counters, config.maxStoreBytes(), session.isPresent());
     this.policy = new PolicyDriver(policy, LOG, synchronous ? null : executor);
     this.registry = new SegmentRegistry(lifecycle, budget, this.policy, io, counters);
     ManagedSpill managedSpill = new ManagedSpill(lifecycle, config.managedMinSpillSize(), registry, io, counters,
@@ -144,6 +158,24 @@ public final class DefaultSpillManager implements SpillManager {
     this.manual = new ManualSegments(registry, io, counters, budget, spiller, this.policy, listeners);
     this.managed = new ManagedValues(lifecycle, registry, io, counters, this.policy, listeners, spiller, budget,
         inFlight, executor);
+    if (session.isPresent()) {
+      try {
+        if (frames.version() != 3) {
+          throw new SpillConfigurationException("Persistent session '" + session.get()
+              + "' needs frame version 3, whose frames carry a segment's registered size; frameVersion is "
+              + frames.version());
+        }
+        SessionRecovery.recover(io, registry, counters, session.get());
+      } catch (RuntimeException e) {
+        // Nothing was handed out yet: close what was assembled, which keeps the session's data for a next attempt.
+        try {
+          close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    }
   }
 
   /**
@@ -241,6 +273,17 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   @Override
+  public <T> SegmentHandle<T> reattach(String name, SpillCodec<T> codec) {
+    Objects.requireNonNull(codec, "codec");
+    return reattach(name, codec, codec::sizeOf);
+  }
+
+  @Override
+  public <T> SegmentHandle<T> reattach(String name, SpillCodec<T> codec, ToLongFunction<? super T> weigher) {
+    return managed.reattach(name, codec, weigher);
+  }
+
+  @Override
   public CompletableFuture<Void> prefetch(String... names) {
     Objects.requireNonNull(names, "names");
     lifecycle.ensureOpen();
@@ -322,41 +365,75 @@ public final class DefaultSpillManager implements SpillManager {
   @Override
   public void close() {
     synchronized (closeLock) {
-      if (!lifecycle.markClosed()) {
+      if (lifecycle.markClosed()) {
+        shutDown(false);
+      }
+    }
+  }
+
+  @Override
+  public void discard() {
+    synchronized (closeLock) {
+      if (discarded) {
         return;
       }
-      budget.wakeAll();
-      RuntimeException failure = null;
-      try {
-        // Takes every segment's lock in turn, so manual spills and reloads already running finish first; any later
-        // operation sees the manager closed, and no managed spill or reload starts any more.
-        registry.forgetSpilled();
-      } catch (RuntimeException e) {
-        failure = e;
+      if (!lifecycle.markClosed()) {
+        throw new IllegalStateException("This SpillManager is closed" + (io.persistent() ? ", and its persistent "
+            + "session's data was kept: open a manager on the session to discard it" : ""));
       }
-      // Managed I/O already under way finishes (each deletes the copy of a segment gone meanwhile); what it left
-      // spilled is deleted next.
-      inFlight.awaitAll();
+      discarded = true;
+      shutDown(true);
+    }
+  }
+
+  /**
+   * Closes the parts, once {@link Lifecycle#markClosed()} succeeded; with {@code discard}, the store's session is
+   * discarded rather than closed. Caller holds closeLock.
+   */
+  private void shutDown(boolean discard) {
+    budget.wakeAll();
+    RuntimeException failure = null;
+    // A persistent session keeps its copies, and a discarded one loses them all at once with the store.
+    boolean deleteCopies = !io.persistent() && !discard;
+    try {
+      // Takes every segment's lock in turn, so manual spills and reloads already running finish first; any later
+      // operation sees the manager closed, and no managed spill or reload starts any more.
+      if (deleteCopies) {
+        registry.forgetSpilled();
+      } else {
+        registry.awaitLockedOperations();
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    // Managed I/O already under way finishes (each deletes the copy of a segment gone meanwhile); what it left
+    // spilled is deleted next.
+    inFlight.awaitAll();
+    if (deleteCopies) {
       try {
         registry.forgetSpilled();
       } catch (RuntimeException e) {
         failure = addFailure(failure, e);
       }
-      policy.close();
-      registry.clear();
-      if (ownExecutor != null) {
-        // Queued tasks still run, and fail at once because the manager is closed, so their futures complete.
-        ownExecutor.shutdown();
-      }
-      try {
+    }
+    policy.close();
+    registry.clear();
+    if (ownExecutor != null) {
+      // Queued tasks still run, and fail at once because the manager is closed, so their futures complete.
+      ownExecutor.shutdown();
+    }
+    try {
+      if (discard) {
+        io.discard();
+      } else {
         io.close();
-      } catch (RuntimeException e) {
-        failure = addFailure(failure, e);
       }
-      LOG.debug("Closed spill manager over store '{}'", io.storeName());
-      if (failure != null) {
-        throw failure;
-      }
+    } catch (RuntimeException e) {
+      failure = addFailure(failure, e);
+    }
+    LOG.debug("{} spill manager over store '{}'", discard ? "Discarded" : "Closed", io.storeName());
+    if (failure != null) {
+      throw failure;
     }
   }
 

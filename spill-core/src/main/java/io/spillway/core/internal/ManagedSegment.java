@@ -72,6 +72,18 @@ final class ManagedSegment<T> extends Segment {
     this.value = value;
   }
 
+  /**
+   * A managed segment in M_SPILLED whose value is only in the store, at a location and size the caller sets (under
+   * this segment's lock) before publishing it: one {@code reattach} makes of a spilled manual segment.
+   */
+  ManagedSegment(String name, SpillCodec<T> codec, ToLongFunction<? super T> weigher) {
+    super(name, 0);
+    this.codec = codec;
+    this.weigher = weigher;
+    this.value = null;
+    this.state = M_SPILLED;
+  }
+
   @Override
   ManagedSegment<?> managed() {
     return this;

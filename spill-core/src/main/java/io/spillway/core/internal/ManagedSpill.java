@@ -105,7 +105,7 @@ final class ManagedSpill {
     try {
       byte[] payload = managed.codec.encode(value);
       payloadLength = payload.length;
-      location = write(name, payload);
+      location = write(name, payload, size);
     } catch (RuntimeException | Error e) {
       // An Error too: the segment must leave SPILLING and the I/O be marked done before it propagates.
       failure = e;
@@ -160,9 +160,9 @@ final class ManagedSpill {
   }
 
   /** Writes {@code payload}; if that fails while clean copies take store space, drops them and tries once more. */
-  private URI write(String name, byte[] payload) {
+  private URI write(String name, byte[] payload, long size) {
     try {
-      return io.write(name, payload);
+      return io.write(name, payload, size);
     } catch (RuntimeException e) {
       if (counters.cleanCopies() == 0 || registry.dropCleanCopies("the store is short of space") == 0) {
         throw e;
@@ -170,7 +170,7 @@ final class ManagedSpill {
       LOG.info("Spill of managed segment '{}' failed ({}); dropped the clean copies of reloaded values and retrying",
           name, e.toString());
       try {
-        return io.write(name, payload);
+        return io.write(name, payload, size);
       } catch (RuntimeException again) {
         again.addSuppressed(e);
         throw again;

@@ -88,6 +88,20 @@ final class ManagedValues {
     return new ManagedHandle<>(managed, this);
   }
 
+  /**
+   * Makes the spilled manual segment {@code name} a managed value whose stored copy is its own, unread (see
+   * {@link io.spillway.api.SpillManager#reattach}).
+   */
+  <T> SegmentHandle<T> reattach(String name, SpillCodec<T> codec, ToLongFunction<? super T> weigher) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(codec, "codec");
+    Objects.requireNonNull(weigher, "weigher");
+    ManagedSegment<T> managed = new ManagedSegment<>(name, codec, weigher);
+    registry.reattach(managed);
+    LOG.debug("Reattached spilled segment '{}' ({} registered bytes) as a managed value", name, managed.size());
+    return new ManagedHandle<>(managed, this);
+  }
+
   /** Reloads the named managed values that are spilled, on the executor; others are skipped. */
   CompletableFuture<Void> prefetch(String... names) {
     List<CompletableFuture<?>> reloads = new ArrayList<>();

@@ -142,7 +142,7 @@ final class ManualSegments {
     long start = System.nanoTime();
     URI written;
     try {
-      written = io.write(name, data);
+      written = io.write(name, data, seg.size());
     } catch (SpillStoreException e) {
       return Outcome.failed(
           new SpillEvent(name, SpillEvent.Kind.SPILL, seg.size(), data.length, since(start), null), e);

@@ -34,22 +34,40 @@ final class SegmentIo {
   private final SpillFrames frames;
   private final SpillCounters counters;
   private final StoreQuota quota;
+  private final boolean persistent;
 
   /**
    * @param storeName the store provider's name, for messages
    * @param maxStoreBytes the store quota at the start ({@link io.spillway.api.SpillConfig#maxStoreBytes()})
+   * @param persistent whether the store's session is persistent: its frames then carry the registered size, which
+   *     the session's next owner accounts a recovered segment by
    */
-  SegmentIo(SpillStore store, String storeName, SpillFrames frames, SpillCounters counters, long maxStoreBytes) {
+  SegmentIo(SpillStore store, String storeName, SpillFrames frames, SpillCounters counters, long maxStoreBytes,
+      boolean persistent) {
     this.store = Objects.requireNonNull(store, "store");
     this.storeName = Objects.requireNonNull(storeName, "storeName");
     this.frames = Objects.requireNonNull(frames, "frames");
     this.counters = counters;
     this.quota = new StoreQuota(store, storeName, maxStoreBytes);
+    this.persistent = persistent;
   }
 
   /** The store quota every {@link #write} is held to. */
   StoreQuota quota() {
     return quota;
+  }
+
+  /** The store itself, for {@link SessionRecovery}, which reads what a persistent session held. */
+  SpillStore store() {
+    return store;
+  }
+
+  SpillFrames frames() {
+    return frames;
+  }
+
+  boolean persistent() {
+    return persistent;
   }
 
   String storeName() {
@@ -58,15 +76,16 @@ final class SegmentIo {
 
   /**
    * Frames {@code payload} and writes it under {@code name}, returning where it went, if the frame fits under the
-   * store quota (its bytes are reserved for the write, see {@link StoreQuota}).
+   * store quota (its bytes are reserved for the write, see {@link StoreQuota}). In a persistent session the frame
+   * carries {@code registeredSize}, the segment's size at the spill.
    *
    * @throws StoreQuotaExceededException if the frame would pass the quota; nothing is written
    * @throws SpillStoreException if the store cannot take it; the previous copy, if any, is the store's to keep
    */
-  URI write(String name, byte[] payload) {
+  URI write(String name, byte[] payload, long registeredSize) {
     long reserved = -1;
     try {
-      ByteBuffer[] frame = frames.encode(name, payload);
+      ByteBuffer[] frame = persistent ? frames.encode(name, payload, registeredSize) : frames.encode(name, payload);
       long length = 0;
       for (ByteBuffer chunk : frame) {
         length += chunk.remaining();
@@ -150,7 +169,7 @@ final class SegmentIo {
   }
 
   /**
-   * Closes the store.
+   * Closes the store: an ephemeral session's data is deleted, a persistent session's kept.
    *
    * @throws SpillStoreException if it fails
    */
@@ -159,6 +178,19 @@ final class SegmentIo {
       store.close();
     } catch (IOException | RuntimeException e) {
       throw new SpillStoreException("Cannot close store '" + storeName + "': " + e, null, null, e);
+    }
+  }
+
+  /**
+   * Ends the store's session and deletes all it holds, persistent or not ({@link SpillStore#discard()}).
+   *
+   * @throws SpillStoreException if it fails
+   */
+  void discard() {
+    try {
+      store.discard();
+    } catch (IOException | RuntimeException e) {
+      throw new SpillStoreException("Cannot discard the session of store '" + storeName + "': " + e, null, null, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.spillway.core.internal;
 
+import io.spillway.api.SegmentNotFoundException;
 import io.spillway.api.SpillStoreException;
 import java.net.URI;
 import java.util.Collection;
@@ -113,6 +114,90 @@ final class SegmentRegistry {
     }
     if (freed) {
       budget.signalRoom();
+    }
+  }
+
+  /**
+   * Publishes {@code recovered}, a segment a persistent session held, as spilled at {@code location}: the usage is
+   * untouched, the spilled count grows, and the policy hears of its admission and its spill. On opening, before the
+   * manager is shared.
+   *
+   * @throws IllegalStateException if the name is already registered (a store listed a key twice)
+   */
+  void admitRecovered(Segment recovered, URI location) {
+    synchronized (recovered) {
+      recovered.location = location;
+      if (segments.putIfAbsent(recovered.name, recovered) != null) {
+        throw new IllegalStateException("Segment '" + recovered.name + "' is already registered");
+      }
+      counters.recovered();
+      policy.admit(recovered, recovered.size(), null);
+      policy.event(p -> policy.spilled(p, recovered));
+    }
+  }
+
+  /**
+   * Replaces the spilled manual segment {@code fresh.name} by {@code fresh}, a managed segment in M_SPILLED that takes
+   * over its stored copy and its size, unread; the policy hears of the manual segment's removal, then of the managed
+   * one's admission and spill. Caller holds no segment lock.
+   *
+   * @throws SegmentNotFoundException if no segment has that name
+   * @throws IllegalStateException if the segment is resident or already managed, or the manager is closed
+   */
+  void reattach(ManagedSegment<?> fresh) {
+    String name = fresh.name;
+    // Locked as admit locks, the new segment first: nobody else can hold its lock before it is published.
+    synchronized (fresh) {
+      while (true) {
+        lifecycle.ensureOpen();
+        Segment old = segments.get(name);
+        if (old == null) {
+          throw new SegmentNotFoundException(name);
+        }
+        synchronized (old) {
+          if (old.isRemoved()) {
+            continue;
+          }
+          if (old.managed() != null) {
+            throw new IllegalStateException("Segment '" + name + "' is already a managed value: use its handle, "
+                + "or close it and put the value again");
+          }
+          URI location = old.location;
+          if (location == null) {
+            throw new IllegalStateException("Segment '" + name + "' is resident: only a spilled manual segment, such "
+                + "as one recovered from a persistent session, can be reattached; put the value instead");
+          }
+          // Set before publishing, so that no reader sees the new segment without its size.
+          fresh.setSize(old.size());
+          fresh.location = location;
+          if (!segments.replace(name, old, fresh)) {
+            continue; // replaced by a registration that waits for old's lock: it retires old, and we look again
+          }
+          CompletableFuture<Void> barrier = barrierOf(old);
+          if (barrier != null) {
+            barriers.remove(old);
+            setBarrier(fresh, barrier);
+          }
+          // Not retired: its stored copy is the managed segment's now, and stays spilled (the spilled count too).
+          old.markRemoved();
+          counters.managedSegments(1);
+          policy.admit(fresh, fresh.size(), old);
+          policy.event(p -> policy.spilled(p, fresh));
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Takes and releases every segment's lock in turn, so that the manual operations under way (which hold their
+   * segment's lock throughout) have finished; for closing a persistent session, whose copies are kept.
+   */
+  void awaitLockedOperations() {
+    for (Segment seg : segments.values()) {
+      synchronized (seg) {
+        // Empty: taking the lock once is the wait.
+      }
     }
   }
 

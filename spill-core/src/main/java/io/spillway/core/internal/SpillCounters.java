@@ -25,6 +25,7 @@ final class SpillCounters {
   private final AtomicLong spillFailures = new AtomicLong();
   private final AtomicLong reloadFailures = new AtomicLong();
   private final AtomicLong deleteFailures = new AtomicLong();
+  private final AtomicLong recoveryFailures = new AtomicLong();
   private volatile @Nullable String lastManagedSpillFailure;
   private final AtomicLong spillingBytes = new AtomicLong();
   private final AtomicLong reloadingBytes = new AtomicLong();
@@ -88,6 +89,16 @@ final class SpillCounters {
     return lastManagedSpillFailure;
   }
 
+  /** A segment recovered spilled from a persistent session: spilled now, though this manager wrote nothing. */
+  void recovered() {
+    spilledSegments.incrementAndGet();
+  }
+
+  /** A stored value of a persistent session that could not be recovered. */
+  void recoveryFailed() {
+    recoveryFailures.incrementAndGet();
+  }
+
   void reloadFailed() {
     reloadFailures.incrementAndGet();
   }
@@ -138,7 +149,8 @@ final class SpillCounters {
       long undeliveredAccesses) {
     return new SpillStats(memoryUsage, maxMemory, segmentCount, spilledSegments.get(), bytesSpilled.get(),
         bytesReloaded.get(), spillOperations.get(), reloadOperations.get(), cleanEvictions.get(), spillFailures.get(),
-        reloadFailures.get(), deleteFailures.get(), storeUsage, spillingBytes.get() + reloadingBytes.get(),
-        pinnedBytes.get(), droppedAccesses, undeliveredAccesses, spillLatency.summary(), reloadLatency.summary());
+        reloadFailures.get(), deleteFailures.get(), recoveryFailures.get(), storeUsage,
+        spillingBytes.get() + reloadingBytes.get(), pinnedBytes.get(), droppedAccesses, undeliveredAccesses,
+        spillLatency.summary(), reloadLatency.summary());
   }
 }

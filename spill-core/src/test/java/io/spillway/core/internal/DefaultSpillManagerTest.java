@@ -322,7 +322,7 @@ class DefaultSpillManagerTest {
     SpillStats stats = manager.stats();
 
     assertThat(stats).usingRecursiveComparison().ignoringFields("spillLatency", "reloadLatency")
-        .isEqualTo(new SpillStats(100, 10_000, 2, 1, 100, 40, 2, 1, 0, 0, 0, 0, store().usage(), 0, 0, 0, 0,
+        .isEqualTo(new SpillStats(100, 10_000, 2, 1, 100, 40, 2, 1, 0, 0, 0, 0, 0, store().usage(), 0, 0, 0, 0,
             LatencySummary.EMPTY, LatencySummary.EMPTY));
     assertThat(stats.spillLatency().count()).isEqualTo(2);
     assertThat(stats.reloadLatency().count()).isEqualTo(1);

@@ -87,8 +87,8 @@ class ProviderSelectionTest {
   void unknownName_listsTheNamesFoundAndTheArtifactToAdd() {
     assertThatThrownBy(() -> ProviderSelection.store(SpillConfig.builder().store("s3").build()))
         .isInstanceOf(SpillConfigurationException.class)
-        .hasMessage("No SpillStoreProvider named 's3' on the class path (found: file, memory, tiered)."
-            + " Add io.spillway:spill-store-s3.");
+        .hasMessage("No SpillStoreProvider named 's3' on the class path (found: file, memory, persistent-memory, "
+            + "tiered). Add io.spillway:spill-store-s3.");
     assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("lru").build()))
         .hasMessage("No SpillPolicyProvider named 'lru' on the class path (found: coldness, gdsf, lfu, recording,"
             + " w-tinylfu). Add io.spillway:spill-policy-lru.");
