@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash consistency of a persistent s3 session, for real: a child JVM ({@link S3PersistentWriterMain}) writes and
  * deletes on two threads against S3Proxy in this JVM, some values as multipart uploads, and is killed with SIGKILL
- * after a random number of acknowledged operations; this JVM then takes the session over once the child's lease has
+ * after a random number of acknowledged operations (every other time while a large value goes up); this JVM then takes the session over once the child's lease has
  * timed out and checks every key against what the child had acknowledged, and that no unfinished upload is left; the
  * next child goes on with the same session. {@code -Dspillway.s3KillRounds=N} runs more rounds (default 6).
  */
@@ -57,7 +58,8 @@ class S3PersistentSessionKillIT {
     int pendingSeen = 0;
     int uploadsLeft = 0;
     for (int round = 0; round < rounds; round++) {
-      Result result = runChild(random.nextLong(), 5 + random.nextInt(40), round);
+      // Every other kill is aimed at a multipart upload: it comes 30 to 120 ms after a large write began.
+      Result result = runChild(random.nextLong(), 5 + random.nextInt(40), round % 2 == 1 ? random : null, round);
       totalAcks += result.acks;
       pendingSeen += result.pending.size();
       uploadsLeft += uploads();
@@ -76,7 +78,7 @@ class S3PersistentSessionKillIT {
   /** What a child acknowledged, and what it had begun and not finished: key → state after the operation. */
   private record Result(long acks, Map<String, Long> pending) {}
 
-  private Result runChild(long seed, int killAfter, int round) throws Exception {
+  private Result runChild(long seed, int killAfter, @Nullable Random aim, int round) throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow(
         () -> new AssertionError("cannot tell which java binary runs this test"));
     Path stderr = tempDir.resolve("child-" + round + ".err");
@@ -100,10 +102,16 @@ class S3PersistentSessionKillIT {
         String key = words[1];
         if (words[0].equals("B")) {
           pending.put(key, words[2].equals("D") ? DELETED : Long.valueOf(words[3]));
+          if (!killed && aim != null && acks >= killAfter && words[2].equals("W")
+              && S3PersistentWriterMain.length(key, Long.parseLong(words[3])) >= 6 * S3PersistentWriterMain.MiB) {
+            Thread.sleep(30 + aim.nextInt(90));
+            process.toHandle().destroyForcibly();
+            killed = true;
+          }
         } else {
           acknowledged.put(key, pending.remove(key));
           acks++;
-          if (!killed && acks >= killAfter) {
+          if (!killed && aim == null && acks >= killAfter) {
             process.toHandle().destroyForcibly(); // SIGKILL; unlike Process.destroy, keeps our end of the pipe
             killed = true;
           }

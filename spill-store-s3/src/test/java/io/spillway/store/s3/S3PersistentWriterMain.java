@@ -28,10 +28,18 @@ final class S3PersistentWriterMain {
    */
   static byte[] value(String key, long version) {
     SplittableRandom random = new SplittableRandom(version * 31 + key.hashCode());
-    int length = random.nextInt(8) == 0 ? 6 * MiB + random.nextInt(2 * MiB) : 1 + random.nextInt(30_000);
-    byte[] value = new byte[length];
+    byte[] value = new byte[length(random)];
     random.nextBytes(value);
     return value;
+  }
+
+  /** The length of {@link #value(String, long)}, without making the bytes. */
+  static int length(String key, long version) {
+    return length(new SplittableRandom(version * 31 + key.hashCode()));
+  }
+
+  private static int length(SplittableRandom random) {
+    return random.nextInt(8) == 0 ? 6 * MiB + random.nextInt(2 * MiB) : 1 + random.nextInt(30_000);
   }
 
   /** The key of thread {@code thread} numbered {@code n}; odd numbers are long enough to be hashed. */
