@@ -162,7 +162,8 @@ final class S3SpillStore implements SpillStore {
       if (!leaseFailing) {
         leaseFailing = true;
         LOG.log(Level.WARNING, "Could not refresh the lease of S3 spill session " + S3Errors.uri(bucket, folder)
-            + "; if this lasts longer than " + settings.leaseTimeout() + " other sessions may remove it: " + e);
+            + "; if this lasts longer than " + settings.leaseTimeout() + " other sessions may remove it (a persistent"
+            + " one: take it over): " + e);
       }
     }
   }

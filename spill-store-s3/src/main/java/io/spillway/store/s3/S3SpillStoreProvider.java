@@ -90,7 +90,9 @@ import java.io.IOException;
  *       one: a PUT and a completed multipart upload each replace an object at once, and the parts of an upload not
  *       completed are no object at all. What the server keeps is as durable as the server makes it, not more. Not
  *       promised: that a value the server stored but a killed owner could not check yet (or found altered and could
- *       not delete) is the frame; the core's frame check finds such a value when it reads it.</li>
+ *       not delete) is the frame; the core's frame check finds such a value when it reads it. Nor that a
+ *       {@code write} that failed after the server had stored the object (its check could not reach the server)
+ *       left the old value: S3 cannot take a stored object back, so the next owner may find the new one.</li>
  *   <li><b>{@code close} and {@code discard}.</b> {@link SpillStore#close()} keeps the values and deletes the lease,
  *       so the next owner takes over at once (if the lease cannot be deleted, once it times out);
  *       {@link SpillStore#discard()} deletes every object of the session, the lease last, and its uploads.</li>
