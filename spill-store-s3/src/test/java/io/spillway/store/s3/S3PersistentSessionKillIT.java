@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash consistency of a persistent s3 session, for real: a child JVM ({@link S3PersistentWriterMain}) writes and
  * deletes on two threads against S3Proxy in this JVM, some values as multipart uploads, and is killed with SIGKILL
- * after a random number of acknowledged operations (every other time while a large value goes up); this JVM then takes the session over once the child's lease has
- * timed out and checks every key against what the child had acknowledged, and that no unfinished upload is left; the
- * next child goes on with the same session. {@code -Dspillway.s3KillRounds=N} runs more rounds (default 6).
+ * after a random number of acknowledged operations (every other time while a large value goes up); this JVM then
+ * takes the session over once the child's lease has timed out and checks every key against what the child had
+ * acknowledged, and that no unfinished upload is left; the next child goes on with the same session.
+ * {@code -Dspillway.s3KillRounds=N} runs more rounds (default 6).
  */
 class S3PersistentSessionKillIT {
   private static final String BUCKET = "killed";
