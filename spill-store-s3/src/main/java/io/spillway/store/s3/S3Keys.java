@@ -2,6 +2,9 @@ package io.spillway.store.s3;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -15,8 +18,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class S3Keys {
   static final String SESSION_PREFIX = "session-";
+  /** Folders of persistent sessions: never {@link #SESSION_PREFIX}, so that dead-session removal never sees them. */
+  static final String PERSISTENT_PREFIX = "persistent-";
   static final String LEASE = "lease";
   static final String VALUES = "v/";
+  /** Names of a persistent session's hashed keys, {@code n/h-<SHA-256>} holding the key's UTF-8 bytes. */
+  static final String NAMES = "n/";
+  /** Claims of stores opening a persistent session, {@code claims/<token>}; see {@link PersistentSession}. */
+  static final String CLAIMS = "claims/";
   /**
    * The longest escaped key part. Servers that keep objects as files (s3rver, S3Proxy's and MinIO's file-system
    * backends) map each {@code /}-separated part of a key to a file name, which most file systems limit to 255 bytes:
@@ -42,6 +51,15 @@ final class S3Keys {
   }
 
   /**
+   * The folder of persistent session {@code name}, {@code <base>persistent-<name>/}. Session names are 1 to 64
+   * characters among {@code A-Z a-z 0-9 . _ -}, not starting with {@code .} (checked by
+   * {@link io.spillway.api.SpillConfig.Builder#persistentSession(String)}), so the folder is one safe key part.
+   */
+  static String persistentFolder(String prefix, String name) {
+    return base(prefix) + PERSISTENT_PREFIX + name + "/";
+  }
+
+  /**
    * The object key part for segment {@code key}: {@code k-} and its UTF-8 bytes with every byte outside
    * {@code a-z 0-9 - _} written as {@code %} and two lowercase hex digits; or, when that is longer than 200
    * characters, {@code h-} and the SHA-256 of the key. Never holds {@code /}, {@code .}, an upper-case letter or a
@@ -62,6 +80,44 @@ final class S3Keys {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * The key whose {@link #escape} is {@code part}, for a {@code k-} part; {@code null} for an {@code h-} part (whose
+   * key is in its name object), and for anything {@link #escape} never produces, so that exactly the keys written are
+   * listed and no two object names list as one key.
+   */
+  static @Nullable String unescape(String part) {
+    if (!part.startsWith("k-")) {
+      return null;
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(part.length());
+    for (int i = 2; i < part.length(); i++) {
+      char c = part.charAt(i);
+      if (c == '%' && i + 2 < part.length()) {
+        int high = Character.digit(part.charAt(i + 1), 16);
+        int low = Character.digit(part.charAt(i + 2), 16);
+        if (high < 0 || low < 0) {
+          return null;
+        }
+        bytes.put((byte) (high << 4 | low));
+        i += 2;
+      } else if (c < 0x80) {
+        bytes.put((byte) c);
+      } else {
+        return null;
+      }
+    }
+    bytes.flip();
+    String key;
+    try {
+      key = UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+    // Canonical only: upper-case hex, escaped safe bytes or an over-long form never come from escape().
+    return !key.isEmpty() && escape(key).equals(part) ? key : null;
   }
 
   private static String sha256(byte[] bytes) {

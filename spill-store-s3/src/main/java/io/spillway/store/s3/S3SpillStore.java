@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,8 +42,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * layout and the guarantees.
  *
  * <p>Keys, sizes and so {@code list()} and {@code usage()} are kept in memory: the session is the only writer of its
- * folder, so they are exact without listing the bucket. Operations take a shared lock and {@link #close()} the
- * exclusive one, so close waits for operations in flight.
+ * folder, so they are exact without listing the bucket (a persistent session lists it once, when it is taken over).
+ * Operations take a shared lock and {@link #close()} the exclusive one, so close waits for operations in flight.
  *
  * <p>Internal, may change.
  */
@@ -60,6 +61,7 @@ final class S3SpillStore implements SpillStore {
   private final String folder;
   private final ExecutorService pool;
   private final ScheduledExecutorService leaseTimer;
+  private final @Nullable PersistentSession persistent;
   private final ConcurrentHashMap<String, Long> sizes = new ConcurrentHashMap<>();
   private final AtomicLong usage = new AtomicLong();
   private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
@@ -72,6 +74,24 @@ final class S3SpillStore implements SpillStore {
    */
   S3SpillStore(ObjectOps ops, S3StoreSettings settings, String folder, ServerProfile profile,
       WriteVerifier verifier) {
+    this(ops, settings, folder, profile, verifier, null);
+  }
+
+  /** Opens the persistent session {@code taken}, which the caller took over, holding the values it lists. */
+  S3SpillStore(ObjectOps ops, S3StoreSettings settings, ServerProfile profile, WriteVerifier verifier,
+      PersistentSession.Taken taken) {
+    this(ops, settings, taken.session().folder(), profile, verifier, taken);
+  }
+
+  private S3SpillStore(ObjectOps ops, S3StoreSettings settings, String folder, ServerProfile profile,
+      WriteVerifier verifier, PersistentSession.@Nullable Taken taken) {
+    this.persistent = taken != null ? taken.session() : null;
+    if (taken != null) {
+      for (Map.Entry<String, Long> entry : taken.sizes().entrySet()) {
+        sizes.put(entry.getKey(), entry.getValue());
+        usage.addAndGet(entry.getValue());
+      }
+    }
     this.ops = ops;
     this.settings = settings;
     this.bucket = settings.bucket();
@@ -129,7 +149,11 @@ final class S3SpillStore implements SpillStore {
 
   private void refreshLease() {
     try {
-      writeLease(ops, bucket, folder);
+      if (persistent != null) {
+        persistent.renew();
+      } else {
+        writeLease(ops, bucket, folder);
+      }
       if (leaseFailing) {
         leaseFailing = false;
         LOG.log(Level.INFO, "Lease of S3 spill session " + S3Errors.uri(bucket, folder) + " refreshed again");
@@ -138,7 +162,8 @@ final class S3SpillStore implements SpillStore {
       if (!leaseFailing) {
         leaseFailing = true;
         LOG.log(Level.WARNING, "Could not refresh the lease of S3 spill session " + S3Errors.uri(bucket, folder)
-            + "; if this lasts longer than " + settings.leaseTimeout() + " other sessions may remove it: " + e);
+            + "; if this lasts longer than " + settings.leaseTimeout() + " other sessions may remove it (a persistent"
+            + " one: take it over): " + e);
       }
     }
   }
@@ -181,6 +206,9 @@ final class S3SpillStore implements SpillStore {
     Lock lock = shared();
     try {
       String objectKey = objectKey(key);
+      if (persistent != null) {
+        persistent.beforeWrite(key, S3Keys.escape(key), sizes.containsKey(key));
+      }
       ByteBuffer[] buffers = body.toArray(ByteBuffer[]::new);
       try {
         if (profile.multipart() && length >= settings.multipartThreshold() && length > settings.partSize()) {
@@ -355,6 +383,9 @@ final class S3SpillStore implements SpillStore {
       if (size == null) {
         return false;
       }
+      if (persistent != null) {
+        persistent.checkOwned(key);
+      }
       String objectKey = objectKey(key);
       try {
         ops.delete(bucket, objectKey);
@@ -363,6 +394,9 @@ final class S3SpillStore implements SpillStore {
       }
       sizes.remove(key);
       usage.addAndGet(-size);
+      if (persistent != null) {
+        persistent.afterDelete(key, S3Keys.escape(key));
+      }
       return true;
     } finally {
       lock.unlock();
@@ -374,6 +408,23 @@ final class S3SpillStore implements SpillStore {
     Lock lock = shared();
     try {
       return Set.copyOf(sizes.keySet());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The object's URI, as {@link #write} returns it, of a value this session holds. */
+  @Override
+  public URI location(String key) throws IOException {
+    SegmentNames.validate(key);
+    Lock lock = shared();
+    try {
+      String objectKey = objectKey(key);
+      if (!sizes.containsKey(key)) {
+        throw new NoSuchFileException(S3Errors.uri(bucket, objectKey), null, "no segment '" + key
+            + "' in this session");
+      }
+      return uriOf(objectKey);
     } finally {
       lock.unlock();
     }
@@ -395,9 +446,28 @@ final class S3SpillStore implements SpillStore {
    * configured retries; objects that still cannot be deleted are reported in one {@link IOException} naming the
    * session, and are removed as a dead session by a later session once {@code s3.leaseTimeout} has passed. The store
    * is closed either way.
+   *
+   * <p>A persistent session keeps its values: close aborts its own unfinished uploads (those of failed aborts) and
+   * deletes its lease, so that the next owner takes over at once; a lease that cannot be deleted times out.
    */
   @Override
   public void close() throws IOException {
+    end(false);
+  }
+
+  /**
+   * Ends the session and deletes every object it holds, persistent or not, as {@link #close()} does for an ephemeral
+   * one. Does nothing once closed.
+   *
+   * @throws IOException if another store took the persistent session over (its objects are left to it), or objects
+   *     could not be deleted (named in the message)
+   */
+  @Override
+  public void discard() throws IOException {
+    end(true);
+  }
+
+  private void end(boolean discard) throws IOException {
     Lock lock = state.writeLock();
     lock.lock();
     try {
@@ -412,11 +482,31 @@ final class S3SpillStore implements SpillStore {
     pool.shutdownNow();
     try {
       awaitQuietly(leaseTimer);
-      removeSession();
+      if (persistent == null) {
+        removeSession();
+      } else if (discard && persistent.lost()) {
+        throw new IOException("Persistent S3 spill session " + S3Errors.uri(bucket, folder) + " was not discarded:"
+            + " another store took it over while this one did not renew its lease");
+      } else if (discard) {
+        removeSession();
+      } else {
+        keepSession();
+      }
     } finally {
       sizes.clear();
       usage.set(0);
       ops.close();
+    }
+  }
+
+  private void keepSession() throws IOException {
+    Sessions.abortUploads(ops, bucket, folder, null);
+    try {
+      Objects.requireNonNull(persistent).release();
+    } catch (SdkException e) {
+      throw new IOException("Persistent S3 spill session " + S3Errors.uri(bucket, folder) + " closed with its values"
+          + " kept, but its lease could not be deleted, so the next owner takes it over only once "
+          + settings.leaseTimeout() + " has passed: " + e.getMessage(), e);
     }
   }
 
@@ -430,7 +520,10 @@ final class S3SpillStore implements SpillStore {
     @Nullable SdkException listFailure = null;
     try {
       for (S3Object object : Sessions.listAll(ops, bucket, folder)) {
-        keys.add(object.key());
+        // Claims are those of stores opening the session at this moment, each deleted by its own opener.
+        if (!object.key().startsWith(folder + S3Keys.CLAIMS)) {
+          keys.add(object.key());
+        }
       }
     } catch (SdkException e) {
       listFailure = e;

@@ -67,8 +67,45 @@ import java.io.IOException;
  * refresh) by the server's clock is dead. Times are compared on the server's clock only (the new session's own lease
  * gives "now"), so client clock skew cannot make a live session look dead. Opening a store removes dead sessions
  * under the prefix first (unless {@code s3.removeStaleSessions=false}), together with their unfinished multipart
- * uploads; {@link S3SpillStores#removeStaleSessions} does the same on demand. {@link SpillStore#close()} deletes the
- * session's objects; when the server is unreachable at that moment the folder is left for that rule.
+ * uploads; {@link S3SpillStores#removeStaleSessions} does the same on demand. Neither ever touches a persistent
+ * session's folder, live or not. {@link SpillStore#close()} deletes an ephemeral session's objects; when the server
+ * is unreachable at that moment the folder is left for that rule.
+ *
+ * <h2>Persistent sessions</h2>
+ * With {@link SpillConfig#persistentSession()} set to {@code name} (or {@link S3SpillStores#createPersistent}),
+ * {@code create} takes the folder {@code <prefix>/persistent-<name>/} instead of a new one (the probe runs in a
+ * folder of its own first), and lists the values it holds: {@code list()}, {@code read} and
+ * {@link SpillStore#location(String)} (the {@code s3://} URI {@code write} returned) work on them at once. A hashed
+ * key's name is kept in {@code n/h-<SHA-256>}, written before its value and deleted after it.
+ * <ul>
+ *   <li><b>One owner.</b> The owner's {@code lease} names it (pid, host, process start, a random token). An opener
+ *       finding a lease whose folder was written to less than {@code s3.leaseTimeout} ago by the server's clock, or
+ *       another store opening the session at that moment, fails with an {@link IOException} naming the session and
+ *       the owner. A lease older than that is a dead owner's (killed, cut off): its session is taken over, and its
+ *       unfinished multipart uploads are aborted.</li>
+ *   <li><b>What survives.</b> After {@link SpillStore#close()}, or the owner's process killed at any moment, the
+ *       next owner finds every value whose {@code write} had returned, byte for byte (the store had checked what the
+ *       server kept, see above), unless a later {@code write} or {@code delete} of its key had returned too; no key
+ *       whose {@code delete} had returned. A {@code write} under way at the kill left the old value or the whole new
+ *       one: a PUT and a completed multipart upload each replace an object at once, and the parts of an upload not
+ *       completed are no object at all. What the server keeps is as durable as the server makes it, not more. Not
+ *       promised: that a value the server stored but a killed owner could not check yet (or found altered and could
+ *       not delete) is the frame; the core's frame check finds such a value when it reads it. Nor that a
+ *       {@code write} that failed after the server had stored the object (its check could not reach the server)
+ *       left the old value: S3 cannot take a stored object back, so the next owner may find the new one.</li>
+ *   <li><b>{@code close} and {@code discard}.</b> {@link SpillStore#close()} keeps the values and deletes the lease,
+ *       so the next owner takes over at once (if the lease cannot be deleted, once it times out);
+ *       {@link SpillStore#discard()} deletes every object of the session, the lease last, and its uploads.</li>
+ *   <li><b>What the lease cannot do.</b> S3 has no locks, and not every S3-compatible server honours conditional
+ *       writes, so the lease is a protocol (see {@code PersistentSession}): it needs listings that show every write
+ *       that returned before them (AWS S3, S3Proxy and s3rver do). Times are read on the server's clock only, so
+ *       client clocks may be skewed; but an owner paused (a long GC, a stopped process, a network cut) for longer
+ *       than {@code s3.leaseTimeout} can be taken over while it still holds requests it sent before. To narrow that,
+ *       the owner checks the lease is still its own each time it renews it and then stops writing and deleting for
+ *       good if not, and refuses writes and deletes once its last renewal is older than {@code s3.leaseTimeout}
+ *       minus {@code s3.leaseRefresh}; a request already on its way can still land. Choose a lease timeout well
+ *       above the longest pause expected.</li>
+ * </ul>
  *
  * <h2>Errors at start</h2>
  * A missing bucket, one the credentials may not access, or a server that keeps no probe object as sent, fails
@@ -105,6 +142,13 @@ public final class S3SpillStoreProvider implements SpillStoreProvider {
   @Override
   public SpillStore create(SpillConfig config) throws IOException {
     S3StoreSettings settings = S3StoreSettings.from(config);
-    return SessionOpener.openOnOwnClient(settings, s -> new SyncObjectOps(S3SpillStores.newClient(s), true));
+    return SessionOpener.openOnOwnClient(settings, config.persistentSession().orElse(null),
+        s -> new SyncObjectOps(S3SpillStores.newClient(s), true));
+  }
+
+  /** True: see <i>Persistent sessions</i> above. */
+  @Override
+  public boolean supportsPersistentSessions() {
+    return true;
   }
 }

@@ -1,11 +1,13 @@
 package io.spillway.store.s3;
 
+import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.SpillStore;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -67,9 +69,28 @@ public final class S3SpillStores {
   }
 
   /**
+   * Takes persistent session {@code session} under {@code settings}' prefix over on {@code client}, which the store
+   * uses but never closes, creating it if new; as {@link #create(S3Client, S3StoreSettings)} otherwise. See
+   * <i>Persistent sessions</i> in {@link S3SpillStoreProvider}: {@link SpillStore#close()} keeps the values,
+   * {@link SpillStore#discard()} deletes them.
+   *
+   * @throws IllegalArgumentException if {@code session} is not a valid session name (as
+   *     {@link SpillConfig.Builder#persistentSession(String)} checks it)
+   * @throws SpillConfigurationException as {@link #create(S3Client, S3StoreSettings)}
+   * @throws IOException naming the session and its owner if a live store owns it, or if S3 cannot be reached
+   */
+  public static SpillStore createPersistent(S3Client client, S3StoreSettings settings, String session)
+      throws IOException {
+    // The builder holds the one rule for session names; a store of this name exists only if a config could name it.
+    SpillConfig.builder().persistentSession(session);
+    return open(new SyncObjectOps(Objects.requireNonNull(client, "client"), false), settings, session);
+  }
+
+  /**
    * Removes the dead sessions under {@code settings}' prefix: session folders whose newest object is older than
    * {@link S3StoreSettings#leaseTimeout()} by the server's clock. Live sessions refresh their lease more often and
-   * are never removed. The client is not closed.
+   * are never removed; nor is a persistent session's folder ({@code persistent-<name>/}), live or not, which only
+   * its next owner or {@link SpillStore#discard()} cleans up. The client is not closed.
    *
    * @return the number of sessions removed
    * @throws IOException if S3 cannot be reached
@@ -158,7 +179,12 @@ public final class S3SpillStores {
 
   /** Opens a session on {@code ops}, a client of the caller's, closing {@code ops} if that fails. */
   static SpillStore open(ObjectOps ops, S3StoreSettings settings) throws IOException {
+    return open(ops, settings, null);
+  }
+
+  /** As {@link #open(ObjectOps, S3StoreSettings)}, taking persistent session {@code persistent} over when given. */
+  static SpillStore open(ObjectOps ops, S3StoreSettings settings, @Nullable String persistent) throws IOException {
     Objects.requireNonNull(settings, "settings");
-    return SessionOpener.openOnCallersClient(ops, settings);
+    return SessionOpener.openOnCallersClient(ops, settings, persistent);
   }
 }

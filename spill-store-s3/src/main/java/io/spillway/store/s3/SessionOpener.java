@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -19,7 +20,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * the client options that such servers need — {@code aws-chunked} encoding off, then SDK checksums only where
  * required as well — and keep the first that works, saying once in the log what it changed and why; with a client
  * of the caller's, or when nothing works, opening fails with a {@link SpillConfigurationException} naming the setting
- * to change. So no value is ever spilled to a server that does not keep what it is sent. Stateless.
+ * to change. So no value is ever spilled to a server that does not keep what it is sent. A persistent session is
+ * taken over ({@link PersistentSession}) once the probe has passed, the probe running in a folder of its own so that
+ * it never writes into a session another store may own. Stateless.
  *
  * <p>Internal, may change.
  */
@@ -28,8 +31,12 @@ final class SessionOpener {
 
   private SessionOpener() {}
 
-  /** Opens a session on a client the caller made: the probe must pass with that client as it is. */
-  static SpillStore openOnCallersClient(ObjectOps ops, S3StoreSettings settings) throws IOException {
+  /**
+   * Opens a session on a client the caller made: the probe must pass with that client as it is. With
+   * {@code persistent}, takes that persistent session over instead of starting a new one.
+   */
+  static SpillStore openOnCallersClient(ObjectOps ops, S3StoreSettings settings, @Nullable String persistent)
+      throws IOException {
     try {
       checkBucket(ops, settings);
       String folder = S3Keys.newSessionFolder(settings.prefix());
@@ -47,7 +54,7 @@ final class SessionOpener {
       } catch (SdkException e) {
         throw S3Errors.io("probe", settings.bucket(), folder + ServerProbe.PUT_KEY, e);
       }
-      return startSession(ops, settings, folder, profile, "the S3 client given to the store (its"
+      return startSession(ops, settings, folder, persistent, profile, "the S3 client given to the store (its"
           + " S3Configuration.chunkedEncodingEnabled and requestChecksumCalculation), or the server altered the"
           + " object");
     } catch (IOException | RuntimeException e) {
@@ -58,10 +65,11 @@ final class SessionOpener {
 
   /**
    * Opens a session on clients of the store's own, made by {@code connect} from settings: those given first, then
-   * the fallbacks, until the probe passes.
+   * the fallbacks, until the probe passes. With {@code persistent}, takes that persistent session over instead of
+   * starting a new one.
    */
-  static SpillStore openOnOwnClient(S3StoreSettings settings, Function<S3StoreSettings, ObjectOps> connect)
-      throws IOException {
+  static SpillStore openOnOwnClient(S3StoreSettings settings, @Nullable String persistent,
+      Function<S3StoreSettings, ObjectOps> connect) throws IOException {
     String folder = S3Keys.newSessionFolder(settings.prefix());
     List<ServerProbe.UploadRejected> findings = new ArrayList<>();
     List<S3StoreSettings> candidates = candidates(settings);
@@ -75,8 +83,9 @@ final class SessionOpener {
               + clientOptions(settings) + "; this s3 store uses " + clientOptions(candidate) + " instead, which it"
               + " keeps. Set those options to silence this message.");
         }
-        return startSession(ops, candidate, folder, profile, clientOptions(candidate) + " on this server, or the"
-            + " server altered the object; turn s3.chunkedEncoding off and s3.checksumCalculation to WHEN_REQUIRED");
+        return startSession(ops, candidate, folder, persistent, profile, clientOptions(candidate) + " on this server,"
+            + " or the server altered the object; turn s3.chunkedEncoding off and s3.checksumCalculation to"
+            + " WHEN_REQUIRED");
       } catch (ServerProbe.UploadRejected e) {
         findings.add(e);
         ops.close();
@@ -153,20 +162,31 @@ final class SessionOpener {
     }
   }
 
-  private static SpillStore startSession(ObjectOps ops, S3StoreSettings settings, String folder,
-      ServerProfile profile, String likelyCause) throws IOException {
+  /**
+   * Starts the session: in {@code probeFolder}, where the probe ran, or as persistent session {@code persistent},
+   * which it takes over.
+   */
+  private static SpillStore startSession(ObjectOps ops, S3StoreSettings settings, String probeFolder,
+      @Nullable String persistent, ServerProfile profile, String likelyCause) throws IOException {
     String bucket = settings.bucket();
     LOG.log(Level.DEBUG, () -> where(settings) + ": " + profile.describe());
-    try {
-      S3SpillStore.writeLease(ops, bucket, folder);
-    } catch (SdkException e) {
-      throw S3Errors.io("lease write", bucket, S3SpillStore.leaseKey(folder), e);
-    }
     WriteVerifier verifier = new WriteVerifier(ops, bucket, profile, settings.verifyWrites(), likelyCause);
-    S3SpillStore store = new S3SpillStore(ops, settings, folder, profile, verifier);
+    S3SpillStore store;
+    if (persistent != null) {
+      store = new S3SpillStore(ops, settings, profile, verifier, PersistentSession.acquire(ops, settings, persistent));
+    } else {
+      try {
+        S3SpillStore.writeLease(ops, bucket, probeFolder);
+      } catch (SdkException e) {
+        throw S3Errors.io("lease write", bucket, S3SpillStore.leaseKey(probeFolder), e);
+      }
+      store = new S3SpillStore(ops, settings, probeFolder, profile, verifier);
+    }
+    String folder = store.folder();
     if (settings.removeStaleSessions()) {
       try {
         Instant now = Sessions.serverNow(ops, bucket, S3SpillStore.leaseKey(folder));
+        // Persistent folders are not session folders, so this never removes one, live or dead.
         Sessions.removeStale(ops, store.deleter(), bucket, S3Keys.base(settings.prefix()), folder, now,
             settings.leaseTimeout());
       } catch (SdkException | IllegalStateException e) {

@@ -76,7 +76,7 @@ class SessionOpenerTest {
     List<S3StoreSettings> connected = new ArrayList<>();
     S3StoreSettings settings = S3.server().settings(BUCKET).prefix(prefix).build();
 
-    try (SpillStore store = SessionOpener.openOnOwnClient(settings, s -> framingWhileChunked(s, connected))) {
+    try (SpillStore store = SessionOpener.openOnOwnClient(settings, null, s -> framingWhileChunked(s, connected))) {
       assertThat(((S3SpillStore) store).settings().chunkedEncoding()).isFalse();
       store.write("k", ByteBuffer.wrap(new byte[] {1, 2, 3}));
       assertThat(store.read("k")).containsExactly(1, 2, 3);
@@ -89,7 +89,7 @@ class SessionOpenerTest {
     List<S3StoreSettings> connected = new ArrayList<>();
     S3StoreSettings settings = S3.server().settings(BUCKET).prefix(prefix).build();
 
-    try (SpillStore store = SessionOpener.openOnOwnClient(settings, s -> {
+    try (SpillStore store = SessionOpener.openOnOwnClient(settings, null, s -> {
       connected.add(s);
       return new ForwardingOps(new SyncObjectOps(S3.client(), false)) {
         @Override
@@ -110,7 +110,7 @@ class SessionOpenerTest {
   void openOnOwnClient_everyUploadBrokenOff_failsAsAnIoErrorNotAConfigurationError() {
     S3StoreSettings settings = S3.server().settings(BUCKET).prefix(prefix).build();
 
-    assertThatThrownBy(() -> SessionOpener.openOnOwnClient(settings,
+    assertThatThrownBy(() -> SessionOpener.openOnOwnClient(settings, null,
         s -> new ForwardingOps(new SyncObjectOps(S3.client(), false)) {
           @Override
           public String put(String bucket, String key, ByteBuffer[] body, long length) {
@@ -129,7 +129,7 @@ class SessionOpenerTest {
         .checksumCalculation(ChecksumMode.WHEN_SUPPORTED).build();
     List<S3StoreSettings> connected = new ArrayList<>();
 
-    assertThatThrownBy(() -> SessionOpener.openOnOwnClient(settings, s -> {
+    assertThatThrownBy(() -> SessionOpener.openOnOwnClient(settings, null, s -> {
       connected.add(s);
       return new ForwardingOps(new SyncObjectOps(S3.client(), false)) {
         @Override
