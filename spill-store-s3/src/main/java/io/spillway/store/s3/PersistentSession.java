@@ -156,6 +156,7 @@ final class PersistentSession {
         }
         // The previous owner is gone (closed or its lease timed out): its unfinished uploads can only be abandoned.
         Sessions.abortUploads(ops, bucket, folder, null);
+        abortMarked();
         return new Taken(this, recover(content));
       } catch (RuntimeException e) {
         try {
@@ -190,6 +191,8 @@ final class PersistentSession {
       } else if (relative.startsWith(S3Keys.NAMES + "h-")) {
         names.put(relative.substring(S3Keys.NAMES.length()), object.key());
         continue;
+      } else if (relative.startsWith(S3Keys.UPLOADS)) {
+        continue; // markers of uploads, aborted by abortMarked()
       }
       LOG.log(Level.WARNING, "Persistent S3 spill session " + S3Errors.uri(bucket, folder) + " holds "
           + object.key() + ", which the s3 store never writes; it is left alone and not listed");
@@ -261,6 +264,68 @@ final class PersistentSession {
   }
 
   /**
+   * Marks a multipart upload begun, before any part goes up: S3Proxy and AWS S3 list unfinished uploads, but other
+   * servers (s3rver) do not, and the next owner must find a killed owner's uploads to abort them.
+   *
+   * @return the marker's key, for {@link #uploadEnded(String)}
+   * @throws IOException if the marker cannot be written; the caller aborts the upload
+   */
+  String uploadStarted(String key, String objectKey, String uploadId) throws IOException {
+    byte[] text = (objectKey + "\n" + uploadId).getBytes(UTF_8);
+    String marker = folder + S3Keys.UPLOADS + S3Keys.sha256(text);
+    try {
+      put(marker, text);
+    } catch (SdkException e) {
+      throw S3Errors.io("put of the upload marker of segment '" + key + "'", bucket, marker, e);
+    }
+    return marker;
+  }
+
+  /** Deletes the marker of an upload completed or aborted; one left behind only makes the next owner abort again. */
+  void uploadEnded(String marker) {
+    deleteQuietly(marker);
+  }
+
+  /**
+   * Aborts the uploads whose markers are in the folder, and deletes the markers: at take-over (a dead owner's), at
+   * close and at discard (this store's own whose abort failed). A marker whose upload is gone (404), or whose server
+   * cannot abort uploads at all (405 or 501: s3rver), is deleted; after any other failure, logged, it stays for the
+   * next try.
+   */
+  void abortMarked() {
+    List<S3Object> markers;
+    try {
+      markers = Sessions.listAll(ops, bucket, folder + S3Keys.UPLOADS);
+    } catch (SdkException e) {
+      LOG.log(Level.WARNING, "Could not list the multipart uploads marked in persistent S3 spill session "
+          + S3Errors.uri(bucket, folder) + "; its next owner tries again: " + e);
+      return;
+    }
+    for (S3Object marker : markers) {
+      try {
+        String text = new String(ops.get(bucket, marker.key(), 0, -1).bytes(), UTF_8);
+        int newline = text.indexOf('\n');
+        String objectKey = newline < 0 ? "" : text.substring(0, newline);
+        // Never an upload outside this folder, whatever a marker says.
+        if (objectKey.startsWith(folder + S3Keys.VALUES)) {
+          try {
+            ops.abortMultipart(bucket, objectKey, text.substring(newline + 1));
+          } catch (S3Exception e) {
+            if (e.statusCode() != 404 && e.statusCode() != 405 && e.statusCode() != 501) {
+              throw e;
+            }
+            // Gone already, or never to be aborted by any client: the server's to expire.
+          }
+        }
+        ops.delete(bucket, marker.key());
+      } catch (SdkException e) {
+        LOG.log(Level.WARNING, "Could not abort the multipart upload marked in " + S3Errors.uri(bucket, marker.key())
+            + "; it is tried again at close or by the next owner: " + e);
+      }
+    }
+  }
+
+  /**
    * Throws unless this store still owns the session: not taken over by another, and the lease found this store's
    * less than {@code s3.leaseTimeout - s3.leaseRefresh} ago, so that no other store can have taken it over yet.
    *
@@ -288,15 +353,15 @@ final class PersistentSession {
   }
 
   /**
-   * Renews the lease, on the lease timer, after checking it is still this store's: if another store's lease is
-   * there (this one was paused or cut off for longer than the lease timeout), the session counts as lost and is
-   * never written again by this store.
+   * Reads the lease: whether it is still this store's. If another store's lease is there (this one was paused or cut
+   * off for longer than the lease timeout) or none, the session counts as lost from now on, and this store never
+   * writes, deletes or aborts anything there again.
    *
-   * @throws SdkException if S3 fails; the timer tries again
+   * @throws SdkException if S3 fails
    */
-  void renew() {
+  boolean confirmOwned() {
     if (lostTo != null) {
-      return;
+      return false;
     }
     String current;
     try {
@@ -311,9 +376,20 @@ final class PersistentSession {
       lostTo = current == null ? "its lease was deleted" : current.strip();
       LOG.log(Level.ERROR, "Persistent S3 spill session " + S3Errors.uri(bucket, folder) + " was taken over ("
           + lostTo + "); this store stops writing there");
-      return;
+      return false;
     }
-    renewNow();
+    return true;
+  }
+
+  /**
+   * Renews the lease, on the lease timer, after {@link #confirmOwned() checking} it is still this store's.
+   *
+   * @throws SdkException if S3 fails; the timer tries again
+   */
+  void renew() {
+    if (confirmOwned()) {
+      renewNow();
+    }
   }
 
   private void renewNow() {
@@ -323,27 +399,18 @@ final class PersistentSession {
   }
 
   /**
-   * Gives the session up at close: deletes the lease if it is still this store's, so that the next owner need not
-   * wait for it to time out. The values stay.
+   * Gives the session up at close, if it is still this store's: aborts the uploads this store left (those whose
+   * abort failed) and deletes the lease, so that the next owner need not wait for it to time out. The values stay.
    *
    * @throws SdkException if S3 fails; the lease then times out
    */
   void release() {
-    if (lostTo != null) {
+    if (!confirmOwned()) {
       return;
     }
-    String current;
-    try {
-      current = new String(ops.get(bucket, leaseKey(), 0, -1).bytes(), UTF_8);
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        return;
-      }
-      throw e;
-    }
-    if (current.contains(ownerTag())) {
-      ops.delete(bucket, leaseKey());
-    }
+    Sessions.abortUploads(ops, bucket, folder, null);
+    abortMarked();
+    ops.delete(bucket, leaseKey());
   }
 
   String leaseKey() {

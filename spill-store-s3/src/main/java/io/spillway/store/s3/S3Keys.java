@@ -27,6 +27,11 @@ final class S3Keys {
   /** Claims of stores opening a persistent session, {@code claims/<token>}; see {@link PersistentSession}. */
   static final String CLAIMS = "claims/";
   /**
+   * Markers of a persistent session's multipart uploads under way, {@code u/<SHA-256>} holding the object key and
+   * the upload id, for the next owner to abort on servers that do not list uploads.
+   */
+  static final String UPLOADS = "u/";
+  /**
    * The longest escaped key part. Servers that keep objects as files (s3rver, S3Proxy's and MinIO's file-system
    * backends) map each {@code /}-separated part of a key to a file name, which most file systems limit to 255 bytes:
    * s3rver stops serving altogether at a 514-character part. Longer keys are hashed.
@@ -120,7 +125,8 @@ final class S3Keys {
     return !key.isEmpty() && escape(key).equals(part) ? key : null;
   }
 
-  private static String sha256(byte[] bytes) {
+  /** The SHA-256 of {@code bytes} in lowercase hex. */
+  static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

@@ -269,7 +269,11 @@ final class S3SpillStore implements SpillStore {
       throw S3Errors.io("multipart upload of segment '" + key + "'", bucket, objectKey, e);
     }
     List<Future<UploadedPart>> uploads = new ArrayList<>(partCount);
+    @Nullable String marker = null;
     try {
+      if (persistent != null) {
+        marker = persistent.uploadStarted(key, objectKey, uploadId);
+      }
       for (int i = 0; i < partCount; i++) {
         int partNumber = i + 1;
         long from = i * partSize;
@@ -285,18 +289,21 @@ final class S3SpillStore implements SpillStore {
         md5s.add(part.md5());
       }
       ops.completeMultipart(bucket, objectKey, uploadId, done);
+      if (persistent != null && marker != null) {
+        persistent.uploadEnded(marker);
+      }
       verifier.checkMultipart(key, objectKey, length, verifier.digestsParts() ? md5s : null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      abort(key, objectKey, uploadId, uploads);
+      abort(key, objectKey, uploadId, uploads, marker);
       throw new InterruptedIOException("Interrupted during the multipart upload of segment '" + key + "' to "
           + S3Errors.uri(bucket, objectKey));
     } catch (ExecutionException | SdkException e) {
-      abort(key, objectKey, uploadId, uploads);
+      abort(key, objectKey, uploadId, uploads, marker);
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw S3Errors.io("multipart upload of segment '" + key + "'", bucket, objectKey, cause);
     } catch (IOException | RuntimeException e) {
-      abort(key, objectKey, uploadId, uploads);
+      abort(key, objectKey, uploadId, uploads, marker);
       throw e;
     }
   }
@@ -313,12 +320,16 @@ final class S3SpillStore implements SpillStore {
         md5 != null ? md5 : new byte[0]);
   }
 
-  private void abort(String key, String objectKey, String uploadId, List<Future<UploadedPart>> uploads) {
+  private void abort(String key, String objectKey, String uploadId, List<Future<UploadedPart>> uploads,
+      @Nullable String marker) {
     for (Future<UploadedPart> upload : uploads) {
       upload.cancel(true);
     }
     try {
       ops.abortMultipart(bucket, objectKey, uploadId);
+      if (persistent != null && marker != null) {
+        persistent.uploadEnded(marker); // else kept, for close or the next owner to abort the upload
+      }
     } catch (RuntimeException e) {
       // Parts left behind cost storage until the session folder is cleaned up as stale; the write fails either way.
       LOG.log(Level.DEBUG, "Could not abort the multipart upload " + uploadId + " of segment '" + key + "': " + e);
@@ -484,10 +495,12 @@ final class S3SpillStore implements SpillStore {
       awaitQuietly(leaseTimer);
       if (persistent == null) {
         removeSession();
-      } else if (discard && persistent.lost()) {
-        throw new IOException("Persistent S3 spill session " + S3Errors.uri(bucket, folder) + " was not discarded:"
-            + " another store took it over while this one did not renew its lease");
       } else if (discard) {
+        if (!owned(persistent)) {
+          throw new IOException("Persistent S3 spill session " + S3Errors.uri(bucket, folder) + " was not discarded:"
+              + " another store took it over while this one did not renew its lease");
+        }
+        persistent.abortMarked();
         removeSession();
       } else {
         keepSession();
@@ -499,8 +512,15 @@ final class S3SpillStore implements SpillStore {
     }
   }
 
+  private boolean owned(PersistentSession session) throws IOException {
+    try {
+      return session.confirmOwned();
+    } catch (SdkException e) {
+      throw S3Errors.io("lease check", bucket, session.leaseKey(), e);
+    }
+  }
+
   private void keepSession() throws IOException {
-    Sessions.abortUploads(ops, bucket, folder, null);
     try {
       Objects.requireNonNull(persistent).release();
     } catch (SdkException e) {

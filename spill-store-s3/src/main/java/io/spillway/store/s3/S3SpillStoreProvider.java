@@ -82,7 +82,10 @@ import java.io.IOException;
  *       finding a lease whose folder was written to less than {@code s3.leaseTimeout} ago by the server's clock, or
  *       another store opening the session at that moment, fails with an {@link IOException} naming the session and
  *       the owner. A lease older than that is a dead owner's (killed, cut off): its session is taken over, and its
- *       unfinished multipart uploads are aborted.</li>
+ *       unfinished multipart uploads are aborted: those the server lists, and those marked in {@code u/}, where an
+ *       owner marks each upload before its first part, for servers that do not list uploads. Not aborted: an upload
+ *       begun just before a kill and not marked yet (no part of it stored), and any upload on a server that cannot
+ *       abort uploads at all (s3rver 3.7.1 answers 405); their parts are the server's to expire.</li>
  *   <li><b>What survives.</b> After {@link SpillStore#close()}, or the owner's process killed at any moment, the
  *       next owner finds every value whose {@code write} had returned, byte for byte (the store had checked what the
  *       server kept, see above), unless a later {@code write} or {@code delete} of its key had returned too; no key
