@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -74,6 +75,12 @@ final class Compactor implements AutoCloseable {
   private final boolean persistent;
   private final Consumer<LogFile> changed;
   private final LongSupplier liveBytes;
+  /**
+   * Originals of copies published and not yet marked dead (persistent sessions), by index location, with their
+   * keys: a delete or replacement of such a key must mark the original too, as the copy it marks may be the only
+   * record of the key the old file's mark has not reached yet. At most a batch per compacting thread.
+   */
+  private final ConcurrentHashMap<Long, String> unmarkedOriginals = new ConcurrentHashMap<>();
   private final AtomicLong assists = new AtomicLong();
   private final AtomicLong copiedBytes = new AtomicLong();
   private final AtomicLong deadOnArrivalBytes = new AtomicLong();
@@ -146,6 +153,23 @@ final class Compactor implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The index locations of records of {@code key} that compaction copied, published, and has not marked dead yet;
+   * their files stay pinned meanwhile. Empty outside persistent sessions.
+   */
+  List<Long> unmarkedOriginalsOf(String key) {
+    if (unmarkedOriginals.isEmpty()) {
+      return List.of();
+    }
+    List<Long> found = new ArrayList<>(1);
+    for (Map.Entry<Long, String> original : unmarkedOriginals.entrySet()) {
+      if (original.getValue().equals(key)) {
+        found.add(original.getKey());
+      }
+    }
+    return found;
   }
 
   /** Bytes compaction has written, dead-on-arrival copies included. */
@@ -423,8 +447,11 @@ final class Compactor implements AutoCloseable {
         moved = index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode());
       } else {
         try {
-          moved = index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode(),
-              () -> target.writeFully(header.duplicate(), copy.slot().position()));
+          moved = index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode(), () -> {
+            target.writeFully(header.duplicate(), copy.slot().position());
+            // Under the key's stripe lock, as a delete's removal is: it comes before, or finds the original here.
+            unmarkedOriginals.put(entry.location(), entry.key());
+          });
         } catch (IOException e) {
           moved = false;
           failure = failure == null ? e : failure;
@@ -485,6 +512,10 @@ final class Compactor implements AutoCloseable {
       LOG.log(Level.WARNING, "Could not mark compacted records of " + source + " dead; a key deleted later may"
           + " come back after a crash while that file exists", e);
       first = first == null ? e : first;
+    } finally {
+      for (Copy copy : published) {
+        unmarkedOriginals.remove(copy.entry().location());
+      }
     }
     return first;
   }

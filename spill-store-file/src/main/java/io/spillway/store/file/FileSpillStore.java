@@ -188,19 +188,6 @@ final class FileSpillStore implements SpillStore {
     }
   }
 
-  /** An append whose bytes could not be written to {@code file}; {@code reported} is what the caller gets. */
-  private static final class FailedAppend extends Exception {
-    private static final long serialVersionUID = 1L;
-    final transient LogFile file;
-    final FileSystemException reported;
-
-    FailedAppend(LogFile file, FileSystemException reported) {
-      super(reported.getMessage(), null, false, false);
-      this.file = file;
-      this.reported = reported;
-    }
-  }
-
   /** Reserves, writes and publishes one record; a failed write is taken back and thrown as {@link FailedAppend}. */
   private URI append(String key, byte[] keyBytes, long valueLength, ByteBuffer[] chunks)
       throws IOException, FailedAppend {
@@ -290,10 +277,27 @@ final class FileSpillStore implements SpillStore {
     changed(file);
   }
 
-  /** Marks the record of {@code entry} dead on disk, which its live bytes keep from being released meanwhile. */
+  /**
+   * Marks the record of {@code entry} dead on disk (its live bytes keep its file meanwhile), and any original of it
+   * that compaction published a copy of and has not marked yet.
+   */
   private void markDead(KeyIndex.Entry entry, int keyBytes) throws IOException {
-    LogFile file = fileOf(entry);
-    long recordStart = entry.valueOffset() - RecordFormat.HEADER_BYTES - keyBytes;
+    markDead(fileOf(entry), entry.valueOffset(), keyBytes);
+    for (long original : compactor.unmarkedOriginalsOf(entry.key())) {
+      // Gone with its file if the compaction ended meanwhile; a reused id fails markDead's header check.
+      LogFile file = files.get(KeyIndex.fileId(original));
+      if (file != null && file.tryPin()) {
+        try {
+          markDead(file, KeyIndex.valueOffset(original), keyBytes);
+        } finally {
+          file.unpin();
+        }
+      }
+    }
+  }
+
+  private void markDead(LogFile file, long valueOffset, int keyBytes) throws IOException {
+    long recordStart = valueOffset - RecordFormat.HEADER_BYTES - keyBytes;
     if (RecordWriter.markDead(file, recordStart, keyBytes) && settings.fsync()) {
       file.force();
     }
