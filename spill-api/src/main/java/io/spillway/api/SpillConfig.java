@@ -445,26 +445,29 @@ public final class SpillConfig {
      * that is fuller than a threshold or whose last write failed (tried again later). {@link SpillConfig#spillDir()}
      * is then the first.
      *
-     * @throws IllegalArgumentException if a directory is given twice (compared as absolute, normalised paths)
+     * @throws IllegalArgumentException if none is given, or one twice (compared as absolute, normalised paths)
      * @throws IllegalStateException if {@link #spillDir} was given too
      */
-    public Builder spillDirs(Path first, Path... more) {
+    public Builder spillDirs(Path... dirs) {
       once("spillDirs");
       if (spillDir != null) {
         throw new IllegalStateException("spillDir was already set; give spillDir or spillDirs, not both");
       }
-      List<Path> dirs = new ArrayList<>();
-      dirs.add(Objects.requireNonNull(first, "spillDirs"));
-      for (Path dir : Objects.requireNonNull(more, "spillDirs")) {
-        dirs.add(Objects.requireNonNull(dir, "spillDirs"));
+      Objects.requireNonNull(dirs, "spillDirs");
+      if (dirs.length == 0) {
+        throw new IllegalArgumentException("spillDirs needs at least one directory");
+      }
+      List<Path> given = new ArrayList<>();
+      for (Path dir : dirs) {
+        given.add(Objects.requireNonNull(dir, "spillDirs"));
       }
       java.util.Set<Path> seen = new java.util.HashSet<>();
-      for (Path dir : dirs) {
+      for (Path dir : given) {
         if (!seen.add(dir.toAbsolutePath().normalize())) {
           throw new IllegalArgumentException("spillDirs names " + dir + " twice");
         }
       }
-      this.spillDirs = List.copyOf(dirs);
+      this.spillDirs = List.copyOf(given);
       return this;
     }
 

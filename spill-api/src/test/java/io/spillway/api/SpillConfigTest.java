@@ -135,6 +135,8 @@ class SpillConfigTest {
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> SpillConfig.builder().spillDirs(Path.of("/b")).spillDir(Path.of("/a")))
         .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> SpillConfig.builder().spillDirs()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least one");
   }
 
   @Test

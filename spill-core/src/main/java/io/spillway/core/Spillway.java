@@ -124,7 +124,7 @@ public final class Spillway {
    * <p>Thread-safe; safe to run while managers, in this process or others, use the directory.
    *
    * @param spillDir the directory, as given to {@link SpillConfig.Builder#spillDir(Path)} (with several
-   *     directories, {@link SpillConfig.Builder#spillDirs(Path, Path...)}, call it for each); if it does not exist,
+   *     directories, {@link SpillConfig.Builder#spillDirs(Path...)}, call it for each); if it does not exist,
    *     nothing is removed
    * @return how many entries of {@code spillDir} were removed (with the {@code file} store: one per dead session,
    *     and one per remains of an interrupted removal)
