@@ -349,10 +349,7 @@ public final class SpillConfig {
      */
     public Builder maxMemory(long bytes) {
       once("maxMemory");
-      if (bytes <= 0) {
-        throw new IllegalArgumentException("maxMemory must be positive, was " + bytes);
-      }
-      this.maxMemory = bytes;
+      this.maxMemory = ConfigChecks.positive("maxMemory", bytes);
       return this;
     }
 
@@ -364,7 +361,7 @@ public final class SpillConfig {
      */
     public Builder spillThreshold(double fraction) {
       once("spillThreshold");
-      this.spillThreshold = clamp("spillThreshold", fraction, MIN_SPILL_THRESHOLD, MAX_SPILL_THRESHOLD);
+      this.spillThreshold = ConfigChecks.clamp("spillThreshold", fraction, MIN_SPILL_THRESHOLD, MAX_SPILL_THRESHOLD);
       return this;
     }
 
@@ -377,7 +374,7 @@ public final class SpillConfig {
      */
     public Builder targetAfterSpill(double fraction) {
       once("targetAfterSpill");
-      this.targetAfterSpill = clamp("targetAfterSpill", fraction, MIN_TARGET_AFTER_SPILL, MAX_TARGET_AFTER_SPILL);
+      this.targetAfterSpill = ConfigChecks.clamp("targetAfterSpill", fraction, MIN_TARGET_AFTER_SPILL, MAX_TARGET_AFTER_SPILL);
       return this;
     }
 
@@ -389,10 +386,7 @@ public final class SpillConfig {
      */
     public Builder minSpillSize(long bytes) {
       once("minSpillSize");
-      if (bytes < 0) {
-        throw new IllegalArgumentException("minSpillSize must not be negative, was " + bytes);
-      }
-      this.minSpillSize = bytes;
+      this.minSpillSize = ConfigChecks.nonNegative("minSpillSize", bytes);
       return this;
     }
 
@@ -418,10 +412,7 @@ public final class SpillConfig {
      */
     public Builder ioThreads(int threads) {
       once("ioThreads");
-      if (threads <= 0) {
-        throw new IllegalArgumentException("ioThreads must be positive, was " + threads);
-      }
-      this.ioThreads = threads;
+      this.ioThreads = (int) ConfigChecks.positive("ioThreads", threads);
       return this;
     }
 
@@ -453,42 +444,28 @@ public final class SpillConfig {
       if (spillDir != null) {
         throw new IllegalStateException("spillDir was already set; give spillDir or spillDirs, not both");
       }
-      Objects.requireNonNull(dirs, "spillDirs");
-      if (dirs.length == 0) {
-        throw new IllegalArgumentException("spillDirs needs at least one directory");
-      }
-      List<Path> given = new ArrayList<>();
-      for (Path dir : dirs) {
-        given.add(Objects.requireNonNull(dir, "spillDirs"));
-      }
-      java.util.Set<Path> seen = new java.util.HashSet<>();
-      for (Path dir : given) {
-        if (!seen.add(dir.toAbsolutePath().normalize())) {
-          throw new IllegalArgumentException("spillDirs names " + dir + " twice");
-        }
-      }
-      this.spillDirs = List.copyOf(given);
+      this.spillDirs = ConfigChecks.distinctDirs(dirs);
       return this;
     }
 
     /** Selects the policy provider by name (for example {@code "lru"}). */
     public Builder policy(String name) {
       once("policy");
-      this.policy = requireName("policy", name);
+      this.policy = ConfigChecks.requireName("policy", name);
       return this;
     }
 
     /** Selects the store provider by name (for example {@code "file"}). */
     public Builder store(String name) {
       once("store");
-      this.store = requireName("store", name);
+      this.store = ConfigChecks.requireName("store", name);
       return this;
     }
 
     /** Selects the checksum codec written into new v3 frames (v2 frames always use {@code crc32}). */
     public Builder checksum(String name) {
       once("checksum");
-      this.checksum = requireName("checksum", name);
+      this.checksum = ConfigChecks.requireName("checksum", name);
       return this;
     }
 
@@ -533,12 +510,7 @@ public final class SpillConfig {
      */
     public Builder persistentSession(String name) {
       once("persistentSession");
-      Objects.requireNonNull(name, "persistentSession");
-      if (!name.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")) {
-        throw new IllegalArgumentException("persistentSession must be 1 to 64 characters among A-Z a-z 0-9 . _ -, "
-            + "not starting with '.', was '" + name + "'");
-      }
-      this.persistentSession = name;
+      this.persistentSession = ConfigChecks.sessionName(name);
       return this;
     }
 
@@ -560,10 +532,7 @@ public final class SpillConfig {
      */
     public Builder maxStoreBytes(long bytes) {
       once("maxStoreBytes");
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxStoreBytes must not be negative, was " + bytes);
-      }
-      this.maxStoreBytes = bytes;
+      this.maxStoreBytes = ConfigChecks.nonNegative("maxStoreBytes", bytes);
       return this;
     }
 
@@ -621,19 +590,5 @@ public final class SpillConfig {
       return new SpillConfig(this);
     }
 
-    private static double clamp(String setting, double value, double min, double max) {
-      if (Double.isNaN(value)) {
-        throw new IllegalArgumentException(setting + " must be a number, was NaN");
-      }
-      return Math.max(min, Math.min(max, value));
-    }
-
-    private static String requireName(String setting, String name) {
-      Objects.requireNonNull(name, setting);
-      if (name.isBlank()) {
-        throw new IllegalArgumentException(setting + " name must not be blank");
-      }
-      return name;
-    }
   }
 }

@@ -11,8 +11,6 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -75,12 +73,7 @@ final class Compactor implements AutoCloseable {
   private final boolean persistent;
   private final Consumer<LogFile> changed;
   private final LongSupplier liveBytes;
-  /**
-   * Originals of copies published and not yet marked dead (persistent sessions), by index location, with their
-   * keys: a delete or replacement of such a key must mark the original too, as the copy it marks may be the only
-   * record of the key the old file's mark has not reached yet. At most a batch per compacting thread.
-   */
-  private final ConcurrentHashMap<Long, String> unmarkedOriginals = new ConcurrentHashMap<>();
+  private final UnmarkedOriginals originals = new UnmarkedOriginals();
   private final AtomicLong assists = new AtomicLong();
   private final AtomicLong copiedBytes = new AtomicLong();
   private final AtomicLong deadOnArrivalBytes = new AtomicLong();
@@ -155,21 +148,9 @@ final class Compactor implements AutoCloseable {
     }
   }
 
-  /**
-   * The index locations of records of {@code key} that compaction copied, published, and has not marked dead yet;
-   * their files stay pinned meanwhile. Empty outside persistent sessions.
-   */
-  List<Long> unmarkedOriginalsOf(String key) {
-    if (unmarkedOriginals.isEmpty()) {
-      return List.of();
-    }
-    List<Long> found = new ArrayList<>(1);
-    for (Map.Entry<Long, String> original : unmarkedOriginals.entrySet()) {
-      if (original.getValue().equals(key)) {
-        found.add(original.getKey());
-      }
-    }
-    return found;
+  /** The originals compaction published copies of and has not marked dead yet (persistent sessions). */
+  UnmarkedOriginals originals() {
+    return originals;
   }
 
   /** Bytes compaction has written, dead-on-arrival copies included. */
@@ -450,7 +431,7 @@ final class Compactor implements AutoCloseable {
           moved = index.replace(entry.key(), entry.location(), copy.location(), entry.lengthCode(), () -> {
             target.writeFully(header.duplicate(), copy.slot().position());
             // Under the key's stripe lock, as a delete's removal is: it comes before, or finds the original here.
-            unmarkedOriginals.put(entry.location(), entry.key());
+            originals.add(entry.location(), entry.key());
           });
         } catch (IOException e) {
           moved = false;
@@ -481,7 +462,11 @@ final class Compactor implements AutoCloseable {
       }
     }
     if (persistent) {
-      failure = markOriginalsDead(source, published, failure);
+      List<KeyIndex.Entry> moved = new ArrayList<>(published.size());
+      for (Copy copy : published) {
+        moved.add(copy.entry());
+      }
+      failure = originals.markDead(source, moved, settings.fsync(), failure);
     }
     for (Copy copy : batch) {
       appender.complete(copy.slot());
@@ -490,34 +475,6 @@ final class Compactor implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-  }
-
-  /**
-   * Marks dead the originals of copies now published (persistent sessions), so that a later delete of the key, which
-   * marks the copy, leaves no live record of it behind should {@code source} outlive a crash. With fsync the marks are
-   * forced. Returns the first failure, {@code failure} if there was one before.
-   */
-  private @Nullable IOException markOriginalsDead(LogFile source, List<Copy> published,
-      @Nullable IOException failure) {
-    @Nullable IOException first = failure;
-    try {
-      for (Copy copy : published) {
-        int keyLength = Objects.requireNonNull(copy.header()).capacity() - RecordFormat.HEADER_BYTES;
-        RecordWriter.markDead(source, copy.entry().valueOffset() - RecordFormat.HEADER_BYTES - keyLength, keyLength);
-      }
-      if (settings.fsync() && !published.isEmpty()) {
-        source.force();
-      }
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "Could not mark compacted records of " + source + " dead; a key deleted later may"
-          + " come back after a crash while that file exists", e);
-      first = first == null ? e : first;
-    } finally {
-      for (Copy copy : published) {
-        unmarkedOriginals.remove(copy.entry().location());
-      }
-    }
-    return first;
   }
 
   private void forceTargets(List<Copy> batch) throws IOException {

@@ -283,7 +283,7 @@ final class FileSpillStore implements SpillStore {
    */
   private void markDead(KeyIndex.Entry entry, int keyBytes) throws IOException {
     markDead(fileOf(entry), entry.valueOffset(), keyBytes);
-    for (long original : compactor.unmarkedOriginalsOf(entry.key())) {
+    for (long original : compactor.originals().of(entry.key())) {
       // Gone with its file if the compaction ended meanwhile; a reused id fails markDead's header check.
       LogFile file = files.get(KeyIndex.fileId(original));
       if (file != null && file.tryPin()) {
@@ -500,20 +500,17 @@ final class FileSpillStore implements SpillStore {
    */
   @Override
   public void close() throws IOException {
-    if (persistent) {
-      closeKeeping();
-    } else {
-      closeDeleting();
-    }
+    end(!persistent);
   }
 
   /** Ends the session and deletes its files and folder, persistent or not. Idempotent, and nothing after close. */
   @Override
   public void discard() throws IOException {
-    closeDeleting();
+    end(true);
   }
 
-  private void closeKeeping() throws IOException {
+  /** Ends the session once: stops compaction, then deletes the files and folders, or keeps them as they are. */
+  private void end(boolean delete) throws IOException {
     Lock exclusive = state.writeLock();
     exclusive.lock();
     try {
@@ -524,67 +521,53 @@ final class FileSpillStore implements SpillStore {
       compactor.close();
       @Nullable IOException failure = null;
       for (LogFile file : files.all()) {
-        if (!file.retired()) {
-          file.keepOnRelease(); // a dead one, already retired, still goes once its last reader is done
-          if (settings.fsync()) {
-            try {
-              file.force(); // while the store's reference keeps the channel open
-            } catch (IOException e) {
-              failure = collect(failure, e);
-            }
-          }
-        }
+        failure = delete ? unlink(file, failure) : keep(file, failure);
         file.retire();
       }
       index.clear();
       usage.set(0);
-      failure = folders.release(failure);
-      if (failure != null) {
-        throw new IOException("Could not close persistent spill session " + dir + " cleanly; its data is kept",
-            failure);
+      if (delete) {
+        failure = folders.deleteAll(failure);
+        if (failure != null) {
+          throw new IOException("Could not delete every file of spill session " + dir
+              + "; a later session in another process removes what is left", failure);
+        }
+      } else {
+        failure = folders.release(failure);
+        if (failure != null) {
+          throw new IOException("Could not close persistent spill session " + dir + " cleanly; its data is kept",
+              failure);
+        }
       }
     } finally {
       exclusive.unlock();
     }
   }
 
-  private void closeDeleting() throws IOException {
-    Lock exclusive = state.writeLock();
-    exclusive.lock();
+  /** Unlinks a file now even while a reader holds it open: its channel keeps the bytes until it closes. */
+  private static @Nullable IOException unlink(LogFile file, @Nullable IOException failure) {
     try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      compactor.close();
-      @Nullable IOException failure = null;
-      // Unlinked now even while a reader still holds a file open: its channel keeps the bytes until it closes.
-      for (LogFile file : files.all()) {
-        try {
-          Files.deleteIfExists(file.path());
-        } catch (IOException e) {
-          failure = collect(failure, e);
-        }
-        file.retire();
-      }
-      index.clear();
-      usage.set(0);
-      failure = folders.deleteAll(failure);
-      if (failure != null) {
-        throw new IOException("Could not delete every file of spill session " + dir
-            + "; a later session in another process removes what is left", failure);
-      }
-    } finally {
-      exclusive.unlock();
+      Files.deleteIfExists(file.path());
+      return failure;
+    } catch (IOException e) {
+      return SessionFolders.collect(failure, e);
     }
   }
 
-  private static IOException collect(@Nullable IOException first, IOException next) {
-    if (first == null) {
-      return next;
+  /** Makes a live file outlive the store (forced with fsync, while the store's reference keeps it open). */
+  private @Nullable IOException keep(LogFile file, @Nullable IOException failure) {
+    if (file.retired()) {
+      return failure; // dead: it still goes once its last reader is done
     }
-    first.addSuppressed(next);
-    return first;
+    file.keepOnRelease();
+    try {
+      if (settings.fsync()) {
+        file.force();
+      }
+      return failure;
+    } catch (IOException e) {
+      return SessionFolders.collect(failure, e);
+    }
   }
 
   private void ensureOpen() {

@@ -109,7 +109,7 @@ final class SessionDirs {
         Files.deleteIfExists(lockFile);
         Files.deleteIfExists(folder.dir());
       } catch (IOException e) {
-        failures = collect(failures, e);
+        failures = SessionFolders.collect(failures, e);
       }
       if (persistent) {
         PersistentFolder.released(folder.dir());
@@ -123,21 +123,13 @@ final class SessionDirs {
     try {
       folder.lock().release();
     } catch (IOException e) {
-      failures = collect(failures, e);
+      failures = SessionFolders.collect(failures, e);
     }
     try {
       folder.lockChannel().close();
     } catch (IOException e) {
-      failures = collect(failures, e);
+      failures = SessionFolders.collect(failures, e);
     }
     return failures;
-  }
-
-  private static IOException collect(@Nullable IOException first, IOException next) {
-    if (first == null) {
-      return next;
-    }
-    first.addSuppressed(next);
-    return first;
   }
 }

@@ -251,7 +251,8 @@ final class SessionFolders {
     return failures;
   }
 
-  private static IOException collect(@Nullable IOException first, IOException next) {
+  /** {@code first} with {@code next} suppressed in it, or {@code next} if there was no first failure. */
+  static IOException collect(@Nullable IOException first, IOException next) {
     if (first == null) {
       return next;
     }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -105,7 +106,13 @@ class S3PersistentSessionKillIT {
           pending.put(key, words[2].equals("D") ? DELETED : Long.valueOf(words[3]));
           if (!killed && aim != null && acks >= killAfter && words[2].equals("W")
               && S3PersistentWriterMain.length(key, Long.parseLong(words[3])) >= 6 * S3PersistentWriterMain.MiB) {
-            Thread.sleep(30 + aim.nextInt(90));
+            try {
+              // Kill while the upload is under way, as the server lists it, so that it is left unfinished.
+              await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(2 + aim.nextInt(8)))
+                  .until(() -> uploads() > 0);
+            } catch (ConditionTimeoutException e) {
+              // The upload ended before it was seen: this kill lands between operations instead.
+            }
             process.toHandle().destroyForcibly();
             killed = true;
           }
