@@ -3,6 +3,7 @@ package io.spillway.bench.tiered;
 import io.spillway.api.SegmentHandle;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
+import io.spillway.api.SpillMode;
 import io.spillway.core.SpillCodecs;
 import io.spillway.core.Spillway;
 import java.nio.file.Path;
@@ -19,7 +20,17 @@ final class SpillwaySide implements TieredSide {
   @SuppressWarnings("unchecked")
   SpillwaySide(int count, long budget, Path dir) {
     this.budget = budget;
-    this.manager = Spillway.newManager(SpillConfig.builder().maxMemory(budget).spillDir(dir).build());
+    SpillConfig.Builder config = SpillConfig.builder().maxMemory(budget).spillDir(dir);
+    // For experiments only; the comparison runs with the defaults.
+    Integer ioThreads = Integer.getInteger("bench.spillway.ioThreads");
+    if (ioThreads != null) {
+      config.ioThreads(ioThreads);
+    }
+    String mode = System.getProperty("bench.spillway.spillMode");
+    if (mode != null) {
+      config.spillMode(SpillMode.valueOf(mode));
+    }
+    this.manager = Spillway.newManager(config.build());
     this.handles = (SegmentHandle<byte[]>[]) new SegmentHandle<?>[count];
   }
 

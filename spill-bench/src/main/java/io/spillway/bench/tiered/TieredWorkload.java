@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * one line per phase: operations, milliseconds, bytes the process passed to write calls ({@code wchar} of
  * {@code /proc/self/io}), bytes it dirtied in the page cache ({@code write_bytes}: what the kernel must write to the
  * device, writes through a memory map included, which {@code wchar} misses; a page dirtied twice before it is flushed
- * counts once), disk space of the side's folder ({@code du}), and the heap in use after a full collection.
+ * counts once), disk space of the side's folder ({@code du}), the heap in use after a full collection, and the
+ * process's minor page faults and CPU time (see {@link ProcessCounters}).
  *
  * <p>Arguments: {@code spillway|ehcache valueBytes count budgetBytes phaseMillis folder seed}. Run by
  * {@link TieredComparison}; not thread-safe.
@@ -137,16 +138,23 @@ public final class TieredWorkload {
     private long start = System.nanoTime();
     private long written = writtenBytes();
     private long dirtied = dirtiedBytes();
+    private long faults = ProcessCounters.minorFaults();
+    private long cpuNanos = ProcessCounters.cpuNanos();
 
     void report(String phase, long operations) throws IOException, InterruptedException {
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       long nowWritten = writtenBytes();
       long nowDirtied = dirtiedBytes();
-      System.out.printf(Locale.ROOT, "phase %s ops %d millis %d written %d dirtied %d disk %d heapAfterGc %d%n",
-          phase, operations, Math.max(1, millis), nowWritten - written, nowDirtied - dirtied, diskBytes(),
-          heapAfterGc());
+      long nowFaults = ProcessCounters.minorFaults();
+      long nowCpu = ProcessCounters.cpuNanos();
+      System.out.printf(Locale.ROOT, "phase %s ops %d millis %d written %d dirtied %d disk %d heapAfterGc %d"
+          + " minorFaults %d cpuMillis %d%n", phase, operations, Math.max(1, millis), nowWritten - written,
+          nowDirtied - dirtied, diskBytes(), heapAfterGc(), nowFaults - faults,
+          TimeUnit.NANOSECONDS.toMillis(nowCpu - cpuNanos));
       written = writtenBytes();
       dirtied = dirtiedBytes();
+      faults = ProcessCounters.minorFaults();
+      cpuNanos = ProcessCounters.cpuNanos();
       start = System.nanoTime();
     }
   }

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Gives back the space of dead records: copies the live records of a sealed log file whose live share fell below
- * {@link FileStoreSettings#compactBelow()} to the active file, repoints the index record by record, and lets the
+ * {@link FileStoreSettings#compactBelow()} to an active file, repoints the index record by record, and lets the
  * old file go once nothing points into it and its last reader is done.
  *
  * <p><b>Policy.</b> Greedy: each pass takes the eligible file with the lowest live share (sealed, not a value's own
@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * {@code t·S} bytes and frees over {@code (1-t)·S} dead ones, so compaction writes at most {@code t/(1-t)} bytes per
  * dead byte, and every dead byte was once written by a caller: <b>write amplification ≤ 1/(1-t)</b> (2 at the
  * default 0.5), record headers aside. Every sealed file stays at least {@code t} live, so the disk holds at most the
- * live record bytes {@code /t}, plus the active file and the one being compacted.
+ * live record bytes {@code /t}, plus the active files and the one being compacted.
  *
  * <p><b>Safety.</b> A record is repointed only if the index still points at the copied version
  * ({@link KeyIndex#replace}), so a value replaced or deleted during the copy is never brought back; its copy is dead
@@ -302,7 +302,7 @@ final class Compactor implements AutoCloseable {
         if (stopRequested) {
           break;
         }
-        Copy copy = copy(source, entry);
+        Copy copy = copy(source, entry, batch.isEmpty() ? null : batch.get(batch.size() - 1).slot());
         if (copy == null) {
           continue;
         }
@@ -365,8 +365,12 @@ final class Compactor implements AutoCloseable {
     }
   }
 
-  /** The copy of {@code entry}'s record, or {@code null} if that record died since the entries were listed. */
-  private @Nullable Copy copy(LogFile source, KeyIndex.Entry entry) throws IOException {
+  /**
+   * The copy of {@code entry}'s record, or {@code null} if that record died since the entries were listed. The copy
+   * goes after {@code previous}, the batch's last copy, if there is one.
+   */
+  private @Nullable Copy copy(LogFile source, KeyIndex.Entry entry, Appender.@Nullable Slot previous)
+      throws IOException {
     byte[] key = entry.key().getBytes(UTF_8);
     long valueLength = entry.lengthCode();
     long recordStart = entry.valueOffset() - RecordFormat.HEADER_BYTES - key.length;
@@ -384,7 +388,8 @@ final class Compactor implements AutoCloseable {
           + (found == null ? read.problem() : "a header of another record") + ")");
     }
     long recordBytes = header.length + valueLength;
-    Appender.Slot slot = appender.reserve(recordBytes, valueLength);
+    Appender.Slot slot = previous == null ? appender.reserve(recordBytes, valueLength)
+        : appender.reserveAfter(previous, recordBytes, valueLength);
     ByteBuffer moved;
     try {
       moved = RecordFormat.relocate(header, slot.position(), slot.file().number());

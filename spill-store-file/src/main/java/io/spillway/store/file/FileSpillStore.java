@@ -465,7 +465,7 @@ final class FileSpillStore implements SpillStore {
     compactor.afterCopy = hook;
   }
 
-  /** Seals the active log file, so that the next write starts a new one. */
+  /** Seals the active log files, so that the next write starts a new one. */
   void rollLogFile() {
     appender.roll();
   }

@@ -39,6 +39,10 @@ import java.util.Optional;
  *       0.05 to 0.95. Higher saves disk space and costs more writing: see <i>Compaction</i>.</li>
  *   <li>{@value #MAX_USED_SHARE} — with several spill directories, one whose file system is fuller than this share
  *       takes no new log file while another is below it: default 0.9 (Trino's spill threshold), above 0 to 1.</li>
+ *   <li>{@value #APPEND_FILES} — how many log files take appends at once: default one per processor, at most 4;
+ *       1 to 64. A write goes to the first of them that no other write is filling, so a single writer fills one
+ *       file and concurrent writers each fill their own: a file system serializes buffered writes to one file (ext4
+ *       and XFS hold the inode's lock for each), so spills sharing a file would queue in the kernel.</li>
  * </ul>
  * Any other option starting with {@code file.} fails {@code create} with a
  * {@link io.spillway.api.SpillConfigurationException} naming the known ones, so that a misspelt option is not ignored.
@@ -71,8 +75,8 @@ import java.util.Optional;
  * The value bytes are the core's frames, whose own checksum finds a torn or damaged value. Records are not aligned.
  *
  * <h2>Writes</h2>
- * A write reserves its record's bytes at the end of the active log file under a short lock, then writes them at that
- * position (positional writes, in parallel with other writers; heap bytes go through a few pooled 1 MiB direct
+ * A write reserves its record's bytes at the end of an active log file (one of {@value #APPEND_FILES}, the first
+ * that no other write is filling) under a short lock, then writes them at that position (positional writes, in parallel with other writers; heap bytes go through a few pooled 1 MiB direct
  * buffers), forces them with fsync, and only then points the index at them: a reader sees the old value or the
  * whole new one. The key's previous record becomes dead. {@code write} returns the {@code file:} URI of the log file
  * that holds the value, one instance per log file, so a spill costs no URI object of its own; the value's offset is
@@ -120,17 +124,17 @@ import java.util.Optional;
  *
  * <h2>Compaction</h2>
  * A daemon thread per store ({@code spillway-file-compactor-<session>}) copies the live records of a full log file
- * whose live share fell below the threshold {@code t} ({@value #COMPACT_BELOW}) into the active file, lowest live
+ * whose live share fell below the threshold {@code t} ({@value #COMPACT_BELOW}) into an active file, lowest live
  * share first, and deletes the old file once nothing points into it and no reader has it open. A value replaced or
  * deleted during its copy is never brought back; readers never wait for compaction beyond one index update. If
  * writers outrun the thread, so that more than one log file's worth of dead bytes waits for compaction, the writer
  * that finds it so compacts one file itself before its append (copying at most {@code t} × a log file). Bounds,
  * record headers (40 bytes and the key per value) aside: <b>write amplification ≤ 1/(1−t)</b> — every copied byte is
  * paid for by at least {@code (1−t)/t} dead bytes, each once written by a caller: 2 at the default 0.5 — and <b>disk
- * space ≤ live/t</b> plus the active file, one file being compacted and at most one file of waiting dead bytes.
+ * space ≤ live/t</b> plus the active files, one file being compacted and at most one file of waiting dead bytes.
  * Under random overwrites the live shares of the full files spread between {@code t} and 1, averaging
- * {@code (1−t)/ln(1/t)}: about 1.39× the live bytes at 0.5, plus the partly filled active file (1/32 of the live
- * bytes at most with {@code auto}). Measured with {@code io.spillway.bench.StoreChurn} (192 MiB live of 64 KiB
+ * {@code (1−t)/ln(1/t)}: about 1.39× the live bytes at 0.5, plus the partly filled active files (1/32 of the live
+ * bytes at most each with {@code auto}; a second one is opened only while writes overlap). Measured with {@code io.spillway.bench.StoreChurn} (192 MiB live of 64 KiB
  * values, 10 rewrites): 1.93× written per caller byte, 1.40× the live bytes on disk on average. A file with a
  * header that fails its check is left as it is, logged, and never compacted. A copy that fails (a full disk) is
  * taken back like a failed write, leaves every value where it was, and compaction backs off (100 ms doubling to
@@ -175,6 +179,8 @@ public final class FileSpillStoreProvider implements SpillStoreProvider {
   public static final String COMPACT_BELOW = "file.compactBelow";
   /** Option key of the used share above which a spill directory takes no new log file: {@value}. */
   public static final String MAX_USED_SHARE = "file.maxUsedShare";
+  /** Option key of the number of log files that take appends at once: {@value}. */
+  public static final String APPEND_FILES = "file.appendFiles";
 
   /** Creates the provider; it holds no state. */
   public FileSpillStoreProvider() {}

@@ -16,9 +16,10 @@ import java.util.function.Function;
  * @param compactBelow a sealed log file whose live share falls below this is compacted
  * @param fsync whether writes are forced to the device before they return
  * @param maxUsedShare with several spill directories, one whose file system is fuller than this takes no new log file
+ * @param appendFiles how many log files take appends at once, so that concurrent writers need not share one
  */
 record FileStoreSettings(long logFileSize, long ownFileThreshold, double compactBelow, boolean fsync,
-    double maxUsedShare) {
+    double maxUsedShare, int appendFiles) {
   static final long AUTO = -1;
   static final long KIB = 1024;
   static final long MIB = 1024 * KIB;
@@ -35,10 +36,18 @@ record FileStoreSettings(long logFileSize, long ownFileThreshold, double compact
   static final double MAX_COMPACT_BELOW = 0.95;
   /** Default used share of a file system above which it takes no new log file, as Trino's spill threshold. */
   static final double DEFAULT_MAX_USED_SHARE = 0.9;
+  /** The most log files taking appends at once. */
+  static final int MAX_APPEND_FILES = 64;
+  /**
+   * Default log files taking appends at once: one per processor, at most 4. Why more than one: a file system
+   * serializes buffered writes to one file (ext4 and XFS hold the inode's lock for each), so parallel spills into a
+   * single file would wait for each other in the kernel.
+   */
+  static final int DEFAULT_APPEND_FILES = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private static final List<String> KNOWN = List.of(FileSpillStoreProvider.LOG_FILE_SIZE,
       FileSpillStoreProvider.OWN_FILE_THRESHOLD, FileSpillStoreProvider.COMPACT_BELOW,
-      FileSpillStoreProvider.MAX_USED_SHARE);
+      FileSpillStoreProvider.MAX_USED_SHARE, FileSpillStoreProvider.APPEND_FILES);
 
   FileStoreSettings {
     if (logFileSize != AUTO && (logFileSize < MIN_LOG_FILE_SIZE || logFileSize > MAX_LOG_FILE_SIZE)) {
@@ -55,11 +64,14 @@ record FileStoreSettings(long logFileSize, long ownFileThreshold, double compact
     if (!(maxUsedShare > 0 && maxUsedShare <= 1)) {
       throw new IllegalArgumentException("used-share threshold must be above 0 and at most 1, was " + maxUsedShare);
     }
+    if (appendFiles < 1 || appendFiles > MAX_APPEND_FILES) {
+      throw new IllegalArgumentException("append files must be 1 to " + MAX_APPEND_FILES + ", was " + appendFiles);
+    }
   }
 
-  /** Settings with the default used-share threshold. */
+  /** Settings with the default used-share threshold and number of append files. */
   FileStoreSettings(long logFileSize, long ownFileThreshold, double compactBelow, boolean fsync) {
-    this(logFileSize, ownFileThreshold, compactBelow, fsync, DEFAULT_MAX_USED_SHARE);
+    this(logFileSize, ownFileThreshold, compactBelow, fsync, DEFAULT_MAX_USED_SHARE, DEFAULT_APPEND_FILES);
   }
 
   /** The defaults, with {@code fsync}. */
@@ -113,7 +125,15 @@ record FileStoreSettings(long logFileSize, long ownFileThreshold, double compact
       }
       return share;
     });
-    return new FileStoreSettings(logFileSize, ownFileThreshold, compactBelow, config.fsync(), maxUsedShare);
+    int appendFiles = option(options, FileSpillStoreProvider.APPEND_FILES, DEFAULT_APPEND_FILES, raw -> {
+      int files = Integer.parseInt(raw.trim());
+      if (files < 1 || files > MAX_APPEND_FILES) {
+        throw new IllegalArgumentException("expected 1 to " + MAX_APPEND_FILES);
+      }
+      return files;
+    });
+    return new FileStoreSettings(logFileSize, ownFileThreshold, compactBelow, config.fsync(), maxUsedShare,
+        appendFiles);
   }
 
   private static <T> T option(Map<String, String> options, String key, T fallback, Function<String, T> parse) {

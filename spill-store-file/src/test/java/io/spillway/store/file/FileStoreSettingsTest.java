@@ -45,6 +45,19 @@ class FileStoreSettingsTest {
   }
 
   @Test
+  void appendFiles_defaultsToTheProcessorsUpToFour_andOutOfRangeValuesFailNamingTheOption() {
+    int processors = Runtime.getRuntime().availableProcessors();
+    assertThat(from().appendFiles()).isEqualTo(Math.min(4, processors));
+    assertThat(from(FileSpillStoreProvider.APPEND_FILES, " 3 ").appendFiles()).isEqualTo(3);
+    for (String bad : new String[] {"0", "65", "two"}) {
+      assertThatThrownBy(() -> from(FileSpillStoreProvider.APPEND_FILES, bad)).as(bad)
+          .isInstanceOf(SpillConfigurationException.class)
+          .hasMessageContaining(FileSpillStoreProvider.APPEND_FILES)
+          .hasMessageContaining(bad);
+    }
+  }
+
+  @Test
   void from_sizeThatOverflows_failsNamingTheOption() {
     assertThatThrownBy(() -> from(FileSpillStoreProvider.OWN_FILE_THRESHOLD, "9999999999999GiB"))
         .isInstanceOf(SpillConfigurationException.class)
