@@ -102,7 +102,7 @@ public final class SpillConfig {
     this.managedSpillThreshold = thresholdsSet ? b.spillThreshold : DEFAULT_MANAGED_SPILL_THRESHOLD;
     this.managedTargetAfterSpill = thresholdsSet ? b.targetAfterSpill : DEFAULT_MANAGED_TARGET_AFTER_SPILL;
     this.managedMinSpillSize = b.set.contains("minSpillSize") ? b.minSpillSize : 0;
-    this.ioThreads = b.ioThreads > 0 ? b.ioThreads : defaultIoThreads();
+    this.ioThreads = b.ioThreads;
     this.accessDecay = b.accessDecay;
     this.spillDirs = b.spillDirs != null ? b.spillDirs : List.of(b.spillDir != null ? b.spillDir : defaultSpillDir());
     this.spillDir = spillDirs.get(0);
@@ -187,15 +187,14 @@ public final class SpillConfig {
   }
 
   /**
-   * How many spills of different managed values may run at once. Default: the available processors, at least 2
-   * and at most 8, as spills wait for the store more than for the processor.
+   * How many spills of different managed values may run at once, or 0 if not set: the manager then takes the store
+   * provider's answer ({@link io.spillway.api.spi.SpillStoreProvider#defaultIoThreads(int)}), as the parallelism
+   * that pays depends on the store. The bundled {@code file} store answers one per processor but one, at least 1 and
+   * at most 4 (a copy into the page cache is bound by the processor, and the application needs one); the
+   * {@code s3} and {@code tiered} stores the processors, at least 2 and at most 8 (uploads wait on the network).
    */
   public int ioThreads() {
     return ioThreads;
-  }
-
-  private static int defaultIoThreads() {
-    return Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
   }
 
   /** Factor in (0, 1] by which the {@code coldness} policy decays scores on each check over the threshold. */
@@ -296,7 +295,7 @@ public final class SpillConfig {
   @Override
   public String toString() {
     return "SpillConfig{maxMemory=" + maxMemory + ", spillThreshold=" + spillThreshold
-        + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + ioThreads
+        + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + (ioThreads == 0 ? "store default" : String.valueOf(ioThreads))
         + ", accessDecay=" + accessDecay + ", spillDirs=" + spillDirs + ", policy=" + policy.orElse("(priority)")
         + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum + ", frameVersion=" + frameVersion
         + ", fsync=" + fsync + ", persistentSession=" + persistentSession.orElse("(none)")

@@ -54,7 +54,7 @@ class SpillConfigTest {
     assertThat(defaults.managedSpillThreshold()).isEqualTo(0.95);
     assertThat(defaults.managedTargetAfterSpill()).isEqualTo(0.90);
     assertThat(defaults.managedMinSpillSize()).isZero();
-    assertThat(defaults.ioThreads()).isBetween(2, 8);
+    assertThat(defaults.ioThreads()).as("not set: the store provider's default").isZero();
 
     SpillConfig thresholdOnly = SpillConfig.builder().spillThreshold(0.7).build();
     assertThat(thresholdOnly.managedSpillThreshold()).isEqualTo(0.7);

@@ -83,7 +83,7 @@ public final class Spillway {
     SpillFrames frames = SpillFrames.create(config);
     SpillPolicy policy = createPolicy(policyProvider, config);
     SpillStore store = createStore(storeProvider, config);
-    return new DefaultSpillManager(config, policy, store, storeProvider.name(), frames);
+    return new DefaultSpillManager(config, policy, store, storeProvider.name(), frames, storeProvider);
   }
 
   /**

@@ -35,6 +35,26 @@ public interface SpillStoreProvider {
   }
 
   /**
+   * How many spills of different managed values may run at once when {@link SpillConfig#ioThreads()} is not set,
+   * on a machine with {@code processors} available processors; the core uses at least 1 and at most 64. Default:
+   * {@link #overlappingIoThreads(int)}, right for a store whose writes wait on a network. A store bound by the
+   * processor instead (a copy into the page cache) should answer fewer: threads beyond the processors left over
+   * only contend with the application and each other.
+   */
+  default int defaultIoThreads(int processors) {
+    return overlappingIoThreads(processors);
+  }
+
+  /**
+   * The I/O threads for a store whose writes mostly wait: the processors, at least 2 and at most 8; what
+   * {@link #defaultIoThreads(int)} answers unless a provider overrides it, and what the core uses for a store it
+   * was handed without a provider.
+   */
+  static int overlappingIoThreads(int processors) {
+    return Math.max(2, Math.min(8, processors));
+  }
+
+  /**
    * Removes what dead ephemeral sessions of this store left in {@code spillDir}, for
    * {@code io.spillway.core.Spillway.removeStaleSessions(Path)}, which asks every store provider on the class path. A
    * store that keeps sessions in a local directory removes those whose owner is gone, as it may already do when it

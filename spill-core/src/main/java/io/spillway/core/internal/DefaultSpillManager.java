@@ -10,6 +10,7 @@ import io.spillway.api.SpillMode;
 import io.spillway.api.SpillStats;
 import io.spillway.api.spi.SpillPolicy;
 import io.spillway.api.spi.SpillStore;
+import io.spillway.api.spi.SpillStoreProvider;
 import io.spillway.core.SpillFrames;
 import java.net.URI;
 import java.util.ArrayList;
@@ -103,6 +104,8 @@ import org.slf4j.LoggerFactory;
 public final class DefaultSpillManager implements SpillManager {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultSpillManager.class);
   private static final AtomicInteger SPILLER_THREADS = new AtomicInteger();
+  /** The most managed spills at once that a store provider's default may ask for. */
+  private static final int MAX_IO_THREADS = 64;
 
   private final SpillConfig config;
   private final @Nullable ExecutorService ownExecutor;
@@ -133,15 +136,26 @@ public final class DefaultSpillManager implements SpillManager {
    */
   public DefaultSpillManager(SpillConfig config, SpillPolicy policy, SpillStore store, String storeName,
       SpillFrames frames) {
+    this(config, policy, store, storeName, frames, null);
+  }
+
+  /**
+   * As {@link #DefaultSpillManager(SpillConfig, SpillPolicy, SpillStore, String, SpillFrames)}, for a store that
+   * {@code provider} created: its {@link SpillStoreProvider#defaultIoThreads(int)} applies unless the config sets
+   * {@link SpillConfig#ioThreads()}.
+   */
+  public DefaultSpillManager(SpillConfig config, SpillPolicy policy, SpillStore store, String storeName,
+      SpillFrames frames, @Nullable SpillStoreProvider provider) {
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(policy, "policy");
+    int ioThreads = ioThreads(config, provider);
     Executor executor;
     Optional<Executor> given = config.spillExecutor();
     if (given.isPresent()) {
       executor = given.get();
       this.ownExecutor = null;
     } else {
-      ExecutorService own = newOwnExecutor(config.ioThreads());
+      ExecutorService own = newOwnExecutor(ioThreads);
       executor = own;
       this.ownExecutor = own;
     }
@@ -154,7 +168,8 @@ public final class DefaultSpillManager implements SpillManager {
     this.registry = new SegmentRegistry(lifecycle, budget, this.policy, io, counters);
     ManagedSpill managedSpill = new ManagedSpill(lifecycle, config.managedMinSpillSize(), registry, io, counters,
         listeners, budget, inFlight);
-    this.spiller = new Spiller(config, lifecycle, budget, counters, this.policy, registry, managedSpill, executor);
+    this.spiller = new Spiller(config, ioThreads, lifecycle, budget, counters, this.policy, registry, managedSpill,
+        executor);
     this.manual = new ManualSegments(registry, io, counters, budget, spiller, this.policy, listeners);
     this.managed = new ManagedValues(lifecycle, registry, io, counters, this.policy, listeners, spiller, budget,
         inFlight, executor);
@@ -179,8 +194,23 @@ public final class DefaultSpillManager implements SpillManager {
   }
 
   /**
+   * How many managed spills may run at once: {@link SpillConfig#ioThreads()} if set, else what {@code provider}
+   * answers for this machine's processors (between 1 and 64), else {@link SpillStoreProvider#overlappingIoThreads}.
+   */
+  static int ioThreads(SpillConfig config, @Nullable SpillStoreProvider provider) {
+    if (config.ioThreads() > 0) {
+      return config.ioThreads();
+    }
+    int processors = Runtime.getRuntime().availableProcessors();
+    if (provider == null) {
+      return SpillStoreProvider.overlappingIoThreads(processors);
+    }
+    return Math.max(1, Math.min(MAX_IO_THREADS, provider.defaultIoThreads(processors)));
+  }
+
+  /**
    * Daemon threads, started on demand and let go when idle, so an unused manager costs no thread: one for the
-   * spiller and one for each parallel spill beside it ({@link SpillConfig#ioThreads()}).
+   * spiller and one for each parallel spill beside it ({@link #ioThreads}).
    */
   private static ExecutorService newOwnExecutor(int ioThreads) {
     int threads = ioThreads + 1;

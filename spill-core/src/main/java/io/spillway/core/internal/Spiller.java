@@ -63,14 +63,15 @@ final class Spiller implements MemoryBudget.Owner {
   private final AtomicLong requests = new AtomicLong();
   private final Runnable task = this::runTask;
 
-  Spiller(SpillConfig config, Lifecycle lifecycle, MemoryBudget budget, SpillCounters counters, PolicyDriver policy,
+  /** @param ioThreads how many managed spills may run at once, as {@link DefaultSpillManager#ioThreads} resolved */
+  Spiller(SpillConfig config, int ioThreads, Lifecycle lifecycle, MemoryBudget budget, SpillCounters counters, PolicyDriver policy,
       SegmentRegistry registry, ManagedSpill managedSpill, Executor executor) {
     this.config = config;
     this.thresholdBytes = (long) (config.maxMemory() * config.spillThreshold());
     this.targetBytes = (long) (config.maxMemory() * config.targetAfterSpill());
     this.managedThresholdBytes = (long) (config.maxMemory() * config.managedSpillThreshold());
     this.managedTargetBytes = (long) (config.maxMemory() * config.managedTargetAfterSpill());
-    this.batch = new SpillBatch(managedSpill, executor, config.ioThreads());
+    this.batch = new SpillBatch(managedSpill, executor, ioThreads);
     this.synchronous = config.spillMode() == SpillMode.SYNCHRONOUS;
     this.lifecycle = lifecycle;
     this.budget = budget;

@@ -12,6 +12,8 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
 import io.spillway.api.SpillMode;
 import io.spillway.api.SpillStats;
+import io.spillway.api.spi.SpillStore;
+import io.spillway.api.spi.SpillStoreProvider;
 import io.spillway.core.SpillFrames;
 import io.spillway.core.Spillway;
 import io.spillway.core.testing.BytesCodec;
@@ -163,6 +165,44 @@ class ManagedDefaultsTest {
       assertThat(matches(a.get(), "a", 400)).isTrue();
       assertThat(matches(b.get(), "b", 400)).isTrue();
       assertThat(manager.memoryUsage()).isEqualTo(800);
+    }
+  }
+
+  @Test
+  void ioThreads_setInTheConfigWin_elseTheStoreProvidersDefaultWithinOneTo64() {
+    int processors = Runtime.getRuntime().availableProcessors();
+    SpillStoreProvider asksFor = new FixedIoThreadsProvider(3);
+
+    assertThat(DefaultSpillManager.ioThreads(SpillConfig.builder().ioThreads(5).build(), asksFor)).isEqualTo(5);
+    assertThat(DefaultSpillManager.ioThreads(SpillConfig.defaults(), asksFor)).isEqualTo(3);
+    assertThat(DefaultSpillManager.ioThreads(SpillConfig.defaults(), new FixedIoThreadsProvider(0))).isEqualTo(1);
+    assertThat(DefaultSpillManager.ioThreads(SpillConfig.defaults(), new FixedIoThreadsProvider(1_000)))
+        .isEqualTo(64);
+    assertThat(DefaultSpillManager.ioThreads(SpillConfig.defaults(), null))
+        .isEqualTo(Math.max(2, Math.min(8, processors)));
+  }
+
+  /** A provider whose only answer of interest is its default I/O threads. */
+  private static final class FixedIoThreadsProvider implements SpillStoreProvider {
+    private final int ioThreads;
+
+    FixedIoThreadsProvider(int ioThreads) {
+      this.ioThreads = ioThreads;
+    }
+
+    @Override
+    public String name() {
+      return "fixed";
+    }
+
+    @Override
+    public int defaultIoThreads(int processors) {
+      return ioThreads;
+    }
+
+    @Override
+    public SpillStore create(SpillConfig config) {
+      return new InMemorySpillStore();
     }
   }
 }

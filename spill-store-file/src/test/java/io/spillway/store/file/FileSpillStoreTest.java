@@ -80,6 +80,16 @@ class FileSpillStoreTest {
   }
 
   @Test
+  void defaultIoThreads_isOnePerProcessorButOne_from1To4() {
+    FileSpillStoreProvider provider = new FileSpillStoreProvider();
+
+    assertThat(provider.defaultIoThreads(1)).isEqualTo(1);
+    assertThat(provider.defaultIoThreads(2)).isEqualTo(1);
+    assertThat(provider.defaultIoThreads(4)).isEqualTo(3);
+    assertThat(provider.defaultIoThreads(64)).isEqualTo(4);
+  }
+
+  @Test
   void create_missingSpillDir_createsItAndOneLockedSessionFolder() throws IOException {
     FileSpillStore store = open();
 
