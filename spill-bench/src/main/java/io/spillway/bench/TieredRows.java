@@ -123,7 +123,7 @@ final class TieredRows {
   private static void parse(String out, Map<String, List<Phase>> into) {
     for (String line : out.split("\n")) {
       String[] f = line.trim().split(" ");
-      if (f.length == 14 && f[0].equals("phase")) {
+      if (f.length >= 14 && f[0].equals("phase")) {
         into.computeIfAbsent(f[1], k -> new ArrayList<>()).add(new Phase(Long.parseLong(f[3]), Long.parseLong(f[5]),
             Long.parseLong(f[7]), Long.parseLong(f[9]), Long.parseLong(f[11]), Long.parseLong(f[13])));
       }
