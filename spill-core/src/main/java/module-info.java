@@ -4,7 +4,7 @@
  *
  * <p>Exports {@code io.spillway.core} only: {@code io.spillway.core.internal} is the implementation, and
  * {@code io.spillway.core.checksum} holds nothing but the built-in checksum codec providers, which are reached by
- * name through {@code ChecksumCodecs}. Policies, stores and checksum codecs are found through the services this
+ * name through {@code ChecksumCodecs}, and {@code io.spillway.core.keys} the bundled encryption key providers. Policies, stores and checksum codecs are found through the services this
  * module {@code uses}, in every module of the boot layer (or the class path) that {@code provides} them.
  */
 module io.spillway.core {
@@ -16,6 +16,7 @@ module io.spillway.core {
   uses io.spillway.api.spi.SpillPolicyProvider;
   uses io.spillway.api.spi.SpillStoreProvider;
   uses io.spillway.api.spi.ChecksumCodecProvider;
+  uses io.spillway.api.spi.SpillKeyProvider;
 
   provides io.spillway.api.spi.SpillPolicyProvider with io.spillway.core.ColdnessPolicyProvider;
   provides io.spillway.api.spi.SpillStoreProvider with io.spillway.core.TieredSpillStoreProvider;
@@ -23,4 +24,7 @@ module io.spillway.core {
       io.spillway.core.checksum.Crc32CodecProvider,
       io.spillway.core.checksum.Crc32cCodecProvider,
       io.spillway.core.checksum.Fold32CodecProvider;
+  provides io.spillway.api.spi.SpillKeyProvider with
+      io.spillway.core.keys.KeyFileKeyProvider,
+      io.spillway.core.keys.EnvironmentKeyProvider;
 }
