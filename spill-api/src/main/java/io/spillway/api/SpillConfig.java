@@ -48,6 +48,8 @@ public final class SpillConfig {
   public static final String DEFAULT_CHECKSUM = "crc32c";
   /** Frame format written unless another is asked for: {@value}. */
   public static final int DEFAULT_FRAME_VERSION = 3;
+  /** Compression of new v3 frames unless another is named: {@value} (see {@link Builder#compression}). */
+  public static final String DEFAULT_COMPRESSION = "auto";
 
   /** Fraction of the budget at which managed values start being spilled, unless thresholds are set: {@value}. */
   public static final double DEFAULT_MANAGED_SPILL_THRESHOLD = 0.95;
@@ -84,6 +86,7 @@ public final class SpillConfig {
   private final Optional<String> store;
   private final String checksum;
   private final int frameVersion;
+  private final String compression;
   private final boolean fsync;
   private final Optional<String> persistentSession;
   private final long maxStoreBytes;
@@ -102,7 +105,7 @@ public final class SpillConfig {
     this.managedSpillThreshold = thresholdsSet ? b.spillThreshold : DEFAULT_MANAGED_SPILL_THRESHOLD;
     this.managedTargetAfterSpill = thresholdsSet ? b.targetAfterSpill : DEFAULT_MANAGED_TARGET_AFTER_SPILL;
     this.managedMinSpillSize = b.set.contains("minSpillSize") ? b.minSpillSize : 0;
-    this.ioThreads = b.ioThreads > 0 ? b.ioThreads : defaultIoThreads();
+    this.ioThreads = b.ioThreads > 0 ? b.ioThreads : ConfigChecks.defaultIoThreads();
     this.accessDecay = b.accessDecay;
     this.spillDirs = b.spillDirs != null ? b.spillDirs : List.of(b.spillDir != null ? b.spillDir : defaultSpillDir());
     this.spillDir = spillDirs.get(0);
@@ -110,6 +113,7 @@ public final class SpillConfig {
     this.store = Optional.ofNullable(b.store);
     this.checksum = b.checksum;
     this.frameVersion = b.frameVersion;
+    this.compression = b.compression;
     this.fsync = b.fsync;
     this.persistentSession = Optional.ofNullable(b.persistentSession);
     this.maxStoreBytes = b.maxStoreBytes;
@@ -194,10 +198,6 @@ public final class SpillConfig {
     return ioThreads;
   }
 
-  private static int defaultIoThreads() {
-    return Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
-  }
-
   /** Factor in (0, 1] by which the {@code coldness} policy decays scores on each check over the threshold. */
   public double accessDecay() {
     return accessDecay;
@@ -234,6 +234,11 @@ public final class SpillConfig {
   /** The frame version written: 3 (Spillway's own) or 2 (RedDB interoperability). */
   public int frameVersion() {
     return frameVersion;
+  }
+
+  /** The compression of new v3 frames: {@code none}, {@code auto} or a codec's name; see {@link Builder#compression}. */
+  public String compression() {
+    return compression;
   }
 
   /** Whether stores force written bytes to stable storage before a spill completes. */
@@ -299,7 +304,7 @@ public final class SpillConfig {
         + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + ioThreads
         + ", accessDecay=" + accessDecay + ", spillDirs=" + spillDirs + ", policy=" + policy.orElse("(priority)")
         + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum + ", frameVersion=" + frameVersion
-        + ", fsync=" + fsync + ", persistentSession=" + persistentSession.orElse("(none)")
+        + ", compression=" + compression + ", fsync=" + fsync + ", persistentSession=" + persistentSession.orElse("(none)")
         + ", maxStoreBytes=" + (maxStoreBytes == DEFAULT_MAX_STORE_BYTES ? "unlimited" : String.valueOf(maxStoreBytes))
         + ", options=" + options.keySet() + ", spillMode=" + spillMode + ", maxBlock=" + maxBlock + ", listeners="
         + listeners.size() + "}";
@@ -324,6 +329,7 @@ public final class SpillConfig {
     private @Nullable String store;
     private String checksum = DEFAULT_CHECKSUM;
     private int frameVersion = DEFAULT_FRAME_VERSION;
+    private String compression = DEFAULT_COMPRESSION;
     private boolean fsync;
     private @Nullable String persistentSession;
     private long maxStoreBytes = DEFAULT_MAX_STORE_BYTES;
@@ -398,10 +404,7 @@ public final class SpillConfig {
      */
     public Builder accessDecay(double factor) {
       once("accessDecay");
-      if (!(factor > 0.0 && factor <= 1.0)) {
-        throw new IllegalArgumentException("accessDecay must be in (0, 1], was " + factor);
-      }
-      this.accessDecay = factor;
+      this.accessDecay = ConfigChecks.decay(factor);
       return this;
     }
 
@@ -476,10 +479,20 @@ public final class SpillConfig {
      */
     public Builder frameVersion(int version) {
       once("frameVersion");
-      if (version != 2 && version != 3) {
-        throw new IllegalArgumentException("frameVersion must be 2 or 3, was " + version);
-      }
-      this.frameVersion = version;
+      this.frameVersion = ConfigChecks.frameVersion(version);
+      return this;
+    }
+
+    /**
+     * The compression of new v3 frames: {@code "none"}, {@code "auto"} (the default: per segment, LZ4 when a sample
+     * says it pays, see {@code io.spillway.core.SpillFrames}), or a codec on the class path, such as {@code "lz4"} or
+     * {@code "zstd"} (option {@code zstd.level}) from spill-compress. An unknown name fails when the manager opens
+     * ({@link SpillConfigurationException}, listing those found). v2 frames are never compressed: naming one other
+     * than {@code none} with {@code frameVersion(2)} makes {@link #build()} throw {@link IllegalStateException}.
+     */
+    public Builder compression(String name) {
+      once("compression");
+      this.compression = ConfigChecks.requireName("compression", name);
       return this;
     }
 
@@ -538,11 +551,7 @@ public final class SpillConfig {
 
     /** A plugin setting; keys are namespaced by the plugin (for example {@code s3.bucket}). */
     public Builder option(String key, String value) {
-      Objects.requireNonNull(key, "key");
-      Objects.requireNonNull(value, "value");
-      if (options.putIfAbsent(key, value) != null) {
-        throw new IllegalStateException("option " + key + " was already set");
-      }
+      ConfigChecks.putOnce(options, key, value);
       return this;
     }
 
@@ -571,11 +580,7 @@ public final class SpillConfig {
      */
     public Builder maxBlock(Duration wait) {
       once("maxBlock");
-      Objects.requireNonNull(wait, "maxBlock");
-      if (wait.isNegative()) {
-        throw new IllegalArgumentException("maxBlock must not be negative, was " + wait);
-      }
-      this.maxBlock = wait;
+      this.maxBlock = ConfigChecks.nonNegative(wait);
       return this;
     }
 
@@ -587,6 +592,7 @@ public final class SpillConfig {
 
     /** The configuration. The builder may be used again afterwards only to build equal configurations. */
     public SpillConfig build() {
+      ConfigChecks.compressionFits(frameVersion, set.contains("compression") ? compression : "none");
       return new SpillConfig(this);
     }
 
