@@ -1,6 +1,6 @@
 /**
  * The bundled compression codecs, {@code lz4} and {@code zstd}: select one with
- * {@code SpillConfig.builder().compression("zstd")}; {@code auto} (the default) uses {@code lz4} when it is here.
+ * {@code SpillConfig.builder().compression("zstd")}; {@code auto} uses {@code lz4} when it is here.
  */
 @NullMarked
 package io.spillway.compress;

@@ -126,7 +126,8 @@ class CompressedFramesTest {
 
   @Test
   void create_autoWithoutLz4_storesEverythingUncompressed() {
-    SpillFrames auto = SpillFrames.create(SpillConfig.defaults(), io.spillway.core.ChecksumCodecs.load(),
+    SpillFrames auto = SpillFrames.create(SpillConfig.builder().compression("auto").build(),
+        io.spillway.core.ChecksumCodecs.load(),
         CompressionCodecs.load(new ClassLoader(null) {}, SpillConfig.defaults()));
     byte[] payload = json(1 << 20, 12);
 
@@ -160,7 +161,13 @@ class CompressedFramesTest {
   }
 
   @Test
-  void build_compressionWithFrameVersion2_isRefusedButDefaultAutoWritesPlainV2() {
+  void defaults_compressionIsNone() {
+    assertThat(SpillConfig.defaults().compression()).isEqualTo("none");
+    assertThat(SpillFrames.create(SpillConfig.defaults()).compression()).isEqualTo("none");
+  }
+
+  @Test
+  void build_compressionWithFrameVersion2_isRefusedButTheDefaultWritesPlainV2() {
     assertThatThrownBy(() -> SpillConfig.builder().frameVersion(2).compression("lz4").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("frame version 3");

@@ -61,16 +61,19 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>6</td><td>1</td><td>codec id</td><td>checksum codec of both checksums
  *     ({@link io.spillway.api.spi.ChecksumCodec#id()}: 1 = {@code crc32}, 2 = {@code crc32c}, 3 = {@code fold32},
  *     64&ndash;255 plugins)</td></tr>
- * <tr><td>7</td><td>1</td><td>compression id</td><td>0 = none, the only one defined yet</td></tr>
+ * <tr><td>7</td><td>1</td><td>compression id</td><td>0 = stored as it is; otherwise the
+ *     {@link io.spillway.api.spi.CompressionCodec#id()} of the payload's compression (1 = {@code lz4}, 2 =
+ *     {@code zstd}, 64&ndash;255 plugins), see below</td></tr>
  * <tr><td>8</td><td>2</td><td>N</td><td>length of the segment name in UTF-8 bytes, 1 to
  *     {@value io.spillway.api.SegmentNames#MAX_LENGTH}</td></tr>
- * <tr><td>10</td><td>8</td><td>L</td><td>payload length in bytes, at most {@value #MAX_PAYLOAD_LENGTH}</td></tr>
+ * <tr><td>10</td><td>8</td><td>L</td><td>stored payload length in bytes, at most {@value #MAX_PAYLOAD_LENGTH}</td></tr>
  * <tr><td>18</td><td>N</td><td>name</td><td>the segment name, well-formed UTF-8</td></tr>
  * <tr><td>18 + N</td><td>S</td><td>registered size</td><td>only with flag {@code 0x01} (S = 8, else S = 0): the
  *     segment's registered size when it was spilled, at most 2<sup>63</sup> &minus; 1</td></tr>
  * <tr><td>18 + N + S</td><td>4</td><td>header checksum</td><td>codec over bytes [0, 18 + N + S)</td></tr>
- * <tr><td>22 + N + S</td><td>L</td><td>payload</td><td>the segment's bytes</td></tr>
- * <tr><td>22 + N + S + L</td><td>4</td><td>payload checksum</td><td>codec over the payload</td></tr>
+ * <tr><td>22 + N + S</td><td>L</td><td>payload</td><td>the segment's bytes; compressed (id &ne; 0): a u32 expanded
+ *     length U, then L &minus; 4 compressed bytes</td></tr>
+ * <tr><td>22 + N + S + L</td><td>4</td><td>payload checksum</td><td>codec over the L stored bytes</td></tr>
  * </tbody>
  * </table>
  *
@@ -83,6 +86,25 @@ import org.jspecify.annotations.Nullable;
  * from the payload's length; the manager writes it in persistent sessions only, so that the session's next owner
  * can account a recovered segment exactly. A frame without the flag is byte for byte what this build wrote before
  * the flag was defined.
+ *
+ * <p><b>Compression</b> ({@link SpillConfig#compression()}): a compressed payload region holds the expanded length
+ * U (u32, at most {@value #MAX_PAYLOAD_LENGTH}) and then the codec's bytes; the payload checksum covers both, as
+ * stored, and is verified <em>before</em> the codec sees a byte. U is then checked before the payload's array is
+ * allocated: at most the codec's {@link io.spillway.api.spi.CompressionCodec#maxExpansion()} times L &minus; 4
+ * (255 for {@code lz4}, 32768 for {@code zstd}), equal to the length the codec's own format records where it records
+ * one ({@code zstd}'s frame content size), and the codec must write exactly U bytes ({@link Reason#LENGTH_OVERFLOW}
+ * and {@link Reason#DECOMPRESSION_FAILED} otherwise). A frame whose compression id no codec here has is
+ * {@link Reason#UNSUPPORTED_ENCODING}. A payload is stored compressed only if that makes the stored region shorter
+ * than the payload, so {@link #frameLength(String, long)} stays an upper bound; an uncompressed frame (id 0) is byte
+ * for byte what this build wrote before compression was defined, and is read without a copy.
+ *
+ * <p>Which payloads are compressed: with {@code none} (the default), none; with a codec's name, every payload of more than 4 bytes
+ * the codec shrinks; with {@code auto}, a payload of at least 4 KiB whose <em>sample</em> &mdash; 4
+ * slices of 4 KiB at its start, its end and evenly between (all of it, up to 16 KiB) &mdash; LZ4 compresses to at
+ * most 0.8 of its length, and which LZ4 then shrinks as a whole; {@code auto} without an {@code lz4} codec on the
+ * class path (spill-compress) stores everything uncompressed. The sample costs one LZ4 pass over at most 16 KiB per
+ * payload, so incompressible data is written at nearly full speed. Every compression on the
+ * class path is read, whatever this instance writes.
  *
  * <h2>Versions 1 and 2 (RedDB's, read forever; v2 written on request)</h2>
  *
@@ -110,6 +132,7 @@ import org.jspecify.annotations.Nullable;
  * another exception type, and no bytes are handed back from a frame that failed a check:
  * {@link Reason#BAD_MAGIC} (also for a frame too short for the magic whose bytes already differ from it),
  * {@link Reason#UNSUPPORTED_VERSION}, {@link Reason#UNSUPPORTED_ENCODING} (unknown codec or compression id),
+ * {@link Reason#DECOMPRESSION_FAILED} (a verified compressed payload that does not expand to its declared length),
  * {@link Reason#TRUNCATED} (fewer bytes than a header or than declared), {@link Reason#TRAILING_BYTES},
  * {@link Reason#LENGTH_OVERFLOW} (a payload length that is negative as a signed 64-bit value or larger than
  * {@value #MAX_PAYLOAD_LENGTH}, a registered size negative as a signed 64-bit value),
