@@ -1,5 +1,5 @@
 /**
- * Spillway's public API and its three service provider interfaces (policies, stores, checksum codecs).
+ * Spillway's public API and its service provider interfaces (policies, stores, checksum and compression codecs).
  *
  * <p>Depends on the JDK only, and on the JSpecify nullness annotations its signatures carry: they are required
  * transitively, so that every module reading this one (each of Spillway's does) reads them too. A plugin declares

@@ -16,6 +16,7 @@ module io.spillway.core {
   uses io.spillway.api.spi.SpillPolicyProvider;
   uses io.spillway.api.spi.SpillStoreProvider;
   uses io.spillway.api.spi.ChecksumCodecProvider;
+  uses io.spillway.api.spi.CompressionCodecProvider;
   uses io.spillway.api.spi.SpillKeyProvider;
 
   provides io.spillway.api.spi.SpillPolicyProvider with io.spillway.core.ColdnessPolicyProvider;

@@ -1,8 +1,10 @@
 package io.spillway.api;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -32,6 +34,47 @@ final class ConfigChecks {
       throw new IllegalArgumentException(setting + " must be positive, was " + value);
     }
     return value;
+  }
+
+  /** {@code version}, which must be 2 or 3. */
+  static int frameVersion(int version) {
+    if (version != 2 && version != 3) {
+      throw new IllegalArgumentException("frameVersion must be 2 or 3, was " + version);
+    }
+    return version;
+  }
+
+  /** {@code factor}, which must be in (0, 1]. */
+  static double decay(double factor) {
+    if (!(factor > 0.0 && factor <= 1.0)) {
+      throw new IllegalArgumentException("accessDecay must be in (0, 1], was " + factor);
+    }
+    return factor;
+  }
+
+  /** {@code wait}, which must not be null or negative. */
+  static Duration nonNegative(Duration wait) {
+    Objects.requireNonNull(wait, "maxBlock");
+    if (wait.isNegative()) {
+      throw new IllegalArgumentException("maxBlock must not be negative, was " + wait);
+    }
+    return wait;
+  }
+
+  /** Puts {@code key} and {@code value}, neither null, into {@code options}, where the key must not be yet. */
+  static void putOnce(Map<String, String> options, String key, String value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    if (options.putIfAbsent(key, value) != null) {
+      throw new IllegalStateException("option " + key + " was already set");
+    }
+  }
+
+  /** Throws {@link IllegalStateException} if {@code compression} (named explicitly) cannot go in v{@code version}. */
+  static void compressionFits(int version, String compression) {
+    if (version == 2 && !compression.equals("none")) {
+      throw new IllegalStateException("compression '" + compression + "' needs frame version 3; v2 frames carry none");
+    }
   }
 
   /** {@code name}, which must not be null or blank. */

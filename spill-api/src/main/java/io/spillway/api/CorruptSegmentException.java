@@ -29,7 +29,12 @@ public class CorruptSegmentException extends SpillException {
     /** The frame is intact but belongs to another segment than the one asked for. */
     WRONG_SEGMENT,
     /** The header is self-consistent in framing but carries an impossible value (bad flags, bad name bytes). */
-    MALFORMED_HEADER
+    MALFORMED_HEADER,
+    /**
+     * A compressed payload passed its checksum but does not expand to exactly the length it declares (the codec
+     * failed on it, or it expanded to more or fewer bytes): its writer wrote it wrong.
+     */
+    DECOMPRESSION_FAILED
   }
 
   private final Reason reason;

@@ -48,6 +48,8 @@ public final class SpillConfig {
   public static final String DEFAULT_CHECKSUM = "crc32c";
   /** Frame format written unless another is asked for: {@value}. */
   public static final int DEFAULT_FRAME_VERSION = 3;
+  /** Compression of new v3 frames unless another is named: {@value} (see {@link Builder#compression}). */
+  public static final String DEFAULT_COMPRESSION = "none";
 
   /** Fraction of the budget at which managed values start being spilled, unless thresholds are set: {@value}. */
   public static final double DEFAULT_MANAGED_SPILL_THRESHOLD = 0.95;
@@ -84,6 +86,7 @@ public final class SpillConfig {
   private final Optional<String> store;
   private final String checksum;
   private final int frameVersion;
+  private final String compression;
   private final boolean fsync;
   private final Optional<String> persistentSession;
   private final long maxStoreBytes;
@@ -110,6 +113,7 @@ public final class SpillConfig {
     this.store = Optional.ofNullable(b.store);
     this.checksum = b.checksum;
     this.frameVersion = b.frameVersion;
+    this.compression = b.compression;
     this.fsync = b.fsync;
     this.persistentSession = Optional.ofNullable(b.persistentSession);
     this.maxStoreBytes = b.maxStoreBytes;
@@ -187,11 +191,9 @@ public final class SpillConfig {
   }
 
   /**
-   * How many spills of different managed values may run at once, or 0 if not set: the manager then takes the store
-   * provider's answer ({@link io.spillway.api.spi.SpillStoreProvider#defaultIoThreads(int)}), as the parallelism
-   * that pays depends on the store. The bundled {@code file} store answers one per processor but one, at least 1 and
-   * at most 4 (a copy into the page cache is bound by the processor, and the application needs one); the
-   * {@code s3} and {@code tiered} stores the processors, at least 2 and at most 8 (uploads wait on the network).
+   * How many spills of different managed values may run at once, or 0 if not set: then the store provider's
+   * {@link io.spillway.api.spi.SpillStoreProvider#defaultIoThreads(int)} ({@code file}: the processors but one, 1 to
+   * 4, as page-cache copies are bound by the processor; {@code s3}, {@code tiered}: the processors, 2 to 8).
    */
   public int ioThreads() {
     return ioThreads;
@@ -233,6 +235,11 @@ public final class SpillConfig {
   /** The frame version written: 3 (Spillway's own) or 2 (RedDB interoperability). */
   public int frameVersion() {
     return frameVersion;
+  }
+
+  /** The compression of new v3 frames: {@code none}, {@code auto} or a codec's name; see {@link Builder#compression}. */
+  public String compression() {
+    return compression;
   }
 
   /** Whether stores force written bytes to stable storage before a spill completes. */
@@ -298,7 +305,7 @@ public final class SpillConfig {
         + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + (ioThreads == 0 ? "store default" : String.valueOf(ioThreads))
         + ", accessDecay=" + accessDecay + ", spillDirs=" + spillDirs + ", policy=" + policy.orElse("(priority)")
         + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum + ", frameVersion=" + frameVersion
-        + ", fsync=" + fsync + ", persistentSession=" + persistentSession.orElse("(none)")
+        + ", compression=" + compression + ", fsync=" + fsync + ", persistentSession=" + persistentSession.orElse("(none)")
         + ", maxStoreBytes=" + (maxStoreBytes == DEFAULT_MAX_STORE_BYTES ? "unlimited" : String.valueOf(maxStoreBytes))
         + ", options=" + options.keySet() + ", spillMode=" + spillMode + ", maxBlock=" + maxBlock + ", listeners="
         + listeners.size() + "}";
@@ -323,6 +330,7 @@ public final class SpillConfig {
     private @Nullable String store;
     private String checksum = DEFAULT_CHECKSUM;
     private int frameVersion = DEFAULT_FRAME_VERSION;
+    private String compression = DEFAULT_COMPRESSION;
     private boolean fsync;
     private @Nullable String persistentSession;
     private long maxStoreBytes = DEFAULT_MAX_STORE_BYTES;
@@ -397,10 +405,7 @@ public final class SpillConfig {
      */
     public Builder accessDecay(double factor) {
       once("accessDecay");
-      if (!(factor > 0.0 && factor <= 1.0)) {
-        throw new IllegalArgumentException("accessDecay must be in (0, 1], was " + factor);
-      }
-      this.accessDecay = factor;
+      this.accessDecay = ConfigChecks.decay(factor);
       return this;
     }
 
@@ -475,10 +480,20 @@ public final class SpillConfig {
      */
     public Builder frameVersion(int version) {
       once("frameVersion");
-      if (version != 2 && version != 3) {
-        throw new IllegalArgumentException("frameVersion must be 2 or 3, was " + version);
-      }
-      this.frameVersion = version;
+      this.frameVersion = ConfigChecks.frameVersion(version);
+      return this;
+    }
+
+    /**
+     * The compression of new v3 frames: {@code "none"} (the default, the fastest on a local disk as measured),
+     * {@code "auto"} (LZ4 for each payload a sample says it shrinks; see {@code io.spillway.core.SpillFrames}) or a
+     * codec on the class path, such as {@code "lz4"} or {@code "zstd"} (option {@code zstd.level}) of spill-compress:
+     * an unknown name fails when the manager opens ({@link SpillConfigurationException}, listing those found). v2
+     * frames are never compressed: another than {@code none} with {@code frameVersion(2)} fails {@link #build()}.
+     */
+    public Builder compression(String name) {
+      once("compression");
+      this.compression = ConfigChecks.requireName("compression", name);
       return this;
     }
 
@@ -537,11 +552,7 @@ public final class SpillConfig {
 
     /** A plugin setting; keys are namespaced by the plugin (for example {@code s3.bucket}). */
     public Builder option(String key, String value) {
-      Objects.requireNonNull(key, "key");
-      Objects.requireNonNull(value, "value");
-      if (options.putIfAbsent(key, value) != null) {
-        throw new IllegalStateException("option " + key + " was already set");
-      }
+      ConfigChecks.putOnce(options, key, value);
       return this;
     }
 
@@ -570,11 +581,7 @@ public final class SpillConfig {
      */
     public Builder maxBlock(Duration wait) {
       once("maxBlock");
-      Objects.requireNonNull(wait, "maxBlock");
-      if (wait.isNegative()) {
-        throw new IllegalArgumentException("maxBlock must not be negative, was " + wait);
-      }
-      this.maxBlock = wait;
+      this.maxBlock = ConfigChecks.nonNegative(wait);
       return this;
     }
 
@@ -586,6 +593,7 @@ public final class SpillConfig {
 
     /** The configuration. The builder may be used again afterwards only to build equal configurations. */
     public SpillConfig build() {
+      ConfigChecks.compressionFits(frameVersion, set.contains("compression") ? compression : "none");
       return new SpillConfig(this);
     }
 

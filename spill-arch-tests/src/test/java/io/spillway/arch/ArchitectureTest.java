@@ -43,6 +43,7 @@ class ArchitectureTest {
       .layer("Api").definedBy("io.spillway.api..")
       .layer("Core").definedBy("io.spillway.core..")
       .layer("Codecs").definedBy("io.spillway.codec..")
+      .layer("Compression").definedBy("io.spillway.compress..")
       .layer("Policies").definedBy("io.spillway.policy..")
       .layer("Stores").definedBy("io.spillway.store..")
       .layer("Graph").definedBy("io.spillway.graph..")
@@ -51,6 +52,7 @@ class ArchitectureTest {
       .layer("Examples").definedBy("io.spillway.examples..")
       .whereLayer("Core").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Codecs").mayOnlyBeAccessedByLayers("Bench", "Examples")
+      .whereLayer("Compression").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Policies").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Stores").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Graph").mayOnlyBeAccessedByLayers("Bench", "Examples")
@@ -103,6 +105,20 @@ class ArchitectureTest {
           // Each plugin module uses its own package.
           "io.spillway.policy..", "io.spillway.store..")
       .because("a bundled plugin obeys the rule a user's plugin does: spill-api only");
+
+  @ArchTest
+  static final ArchRule compressionDependsOnTheApiAndItsLibrariesOnly = classes()
+      .that().resideInAPackage("io.spillway.compress..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage(
+          "java..", "io.spillway.api..", "io.spillway.compress..", "org.jspecify.annotations..",
+          "net.jpountz.lz4..", "com.github.luben.zstd..")
+      .because("spill-compress is a plugin: spill-api, lz4-java and zstd-jni only (DESIGN.md module table)");
+
+  @ArchTest
+  static final ArchRule compressionLibrariesOnlyInSpillCompress = noClasses()
+      .that().resideOutsideOfPackages("io.spillway.compress..")
+      .should().dependOnClassesThat().resideInAnyPackage("net.jpountz..", "com.github.luben..")
+      .because("the native compression libraries stay out of spill-core and every other module");
 
   @ArchTest
   static final ArchRule policiesAreIndependentOfEachOther = slices().matching("io.spillway.policy.(*)..")

@@ -44,6 +44,7 @@ class ModuleDescriptorsTest {
     Map<String, String> modules = new LinkedHashMap<>();
     modules.put("spill-api", "io.spillway.api");
     modules.put("spill-core", "io.spillway.core");
+    modules.put("spill-compress", "io.spillway.compress");
     modules.put("spill-codec-jackson", "io.spillway.codec.jackson");
     modules.put("spill-policy-lru", "io.spillway.policy.lru");
     modules.put("spill-policy-lfu", "io.spillway.policy.lfu");
@@ -123,7 +124,8 @@ class ModuleDescriptorsTest {
   void core_providesAndUsesEveryBuiltInService() {
     ModuleDescriptor core = module("io.spillway.core").descriptor();
     assertThat(core.uses()).containsExactlyInAnyOrder("io.spillway.api.spi.SpillPolicyProvider",
-        "io.spillway.api.spi.SpillStoreProvider", "io.spillway.api.spi.ChecksumCodecProvider");
+        "io.spillway.api.spi.SpillStoreProvider", "io.spillway.api.spi.ChecksumCodecProvider",
+        "io.spillway.api.spi.CompressionCodecProvider");
     assertThat(core.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("io.spillway.core");
     assertThat(core.requires()).extracting(ModuleDescriptor.Requires::name)
         .containsExactlyInAnyOrder("java.base", "io.spillway.api", "org.slf4j");

@@ -192,6 +192,11 @@ public final class BenchmarkRunner {
         .forks(1)
         .threads(threads)
         .shouldFailOnError(true);
+    if (benchmark == SpillReloadBenchmark.class) {
+      // The table's row: random payloads, the default compression. The payload and compression matrix is run by
+      // hand (BENCHMARKS.md, "Compression").
+      options.param("payload", "random").param("compression", io.spillway.api.SpillConfig.DEFAULT_COMPRESSION);
+    }
     if (quick) {
       options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
           .measurementIterations(2).measurementTime(TimeValue.seconds(1));

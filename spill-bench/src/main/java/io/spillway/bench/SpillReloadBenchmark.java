@@ -35,8 +35,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * into a new array and deleted (as a reload does). Both write into sibling folders of one scratch folder, so both hit
  * the same file system; both run with the default configuration, in which nothing is fsynced.
  *
- * <p>The payloads are random bytes, {@value #DISTINCT_PAYLOADS} distinct arrays used in turn, so that the source
- * data does not need a gigabyte of heap. Run by {@link BenchmarkRunner}; JMH creates and drives instances.
+ * <p>The payloads ({@code -p payload=...}) are {@value #DISTINCT_PAYLOADS} distinct arrays used in turn, so that
+ * the source data does not need a gigabyte of heap: {@code random} bytes (incompressible), {@code json} (JSON
+ * records, as a cache of serialised objects holds: compressible text) or {@code graph} (a graph partition's
+ * adjacency lists as little-endian ints: vertex degrees from a power law, sorted neighbour ids skewed to hubs). The
+ * manager writes with {@code -p compression=none|auto|lz4|zstd}; the raw baseline never compresses, whatever the
+ * parameter says. At the end of each iteration the bytes the process wrote per round ({@code wchar} of
+ * {@code /proc/self/io}, every {@code write} call included) are printed as a {@code [bytes written]} line. Run by
+ * {@link BenchmarkRunner}; JMH creates and drives instances.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -63,6 +69,17 @@ public class SpillReloadBenchmark {
   @Param({""})
   public String fileOptions = ""; // JMH sets every @Param before @Setup; the value here only keeps it non-null
 
+  /** The payloads: {@code random}, {@code json} or {@code graph}. */
+  @Param({"random", "json", "graph"})
+  public String payload = "random";
+
+  /** The manager's {@link SpillConfig.Builder#compression(String)}; ignored by the raw baseline. */
+  @Param({"none", "auto", "lz4", "zstd"})
+  public String compression = "none";
+
+  private long rounds;
+  private long writtenAtStart;
+
   private String[] names = new String[0];
   private final byte[][] payloads = new byte[DISTINCT_PAYLOADS][];
   private @Nullable Path scratch;
@@ -74,14 +91,13 @@ public class SpillReloadBenchmark {
   public void setUp() throws IOException {
     SplittableRandom random = new SplittableRandom(7);
     for (int i = 0; i < DISTINCT_PAYLOADS; i++) {
-      payloads[i] = new byte[segmentBytes];
-      random.nextBytes(payloads[i]);
+      payloads[i] = Payloads.of(payload, segmentBytes, random);
     }
     names = new String[segments];
     Path dir = BenchDirs.create("spill-bench-io-");
     scratch = dir;
     rawDir = Files.createDirectory(dir.resolve("raw"));
-    SpillConfig.Builder config = SpillConfig.builder().spillDir(dir.resolve("spillway"));
+    SpillConfig.Builder config = SpillConfig.builder().spillDir(dir.resolve("spillway")).compression(compression);
     for (String option : fileOptions.split(",")) {
       if (!option.isBlank()) {
         String[] pair = option.split("=", 2);
@@ -94,6 +110,23 @@ public class SpillReloadBenchmark {
       m.registerSegment(names[i], segmentBytes);
     }
     manager = m;
+  }
+
+  /** Notes the process's bytes written so far. */
+  @Setup(Level.Iteration)
+  public void startCounting() {
+    rounds = 0;
+    writtenAtStart = Payloads.bytesWritten();
+  }
+
+  /** Prints the bytes written per round in this iteration. */
+  @TearDown(Level.Iteration)
+  public void report() {
+    long written = Payloads.bytesWritten() - writtenAtStart;
+    if (rounds > 0 && written >= 0) {
+      System.out.printf("[bytes written] payload=%s compression=%s: %.1f MiB per round (%d rounds)%n", payload,
+          compression, written / (double) rounds / (1 << 20), rounds);
+    }
   }
 
   /** Closes the manager and deletes the scratch folder. */
@@ -117,6 +150,7 @@ public class SpillReloadBenchmark {
     for (int i = 0; i < names.length; i++) {
       m.spill(names[i], payloads[i % DISTINCT_PAYLOADS]);
     }
+    rounds++;
     long check = 0;
     for (int i = 0; i < names.length; i++) {
       byte[] back = m.reload(names[i]).orElseThrow();
@@ -135,6 +169,7 @@ public class SpillReloadBenchmark {
     for (int i = 0; i < names.length; i++) {
       write(dir.resolve(names[i]), payloads[i % DISTINCT_PAYLOADS]);
     }
+    rounds++;
     long check = 0;
     for (int i = 0; i < names.length; i++) {
       Path file = dir.resolve(names[i]);

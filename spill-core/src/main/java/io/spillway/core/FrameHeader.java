@@ -10,7 +10,8 @@ import java.util.OptionalLong;
  *
  * @param version the frame version: 1, 2 or 3
  * @param name the segment name a v3 frame carries; empty for v1 and v2 frames, which carry none
- * @param payloadLength the payload's length in bytes, 0 to {@link SpillFrames#MAX_PAYLOAD_LENGTH}
+ * @param payloadLength the stored payload's length in bytes, 0 to {@link SpillFrames#MAX_PAYLOAD_LENGTH}: for a
+ *     compressed payload, its stored (compressed) length, 4 bytes of expanded length included
  * @param registeredSize the segment's registered size when it was spilled, carried by v3 frames with the
  *     registered-size flag (written for persistent sessions); empty otherwise
  */

@@ -2,12 +2,19 @@ package io.spillway.core;
 
 import static io.spillway.core.FrameBytes.compute;
 import static io.spillway.core.FrameBytes.corrupt;
-import static io.spillway.core.FrameBytes.hex;
 import static io.spillway.core.FrameBytes.intAt;
-import static io.spillway.core.FrameBytes.longAt;
-import static io.spillway.core.FrameBytes.printable;
 import static io.spillway.core.FrameBytes.readFully;
 import static io.spillway.core.FrameBytes.verify;
+import static io.spillway.core.FrameParser.CHECKSUM_LENGTH;
+import static io.spillway.core.FrameParser.FLAG_REGISTERED_SIZE;
+import static io.spillway.core.FrameParser.LEGACY_HEADER_LENGTH;
+import static io.spillway.core.FrameParser.MAGIC;
+import static io.spillway.core.FrameParser.NO_SIZE;
+import static io.spillway.core.FrameParser.REGISTERED_SIZE_LENGTH;
+import static io.spillway.core.FrameParser.V3_FIXED_LENGTH;
+import static io.spillway.core.FrameParser.V3_OVERHEAD;
+import static io.spillway.core.FrameParser.checkTotal;
+import static io.spillway.core.FrameParser.parseHeader;
 
 import io.spillway.api.CorruptSegmentException;
 import io.spillway.api.CorruptSegmentException.Reason;
@@ -15,9 +22,12 @@ import io.spillway.api.SegmentNames;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.ChecksumCodec;
+import io.spillway.api.spi.CompressionCodec;
 import io.spillway.core.FrameBytes.ArrayPrefix;
 import io.spillway.core.FrameBytes.ChannelPrefix;
-import io.spillway.core.FrameBytes.Prefix;
+import io.spillway.core.FrameParser.CodecLookup;
+import io.spillway.core.FrameParser.CompressionLookup;
+import io.spillway.core.FrameParser.Header;
 import io.spillway.core.checksum.Crc32CodecProvider;
 import io.spillway.core.checksum.Crc32cCodecProvider;
 import io.spillway.core.checksum.Fold32CodecProvider;
@@ -25,9 +35,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,16 +61,19 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>6</td><td>1</td><td>codec id</td><td>checksum codec of both checksums
  *     ({@link io.spillway.api.spi.ChecksumCodec#id()}: 1 = {@code crc32}, 2 = {@code crc32c}, 3 = {@code fold32},
  *     64&ndash;255 plugins)</td></tr>
- * <tr><td>7</td><td>1</td><td>compression id</td><td>0 = none, the only one defined yet</td></tr>
+ * <tr><td>7</td><td>1</td><td>compression id</td><td>0 = stored as it is; otherwise the
+ *     {@link io.spillway.api.spi.CompressionCodec#id()} of the payload's compression (1 = {@code lz4}, 2 =
+ *     {@code zstd}, 64&ndash;255 plugins), see below</td></tr>
  * <tr><td>8</td><td>2</td><td>N</td><td>length of the segment name in UTF-8 bytes, 1 to
  *     {@value io.spillway.api.SegmentNames#MAX_LENGTH}</td></tr>
- * <tr><td>10</td><td>8</td><td>L</td><td>payload length in bytes, at most {@value #MAX_PAYLOAD_LENGTH}</td></tr>
+ * <tr><td>10</td><td>8</td><td>L</td><td>stored payload length in bytes, at most {@value #MAX_PAYLOAD_LENGTH}</td></tr>
  * <tr><td>18</td><td>N</td><td>name</td><td>the segment name, well-formed UTF-8</td></tr>
  * <tr><td>18 + N</td><td>S</td><td>registered size</td><td>only with flag {@code 0x01} (S = 8, else S = 0): the
  *     segment's registered size when it was spilled, at most 2<sup>63</sup> &minus; 1</td></tr>
  * <tr><td>18 + N + S</td><td>4</td><td>header checksum</td><td>codec over bytes [0, 18 + N + S)</td></tr>
- * <tr><td>22 + N + S</td><td>L</td><td>payload</td><td>the segment's bytes</td></tr>
- * <tr><td>22 + N + S + L</td><td>4</td><td>payload checksum</td><td>codec over the payload</td></tr>
+ * <tr><td>22 + N + S</td><td>L</td><td>payload</td><td>the segment's bytes; compressed (id &ne; 0): a u32 expanded
+ *     length U, then L &minus; 4 compressed bytes</td></tr>
+ * <tr><td>22 + N + S + L</td><td>4</td><td>payload checksum</td><td>codec over the L stored bytes</td></tr>
  * </tbody>
  * </table>
  *
@@ -76,6 +86,25 @@ import org.jspecify.annotations.Nullable;
  * from the payload's length; the manager writes it in persistent sessions only, so that the session's next owner
  * can account a recovered segment exactly. A frame without the flag is byte for byte what this build wrote before
  * the flag was defined.
+ *
+ * <p><b>Compression</b> ({@link SpillConfig#compression()}): a compressed payload region holds the expanded length
+ * U (u32, at most {@value #MAX_PAYLOAD_LENGTH}) and then the codec's bytes; the payload checksum covers both, as
+ * stored, and is verified <em>before</em> the codec sees a byte. U is then checked before the payload's array is
+ * allocated: at most the codec's {@link io.spillway.api.spi.CompressionCodec#maxExpansion()} times L &minus; 4
+ * (255 for {@code lz4}, 32768 for {@code zstd}), equal to the length the codec's own format records where it records
+ * one ({@code zstd}'s frame content size), and the codec must write exactly U bytes ({@link Reason#LENGTH_OVERFLOW}
+ * and {@link Reason#DECOMPRESSION_FAILED} otherwise). A frame whose compression id no codec here has is
+ * {@link Reason#UNSUPPORTED_ENCODING}. A payload is stored compressed only if that makes the stored region shorter
+ * than the payload, so {@link #frameLength(String, long)} stays an upper bound; an uncompressed frame (id 0) is byte
+ * for byte what this build wrote before compression was defined, and is read without a copy.
+ *
+ * <p>Which payloads are compressed: with {@code none} (the default), none; with a codec's name, every payload of more than 4 bytes
+ * the codec shrinks; with {@code auto}, a payload of at least 4 KiB whose <em>sample</em> &mdash; 4
+ * slices of 4 KiB at its start, its end and evenly between (all of it, up to 16 KiB) &mdash; LZ4 compresses to at
+ * most 0.8 of its length, and which LZ4 then shrinks as a whole; {@code auto} without an {@code lz4} codec on the
+ * class path (spill-compress) stores everything uncompressed. The sample costs one LZ4 pass over at most 16 KiB per
+ * payload, so incompressible data is written at nearly full speed. Every compression on the
+ * class path is read, whatever this instance writes.
  *
  * <h2>Versions 1 and 2 (RedDB's, read forever; v2 written on request)</h2>
  *
@@ -103,6 +132,7 @@ import org.jspecify.annotations.Nullable;
  * another exception type, and no bytes are handed back from a frame that failed a check:
  * {@link Reason#BAD_MAGIC} (also for a frame too short for the magic whose bytes already differ from it),
  * {@link Reason#UNSUPPORTED_VERSION}, {@link Reason#UNSUPPORTED_ENCODING} (unknown codec or compression id),
+ * {@link Reason#DECOMPRESSION_FAILED} (a verified compressed payload that does not expand to its declared length),
  * {@link Reason#TRUNCATED} (fewer bytes than a header or than declared), {@link Reason#TRAILING_BYTES},
  * {@link Reason#LENGTH_OVERFLOW} (a payload length that is negative as a signed 64-bit value or larger than
  * {@value #MAX_PAYLOAD_LENGTH}, a registered size negative as a signed 64-bit value),
@@ -126,62 +156,63 @@ public final class SpillFrames {
   /** The largest payload a frame may declare: {@value}, the largest array a JVM reliably allocates. */
   public static final int MAX_PAYLOAD_LENGTH = Integer.MAX_VALUE - 8;
 
-  private static final byte[] MAGIC = {'S', 'P', 'I', 'L'};
-  private static final int LEGACY_HEADER_LENGTH = 17;
-  private static final int V3_FIXED_LENGTH = 18;
-  private static final int V3_OVERHEAD = 26;
-  private static final int CHECKSUM_LENGTH = 4;
-  /** v3 flag: an 8-byte registered size follows the name. */
-  private static final int FLAG_REGISTERED_SIZE = 0x01;
-  private static final int REGISTERED_SIZE_LENGTH = 8;
-  /** Stands for "no registered size" inside this class. */
-  private static final long NO_SIZE = -1;
-
-  private static final ChecksumCodec CRC32 = new Crc32CodecProvider().create();
   private static final ChecksumCodec CRC32C = new Crc32cCodecProvider().create();
-  private static final ChecksumCodec FOLD32 = new Fold32CodecProvider().create();
-
-  /** Finds the codec of a v3 frame's codec id, or throws {@link Reason#UNSUPPORTED_ENCODING}. */
-  @FunctionalInterface
-  private interface CodecLookup {
-    ChecksumCodec byId(int id, @Nullable String segment);
-  }
 
   private final int version;
   private final ChecksumCodec codec;
   private final ChecksumCodecs codecs;
+  private final FrameCompression compression;
+  private final CompressionCodecs compressions;
 
-  private SpillFrames(int version, ChecksumCodec codec, ChecksumCodecs codecs) {
+  private SpillFrames(int version, ChecksumCodec codec, ChecksumCodecs codecs, FrameCompression compression,
+      CompressionCodecs compressions) {
     this.version = version;
     this.codec = codec;
     this.codecs = codecs;
+    this.compression = compression;
+    this.compressions = compressions;
   }
 
   /**
    * An instance writing frames of {@link SpillConfig#frameVersion()} with the codec {@link SpillConfig#checksum()}
-   * (v2 frames always use {@code crc32}, and the setting is then ignored), and reading every version with the codecs
-   * on the thread's class path.
+   * and the compression {@link SpillConfig#compression()} (v2 frames always use {@code crc32} and no compression,
+   * and the settings are then ignored), and reading every version with the checksum and compression codecs on the
+   * thread's class path.
    *
-   * @throws SpillConfigurationException if the codec is unknown, ambiguous or only fit for reading
+   * @throws SpillConfigurationException if the checksum codec is unknown, ambiguous or only fit for reading, or the
+   *     compression is unknown or ambiguous (the message lists those found), or a codec's own option is malformed
    */
   public static SpillFrames create(SpillConfig config) {
     return create(config, ChecksumCodecs.load());
   }
 
   /**
-   * As {@link #create(SpillConfig)}, with the codecs given.
+   * As {@link #create(SpillConfig)}, with the checksum codecs given.
    *
-   * @throws SpillConfigurationException if the codec is unknown, ambiguous or only fit for reading
+   * @throws SpillConfigurationException as {@link #create(SpillConfig)}
    */
   public static SpillFrames create(SpillConfig config, ChecksumCodecs codecs) {
     Objects.requireNonNull(config, "config");
+    return create(config, codecs, CompressionCodecs.load(config));
+  }
+
+  /**
+   * As {@link #create(SpillConfig)}, with the checksum and compression codecs given.
+   *
+   * @throws SpillConfigurationException as {@link #create(SpillConfig)}
+   */
+  public static SpillFrames create(SpillConfig config, ChecksumCodecs codecs, CompressionCodecs compressions) {
+    Objects.requireNonNull(config, "config");
     Objects.requireNonNull(codecs, "codecs");
+    Objects.requireNonNull(compressions, "compressions");
     int version = config.frameVersion();
     switch (version) {
       case 2:
-        return new SpillFrames(2, CRC32, codecs);
+        return new SpillFrames(2, FrameParser.CRC32, codecs, FrameCompression.of(CompressionCodecs.NONE, compressions),
+            compressions);
       case 3:
-        return new SpillFrames(3, codecs.forWriting(config.checksum()), codecs);
+        return new SpillFrames(3, codecs.forWriting(config.checksum()), codecs,
+            FrameCompression.of(config.compression(), compressions), compressions);
       default:
         throw new SpillConfigurationException("Frame version " + version + " cannot be written; use 3, or 2 for RedDB");
     }
@@ -197,6 +228,11 @@ public final class SpillFrames {
     return codec;
   }
 
+  /** The compression this instance writes: {@code none} (always for v2), {@code auto} or a codec's name. */
+  public String compression() {
+    return compression.setting();
+  }
+
   /**
    * The frame of {@code payload} for {@code segment}, as buffers to write one after another (for
    * {@link io.spillway.api.spi.SpillStore#write}). The payload is wrapped, not copied: it must not change until the
@@ -209,7 +245,8 @@ public final class SpillFrames {
     Objects.requireNonNull(payload, "payload");
     if (version == 2) {
       ByteBuffer header = ByteBuffer.allocate(LEGACY_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-      header.put(MAGIC).put((byte) 2).putInt(compute(CRC32, payload, 0, payload.length)).putLong(payload.length);
+      header.put(MAGIC).put((byte) 2).putInt(compute(FrameParser.CRC32, payload, 0, payload.length))
+          .putLong(payload.length);
       return new ByteBuffer[] {header.flip(), ByteBuffer.wrap(payload).asReadOnlyBuffer()};
     }
     return encodeV3(segment, payload, NO_SIZE);
@@ -231,19 +268,24 @@ public final class SpillFrames {
   }
 
   private ByteBuffer[] encodeV3(String segment, byte[] payload, long registeredSize) {
-    ByteBuffer body = ByteBuffer.wrap(payload).asReadOnlyBuffer();
+    FrameCompression.Compressed compressed = compression.compress(payload);
+    ByteBuffer body = compressed == null ? ByteBuffer.wrap(payload).asReadOnlyBuffer()
+        : ByteBuffer.wrap(compressed.body(), 0, compressed.length()).asReadOnlyBuffer();
+    int stored = body.remaining();
     byte[] name = SegmentNames.toUtf8(segment);
     boolean sized = registeredSize != NO_SIZE;
     int covered = V3_FIXED_LENGTH + name.length + (sized ? REGISTERED_SIZE_LENGTH : 0);
     ByteBuffer header = ByteBuffer.allocate(covered + CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
     header.put(MAGIC).put((byte) 3).put((byte) (sized ? FLAG_REGISTERED_SIZE : 0)).put((byte) codec.id())
-        .put((byte) 0).putShort((short) name.length).putLong(payload.length).put(name);
+        .put((byte) (compressed == null ? 0 : compressed.codec().id())).putShort((short) name.length)
+        .putLong(stored).put(name);
     if (sized) {
       header.putLong(registeredSize);
     }
     header.putInt(compute(codec, header.array(), 0, covered));
     ByteBuffer trailer = ByteBuffer.allocate(CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
-        .putInt(compute(codec, payload, 0, payload.length));
+        .putInt(compressed == null ? compute(codec, payload, 0, payload.length)
+            : compute(codec, compressed.body(), 0, stored));
     return new ByteBuffer[] {header.flip(), body, trailer.flip()};
   }
 
@@ -305,7 +347,7 @@ public final class SpillFrames {
     Objects.requireNonNull(segment, "segment");
     Objects.requireNonNull(channel, "channel");
     ChannelPrefix prefix = new ChannelPrefix(channel, channel.position());
-    Header header = parseHeader(prefix, segment, this::registered);
+    Header header = parseHeader(prefix, segment, this::registered, this::compressionById);
     checkTotal(header, prefix.frameLength(), segment);
     return new FrameHeader(header.version, Optional.ofNullable(header.name), header.payloadLength,
         header.registeredSize == NO_SIZE ? OptionalLong.empty() : OptionalLong.of(header.registeredSize));
@@ -320,7 +362,7 @@ public final class SpillFrames {
    */
   public static byte[] decode(byte[] frame) {
     Objects.requireNonNull(frame, "frame");
-    return decodeArray(frame, null, SpillFrames::builtinOrLoaded);
+    return decodeArray(frame, null, SpillFrames::builtinOrLoaded, SpillFrames::loadedCompression);
   }
 
   /**
@@ -333,7 +375,7 @@ public final class SpillFrames {
   public byte[] decode(String segment, byte[] frame) {
     Objects.requireNonNull(segment, "segment");
     Objects.requireNonNull(frame, "frame");
-    return decodeArray(frame, segment, this::registered);
+    return decodeArray(frame, segment, this::registered, this::compressionById);
   }
 
   /**
@@ -350,7 +392,7 @@ public final class SpillFrames {
     Objects.requireNonNull(segment, "segment");
     Objects.requireNonNull(channel, "channel");
     ChannelPrefix prefix = new ChannelPrefix(channel, channel.position());
-    Header header = parseHeader(prefix, segment, this::registered);
+    Header header = parseHeader(prefix, segment, this::registered, this::compressionById);
     checkTotal(header, prefix.frameLength(), segment);
     byte[] payload = new byte[header.payloadLength];
     readFully(channel, ByteBuffer.wrap(payload), segment);
@@ -366,7 +408,26 @@ public final class SpillFrames {
           "the frame grew past its declared length while it was read");
     }
     verify(header.codec, payload, 0, payload.length, stored, "payload", segment);
-    return payload;
+    CompressionCodec compressed = header.compression;
+    // Only now, verified, do the bytes reach a decompressor; a plain payload is handed back as read, uncopied.
+    return compressed == null ? payload : FrameCompression.expand(compressed, payload, 0, payload.length, segment);
+  }
+
+  private CompressionCodec compressionById(int id, @Nullable String segment) {
+    return compressionIn(compressions, id, segment);
+  }
+
+  private static CompressionCodec loadedCompression(int id, @Nullable String segment) {
+    return compressionIn(CompressionCodecs.load(SpillConfig.defaults()), id, segment);
+  }
+
+  private static CompressionCodec compressionIn(CompressionCodecs in, int id, @Nullable String segment) {
+    try {
+      return in.byId(id);
+    } catch (SpillConfigurationException e) {
+      throw corrupt(Reason.UNSUPPORTED_ENCODING, segment, "compression id " + id + " cannot be used here: "
+          + e.getMessage(), e);
+    }
   }
 
   private ChecksumCodec registered(int id, @Nullable String segment) {
@@ -381,11 +442,11 @@ public final class SpillFrames {
   private static ChecksumCodec builtinOrLoaded(int id, @Nullable String segment) {
     switch (id) {
       case Crc32CodecProvider.ID:
-        return CRC32;
+        return FrameParser.CRC32;
       case Crc32cCodecProvider.ID:
         return CRC32C;
       case Fold32CodecProvider.ID:
-        return FOLD32;
+        return FrameParser.FOLD32;
       default:
         try {
           return ChecksumCodecs.load().byId(id);
@@ -396,10 +457,11 @@ public final class SpillFrames {
     }
   }
 
-  private static byte[] decodeArray(byte[] frame, @Nullable String segment, CodecLookup lookup) {
+  private static byte[] decodeArray(byte[] frame, @Nullable String segment, CodecLookup lookup,
+      CompressionLookup compressions) {
     Header header;
     try {
-      header = parseHeader(new ArrayPrefix(frame), segment, lookup);
+      header = parseHeader(new ArrayPrefix(frame), segment, lookup, compressions);
     } catch (IOException e) {
       throw new AssertionError("an array prefix does no I/O", e);
     }
@@ -408,172 +470,13 @@ public final class SpillFrames {
     int start = header.headerLength;
     int stored = header.version == 3 ? intAt(frame, start + header.payloadLength) : header.storedLegacyChecksum;
     verify(header.codec, frame, start, header.payloadLength, stored, "payload", subject);
-    return Arrays.copyOfRange(frame, start, start + header.payloadLength);
+    CompressionCodec compressed = header.compression;
+    return compressed == null ? Arrays.copyOfRange(frame, start, start + header.payloadLength)
+        : FrameCompression.expand(compressed, frame, start, header.payloadLength, subject);
   }
-
-  /** What a verified header says. For v1/v2, only the framing has been checked; the checksum is still ahead. */
-  private static final class Header {
-    final int version;
-    final @Nullable String name;
-    final ChecksumCodec codec;
-    final int headerLength;
-    final int trailerLength;
-    final int payloadLength;
-    final int storedLegacyChecksum;
-    /** The registered size, or {@link #NO_SIZE}. */
-    final long registeredSize;
-
-    Header(int version, @Nullable String name, ChecksumCodec codec, int headerLength, int trailerLength,
-        int payloadLength, int storedLegacyChecksum, long registeredSize) {
-      this.version = version;
-      this.name = name;
-      this.codec = codec;
-      this.headerLength = headerLength;
-      this.trailerLength = trailerLength;
-      this.payloadLength = payloadLength;
-      this.storedLegacyChecksum = storedLegacyChecksum;
-      this.registeredSize = registeredSize;
-    }
-  }
-
-  private static Header parseHeader(Prefix prefix, @Nullable String segment, CodecLookup lookup) throws IOException {
-    int have = prefix.fill(MAGIC.length);
-    byte[] b = prefix.bytes();
-    for (int i = 0; i < have; i++) {
-      if (b[i] != MAGIC[i]) {
-        throw new CorruptSegmentException(Reason.BAD_MAGIC, segment,
-            "the frame starts with " + hex(b, have) + ", not the magic 53 50 49 4c (\"SPIL\")");
-      }
-    }
-    if (have < MAGIC.length || prefix.fill(5) < 5) {
-      throw new CorruptSegmentException(Reason.TRUNCATED, segment,
-          "the frame ends after " + have + " bytes, before its version byte");
-    }
-    b = prefix.bytes();
-    int version = b[4] & 0xFF;
-    switch (version) {
-      case 1:
-      case 2:
-        return parseLegacy(prefix, version, segment);
-      case 3:
-        return parseV3(prefix, segment, lookup);
-      default:
-        throw new CorruptSegmentException(Reason.UNSUPPORTED_VERSION, segment,
-            "frame version " + version + " is not one this build reads (1, 2, 3)");
-    }
-  }
-
-  private static Header parseLegacy(Prefix prefix, int version, @Nullable String segment) throws IOException {
-    int have = prefix.fill(LEGACY_HEADER_LENGTH);
-    if (have < LEGACY_HEADER_LENGTH) {
-      throw new CorruptSegmentException(Reason.TRUNCATED, segment,
-          "the frame ends after " + have + " bytes, inside its " + LEGACY_HEADER_LENGTH + "-byte v" + version
-              + " header");
-    }
-    byte[] b = prefix.bytes();
-    int stored = intAt(b, 5);
-    int length = checkLength(longAt(b, 9), segment);
-    return new Header(version, null, version == 1 ? FOLD32 : CRC32, LEGACY_HEADER_LENGTH, 0, length, stored,
-        NO_SIZE);
-  }
-
-  private static Header parseV3(Prefix prefix, @Nullable String segment, CodecLookup lookup) throws IOException {
-    int have = prefix.fill(V3_FIXED_LENGTH);
-    if (have < V3_FIXED_LENGTH) {
-      throw new CorruptSegmentException(Reason.TRUNCATED, segment,
-          "the frame ends after " + have + " bytes, inside its v3 header");
-    }
-    byte[] b = prefix.bytes();
-    int nameLength = (b[8] & 0xFF) | (b[9] & 0xFF) << 8;
-    // Bounded by 16 bits anyway; refusing early keeps a damaged header from making us read up to 64 KiB.
-    if (nameLength > SegmentNames.MAX_LENGTH) {
-      throw new CorruptSegmentException(Reason.MALFORMED_HEADER, segment,
-          "the name length " + nameLength + " exceeds the limit of " + SegmentNames.MAX_LENGTH + " bytes");
-    }
-    // Bit 0 of the flags says how long the header is; a damaged flags byte then makes the checksum fail.
-    int flags = b[5] & 0xFF;
-    boolean sized = (flags & FLAG_REGISTERED_SIZE) != 0;
-    int covered = V3_FIXED_LENGTH + nameLength + (sized ? REGISTERED_SIZE_LENGTH : 0);
-    int headerLength = covered + CHECKSUM_LENGTH;
-    have = prefix.fill(headerLength);
-    if (have < headerLength) {
-      throw new CorruptSegmentException(Reason.TRUNCATED, segment,
-          "the frame ends after " + have + " bytes, inside its " + headerLength + "-byte v3 header");
-    }
-    b = prefix.bytes();
-    ChecksumCodec codec = lookup.byId(b[6] & 0xFF, segment);
-    verify(codec, b, 0, covered, intAt(b, covered), "header", segment);
-    // From here on the header is what its writer wrote.
-    int unknown = flags & ~FLAG_REGISTERED_SIZE;
-    if (unknown != 0) {
-      throw new CorruptSegmentException(Reason.MALFORMED_HEADER, segment, String.format(
-          "flags 0x%02x have unknown bits 0x%02x set; this build defines only 0x01 (registered size)", flags,
-          unknown));
-    }
-    int compression = b[7] & 0xFF;
-    if (compression != 0) {
-      throw new CorruptSegmentException(Reason.UNSUPPORTED_ENCODING, segment,
-          "compression id " + compression + " is unknown here (only 0, no compression, is)");
-    }
-    if (nameLength == 0) {
-      throw new CorruptSegmentException(Reason.MALFORMED_HEADER, segment, "the segment name is empty");
-    }
-    String name;
-    try {
-      name = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b, V3_FIXED_LENGTH, nameLength))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw corrupt(Reason.MALFORMED_HEADER, segment, "the segment name is not valid UTF-8", e);
-    }
-    if (segment != null && !segment.equals(name)) {
-      throw new CorruptSegmentException(Reason.WRONG_SEGMENT, segment,
-          "the frame belongs to segment '" + printable(name) + "'");
-    }
-    String subject = segment != null ? segment : name;
-    int length = checkLength(longAt(b, 10), subject);
-    long registeredSize = NO_SIZE;
-    if (sized) {
-      registeredSize = longAt(b, V3_FIXED_LENGTH + nameLength);
-      if (registeredSize < 0) {
-        throw new CorruptSegmentException(Reason.LENGTH_OVERFLOW, subject, "the registered size "
-            + Long.toUnsignedString(registeredSize) + " exceeds the limit of " + Long.MAX_VALUE + " bytes");
-      }
-    }
-    return new Header(3, name, codec, headerLength, CHECKSUM_LENGTH, length, 0, registeredSize);
-  }
-
-  private static int checkLength(long declared, @Nullable String segment) {
-    if (declared < 0 || declared > MAX_PAYLOAD_LENGTH) {
-      throw new CorruptSegmentException(Reason.LENGTH_OVERFLOW, segment,
-          "the declared payload length " + Long.toUnsignedString(declared) + " exceeds the limit of "
-              + MAX_PAYLOAD_LENGTH + " bytes");
-    }
-    return (int) declared;
-  }
-
-  private static void checkTotal(Header header, long actual, @Nullable String segment) {
-    long declared = (long) header.headerLength + header.payloadLength + header.trailerLength;
-    if (actual < declared) {
-      throw new CorruptSegmentException(Reason.TRUNCATED, segment,
-          "the frame is " + actual + " bytes but its header declares " + declared + " (a payload of "
-              + header.payloadLength + ")");
-    }
-    if (actual > declared) {
-      throw new CorruptSegmentException(Reason.TRAILING_BYTES, segment,
-          "the frame is " + actual + " bytes but its header declares " + declared + " (a payload of "
-              + header.payloadLength + "): " + (actual - declared) + " extra");
-    }
-  }
-
-
-
-
 
   @Override
   public String toString() {
-    return "SpillFrames{version=" + version + ", codec=" + codec.name() + "}";
+    return "SpillFrames{version=" + version + ", codec=" + codec.name() + ", compression=" + compression + "}";
   }
 }

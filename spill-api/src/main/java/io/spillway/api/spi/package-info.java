@@ -1,6 +1,6 @@
 /**
- * The three service provider interfaces through which Spillway is extended: spill policies, spill stores and
- * checksum codecs.
+ * The service provider interfaces through which Spillway is extended: spill policies, spill stores, checksum
+ * codecs and compression codecs.
  *
  * <p>Each plugin registers a <em>provider</em> &mdash; a stateless factory with a public no-arg constructor &mdash;
  * in {@code META-INF/services/<provider interface>}. The core finds providers with {@link java.util.ServiceLoader},

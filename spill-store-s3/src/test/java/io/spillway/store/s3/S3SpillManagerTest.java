@@ -76,6 +76,30 @@ class S3SpillManagerTest {
         .isEmpty();
   }
 
+  @ParameterizedTest(name = "compression={0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"lz4", "zstd", "auto"})
+  void spillAndReload_compressed_storesSmallerObjectsAndReturnsSameBytes(String compression) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; text.length() < 3_000_000; i++) {
+      text.append("{\"id\":").append(i).append(",\"name\":\"user-").append(i % 977).append("\"}\n");
+    }
+    byte[] data = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] noise = randomBytes(100_000, 7);
+    try (SpillManager manager = Spillway.newManager(config().compression(compression).build())) {
+      manager.registerSegment("text", data.length);
+      manager.registerSegment("noise", noise.length);
+      URI textAt = manager.spill("text", data);
+      URI noiseAt = manager.spill("noise", noise);
+
+      assertThat(S3.client().headObject(b -> b.bucket(BUCKET).key(objectKey(textAt))).contentLength())
+          .isLessThan(data.length / 2);
+      assertThat(S3.client().headObject(b -> b.bucket(BUCKET).key(objectKey(noiseAt))).contentLength())
+          .isGreaterThan(noise.length);
+      assertThat(manager.reload("text")).hasValueSatisfying(b -> assertThat(b).isEqualTo(data));
+      assertThat(manager.reload("noise")).hasValueSatisfying(b -> assertThat(b).isEqualTo(noise));
+    }
+  }
+
   @ParameterizedTest(name = "checksumCalculation={0}, checksumValidation={1}, chunkedEncoding={2}")
   @MethodSource("io.spillway.store.s3.ClientOptions#all")
   void spillAndReload_anyClientOptions_roundTripsSmallAndMultipartSegments(ChecksumMode calculation,

@@ -1,0 +1,87 @@
+package io.spillway.compress;
+
+import io.spillway.api.SpillConfig;
+import io.spillway.api.spi.CompressionCodec;
+import io.spillway.api.spi.CompressionCodecProvider;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+
+/**
+ * Provides {@code lz4} (id 1): the LZ4 block format through lz4-java, a payload compressed as one block.
+ *
+ * <p>Compression uses {@link LZ4Factory#fastestInstance()}'s fast compressor (the JNI binding where the native
+ * library loads, else pure Java). Decompression always uses the <em>safe</em> decompressor with the known
+ * destination length, which checks every read and write against its bounds and fails on input that would expand
+ * past the destination &mdash; never the "fast" decompressor, which trusts its input. The LZ4 block format expands
+ * at most 255-fold (a length byte of 255 stands for 255 more bytes), which is the codec's
+ * {@link CompressionCodec#maxExpansion()}. No options.
+ *
+ * <p>Stateless and thread-safe; found by {@link java.util.ServiceLoader}.
+ */
+public final class Lz4CodecProvider implements CompressionCodecProvider {
+  /** The codec's name: {@value}. */
+  public static final String NAME = "lz4";
+  /** The codec's frame id: {@value}. */
+  public static final int ID = 1;
+
+  /** Called by {@link java.util.ServiceLoader}. */
+  public Lz4CodecProvider() {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public CompressionCodec create(SpillConfig config) {
+    LZ4Factory factory = LZ4Factory.fastestInstance();
+    return new Lz4Codec(factory.fastCompressor(), factory.safeDecompressor());
+  }
+
+  /** The codec; thread-safe, as lz4-java's compressors and decompressors are. */
+  private static final class Lz4Codec implements CompressionCodec {
+    private final LZ4Compressor compressor;
+    private final LZ4SafeDecompressor decompressor;
+
+    Lz4Codec(LZ4Compressor compressor, LZ4SafeDecompressor decompressor) {
+      this.compressor = compressor;
+      this.decompressor = decompressor;
+    }
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public int id() {
+      return ID;
+    }
+
+    @Override
+    public int maxCompressedLength(int length) {
+      return compressor.maxCompressedLength(length);
+    }
+
+    @Override
+    public int compress(byte[] src, int srcOffset, int srcLength, byte[] dest, int destOffset) {
+      return compressor.compress(src, srcOffset, srcLength, dest, destOffset, dest.length - destOffset);
+    }
+
+    @Override
+    public int decompress(byte[] src, int srcOffset, int srcLength, byte[] dest, int destOffset, int destLength) {
+      return decompressor.decompress(src, srcOffset, srcLength, dest, destOffset, destLength);
+    }
+
+    @Override
+    public long maxExpansion() {
+      return 255;
+    }
+
+    @Override
+    public String toString() {
+      return "lz4 (" + compressor + ", " + decompressor + ")";
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.spillway.compress;
+
+import static io.spillway.compress.Frames.json;
+import static io.spillway.compress.Frames.random;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spillway.api.SpillConfig;
+import io.spillway.api.SpillConfigurationException;
+import io.spillway.api.SpillManager;
+import io.spillway.core.Spillway;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A real manager on the {@code file} store, and on {@code tiered} over it, with each compression. */
+class CompressedManagerTest {
+  @TempDir Path dir;
+
+  private SpillManager manager(String store, String compression) {
+    SpillConfig.Builder builder = SpillConfig.builder().spillDir(dir).store(store).compression(compression)
+        .maxMemory(256L << 20);
+    if (store.equals("tiered")) {
+      builder.option("tiered.primary", "file").option("tiered.secondary", "file")
+          .option("tiered.primaryQuota", "1GiB");
+    }
+    return Spillway.newManager(builder.build());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"none", "lz4", "zstd", "auto"})
+  void spillAndReload_fileStore_returnsSameBytesAndStoresCompressibleDataSmaller(String compression) {
+    byte[] text = json(4 << 20, 1);
+    byte[] noise = random(1 << 20, 2);
+    try (SpillManager manager = manager("file", compression)) {
+      manager.registerSegment("text", text.length);
+      manager.registerSegment("noise", noise.length);
+      manager.spill("text", text);
+      long afterText = manager.stats().storeUsage();
+      manager.spill("noise", noise);
+
+      assertThat(manager.reload("text")).hasValueSatisfying(b -> assertThat(b).isEqualTo(text));
+      assertThat(manager.reload("noise")).hasValueSatisfying(b -> assertThat(b).isEqualTo(noise));
+      assertThat(manager.memoryUsage()).isEqualTo(text.length + (long) noise.length);
+      if (compression.equals("none")) {
+        assertThat(afterText).isGreaterThan(text.length);
+      } else {
+        assertThat(afterText).as("store usage after the text spill").isLessThan(text.length / 2);
+      }
+      // Memory is accounted by registered size, and bytesSpilled counts payload bytes, compressed or not.
+      assertThat(manager.stats().bytesSpilled()).isEqualTo(text.length + (long) noise.length);
+    }
+  }
+
+  @Test
+  void spillAndReload_tieredStore_zstd_returnsSameBytes() {
+    byte[] text = json(1 << 20, 3);
+    try (SpillManager manager = manager("tiered", "zstd")) {
+      manager.registerSegment("t", text.length);
+      manager.spill("t", text);
+      assertThat(manager.stats().storeUsage()).isLessThan(text.length / 2);
+      assertThat(manager.reload("t")).hasValueSatisfying(b -> assertThat(b).isEqualTo(text));
+    }
+  }
+
+  @Test
+  void newManager_unknownCompression_failsListingTheAvailableOnes() {
+    SpillConfig config = SpillConfig.builder().spillDir(dir).compression("snappy").build();
+
+    assertThatThrownBy(() -> Spillway.newManager(config))
+        .isInstanceOf(SpillConfigurationException.class)
+        .hasMessageContaining("No compression codec named 'snappy'")
+        .hasMessageContaining("none, auto, lz4, zstd");
+  }
+}
