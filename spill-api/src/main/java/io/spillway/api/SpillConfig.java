@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Defaults follow RedDB's spill manager: a 512 MiB budget, spilling from 80% to 60%, segments under 1 MiB
  * never spilled, scores decayed by 0.95 (for RedDB's {@code coldness} policy). Values the manager holds itself
  * ({@link SpillManager#put}) have defaults of their own, unless those settings are given: they are spilled whatever
- * their size, from 95% of the budget down to 90% (see {@link #managedSpillThreshold()}). With no policy or store named, the
- * provider of the highest priority on the class path is used; among the bundled ones that is the {@code w-tinylfu}
+ * their size, from 95% of the budget down to 90% (see {@link #managedSpillThreshold()}). With no policy or store
+ * named, the highest-priority provider on the class path is used: of the bundled ones, the {@code w-tinylfu}
  * policy (not RedDB's: the best measured one; {@code policy("coldness")} selects RedDB's) and the {@code file} store.
  *
  * <p>Plugins read their own settings from {@link #options()}, under keys they document (for example
@@ -237,7 +237,7 @@ public final class SpillConfig {
     return frameVersion;
   }
 
-  /** The compression of new v3 frames: {@code none}, {@code auto} or a codec's name; see {@link Builder#compression}. */
+  /** The compression of new v3 frames: {@code none}, {@code auto} or a codec's name (see the builder's). */
   public String compression() {
     return compression;
   }
@@ -301,14 +301,14 @@ public final class SpillConfig {
 
   @Override
   public String toString() {
-    return "SpillConfig{maxMemory=" + maxMemory + ", spillThreshold=" + spillThreshold
-        + ", targetAfterSpill=" + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + (ioThreads == 0 ? "store default" : String.valueOf(ioThreads))
-        + ", accessDecay=" + accessDecay + ", spillDirs=" + spillDirs + ", policy=" + policy.orElse("(priority)")
-        + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum + ", frameVersion=" + frameVersion
-        + ", compression=" + compression + ", fsync=" + fsync + ", persistentSession=" + persistentSession.orElse("(none)")
-        + ", maxStoreBytes=" + (maxStoreBytes == DEFAULT_MAX_STORE_BYTES ? "unlimited" : String.valueOf(maxStoreBytes))
-        + ", options=" + options.keySet() + ", spillMode=" + spillMode + ", maxBlock=" + maxBlock + ", listeners="
-        + listeners.size() + "}";
+    return "SpillConfig{maxMemory=" + maxMemory + ", spillThreshold=" + spillThreshold + ", targetAfterSpill="
+        + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + (ioThreads == 0 ? "store default"
+        : ioThreads) + ", accessDecay=" + accessDecay + ", spillDirs=" + spillDirs + ", policy="
+        + policy.orElse("(priority)") + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum
+        + ", frameVersion=" + frameVersion + ", compression=" + compression + ", fsync=" + fsync
+        + ", persistentSession=" + persistentSession.orElse("(none)") + ", maxStoreBytes=" + (maxStoreBytes
+        == DEFAULT_MAX_STORE_BYTES ? "unlimited" : maxStoreBytes) + ", options=" + options.keySet() + ", spillMode="
+        + spillMode + ", maxBlock=" + maxBlock + ", listeners=" + listeners.size() + "}";
   }
 
   /**
@@ -381,7 +381,8 @@ public final class SpillConfig {
      */
     public Builder targetAfterSpill(double fraction) {
       once("targetAfterSpill");
-      this.targetAfterSpill = ConfigChecks.clamp("targetAfterSpill", fraction, MIN_TARGET_AFTER_SPILL, MAX_TARGET_AFTER_SPILL);
+      this.targetAfterSpill =
+          ConfigChecks.clamp("targetAfterSpill", fraction, MIN_TARGET_AFTER_SPILL, MAX_TARGET_AFTER_SPILL);
       return this;
     }
 
@@ -411,7 +412,6 @@ public final class SpillConfig {
 
     /**
      * How many spills of different managed values may run at once (see {@link SpillConfig#ioThreads()}).
-     *
      * @throws IllegalArgumentException if {@code threads} is not positive
      */
     public Builder ioThreads(int threads) {
@@ -596,6 +596,5 @@ public final class SpillConfig {
       ConfigChecks.compressionFits(frameVersion, set.contains("compression") ? compression : "none");
       return new SpillConfig(this);
     }
-
   }
 }

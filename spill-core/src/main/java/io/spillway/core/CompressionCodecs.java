@@ -207,7 +207,8 @@ public final class CompressionCodecs {
   private String hint() {
     return failures.isEmpty()
         ? " Add the module that provides it (io.spillway:spill-compress for lz4 and zstd)."
-        : " " + failures.size() + " provider(s) failed to load and may be the one wanted: " + String.join("; ", failures);
+        : " " + failures.size() + " provider(s) failed to load and may be the one wanted: "
+            + String.join("; ", failures);
   }
 
   @Override

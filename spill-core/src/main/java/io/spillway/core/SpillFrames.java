@@ -98,8 +98,8 @@ import org.jspecify.annotations.Nullable;
  * than the payload, so {@link #frameLength(String, long)} stays an upper bound; an uncompressed frame (id 0) is byte
  * for byte what this build wrote before compression was defined, and is read without a copy.
  *
- * <p>Which payloads are compressed: with {@code none} (the default), none; with a codec's name, every payload of more than 4 bytes
- * the codec shrinks; with {@code auto}, a payload of at least 4 KiB whose <em>sample</em> &mdash; 4
+ * <p>Which payloads are compressed: with {@code none} (the default), none; with a codec's name, every payload of
+ * more than 4 bytes the codec shrinks; with {@code auto}, a payload of at least 4 KiB whose <em>sample</em> &mdash; 4
  * slices of 4 KiB at its start, its end and evenly between (all of it, up to 16 KiB) &mdash; LZ4 compresses to at
  * most 0.8 of its length, and which LZ4 then shrinks as a whole; {@code auto} without an {@code lz4} codec on the
  * class path (spill-compress) stores everything uncompressed. The sample costs one LZ4 pass over at most 16 KiB per
