@@ -71,10 +71,29 @@ final class ConfigChecks {
   }
 
   /** Throws {@link IllegalStateException} if {@code compression} (named explicitly) cannot go in v{@code version}. */
-  static void compressionFits(int version, String compression) {
+  static void compressionFits(int version, String compression, String encryption) {
     if (version == 2 && !compression.equals("none")) {
       throw new IllegalStateException("compression '" + compression + "' needs frame version 3; v2 frames carry none");
     }
+    if (version == 2 && !encryption.equals("none")) {
+      throw new IllegalStateException("encryption '" + encryption + "' needs frame version 3; v2 frames carry none");
+    }
+  }
+
+  /** Throws if {@code otherSet}: {@code spillDir} and {@code spillDirs} exclude each other. */
+  static void notBoth(boolean otherSet, String other) {
+    if (otherSet) {
+      throw new IllegalStateException(other + " was already set; give spillDir or spillDirs, not both");
+    }
+  }
+
+  /** {@code name}, which must be {@code none} or {@code aes-gcm}. */
+  static String encryption(String name) {
+    Objects.requireNonNull(name, "encryption");
+    if (!name.equals("none") && !name.equals("aes-gcm")) {
+      throw new IllegalArgumentException("encryption must be none or aes-gcm, was '" + name + "'");
+    }
+    return name;
   }
 
   /** {@code name}, which must not be null or blank. */

@@ -34,7 +34,12 @@ public class CorruptSegmentException extends SpillException {
      * A compressed payload passed its checksum but does not expand to exactly the length it declares (the codec
      * failed on it, or it expanded to more or fewer bytes): its writer wrote it wrong.
      */
-    DECOMPRESSION_FAILED
+    DECOMPRESSION_FAILED,
+    /**
+     * An encrypted frame failed authentication: a byte of it was altered, it was moved from another segment, it is
+     * an older frame of this segment than the one last written, or it was sealed under another key.
+     */
+    AUTHENTICATION_FAILED
   }
 
   private final Reason reason;

@@ -48,20 +48,18 @@ public final class SpillConfig {
   public static final String DEFAULT_CHECKSUM = "crc32c";
   /** Frame format written unless another is asked for: {@value}. */
   public static final int DEFAULT_FRAME_VERSION = 3;
+  /** Encryption of new frames unless another is named: {@value} (see {@link Builder#encryption}). */
+  public static final String DEFAULT_ENCRYPTION = "none";
   /** Compression of new v3 frames unless another is named: {@value} (see {@link Builder#compression}). */
   public static final String DEFAULT_COMPRESSION = "none";
-
   /** Fraction of the budget at which managed values start being spilled, unless thresholds are set: {@value}. */
   public static final double DEFAULT_MANAGED_SPILL_THRESHOLD = 0.95;
   /** Fraction of the budget a spill of managed values aims for, unless thresholds are set: {@value}. */
   public static final double DEFAULT_MANAGED_TARGET_AFTER_SPILL = 0.90;
-
   /** Default quota of the store, {@value} bytes: {@link Long#MAX_VALUE}, unlimited. */
   public static final long DEFAULT_MAX_STORE_BYTES = Long.MAX_VALUE;
-
   /** Default longest wait for room in the budget before {@link SpillBudgetExceededException}: 30 seconds. */
   public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(30);
-
   /** Lowest spill threshold; lower values are raised to it, as RedDB does: {@value}. */
   public static final double MIN_SPILL_THRESHOLD = 0.10;
   /** Highest spill threshold; higher values are lowered to it, as RedDB does: {@value}. */
@@ -87,6 +85,7 @@ public final class SpillConfig {
   private final String checksum;
   private final int frameVersion;
   private final String compression;
+  private final String encryption;
   private final boolean fsync;
   private final Optional<String> persistentSession;
   private final long maxStoreBytes;
@@ -114,6 +113,7 @@ public final class SpillConfig {
     this.checksum = b.checksum;
     this.frameVersion = b.frameVersion;
     this.compression = b.compression;
+    this.encryption = b.encryption;
     this.fsync = b.fsync;
     this.persistentSession = Optional.ofNullable(b.persistentSession);
     this.maxStoreBytes = b.maxStoreBytes;
@@ -242,6 +242,11 @@ public final class SpillConfig {
     return compression;
   }
 
+  /** The encryption of new frames: {@code none} or {@code aes-gcm} (see the builder's). */
+  public String encryption() {
+    return encryption;
+  }
+
   /** Whether stores force written bytes to stable storage before a spill completes. */
   public boolean fsync() {
     return fsync;
@@ -299,16 +304,10 @@ public final class SpillConfig {
     return listeners;
   }
 
+  /** Every setting, for logs and error messages (listener and executor objects by count and presence only). */
   @Override
   public String toString() {
-    return "SpillConfig{maxMemory=" + maxMemory + ", spillThreshold=" + spillThreshold + ", targetAfterSpill="
-        + targetAfterSpill + ", minSpillSize=" + minSpillSize + ", ioThreads=" + (ioThreads == 0 ? "store default"
-        : ioThreads) + ", accessDecay=" + accessDecay + ", spillDirs=" + spillDirs + ", policy="
-        + policy.orElse("(priority)") + ", store=" + store.orElse("(priority)") + ", checksum=" + checksum
-        + ", frameVersion=" + frameVersion + ", compression=" + compression + ", fsync=" + fsync
-        + ", persistentSession=" + persistentSession.orElse("(none)") + ", maxStoreBytes=" + (maxStoreBytes
-        == DEFAULT_MAX_STORE_BYTES ? "unlimited" : maxStoreBytes) + ", options=" + options.keySet() + ", spillMode="
-        + spillMode + ", maxBlock=" + maxBlock + ", listeners=" + listeners.size() + "}";
+    return ConfigText.describe(this);
   }
 
   /**
@@ -331,6 +330,7 @@ public final class SpillConfig {
     private String checksum = DEFAULT_CHECKSUM;
     private int frameVersion = DEFAULT_FRAME_VERSION;
     private String compression = DEFAULT_COMPRESSION;
+    private String encryption = DEFAULT_ENCRYPTION;
     private boolean fsync;
     private @Nullable String persistentSession;
     private long maxStoreBytes = DEFAULT_MAX_STORE_BYTES;
@@ -340,7 +340,6 @@ public final class SpillConfig {
     private Duration maxBlock = DEFAULT_MAX_BLOCK;
     private final List<SpillListener> listeners = new ArrayList<>();
     private final java.util.Set<String> set = new java.util.HashSet<>();
-
     private Builder() {}
 
     private void once(String setting) {
@@ -427,27 +426,21 @@ public final class SpillConfig {
      */
     public Builder spillDir(Path dir) {
       once("spillDir");
-      if (spillDirs != null) {
-        throw new IllegalStateException("spillDirs was already set; give spillDir or spillDirs, not both");
-      }
+      ConfigChecks.notBoth(spillDirs != null, "spillDirs");
       this.spillDir = Objects.requireNonNull(dir, "spillDir");
       return this;
     }
 
     /**
-     * Several directories (on several disks, say) for a local store to spread a session over; created when
-     * needed. The {@code file} store places each new log file in the next healthy directory in turn, skipping one
-     * that is fuller than a threshold or whose last write failed (tried again later). {@link SpillConfig#spillDir()}
-     * is then the first.
-     *
+     * Several directories (on several disks, say) for a local store to spread a session over; created when needed.
+     * The {@code file} store puts each new log file in the next healthy one in turn, skipping one fuller than a
+     * threshold or whose last write failed. {@link SpillConfig#spillDir()} is then the first.
      * @throws IllegalArgumentException if none is given, or one twice (compared as absolute, normalised paths)
      * @throws IllegalStateException if {@link #spillDir} was given too
      */
     public Builder spillDirs(Path... dirs) {
       once("spillDirs");
-      if (spillDir != null) {
-        throw new IllegalStateException("spillDir was already set; give spillDir or spillDirs, not both");
-      }
+      ConfigChecks.notBoth(spillDir != null, "spillDir");
       this.spillDirs = ConfigChecks.distinctDirs(dirs);
       return this;
     }
@@ -485,6 +478,18 @@ public final class SpillConfig {
     }
 
     /**
+     * Encrypts new v3 frames: {@code "none"} (the default) or {@code "aes-gcm"} (AES-256-GCM, the name and header
+     * authenticated too; see {@code io.spillway.core.SpillFrames}), under a random in-memory key, or in a persistent
+     * session the {@link io.spillway.api.spi.SpillKeyProvider} named by option {@code encryption.keyProvider}.
+     * @throws IllegalArgumentException for another name
+     */
+    public Builder encryption(String name) {
+      once("encryption");
+      this.encryption = ConfigChecks.encryption(name);
+      return this;
+    }
+
+    /**
      * The compression of new v3 frames: {@code "none"} (the default, the fastest on a local disk as measured),
      * {@code "auto"} (LZ4 for each payload a sample says it shrinks; see {@code io.spillway.core.SpillFrames}) or a
      * codec on the class path, such as {@code "lz4"} or {@code "zstd"} (option {@code zstd.level}) of spill-compress:
@@ -511,13 +516,11 @@ public final class SpillConfig {
     }
 
     /**
-     * Makes the manager's store session persistent under {@code name}: what is spilled outlives the manager, and
-     * the next manager opened with the same name (and the same {@code spillDir}, or the same store settings) takes
-     * it over and finds it spilled. {@link SpillManager#close()} then keeps the stored data;
-     * {@link SpillManager#discard()} deletes it. One live manager at a time owns a session; another that asks for it
-     * fails with a {@link SpillStoreException} naming the owner. Only stores that say so support it (the bundled
-     * {@code file} store does); others make the manager fail to open with a {@link SpillConfigurationException}.
-     * Frame version 2 cannot carry what a recovered segment needs (its registered size), so it is refused too.
+     * Makes the store session persistent under {@code name}: what is spilled outlives the manager, and the next
+     * manager opened with the same name and store settings takes it over, spilled. {@link SpillManager#close()} keeps
+     * the data, {@link SpillManager#discard()} deletes it. One live manager owns a session; another fails with a
+     * {@link SpillStoreException} naming the owner. A store that does not support it (the {@code file} and {@code s3}
+     * stores do), or frame version 2, makes the manager fail to open ({@link SpillConfigurationException}).
      *
      * @param name 1 to 64 characters among {@code A-Z a-z 0-9 . _ -}, not starting with {@code .}
      * @throws IllegalArgumentException if {@code name} is not such a name
@@ -533,14 +536,11 @@ public final class SpillConfig {
      * ({@link io.spillway.api.spi.SpillStore#usage()}, frames included). Default: no limit
      * ({@value #DEFAULT_MAX_STORE_BYTES}).
      *
-     * <p>A spill that would take the store past the quota writes nothing and fails with a
-     * {@link StoreQuotaExceededException} (a {@link SpillStoreException}) naming the segment and the quota; the
-     * segment stays resident. Concurrent spills reserve their bytes before they write, so together they never pass
-     * it. Stored copies give their bytes back when they go: on reload (manual segments), unregister, {@code set} or
-     * {@code close} of a managed value. The clean copies of reloaded managed values count too, but never make a spill
-     * fail: a refused spill drops them all and is tried once more. With the {@code tiered} store the quota caps both
-     * tiers together, while the tiered store's own {@code tiered.primaryQuota} still sends what the primary tier
-     * cannot take to the secondary. {@link SpillManager#setMaxStoreBytes(long)} changes the quota at run time.
+     * <p>A spill that would pass the quota writes nothing and fails with a {@link StoreQuotaExceededException}
+     * naming the segment and the quota; the segment stays resident. Concurrent spills reserve their bytes first, so
+     * together they never pass it. Clean copies of reloaded managed values count too, but never make a spill fail: a
+     * refused spill drops them and is tried once more. With {@code tiered} it caps both tiers together.
+     * {@link SpillManager#setMaxStoreBytes(long)} changes it at run time.
      *
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
@@ -593,7 +593,7 @@ public final class SpillConfig {
 
     /** The configuration. The builder may be used again afterwards only to build equal configurations. */
     public SpillConfig build() {
-      ConfigChecks.compressionFits(frameVersion, set.contains("compression") ? compression : "none");
+      ConfigChecks.compressionFits(frameVersion, set.contains("compression") ? compression : "none", encryption);
       return new SpillConfig(this);
     }
   }

@@ -2,6 +2,7 @@ package io.spillway.core;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -14,13 +15,14 @@ import javax.crypto.spec.GCMParameterSpec;
  * frame's header and segment name), and a 96-bit nonce that never repeats under the key.
  *
  * <p><b>Nonces.</b> Each nonce is 8 bytes drawn from {@link SecureRandom} when the cipher is made, followed by a
- * 4-byte counter; after 2<sup>32</sup> frames a new 8-byte prefix is drawn. Within one cipher no nonce repeats. A
+ * 4-byte counter; after 2<sup>32</sup> frames a new 8-byte prefix is drawn (see {@link #nextSerial()}). Within one
+ * cipher no nonce repeats. A
  * persistent session's key outlives its managers, and each new manager draws its own prefix, so two managers reuse a
  * nonce only if their random prefixes collide: for {@code n} managers over one key, a chance about
  * n<sup>2</sup>/2<sup>65</sup>. (An ephemeral session's key is fresh and used by one cipher only.)
  *
- * <p>Thread-safe: each operation gets a {@link Cipher} of its own, as a {@code Cipher} is not; the nonce counter is
- * the only shared state. Internal to the frame format.
+ * <p>Thread-safe: each operation gets a {@link Cipher} of its own, as a {@code Cipher} is not; the serial counter
+ * and the prefixes are the only shared state. Internal to the frame format.
  */
 final class FrameCipher {
   /** Bytes of a nonce. */
@@ -31,17 +33,17 @@ final class FrameCipher {
   static final int KEY_BYTES = 32;
 
   private static final String TRANSFORMATION = "AES/GCM/NoPadding";
-  private static final long COUNTER_LIMIT = 1L << 32;
 
   private final SecretKey key;
   private final SecureRandom random;
-  private long prefix; // guarded by this
-  private long counter; // guarded by this
+  /** The nonce prefix of each epoch of 2<sup>32</sup> serials, all distinct. Guarded by this. */
+  private long[] prefixes;
+  private long nextSerial; // guarded by this
 
   private FrameCipher(SecretKey key, SecureRandom random) {
     this.key = key;
     this.random = random;
-    this.prefix = random.nextLong();
+    this.prefixes = new long[] {random.nextLong()};
   }
 
   /** A cipher under a fresh random key, held in memory only: an ephemeral session's. */
@@ -69,7 +71,7 @@ final class FrameCipher {
     byte[] encoded = key.getEncoded();
     if (encoded != null) {
       int length = encoded.length;
-      java.util.Arrays.fill(encoded, (byte) 0);
+      Arrays.fill(encoded, (byte) 0);
       if (length != KEY_BYTES) {
         throw new IllegalArgumentException("an AES-256 key has " + KEY_BYTES + " bytes, this one " + length);
       }
@@ -77,33 +79,65 @@ final class FrameCipher {
     return new FrameCipher(key, new SecureRandom());
   }
 
-  /** Moves the nonce counter to {@code next}, below 2<sup>32</sup>; for tests of the prefix change. */
-  synchronized void skipCounterTo(long next) {
-    if (next < counter || next > COUNTER_LIMIT) {
-      throw new IllegalArgumentException("counter " + counter + " cannot move to " + next);
+  /** Moves the serial counter forward to {@code next}; for tests of the prefix change. */
+  synchronized void skipSerialTo(long next) {
+    if (next < nextSerial || (next >>> 32) > prefixes.length) {
+      throw new IllegalArgumentException("serial " + nextSerial + " cannot move to " + next);
     }
-    counter = next;
+    nextSerial = next;
   }
 
-  /** The next nonce: never the same twice from this cipher. */
-  synchronized byte[] nextNonce() {
-    if (counter == COUNTER_LIMIT) {
-      long next;
+  /**
+   * The serial of the next frame: 0, 1, 2 and so on, each given once. Serial {@code s} seals with the nonce
+   * {@link #nonce(long) nonce(s)}: the prefix of epoch {@code s >>> 32} (drawn at random, distinct from the earlier
+   * epochs') and the low 32 bits of {@code s}.
+   */
+  synchronized long nextSerial() {
+    long serial = nextSerial++;
+    int epoch = (int) (serial >>> 32);
+    if (epoch == prefixes.length) {
+      long prefix;
       do {
-        next = random.nextLong();
-      } while (next == prefix);
-      prefix = next;
-      counter = 0;
+        prefix = random.nextLong();
+      } while (contains(prefixes, prefix));
+      prefixes = Arrays.copyOf(prefixes, epoch + 1);
+      prefixes[epoch] = prefix;
     }
-    long count = counter++;
+    return serial;
+  }
+
+  private static boolean contains(long[] values, long value) {
+    for (long v : values) {
+      if (v == value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The nonce of serial {@code serial}, one this cipher gave out.
+   *
+   * @throws IllegalArgumentException for a serial not yet given
+   */
+  synchronized byte[] nonce(long serial) {
+    if (serial < 0 || serial >= nextSerial) {
+      throw new IllegalArgumentException("serial " + serial + " was not given out (next: " + nextSerial + ")");
+    }
+    long prefix = prefixes[(int) (serial >>> 32)];
     byte[] nonce = new byte[NONCE_BYTES];
     for (int i = 0; i < 8; i++) {
       nonce[i] = (byte) (prefix >>> (8 * i));
     }
     for (int i = 0; i < 4; i++) {
-      nonce[8 + i] = (byte) (count >>> (8 * i));
+      nonce[8 + i] = (byte) (serial >>> (8 * i));
     }
     return nonce;
+  }
+
+  /** The nonce of the next serial. */
+  byte[] nextNonce() {
+    return nonce(nextSerial());
   }
 
   /**

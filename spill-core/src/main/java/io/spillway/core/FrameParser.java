@@ -69,9 +69,12 @@ final class FrameParser {
     final long registeredSize;
     /** The payload's compression, or null for a payload stored as it is (compression id 0, and every v1/v2 frame). */
     final @Nullable CompressionCodec compression;
+    /** For an encrypted payload region (flag {@code 0x02}), the header bytes it authenticates; otherwise null. */
+    final byte @Nullable [] sealedWith;
 
     Header(int version, @Nullable String name, ChecksumCodec codec, int headerLength, int trailerLength,
-        int payloadLength, int storedLegacyChecksum, long registeredSize, @Nullable CompressionCodec compression) {
+        int payloadLength, int storedLegacyChecksum, long registeredSize, @Nullable CompressionCodec compression,
+        byte @Nullable [] sealedWith) {
       this.version = version;
       this.name = name;
       this.codec = codec;
@@ -81,6 +84,7 @@ final class FrameParser {
       this.storedLegacyChecksum = storedLegacyChecksum;
       this.registeredSize = registeredSize;
       this.compression = compression;
+      this.sealedWith = sealedWith;
     }
   }
 
@@ -123,7 +127,7 @@ final class FrameParser {
     int stored = intAt(b, 5);
     int length = checkLength(longAt(b, 9), segment);
     return new Header(version, null, version == 1 ? FOLD32 : CRC32, LEGACY_HEADER_LENGTH, 0, length, stored,
-        NO_SIZE, null);
+        NO_SIZE, null, null);
   }
 
   private static Header parseV3(Prefix prefix, @Nullable String segment, CodecLookup lookup,
@@ -154,12 +158,13 @@ final class FrameParser {
     ChecksumCodec codec = lookup.byId(b[6] & 0xFF, segment);
     verify(codec, b, 0, covered, intAt(b, covered), "header", segment);
     // From here on the header is what its writer wrote.
-    int unknown = flags & ~FLAG_REGISTERED_SIZE;
+    int unknown = flags & ~(FLAG_REGISTERED_SIZE | FrameEncryption.FLAG);
     if (unknown != 0) {
       throw new CorruptSegmentException(Reason.MALFORMED_HEADER, segment, String.format(
-          "flags 0x%02x have unknown bits 0x%02x set; this build defines only 0x01 (registered size)", flags,
-          unknown));
+          "flags 0x%02x have unknown bits 0x%02x set; this build defines only 0x01 (registered size) and 0x02"
+              + " (encrypted)", flags, unknown));
     }
+    boolean encrypted = (flags & FrameEncryption.FLAG) != 0;
     int compressionId = b[7] & 0xFF;
     CompressionCodec compression = compressionId == 0 ? null : compressions.byId(compressionId, segment);
     if (nameLength == 0) {
@@ -189,12 +194,18 @@ final class FrameParser {
             + Long.toUnsignedString(registeredSize) + " exceeds the limit of " + Long.MAX_VALUE + " bytes");
       }
     }
-    if (compression != null && length < FrameCompression.LENGTH_PREFIX) {
+    int sealing = encrypted ? FrameEncryption.OVERHEAD : 0;
+    if (encrypted && length < sealing) {
+      throw new CorruptSegmentException(Reason.MALFORMED_HEADER, subject, "an encrypted payload holds its "
+          + sealing + "-byte nonce and tag, but the frame declares " + length + " bytes");
+    }
+    if (compression != null && length - sealing < FrameCompression.LENGTH_PREFIX) {
       throw new CorruptSegmentException(Reason.MALFORMED_HEADER, subject, "a payload compressed with '"
           + compression.name() + "' must hold its " + FrameCompression.LENGTH_PREFIX
           + "-byte expanded length, but the frame declares " + length + " bytes");
     }
-    return new Header(3, name, codec, headerLength, CHECKSUM_LENGTH, length, 0, registeredSize, compression);
+    return new Header(3, name, codec, headerLength, CHECKSUM_LENGTH, length, 0, registeredSize, compression,
+        encrypted ? java.util.Arrays.copyOf(b, covered) : null);
   }
 
   static int checkLength(long declared, @Nullable String segment) {

@@ -163,15 +163,23 @@ public final class SpillFrames {
   private final ChecksumCodecs codecs;
   private final FrameCompression compression;
   private final CompressionCodecs compressions;
+  private final @Nullable FrameEncryption encryption;
 
   private SpillFrames(int version, ChecksumCodec codec, ChecksumCodecs codecs, FrameCompression compression,
-      CompressionCodecs compressions) {
+      CompressionCodecs compressions, @Nullable FrameEncryption encryption) {
     this.version = version;
     this.codec = codec;
     this.codecs = codecs;
     this.compression = compression;
     this.compressions = compressions;
+    this.encryption = encryption;
   }
+
+  /** A frame to write ({@link #encodeFrame}), and the serial of its encryption, or {@link #NOT_SEALED}. */
+  public record Encoded(ByteBuffer[] buffers, long serial) {}
+
+  /** The serial of a frame that is not encrypted, and what a reader passes when it expects no frame in particular. */
+  public static final long NOT_SEALED = FrameEncryption.ANY_SERIAL;
 
   /**
    * An instance writing frames of {@link SpillConfig#frameVersion()} with the codec {@link SpillConfig#checksum()}
@@ -209,10 +217,10 @@ public final class SpillFrames {
     switch (version) {
       case 2:
         return new SpillFrames(2, FrameParser.CRC32, codecs, FrameCompression.of(CompressionCodecs.NONE, compressions),
-            compressions);
+            compressions, null);
       case 3:
         return new SpillFrames(3, codecs.forWriting(config.checksum()), codecs,
-            FrameCompression.of(config.compression(), compressions), compressions);
+            FrameCompression.of(config.compression(), compressions), compressions, FrameEncryption.of(config));
       default:
         throw new SpillConfigurationException("Frame version " + version + " cannot be written; use 3, or 2 for RedDB");
     }
@@ -233,6 +241,11 @@ public final class SpillFrames {
     return compression.setting();
   }
 
+  /** The encryption this instance writes and reads: {@code none} or {@code aes-gcm}. */
+  public String encryption() {
+    return encryption == null ? "none" : encryption.toString();
+  }
+
   /**
    * The frame of {@code payload} for {@code segment}, as buffers to write one after another (for
    * {@link io.spillway.api.spi.SpillStore#write}). The payload is wrapped, not copied: it must not change until the
@@ -249,7 +262,7 @@ public final class SpillFrames {
           .putLong(payload.length);
       return new ByteBuffer[] {header.flip(), ByteBuffer.wrap(payload).asReadOnlyBuffer()};
     }
-    return encodeV3(segment, payload, NO_SIZE);
+    return encodeV3(segment, payload, NO_SIZE).buffers();
   }
 
   /**
@@ -264,29 +277,62 @@ public final class SpillFrames {
     SegmentNames.validate(segment);
     Objects.requireNonNull(payload, "payload");
     requireSizeFits(registeredSize);
+    return encodeV3(segment, payload, registeredSize).buffers();
+  }
+
+  /**
+   * As {@link #encode(String, byte[])}, or with a registered size as {@link #encode(String, byte[], long)}, also
+   * returning the frame's serial when this instance encrypts: the reader that passes it to
+   * {@link #decode(String, SeekableByteChannel, long)} accepts that frame only.
+   *
+   * @throws io.spillway.api.InvalidSegmentNameException if {@code segment} is not a valid name
+   * @throws IllegalArgumentException if {@code registeredSize} is negative
+   * @throws IllegalStateException if it is present and this instance writes v2 frames
+   */
+  public Encoded encodeFrame(String segment, byte[] payload, OptionalLong registeredSize) {
+    if (registeredSize.isEmpty()) {
+      return version == 2 ? new Encoded(encode(segment, payload), NOT_SEALED) : encodeChecked(segment, payload,
+          NO_SIZE);
+    }
+    requireSizeFits(registeredSize.getAsLong());
+    return encodeChecked(segment, payload, registeredSize.getAsLong());
+  }
+
+  private Encoded encodeChecked(String segment, byte[] payload, long registeredSize) {
+    SegmentNames.validate(segment);
+    Objects.requireNonNull(payload, "payload");
     return encodeV3(segment, payload, registeredSize);
   }
 
-  private ByteBuffer[] encodeV3(String segment, byte[] payload, long registeredSize) {
+  private Encoded encodeV3(String segment, byte[] payload, long registeredSize) {
     FrameCompression.Compressed compressed = compression.compress(payload);
-    ByteBuffer body = compressed == null ? ByteBuffer.wrap(payload).asReadOnlyBuffer()
-        : ByteBuffer.wrap(compressed.body(), 0, compressed.length()).asReadOnlyBuffer();
-    int stored = body.remaining();
+    byte[] plain = compressed == null ? payload : compressed.body();
+    int plainLength = compressed == null ? payload.length : compressed.length();
+    FrameEncryption sealing = encryption;
+    int stored = sealing == null ? plainLength : plainLength + FrameEncryption.OVERHEAD;
     byte[] name = SegmentNames.toUtf8(segment);
     boolean sized = registeredSize != NO_SIZE;
     int covered = V3_FIXED_LENGTH + name.length + (sized ? REGISTERED_SIZE_LENGTH : 0);
+    int flags = (sized ? FLAG_REGISTERED_SIZE : 0) | (sealing != null ? FrameEncryption.FLAG : 0);
     ByteBuffer header = ByteBuffer.allocate(covered + CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    header.put(MAGIC).put((byte) 3).put((byte) (sized ? FLAG_REGISTERED_SIZE : 0)).put((byte) codec.id())
+    header.put(MAGIC).put((byte) 3).put((byte) flags).put((byte) codec.id())
         .put((byte) (compressed == null ? 0 : compressed.codec().id())).putShort((short) name.length)
         .putLong(stored).put(name);
     if (sized) {
       header.putLong(registeredSize);
     }
     header.putInt(compute(codec, header.array(), 0, covered));
+    long serial = NOT_SEALED;
+    byte[] region = plain;
+    if (sealing != null) {
+      FrameEncryption.Sealed sealed = sealing.seal(Arrays.copyOf(header.array(), covered), plain, 0, plainLength);
+      region = sealed.region();
+      serial = sealed.serial();
+    }
+    ByteBuffer body = ByteBuffer.wrap(region, 0, stored).asReadOnlyBuffer();
     ByteBuffer trailer = ByteBuffer.allocate(CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
-        .putInt(compressed == null ? compute(codec, payload, 0, payload.length)
-            : compute(codec, compressed.body(), 0, stored));
-    return new ByteBuffer[] {header.flip(), body, trailer.flip()};
+        .putInt(compute(codec, region, 0, stored));
+    return new Encoded(new ByteBuffer[] {header.flip(), body, trailer.flip()}, serial);
   }
 
   /**
@@ -304,7 +350,8 @@ public final class SpillFrames {
     if (version == 2) {
       return LEGACY_HEADER_LENGTH + payloadLength;
     }
-    return V3_OVERHEAD + SegmentNames.toUtf8(segment).length + payloadLength;
+    return V3_OVERHEAD + SegmentNames.toUtf8(segment).length + payloadLength
+        + (encryption == null ? 0 : FrameEncryption.OVERHEAD);
   }
 
   /**
@@ -362,7 +409,7 @@ public final class SpillFrames {
    */
   public static byte[] decode(byte[] frame) {
     Objects.requireNonNull(frame, "frame");
-    return decodeArray(frame, null, SpillFrames::builtinOrLoaded, SpillFrames::loadedCompression);
+    return decodeArray(frame, null, SpillFrames::builtinOrLoaded, SpillFrames::loadedCompression, null);
   }
 
   /**
@@ -375,7 +422,7 @@ public final class SpillFrames {
   public byte[] decode(String segment, byte[] frame) {
     Objects.requireNonNull(segment, "segment");
     Objects.requireNonNull(frame, "frame");
-    return decodeArray(frame, segment, this::registered, this::compressionById);
+    return decodeArray(frame, segment, this::registered, this::compressionById, encryption);
   }
 
   /**
@@ -389,6 +436,18 @@ public final class SpillFrames {
    * @throws IOException if the channel cannot be read
    */
   public byte[] decode(String segment, SeekableByteChannel channel) throws IOException {
+    return decode(segment, channel, NOT_SEALED);
+  }
+
+  /**
+   * As {@link #decode(String, SeekableByteChannel)}, accepting an encrypted frame only if it is the one of serial
+   * {@code expectedSerial} ({@link Encoded#serial()}), unless that is {@link #NOT_SEALED}: so that an older frame of
+   * the segment put back in place of the newer fails with {@link Reason#AUTHENTICATION_FAILED}.
+   *
+   * @throws CorruptSegmentException naming {@code segment}, as {@link #decode(String, SeekableByteChannel)}
+   * @throws IOException if the channel cannot be read
+   */
+  public byte[] decode(String segment, SeekableByteChannel channel, long expectedSerial) throws IOException {
     Objects.requireNonNull(segment, "segment");
     Objects.requireNonNull(channel, "channel");
     ChannelPrefix prefix = new ChannelPrefix(channel, channel.position());
@@ -408,9 +467,38 @@ public final class SpillFrames {
           "the frame grew past its declared length while it was read");
     }
     verify(header.codec, payload, 0, payload.length, stored, "payload", segment);
+    // Only now, verified, do the bytes reach the cipher and then a decompressor; a plain payload is handed back as
+    // read, uncopied.
+    return unseal(encryption, header, payload, 0, payload.length, segment, expectedSerial);
+  }
+
+  /**
+   * The payload of the verified region at {@code start}: opened with {@code encryption} if sealed (refused without
+   * one), then expanded if compressed.
+   */
+  private static byte[] unseal(@Nullable FrameEncryption encryption, Header header, byte[] region, int start, int length, @Nullable String segment,
+      long expectedSerial) {
+    byte[] plain = region;
+    int from = start;
+    int plainLength = length;
+    byte[] sealedWith = header.sealedWith;
+    if (sealedWith != null) {
+      FrameEncryption opening = encryption;
+      if (opening == null) {
+        throw new CorruptSegmentException(Reason.UNSUPPORTED_ENCODING, segment, "the frame is encrypted (aes-gcm),"
+            + " and this reader holds no key: only the manager that wrote it, or the next owner of its persistent"
+            + " session, can read it");
+      }
+      plain = opening.open(segment, sealedWith, region, start, length, expectedSerial);
+      from = 0;
+      plainLength = plain.length;
+    }
     CompressionCodec compressed = header.compression;
-    // Only now, verified, do the bytes reach a decompressor; a plain payload is handed back as read, uncopied.
-    return compressed == null ? payload : FrameCompression.expand(compressed, payload, 0, payload.length, segment);
+    if (compressed != null) {
+      return FrameCompression.expand(compressed, plain, from, plainLength, segment);
+    }
+    return plain == region && (from != 0 || plainLength != region.length)
+        ? Arrays.copyOfRange(region, from, from + plainLength) : plain;
   }
 
   private CompressionCodec compressionById(int id, @Nullable String segment) {
@@ -458,7 +546,7 @@ public final class SpillFrames {
   }
 
   private static byte[] decodeArray(byte[] frame, @Nullable String segment, CodecLookup lookup,
-      CompressionLookup compressions) {
+      CompressionLookup compressions, @Nullable FrameEncryption encryption) {
     Header header;
     try {
       header = parseHeader(new ArrayPrefix(frame), segment, lookup, compressions);
@@ -470,13 +558,12 @@ public final class SpillFrames {
     int start = header.headerLength;
     int stored = header.version == 3 ? intAt(frame, start + header.payloadLength) : header.storedLegacyChecksum;
     verify(header.codec, frame, start, header.payloadLength, stored, "payload", subject);
-    CompressionCodec compressed = header.compression;
-    return compressed == null ? Arrays.copyOfRange(frame, start, start + header.payloadLength)
-        : FrameCompression.expand(compressed, frame, start, header.payloadLength, subject);
+    return unseal(encryption, header, frame, start, header.payloadLength, subject, NOT_SEALED);
   }
 
   @Override
   public String toString() {
-    return "SpillFrames{version=" + version + ", codec=" + codec.name() + ", compression=" + compression + "}";
+    return "SpillFrames{version=" + version + ", codec=" + codec.name() + ", compression=" + compression
+        + ", encryption=" + encryption() + "}";
   }
 }

@@ -105,7 +105,7 @@ class FrameCipherTest {
     for (int i = 0; i < 10_000; i++) {
       assertThat(seen.add(Arrays.toString(cipher.nextNonce()))).isTrue();
     }
-    cipher.skipCounterTo((1L << 32) - 1);
+    cipher.skipSerialTo((1L << 32) - 1);
     byte[] last = cipher.nextNonce();
     byte[] next = cipher.nextNonce();
 

@@ -13,6 +13,8 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,13 @@ final class SegmentIo {
   private final SpillCounters counters;
   private final StoreQuota quota;
   private final boolean persistent;
+  /**
+   * With encryption, the serial of the frame last written for each name that has one stored (see
+   * {@link SpillFrames#decode(String, SeekableByteChannel, long)}): a read accepts that frame only, so an older frame
+   * of the segment put back in its place is refused. Null without encryption. A persistent session's recovered
+   * segments have no entry: their frames are accepted if they authenticate.
+   */
+  private final @Nullable ConcurrentHashMap<String, Long> serials;
 
   /**
    * @param storeName the store provider's name, for messages
@@ -50,6 +59,7 @@ final class SegmentIo {
     this.counters = counters;
     this.quota = new StoreQuota(store, storeName, maxStoreBytes);
     this.persistent = persistent;
+    this.serials = frames.encryption().equals("none") ? null : new ConcurrentHashMap<>();
   }
 
   /** The store quota every {@link #write} is held to. */
@@ -85,14 +95,20 @@ final class SegmentIo {
   URI write(String name, byte[] payload, long registeredSize) {
     long reserved = -1;
     try {
-      ByteBuffer[] frame = persistent ? frames.encode(name, payload, registeredSize) : frames.encode(name, payload);
+      SpillFrames.Encoded encoded = frames.encodeFrame(name, payload,
+          persistent ? OptionalLong.of(registeredSize) : OptionalLong.empty());
+      ByteBuffer[] frame = encoded.buffers();
       long length = 0;
       for (ByteBuffer chunk : frame) {
         length += chunk.remaining();
       }
       quota.reserve(name, length);
       reserved = length;
-      return Objects.requireNonNull(store.write(name, frame), "store returned no location");
+      URI location = Objects.requireNonNull(store.write(name, frame), "store returned no location");
+      if (serials != null) {
+        serials.put(name, encoded.serial());
+      }
+      return location;
     } catch (IOException | UncheckedIOException e) {
       throw storeError("spill", "to", name, null, e);
     } finally {
@@ -111,7 +127,8 @@ final class SegmentIo {
    */
   byte[] read(String name, URI location) {
     try (SeekableByteChannel channel = store.openRead(name)) {
-      return frames.decode(name, channel);
+      Long serial = serials == null ? null : serials.get(name);
+      return frames.decode(name, channel, serial == null ? SpillFrames.NOT_SEALED : serial);
     } catch (CorruptSegmentException e) {
       CorruptSegmentException named = name.equals(e.segment()) ? e : e.forSegment(name);
       LOG.warn("{} (at {}); the segment stays spilled and its stored copy is kept", named.getMessage(), location);
@@ -135,6 +152,7 @@ final class SegmentIo {
   void deleteQuietly(String name, URI location, String why) {
     try {
       store.delete(name);
+      forget(name);
     } catch (IOException | RuntimeException e) {
       counters.deleteFailed();
       LOG.warn("Cannot delete the stored copy of {} segment '{}' from store '{}' at {}: {}", why, name, storeName,
@@ -150,11 +168,18 @@ final class SegmentIo {
   void delete(String name, URI location) {
     try {
       store.delete(name);
+      forget(name);
     } catch (IOException | UncheckedIOException e) {
       counters.deleteFailed();
       SpillStoreException error = storeError("delete the stored copy of", "in", name, location.toString(), e);
       LOG.warn("{}; the segment stays spilled", error.getMessage());
       throw error;
+    }
+  }
+
+  private void forget(String name) {
+    if (serials != null) {
+      serials.remove(name);
     }
   }
 
