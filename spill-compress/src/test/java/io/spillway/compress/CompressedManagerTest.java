@@ -9,7 +9,10 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.SpillManager;
 import io.spillway.core.Spillway;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,6 +65,32 @@ class CompressedManagerTest {
       manager.spill("t", text);
       assertThat(manager.stats().storeUsage()).isLessThan(text.length / 2);
       assertThat(manager.reload("t")).hasValueSatisfying(b -> assertThat(b).isEqualTo(text));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "tiered"})
+  void encryptedAndCompressed_roundTrips_andNoStoredFileHoldsThePlaintext(String store) throws IOException {
+    byte[] text = json(2 << 20, 4);
+    SpillConfig.Builder builder = SpillConfig.builder().spillDir(dir).store(store).compression("auto")
+        .encryption("aes-gcm").maxMemory(256L << 20);
+    if (store.equals("tiered")) {
+      builder.option("tiered.primary", "file").option("tiered.secondary", "file")
+          .option("tiered.primaryQuota", "1MiB");
+    }
+    try (SpillManager manager = Spillway.newManager(builder.build())) {
+      manager.registerSegment("text", text.length);
+      manager.spill("text", text);
+
+      assertThat(manager.stats().storeUsage()).as("compressed before it was sealed").isLessThan(text.length / 2);
+      byte[] probe = java.util.Arrays.copyOfRange(text, 1000, 1032);
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          byte[] bytes = Files.readAllBytes(file);
+          assertThat(Frames.indexOf(bytes, probe)).as("plaintext in %s", file).isNegative();
+        }
+      }
+      assertThat(manager.reload("text")).hasValueSatisfying(b -> assertThat(b).isEqualTo(text));
     }
   }
 

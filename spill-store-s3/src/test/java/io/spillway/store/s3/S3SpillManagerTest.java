@@ -100,6 +100,37 @@ class S3SpillManagerTest {
     }
   }
 
+  @Test
+  void spillAndReload_encrypted_storesCiphertextOnlyAndRefusesAnOlderObjectPutBack() {
+    byte[] first = randomBytes(300_000, 11);
+    byte[] second = randomBytes(300_000, 12);
+    try (SpillManager manager = Spillway.newManager(config().encryption("aes-gcm").build())) {
+      manager.registerSegment("secret", first.length);
+      URI at = manager.spill("secret", first);
+      byte[] stored = S3.client().getObjectAsBytes(b -> b.bucket(BUCKET).key(objectKey(at))).asByteArray();
+      assertThat(java.util.Collections.indexOfSubList(toList(stored), toList(java.util.Arrays.copyOf(first, 64))))
+          .as("plaintext in the object").isNegative();
+      assertThat(manager.reload("secret")).hasValueSatisfying(b -> assertThat(b).isEqualTo(first));
+
+      URI again = manager.spill("secret", second);
+      S3.client().putObject(b -> b.bucket(BUCKET).key(objectKey(again)),
+          RequestBody.fromBytes(stored));
+
+      assertThatThrownBy(() -> manager.reload("secret")).isInstanceOf(CorruptSegmentException.class)
+          .extracting(e -> ((CorruptSegmentException) e).reason())
+          .isEqualTo(CorruptSegmentException.Reason.AUTHENTICATION_FAILED);
+      assertThat(manager.isSpilled("secret")).isTrue();
+    }
+  }
+
+  private static java.util.List<Byte> toList(byte[] bytes) {
+    java.util.List<Byte> list = new java.util.ArrayList<>(bytes.length);
+    for (byte b : bytes) {
+      list.add(b);
+    }
+    return list;
+  }
+
   @ParameterizedTest(name = "checksumCalculation={0}, checksumValidation={1}, chunkedEncoding={2}")
   @MethodSource("io.spillway.store.s3.ClientOptions#all")
   void spillAndReload_anyClientOptions_roundTripsSmallAndMultipartSegments(ChecksumMode calculation,
