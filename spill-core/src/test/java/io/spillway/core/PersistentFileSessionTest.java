@@ -60,4 +60,39 @@ class PersistentFileSessionTest {
       third.discard();
     }
   }
+
+  @Test
+  void encryptedSession_comesBackWithTheProvidersKey_andNotWithAnother() throws java.io.IOException {
+    Path key = dir.resolve("spill.key");
+    byte[] first = new byte[32];
+    new java.util.SplittableRandom(1).nextBytes(first);
+    java.nio.file.Files.write(key, first);
+    java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString(
+        "rw-------"));
+    java.util.function.Supplier<SpillConfig> encrypted = () -> SpillConfig.builder().maxMemory(1 << 20)
+        .store("file").spillDir(dir.resolve("spill")).persistentSession("secret").encryption("aes-gcm")
+        .option("encryption.keyProvider", "key-file").option("encryption.keyFile", key.toString()).build();
+    byte[] data = value("data", 5000);
+    try (SpillManager writer = Spillway.newManager(encrypted.get())) {
+      writer.registerSegment("s", 5000);
+      writer.spill("s", data);
+    }
+
+    try (SpillManager reader = Spillway.newManager(encrypted.get())) {
+      assertThat(reader.isSpilled("s")).isTrue();
+      assertThat(reader.reload("s")).hasValue(data);
+      reader.spill("s", data);
+    }
+
+    byte[] other = first.clone();
+    other[0] ^= 1;
+    java.nio.file.Files.write(key, other);
+    try (SpillManager wrongKey = Spillway.newManager(encrypted.get())) {
+      assertThat(wrongKey.isSpilled("s")).as("recovered from its header, which is not secret").isTrue();
+      assertThatThrownBy(() -> wrongKey.reload("s")).isInstanceOf(io.spillway.api.CorruptSegmentException.class)
+          .hasMessageContaining("authentication failed");
+      assertThat(wrongKey.isSpilled("s")).isTrue();
+      wrongKey.discard();
+    }
+  }
 }
