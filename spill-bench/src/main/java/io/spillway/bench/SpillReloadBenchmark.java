@@ -77,6 +77,10 @@ public class SpillReloadBenchmark {
   @Param({"none", "auto", "lz4", "zstd"})
   public String compression = "none";
 
+  /** The manager's {@link SpillConfig.Builder#encryption(String)}: {@code -p encryption=aes-gcm}; raw never encrypts. */
+  @Param({"none"})
+  public String encryption = "none";
+
   private long rounds;
   private long writtenAtStart;
 
@@ -97,7 +101,8 @@ public class SpillReloadBenchmark {
     Path dir = BenchDirs.create("spill-bench-io-");
     scratch = dir;
     rawDir = Files.createDirectory(dir.resolve("raw"));
-    SpillConfig.Builder config = SpillConfig.builder().spillDir(dir.resolve("spillway")).compression(compression);
+    SpillConfig.Builder config = SpillConfig.builder().spillDir(dir.resolve("spillway")).compression(compression)
+        .encryption(encryption);
     for (String option : fileOptions.split(",")) {
       if (!option.isBlank()) {
         String[] pair = option.split("=", 2);
@@ -124,8 +129,8 @@ public class SpillReloadBenchmark {
   public void report() {
     long written = Payloads.bytesWritten() - writtenAtStart;
     if (rounds > 0 && written >= 0) {
-      System.out.printf("[bytes written] payload=%s compression=%s: %.1f MiB per round (%d rounds)%n", payload,
-          compression, written / (double) rounds / (1 << 20), rounds);
+      System.out.printf("[bytes written] payload=%s compression=%s encryption=%s: %.1f MiB per round (%d rounds)%n",
+          payload, compression, encryption, written / (double) rounds / (1 << 20), rounds);
     }
   }
 

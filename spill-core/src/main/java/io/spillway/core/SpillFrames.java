@@ -56,8 +56,9 @@ import org.jspecify.annotations.Nullable;
  * <tbody>
  * <tr><td>0</td><td>4</td><td>magic</td><td>{@code "SPIL"}</td></tr>
  * <tr><td>4</td><td>1</td><td>version</td><td>3</td></tr>
- * <tr><td>5</td><td>1</td><td>flags</td><td>bit 0 ({@code 0x01}): registered size, see below; every other bit must
- *     be 0, and a frame with any of them set is rejected</td></tr>
+ * <tr><td>5</td><td>1</td><td>flags</td><td>bit 0 ({@code 0x01}): registered size, see below; bit 1
+ *     ({@code 0x02}): encrypted, see below; every other bit must be 0, and a frame with any of them set is
+ *     rejected</td></tr>
  * <tr><td>6</td><td>1</td><td>codec id</td><td>checksum codec of both checksums
  *     ({@link io.spillway.api.spi.ChecksumCodec#id()}: 1 = {@code crc32}, 2 = {@code crc32c}, 3 = {@code fold32},
  *     64&ndash;255 plugins)</td></tr>
@@ -106,6 +107,14 @@ import org.jspecify.annotations.Nullable;
  * payload, so incompressible data is written at nearly full speed. Every compression on the
  * class path is read, whatever this instance writes.
  *
+ * <p><b>Encryption</b> ({@link SpillConfig#encryption()} {@code aes-gcm}, flag {@code 0x02}): the stored region is
+ * a 12-byte nonce, then the AES-256-GCM ciphertext of what the region would otherwise hold (compressed or not), then
+ * the 16-byte tag; L and the payload checksum are those of the stored region. The associated data are the header
+ * bytes [0, 18 + N + S), so the name, the lengths, the flags and the ids are authenticated with the payload. After
+ * the checksum, a reader with the key opens the region ({@link Reason#AUTHENTICATION_FAILED} if it does not
+ * authenticate, or if it is not the frame of the serial the reader expects: {@link Encoded#serial()}); a reader
+ * without one refuses it ({@link Reason#UNSUPPORTED_ENCODING}). The key and the nonces are {@code FrameCipher}'s.
+ *
  * <h2>Versions 1 and 2 (RedDB's, read forever; v2 written on request)</h2>
  *
  * <table class="striped">
@@ -133,6 +142,7 @@ import org.jspecify.annotations.Nullable;
  * {@link Reason#BAD_MAGIC} (also for a frame too short for the magic whose bytes already differ from it),
  * {@link Reason#UNSUPPORTED_VERSION}, {@link Reason#UNSUPPORTED_ENCODING} (unknown codec or compression id),
  * {@link Reason#DECOMPRESSION_FAILED} (a verified compressed payload that does not expand to its declared length),
+ * {@link Reason#AUTHENTICATION_FAILED} (an encrypted frame that does not authenticate, or is not the one expected),
  * {@link Reason#TRUNCATED} (fewer bytes than a header or than declared), {@link Reason#TRAILING_BYTES},
  * {@link Reason#LENGTH_OVERFLOW} (a payload length that is negative as a signed 64-bit value or larger than
  * {@value #MAX_PAYLOAD_LENGTH}, a registered size negative as a signed 64-bit value),
