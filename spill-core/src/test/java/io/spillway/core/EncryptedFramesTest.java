@@ -9,6 +9,7 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.core.TestFrames.ByteArrayChannel;
 import io.spillway.core.keys.KeyFileKeyProvider;
+import io.spillway.core.testing.ByteSearch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -62,7 +63,7 @@ class EncryptedFramesTest {
       assertThat(frames.decode("seg-" + length, new ByteArrayChannel(frame, 4093), encoded.serial()))
           .isEqualTo(payload);
       if (length >= 16) {
-        assertThat(indexOf(frame, Arrays.copyOf(payload, 16))).as("plaintext in the frame").isNegative();
+        assertThat(ByteSearch.indexOf(frame, Arrays.copyOf(payload, 16))).as("plaintext in the frame").isNegative();
       }
     }
     assertThat(frames.encryption()).isEqualTo("aes-gcm");
@@ -183,18 +184,5 @@ class EncryptedFramesTest {
   private static void rechecksumPayload(byte[] frame, int start) {
     int end = frame.length - 4;
     ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(end, TestFrames.crc32c(frame, start, end - start));
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }

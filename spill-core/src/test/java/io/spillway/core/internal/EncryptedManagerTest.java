@@ -10,6 +10,7 @@ import io.spillway.api.SpillManager;
 import io.spillway.api.SpillMode;
 import io.spillway.core.SpillCodecs;
 import io.spillway.core.Spillway;
+import io.spillway.core.testing.ByteSearch;
 import io.spillway.core.testing.InMemorySpillStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,19 +36,6 @@ class EncryptedManagerTest {
         .spillMode(SpillMode.SYNCHRONOUS).build(), store);
   }
 
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
   @Test
   void managedValues_roundTrip_andTheStoreHoldsNoPlaintext() {
     InMemorySpillStore store = new InMemorySpillStore();
@@ -59,7 +47,7 @@ class EncryptedManagerTest {
       assertThat(store.keys()).isNotEmpty();
       for (String key : store.keys()) {
         int i = Integer.parseInt(key.substring(1));
-        assertThat(contains(store.raw(key), Arrays.copyOfRange(value(16 * 1024, i), 100, 132)))
+        assertThat(ByteSearch.indexOf(store.raw(key), Arrays.copyOfRange(value(16 * 1024, i), 100, 132)) >= 0)
             .as("plaintext of %s in its frame", key).isFalse();
       }
       for (int round = 0; round < 3; round++) {
