@@ -39,11 +39,20 @@ final class FrameCompression {
   private final boolean auto;
   /** The codec new payloads are tried with: null for {@code none}, and for {@code auto} without {@code lz4}. */
   private final @Nullable CompressionCodec writer;
+  /** For {@code auto}: what compressing and storing have cost so far. */
+  private final CompressionCost cost = new CompressionCost();
 
   private FrameCompression(String setting, boolean auto, @Nullable CompressionCodec writer) {
     this.setting = setting;
     this.auto = auto;
     this.writer = writer;
+  }
+
+  /** Tells {@code auto} that writing {@code bytes} to the store took {@code nanos}. */
+  void stored(long bytes, long nanos) {
+    if (auto) {
+      cost.stored(bytes, nanos);
+    }
   }
 
   /**
@@ -80,12 +89,14 @@ final class FrameCompression {
   @Nullable Compressed compress(byte[] payload) {
     CompressionCodec codec = writer;
     int n = payload.length;
-    if (codec == null || n <= LENGTH_PREFIX || (auto && !samplePays(codec, payload))) {
+    if (codec == null || n <= LENGTH_PREFIX || (auto && !samplePays(codec, payload, cost))) {
       return null;
     }
     try {
       byte[] body = new byte[LENGTH_PREFIX + codec.maxCompressedLength(n)];
+      long start = System.nanoTime();
       int written = codec.compress(payload, 0, n, body, LENGTH_PREFIX);
+      cost.compressed(n, System.nanoTime() - start);
       int length = LENGTH_PREFIX + written;
       if (written < 0 || length >= n) {
         return null;
@@ -105,9 +116,11 @@ final class FrameCompression {
   /**
    * {@code auto}'s test: a payload of at least {@value #AUTO_MIN_LENGTH} bytes whose sample &mdash;
    * {@value #SAMPLE_SLICES} slices of {@value #SAMPLE_SLICE} bytes spread evenly over it, or all of it when it is no
-   * longer than those together &mdash; compresses to at most {@value #SAMPLE_THRESHOLD} of its length.
+   * longer than those together &mdash; compresses to at most {@value #SAMPLE_THRESHOLD} of its length, and by
+   * {@code cost}'s rule at that share ({@link CompressionCost}). The sample's own time is one of {@code cost}'s
+   * measurements.
    */
-  static boolean samplePays(CompressionCodec codec, byte[] payload) {
+  static boolean samplePays(CompressionCodec codec, byte[] payload, CompressionCost cost) {
     int n = payload.length;
     if (n < AUTO_MIN_LENGTH) {
       return false;
@@ -120,6 +133,7 @@ final class FrameCompression {
     byte[] scratch = new byte[codec.maxCompressedLength(slice)];
     long sampled = 0;
     long compressed = 0;
+    long start = System.nanoTime();
     try {
       for (int i = 0; i < slices; i++) {
         int from = slices == 1 ? 0 : (int) ((long) (n - slice) * i / (slices - 1));
@@ -129,7 +143,9 @@ final class FrameCompression {
     } catch (RuntimeException e) {
       return false;
     }
-    return compressed <= SAMPLE_THRESHOLD * sampled;
+    cost.compressed(sampled, System.nanoTime() - start);
+    double ratio = (double) compressed / sampled;
+    return ratio <= SAMPLE_THRESHOLD && cost.pays(ratio);
   }
 
   /**

@@ -101,8 +101,8 @@ final class FrameEncryption {
           + " with the option " + SpillKeyProvider.OPTION + " (found: " + String.join(", ", found) + ")");
     }
     if (chosen == null) {
-      throw new SpillConfigurationException("No encryption key provider named '" + name + "' (" + SpillKeyProvider.OPTION
-          + "); found: " + String.join(", ", found));
+      throw new SpillConfigurationException("No encryption key provider named '" + name + "' ("
+          + SpillKeyProvider.OPTION + "); found: " + String.join(", ", found));
     }
     return chosen;
   }

@@ -99,13 +99,14 @@ import org.jspecify.annotations.Nullable;
  * than the payload, so {@link #frameLength(String, long)} stays an upper bound; an uncompressed frame (id 0) is byte
  * for byte what this build wrote before compression was defined, and is read without a copy.
  *
- * <p>Which payloads are compressed: with {@code none} (the default), none; with a codec's name, every payload of
- * more than 4 bytes the codec shrinks; with {@code auto}, a payload of at least 4 KiB whose <em>sample</em> &mdash; 4
- * slices of 4 KiB at its start, its end and evenly between (all of it, up to 16 KiB) &mdash; LZ4 compresses to at
- * most 0.8 of its length, and which LZ4 then shrinks as a whole; {@code auto} without an {@code lz4} codec on the
- * class path (spill-compress) stores everything uncompressed. The sample costs one LZ4 pass over at most 16 KiB per
- * payload, so incompressible data is written at nearly full speed. Every compression on the
- * class path is read, whatever this instance writes.
+ * <p>Which payloads are compressed: with {@code none} (the default), none; with a codec's name, every payload of more
+ * than 4 bytes the codec shrinks; with {@code auto}, a payload of at least 4 KiB whose <em>sample</em> &mdash; 4 slices
+ * of 4 KiB at its start, its end and evenly between (all of it, up to 16 KiB) &mdash; LZ4 compresses to at most 0.8 of
+ * its length, for which compressing pays by the cost measured so far ({@code CompressionCost}: the store's time per
+ * byte saved against LZ4's time per byte), and which LZ4 then shrinks as a whole; {@code auto} without an {@code lz4}
+ * codec on the class path (spill-compress) stores everything uncompressed. The sample costs one LZ4 pass over at most
+ * 16 KiB per payload, so incompressible data is written at nearly full speed. Every compression on the class path is
+ * read, whatever this instance writes.
  *
  * <p><b>Encryption</b> ({@link SpillConfig#encryption()} {@code aes-gcm}, flag {@code 0x02}): the stored region is
  * a 12-byte nonce, then the AES-256-GCM ciphertext of what the region would otherwise hold (compressed or not), then
@@ -249,6 +250,14 @@ public final class SpillFrames {
   /** The compression this instance writes: {@code none} (always for v2), {@code auto} or a codec's name. */
   public String compression() {
     return compression.setting();
+  }
+
+  /**
+   * Tells this instance that writing a frame of {@code bytes} to the store took {@code nanos}: what compression
+   * {@code auto} weighs its cost against (see {@code CompressionCost}). The manager calls it after each write.
+   */
+  public void storeWriteTook(long bytes, long nanos) {
+    compression.stored(bytes, nanos);
   }
 
   /** The encryption this instance writes and reads: {@code none} or {@code aes-gcm}. */
@@ -486,8 +495,8 @@ public final class SpillFrames {
    * The payload of the verified region at {@code start}: opened with {@code encryption} if sealed (refused without
    * one), then expanded if compressed.
    */
-  private static byte[] unseal(@Nullable FrameEncryption encryption, Header header, byte[] region, int start, int length, @Nullable String segment,
-      long expectedSerial) {
+  private static byte[] unseal(@Nullable FrameEncryption encryption, Header header, byte[] region, int start,
+      int length, @Nullable String segment, long expectedSerial) {
     byte[] plain = region;
     int from = start;
     int plainLength = length;

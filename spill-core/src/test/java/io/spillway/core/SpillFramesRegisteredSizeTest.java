@@ -176,12 +176,12 @@ class SpillFramesRegisteredSizeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0x03, 0x81, 0xFF})
+  @ValueSource(ints = {0x05, 0x81, 0xFF})
   void header_unknownBitsBesideTheSizeFlag_isMalformedHeaderNamingThem(int flags) {
     byte[] frame = v3Sized(flags, NAME, 9, 1000, DIGITS);
     CorruptSegmentException e = headerFailure(frame);
     assertThat(e.reason()).isEqualTo(Reason.MALFORMED_HEADER);
-    assertThat(e.getMessage()).contains(String.format("unknown bits 0x%02x", flags & ~1));
+    assertThat(e.getMessage()).contains(String.format("unknown bits 0x%02x", flags & ~3));
     assertThat(corrupt(() -> SpillFrames.decode(frame)).reason()).isEqualTo(Reason.MALFORMED_HEADER);
   }
 

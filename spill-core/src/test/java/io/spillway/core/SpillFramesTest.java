@@ -361,9 +361,12 @@ class SpillFramesTest {
 
   @Test
   void decode_unknownFlagsSet_isMalformedHeader() {
-    // 0x01 (registered size) is defined: SpillFramesRegisteredSizeTest covers it and its combinations.
-    assertThat(reasonOf(v3(0x02, 2, 0, new byte[] {'s'}, 9, DIGITS))).isEqualTo(Reason.MALFORMED_HEADER);
+    // 0x01 (registered size) and 0x02 (encrypted) are defined: SpillFramesRegisteredSizeTest and
+    // EncryptedFramesTest cover them.
+    assertThat(reasonOf(v3(0x04, 2, 0, new byte[] {'s'}, 9, DIGITS))).isEqualTo(Reason.MALFORMED_HEADER);
     assertThat(reasonOf(v3(0x80, 2, 0, new byte[] {'s'}, 9, DIGITS))).isEqualTo(Reason.MALFORMED_HEADER);
+    // Encrypted, but too short for its nonce and tag.
+    assertThat(reasonOf(v3(0x02, 2, 0, new byte[] {'s'}, 9, DIGITS))).isEqualTo(Reason.MALFORMED_HEADER);
   }
 
   @Test

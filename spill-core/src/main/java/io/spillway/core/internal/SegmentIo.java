@@ -104,7 +104,9 @@ final class SegmentIo {
       }
       quota.reserve(name, length);
       reserved = length;
+      long start = System.nanoTime();
       URI location = Objects.requireNonNull(store.write(name, frame), "store returned no location");
+      frames.storeWriteTook(length, System.nanoTime() - start);
       if (serials != null) {
         serials.put(name, encoded.serial());
       }
