@@ -3,16 +3,15 @@ package io.spillway.core;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.ChecksumCodec;
 import io.spillway.api.spi.ChecksumCodecProvider;
+import io.spillway.core.internal.ServiceProviders;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -50,9 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChecksumCodecs {
   private static final Logger LOG = LoggerFactory.getLogger(ChecksumCodecs.class);
-
-  /** Consecutive loader errors after which a (pathological, endlessly failing) iteration is abandoned. */
-  private static final int MAX_LOADER_ERRORS = 256;
 
   private record Candidate(ChecksumCodec codec, String name, int id, int priority, String className) {
     String describe() {
@@ -141,44 +137,30 @@ public final class ChecksumCodecs {
     Objects.requireNonNull(loader, "loader");
     List<Candidate> candidates = new ArrayList<>();
     List<Failure> failures = new ArrayList<>();
-    Iterator<ChecksumCodecProvider> providers = ServiceLoader.load(ChecksumCodecProvider.class, loader).iterator();
-    int consecutiveErrors = 0;
-    while (true) {
-      ChecksumCodecProvider provider;
-      try {
-        if (!providers.hasNext()) {
-          break;
-        }
-        provider = providers.next();
-        consecutiveErrors = 0;
-      } catch (ServiceConfigurationError e) {
-        Failure failure = new Failure(null, "a ChecksumCodecProvider", e);
-        failures.add(failure);
-        LOG.warn("Ignoring a checksum codec provider that failed to load: {}", e.toString(), e);
-        if (++consecutiveErrors >= MAX_LOADER_ERRORS) {
-          LOG.warn("Gave up loading checksum codec providers after {} errors in a row", consecutiveErrors);
-          break;
-        }
-        continue;
-      }
-      String className = provider.getClass().getName();
-      String name = null;
-      try {
-        name = Objects.requireNonNull(provider.name(), "name() returned null");
-        int priority = provider.priority();
-        ChecksumCodec codec = Objects.requireNonNull(provider.create(), "create() returned null");
-        int id = codec.id();
-        if (id < 0 || id > 255) {
-          throw new IllegalStateException("codec id " + id + " is outside 0-255");
-        }
-        candidates.add(new Candidate(codec, name, id, priority, className));
-      } catch (RuntimeException | LinkageError e) {
-        Failure failure = new Failure(name, className, e);
-        failures.add(failure);
-        LOG.warn("Ignoring broken checksum codec provider {}", failure.describe(), e);
-      }
-    }
+    ServiceProviders.forEach(ServiceLoader.load(ChecksumCodecProvider.class, loader).iterator(),
+        "checksum codec provider", LOG, provider -> add(provider, candidates, failures),
+        e -> failures.add(new Failure(null, "a ChecksumCodecProvider", e)));
     return new ChecksumCodecs(candidates, failures);
+  }
+
+  /** Adds {@code provider}'s codec to {@code candidates}, or what went wrong with it to {@code failures}. */
+  private static void add(ChecksumCodecProvider provider, List<Candidate> candidates, List<Failure> failures) {
+    String className = provider.getClass().getName();
+    String name = null;
+    try {
+      name = Objects.requireNonNull(provider.name(), "name() returned null");
+      int priority = provider.priority();
+      ChecksumCodec codec = Objects.requireNonNull(provider.create(), "create() returned null");
+      int id = codec.id();
+      if (id < 0 || id > 255) {
+        throw new IllegalStateException("codec id " + id + " is outside 0-255");
+      }
+      candidates.add(new Candidate(codec, name, id, priority, className));
+    } catch (RuntimeException | LinkageError e) {
+      Failure failure = new Failure(name, className, e);
+      failures.add(failure);
+      LOG.warn("Ignoring broken checksum codec provider {}", failure.describe(), e);
+    }
   }
 
   /**

@@ -4,15 +4,14 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.CompressionCodec;
 import io.spillway.api.spi.CompressionCodecProvider;
+import io.spillway.core.internal.ServiceProviders;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -49,7 +48,6 @@ public final class CompressionCodecs {
   public static final String AUTO = "auto";
 
   private static final Logger LOG = LoggerFactory.getLogger(CompressionCodecs.class);
-  private static final int MAX_LOADER_ERRORS = 256;
 
   private record Candidate(CompressionCodec codec, String name, int id, int priority, String className) {
     String describe() {
@@ -105,47 +103,41 @@ public final class CompressionCodecs {
     Objects.requireNonNull(config, "config");
     List<Candidate> candidates = new ArrayList<>();
     List<String> failures = new ArrayList<>();
-    Iterator<CompressionCodecProvider> providers =
-        ServiceLoader.load(CompressionCodecProvider.class, loader).iterator();
-    int consecutiveErrors = 0;
-    while (consecutiveErrors < MAX_LOADER_ERRORS) {
-      CompressionCodecProvider provider;
-      try {
-        if (!providers.hasNext()) {
-          break;
-        }
-        provider = providers.next();
-        consecutiveErrors = 0;
-      } catch (ServiceConfigurationError e) {
-        consecutiveErrors++;
-        failures.add("a CompressionCodecProvider: " + e);
-        LOG.warn("Ignoring a compression codec provider that failed to load: {}", e.toString(), e);
-        continue;
-      }
-      String className = provider.getClass().getName();
-      try {
-        String name = Objects.requireNonNull(provider.name(), "name() returned null");
-        if (name.equals(NONE) || name.equals(AUTO)) {
-          throw new IllegalStateException("the name '" + name + "' is reserved");
-        }
-        int priority = provider.priority();
-        CompressionCodec codec = Objects.requireNonNull(provider.create(config), "create() returned null");
-        if (codec.id() < 1 || codec.id() > 255) {
-          throw new IllegalStateException("codec id " + codec.id() + " is outside 1-255");
-        }
-        if (codec.maxExpansion() < 1) {
-          throw new IllegalStateException("maxExpansion() " + codec.maxExpansion() + " is below 1");
-        }
-        candidates.add(new Candidate(codec, name, codec.id(), priority, className));
-      } catch (SpillConfigurationException e) {
-        // A setting of this codec is wrong: the user's to fix, so said at once and not hidden as a broken plugin.
-        throw e;
-      } catch (RuntimeException | LinkageError e) {
-        failures.add(className + ": " + e);
-        LOG.warn("Ignoring broken compression codec provider {}: {}", className, e.toString(), e);
-      }
-    }
+    ServiceProviders.forEach(ServiceLoader.load(CompressionCodecProvider.class, loader).iterator(),
+        "compression codec provider", LOG, provider -> add(provider, config, candidates, failures),
+        e -> failures.add("a CompressionCodecProvider: " + e));
     return new CompressionCodecs(candidates, failures);
+  }
+
+  /**
+   * Adds {@code provider}'s codec to {@code candidates}, or what went wrong with it to {@code failures}.
+   *
+   * @throws SpillConfigurationException if the codec refuses a setting of {@code config}: the user's to fix
+   */
+  private static void add(CompressionCodecProvider provider, SpillConfig config, List<Candidate> candidates,
+      List<String> failures) {
+    String className = provider.getClass().getName();
+    try {
+      String name = Objects.requireNonNull(provider.name(), "name() returned null");
+      if (name.equals(NONE) || name.equals(AUTO)) {
+        throw new IllegalStateException("the name '" + name + "' is reserved");
+      }
+      int priority = provider.priority();
+      CompressionCodec codec = Objects.requireNonNull(provider.create(config), "create() returned null");
+      if (codec.id() < 1 || codec.id() > 255) {
+        throw new IllegalStateException("codec id " + codec.id() + " is outside 1-255");
+      }
+      if (codec.maxExpansion() < 1) {
+        throw new IllegalStateException("maxExpansion() " + codec.maxExpansion() + " is below 1");
+      }
+      candidates.add(new Candidate(codec, name, codec.id(), priority, className));
+    } catch (SpillConfigurationException e) {
+      // A setting of this codec is wrong: the user's to fix, so said at once and not hidden as a broken plugin.
+      throw e;
+    } catch (RuntimeException | LinkageError e) {
+      failures.add(className + ": " + e);
+      LOG.warn("Ignoring broken compression codec provider {}: {}", className, e.toString(), e);
+    }
   }
 
   /**

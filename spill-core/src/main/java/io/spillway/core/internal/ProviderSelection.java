@@ -49,8 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class ProviderSelection {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderSelection.class);
   private static final Pattern PROVIDER_CLASS = Pattern.compile("Provider ([\\p{L}\\p{N}_$.]+)");
-  /** Stop after this many consecutive errors: a loader that keeps failing on the same entry would loop forever. */
-  private static final int MAX_ERRORS = 1000;
 
   /** What is selected: the SPI type and how to read a provider's name and priority. */
   public static final class Kind<P> {
@@ -147,21 +145,7 @@ public final class ProviderSelection {
 
   private static <P> Found<P> drain(Kind<P> kind, Iterator<P> iterator) {
     Found<P> found = new Found<>();
-    int consecutiveErrors = 0;
-    while (consecutiveErrors < MAX_ERRORS) {
-      P provider;
-      try {
-        if (!iterator.hasNext()) {
-          break;
-        }
-        provider = iterator.next();
-      } catch (ServiceConfigurationError e) {
-        consecutiveErrors++;
-        found.errors.add(new Failure(providerClass(e.getMessage()), e));
-        LOG.warn("Skipping a {} that failed to load: {}", kind.type.getSimpleName(), e.toString(), e);
-        continue;
-      }
-      consecutiveErrors = 0;
+    ServiceProviders.forEach(iterator, kind.type.getSimpleName(), LOG, provider -> {
       String name;
       int priority;
       try {
@@ -172,10 +156,10 @@ public final class ProviderSelection {
         found.errors.add(new Failure(className, e));
         LOG.warn("Skipping {} {}: its name() or priority() failed: {}", kind.type.getSimpleName(), className,
             e.toString(), e);
-        continue;
+        return;
       }
       found.providers.add(new Candidate<>(provider, name, priority));
-    }
+    }, e -> found.errors.add(new Failure(providerClass(e.getMessage()), e)));
     return found;
   }
 
