@@ -125,7 +125,7 @@ class ModuleDescriptorsTest {
     ModuleDescriptor core = module("io.spillway.core").descriptor();
     assertThat(core.uses()).containsExactlyInAnyOrder("io.spillway.api.spi.SpillPolicyProvider",
         "io.spillway.api.spi.SpillStoreProvider", "io.spillway.api.spi.ChecksumCodecProvider",
-        "io.spillway.api.spi.CompressionCodecProvider");
+        "io.spillway.api.spi.CompressionCodecProvider", "io.spillway.api.spi.SpillKeyProvider");
     assertThat(core.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("io.spillway.core");
     assertThat(core.requires()).extracting(ModuleDescriptor.Requires::name)
         .containsExactlyInAnyOrder("java.base", "io.spillway.api", "org.slf4j");

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * between loads. Providers are called once each, at load.
  *
  * <p><b>Broken plugins</b> &mdash; a provider class that cannot be found or instantiated (a
- * {@link ServiceConfigurationError}), or whose {@code name()}, {@code priority()} or {@code create()} throws, or
+ * {@link java.util.ServiceConfigurationError}), or whose {@code name()}, {@code priority()} or {@code create()} throws, or
  * whose codec has an id outside 0&ndash;255 &mdash; are logged as SLF4J warnings and left out. Loading never fails
  * because of them; a lookup fails only when it asks for what the broken plugin would have provided (or for a name
  * or id nothing provides, in which case the failures are part of the message).
