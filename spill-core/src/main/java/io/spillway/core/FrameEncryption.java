@@ -7,15 +7,17 @@ import io.spillway.api.CorruptSegmentException.Reason;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.SpillKeyProvider;
+import io.spillway.core.internal.ServiceProviders;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The encryption step of a v3 frame (flag {@code 0x02}; see {@link SpillFrames}' format table): seals the payload
@@ -35,6 +37,8 @@ final class FrameEncryption {
   static final int OVERHEAD = FrameCipher.NONCE_BYTES + FrameCipher.TAG_BYTES;
   /** A serial that matches no frame: the reader does not know which frame to expect. */
   static final long ANY_SERIAL = -1;
+
+  private static final Logger LOG = LoggerFactory.getLogger(FrameEncryption.class);
 
   private final FrameCipher cipher;
 
@@ -82,29 +86,36 @@ final class FrameEncryption {
   private static SpillKeyProvider keyProvider(SpillConfig config) {
     String name = config.options().get(SpillKeyProvider.OPTION);
     List<String> found = new ArrayList<>();
-    @Nullable SpillKeyProvider chosen = null;
-    for (ServiceLoader.Provider<SpillKeyProvider> candidate : ServiceLoader.load(SpillKeyProvider.class).stream()
-        .toList()) {
-      try {
-        SpillKeyProvider provider = candidate.get();
-        found.add(provider.name());
-        if (provider.name().equals(name)) {
-          chosen = provider;
-        }
-      } catch (ServiceConfigurationError e) {
-        found.add("(broken: " + e.getMessage() + ")");
-      }
-    }
+    List<SpillKeyProvider> named = new ArrayList<>();
+    ServiceProviders.forEach(ServiceLoader.load(SpillKeyProvider.class).iterator(), "encryption key provider", LOG,
+        provider -> {
+          String providerName;
+          try {
+            providerName = provider.name();
+          } catch (RuntimeException | LinkageError e) {
+            found.add("(broken: " + provider.getClass().getName() + ": " + e + ")");
+            return;
+          }
+          found.add(providerName);
+          if (providerName.equals(name)) {
+            named.add(provider);
+          }
+        }, e -> found.add("(broken: " + e.getMessage() + ")"));
     if (name == null || name.isBlank()) {
       throw new SpillConfigurationException("Encryption of persistent session '"
           + config.persistentSession().orElse("") + "' needs a key that outlives the manager: name a key provider"
           + " with the option " + SpillKeyProvider.OPTION + " (found: " + String.join(", ", found) + ")");
     }
-    if (chosen == null) {
+    if (named.isEmpty()) {
       throw new SpillConfigurationException("No encryption key provider named '" + name + "' ("
           + SpillKeyProvider.OPTION + "); found: " + String.join(", ", found));
     }
-    return chosen;
+    if (named.size() > 1) {
+      throw new SpillConfigurationException("Two encryption key providers are named '" + name + "': "
+          + named.get(0).getClass().getName() + " and " + named.get(1).getClass().getName()
+          + "; remove one from the class path");
+    }
+    return named.get(0);
   }
 
   /**
