@@ -9,6 +9,7 @@ import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AES-256-GCM for frame payloads, with the JDK's provider: a 128-bit tag, associated data chosen by the caller (the
@@ -92,18 +93,54 @@ final class FrameCipher {
    * {@link #nonce(long) nonce(s)}: the prefix of epoch {@code s >>> 32} (drawn at random, distinct from the earlier
    * epochs') and the low 32 bits of {@code s}.
    */
-  synchronized long nextSerial() {
-    long serial = nextSerial++;
-    int epoch = (int) (serial >>> 32);
-    if (epoch == prefixes.length) {
+  long nextSerial() {
+    return reserveSerials(1);
+  }
+
+  /**
+   * Reserves {@code count} consecutive serials within one epoch, so that their nonces differ in the counter only,
+   * and returns the first: a frame sealed in chunks takes one for each. If the epoch has fewer left, its rest is
+   * skipped.
+   *
+   * @throws IllegalArgumentException unless {@code 1 <= count <= 2^31}
+   */
+  synchronized long reserveSerials(long count) {
+    if (count < 1 || count > 1L << 31) {
+      throw new IllegalArgumentException("cannot reserve " + count + " serials");
+    }
+    long first = nextSerial;
+    if ((first >>> 32) != ((first + count - 1) >>> 32)) {
+      first = ((first >>> 32) + 1) << 32; // the epoch's rest is too short: start the next one
+    }
+    nextSerial = first + count;
+    int epoch = (int) (first >>> 32);
+    while (prefixes.length <= epoch) {
       long prefix;
       do {
         prefix = random.nextLong();
       } while (contains(prefixes, prefix));
-      prefixes = Arrays.copyOf(prefixes, epoch + 1);
-      prefixes[epoch] = prefix;
+      prefixes = Arrays.copyOf(prefixes, prefixes.length + 1);
+      prefixes[prefixes.length - 1] = prefix;
     }
-    return serial;
+    return first;
+  }
+
+  /**
+   * The nonce {@code index} places after {@code first} in the same epoch: {@code first} with {@code index} added to
+   * its 32-bit counter, or null if that passes the counter's end (no writer makes such a frame).
+   */
+  static byte @Nullable [] nonceAfter(byte[] first, long index) {
+    long counter = (first[8] & 0xFFL) | (first[9] & 0xFFL) << 8 | (first[10] & 0xFFL) << 16
+        | (first[11] & 0xFFL) << 24;
+    long next = counter + index;
+    if (index < 0 || next > 0xFFFF_FFFFL) {
+      return null;
+    }
+    byte[] nonce = first.clone();
+    for (int i = 0; i < 4; i++) {
+      nonce[8 + i] = (byte) (next >>> (8 * i));
+    }
+    return nonce;
   }
 
   private static boolean contains(long[] values, long value) {
@@ -180,6 +217,31 @@ final class FrameCipher {
         throw new AEADBadTagException("AES-GCM returned " + written + " bytes for " + plaintext.length);
       }
       return plaintext;
+    } catch (AEADBadTagException e) {
+      throw e;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM decryption failed", e);
+    }
+  }
+
+  /**
+   * As {@link #open}, writing the {@code length - }{@value #TAG_BYTES} plaintext bytes into {@code out} at
+   * {@code outOffset}; on failure, what it wrote there is not to be used.
+   *
+   * @throws AEADBadTagException as {@link #open}
+   */
+  void openInto(byte[] nonce, byte[] associatedData, byte[] sealed, int offset, int length, byte[] out,
+      int outOffset) throws AEADBadTagException {
+    if (length < TAG_BYTES) {
+      throw new AEADBadTagException("a sealed chunk of " + length + " bytes is shorter than its tag");
+    }
+    try {
+      Cipher cipher = cipher(Cipher.DECRYPT_MODE, nonce);
+      cipher.updateAAD(associatedData);
+      int written = cipher.doFinal(sealed, offset, length, out, outOffset);
+      if (written != length - TAG_BYTES) {
+        throw new AEADBadTagException("AES-GCM returned " + written + " bytes for " + (length - TAG_BYTES));
+      }
     } catch (AEADBadTagException e) {
       throw e;
     } catch (GeneralSecurityException e) {

@@ -328,7 +328,7 @@ public final class SpillFrames {
     byte[] plain = compressed == null ? payload : compressed.body();
     int plainLength = compressed == null ? payload.length : compressed.length();
     FrameEncryption sealing = encryption;
-    int stored = sealing == null ? plainLength : plainLength + FrameEncryption.OVERHEAD;
+    int stored = sealing == null ? plainLength : FrameEncryption.sealedLength(plainLength);
     byte[] name = SegmentNames.toUtf8(segment);
     boolean sized = registeredSize != NO_SIZE;
     int covered = V3_FIXED_LENGTH + name.length + (sized ? REGISTERED_SIZE_LENGTH : 0);
@@ -369,8 +369,8 @@ public final class SpillFrames {
     if (version == 2) {
       return LEGACY_HEADER_LENGTH + payloadLength;
     }
-    return V3_OVERHEAD + SegmentNames.toUtf8(segment).length + payloadLength
-        + (encryption == null ? 0 : FrameEncryption.OVERHEAD);
+    long plain = V3_OVERHEAD + SegmentNames.toUtf8(segment).length + payloadLength;
+    return encryption == null ? plain : plain + FrameEncryption.sealedLength((int) payloadLength) - payloadLength;
   }
 
   /**

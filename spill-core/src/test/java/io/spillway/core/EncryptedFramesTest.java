@@ -70,6 +70,44 @@ class EncryptedFramesTest {
   }
 
   @Test
+  void chunkBoundaries_roundTrip_andTheRegionIsANonceAndATagPerChunk() {
+    SpillFrames frames = SpillFrames.create(ENCRYPTED);
+    int chunk = FrameEncryption.CHUNK;
+    for (int length : new int[] {chunk - 1, chunk, chunk + 1, 2 * chunk, 3 * chunk + 7}) {
+      byte[] payload = payload(length, length);
+      byte[] frame = frame(frames.encodeFrame("c", payload, OptionalLong.empty()));
+      int chunks = (length + chunk - 1) / chunk;
+
+      assertThat(frame.length).as("%d bytes", length).isEqualTo(18 + 1 + 4 + 12 + length + 16 * chunks + 4);
+      assertThat(frames.decode("c", frame)).isEqualTo(payload);
+    }
+  }
+
+  @Test
+  void chunksSwappedOrTheLastDropped_withChecksumsRedone_failAuthentication() {
+    SpillFrames frames = SpillFrames.create(ENCRYPTED);
+    int chunk = FrameEncryption.CHUNK;
+    byte[] frame = frame(frames.encodeFrame("c", payload(2 * chunk, 12), OptionalLong.empty()));
+    int headerLength = 18 + 1 + 4;
+    int first = headerLength + 12;
+    int sealed = chunk + 16;
+
+    byte[] swapped = frame.clone();
+    System.arraycopy(frame, first, swapped, first + sealed, sealed);
+    System.arraycopy(frame, first + sealed, swapped, first, sealed);
+    rechecksumPayload(swapped, headerLength);
+    assertThat(reasonOf(() -> frames.decode("c", swapped))).isEqualTo(Reason.AUTHENTICATION_FAILED);
+
+    byte[] dropped = java.util.Arrays.copyOf(frame, first + sealed + 4);
+    ByteBuffer header = ByteBuffer.wrap(dropped).order(ByteOrder.LITTLE_ENDIAN);
+    header.putLong(10, 12 + sealed);
+    header.putInt(18 + 1, TestFrames.crc32c(dropped, 0, 18 + 1));
+    rechecksumPayload(dropped, headerLength);
+    assertThat(reasonOf(() -> frames.decode("c", dropped))).as("a first chunk passed off as the last")
+        .isEqualTo(Reason.AUTHENTICATION_FAILED);
+  }
+
+  @Test
   void registeredSize_isCarriedAndAuthenticated() {
     SpillFrames frames = SpillFrames.create(ENCRYPTED);
     byte[] frame = frame(frames.encodeFrame("sized", payload(50, 1), OptionalLong.of(4096)));

@@ -116,6 +116,21 @@ class FrameCipherTest {
   }
 
   @Test
+  void reservedSerials_stayInOneEpoch_andNonceAfterCountsWithinIt() {
+    FrameCipher cipher = FrameCipher.withRandomKey();
+    cipher.skipSerialTo((1L << 32) - 3);
+    long first = cipher.reserveSerials(5);
+
+    assertThat(first).as("the epoch had 3 left: the block starts the next").isEqualTo(1L << 32);
+    byte[] nonce = cipher.nonce(first);
+    assertThat(FrameCipher.nonceAfter(nonce, 4)).isEqualTo(cipher.nonce(first + 4));
+    assertThat(cipher.reserveSerials(1)).isEqualTo(first + 5);
+    byte[] last = cipher.nonce((1L << 32) + 4);
+    last[8] = last[9] = last[10] = last[11] = (byte) 0xff;
+    assertThat(FrameCipher.nonceAfter(last, 1)).as("past the counter's end").isNull();
+  }
+
+  @Test
   void withKey_refusesAKeyThatIsNotAes256() {
     assertThatThrownBy(() -> FrameCipher.withKey(new SecretKeySpec(new byte[16], "AES")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
