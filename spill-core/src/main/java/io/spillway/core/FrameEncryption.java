@@ -57,9 +57,6 @@ final class FrameEncryption {
     this.cipher = cipher;
   }
 
-  /** What {@link #seal} made: the payload region as stored, and its serial. */
-  record Sealed(byte[] region, long serial) {}
-
   /**
    * The encryption {@code config} asks for, or null for {@code none}.
    *
@@ -130,15 +127,20 @@ final class FrameEncryption {
   }
 
   /**
-   * Seals {@code length} bytes of {@code plain} from {@code offset}, authenticating {@code header} with them.
+   * Seals {@code length} bytes of {@code plain} from {@code offset}, authenticating {@code header} with them, into the
+   * first {@link #sealedLength sealedLength(length)} bytes of {@code region}: the first nonce, then each chunk's
+   * ciphertext and tag.
    *
-   * @return the region to store: nonce, ciphertext, tag ({@value #OVERHEAD} bytes more than the plaintext)
+   * @return the frame's serial
    */
-  Sealed seal(byte[] header, byte[] plain, int offset, int length) {
+  long seal(byte[] header, byte[] plain, int offset, int length, byte[] region) {
+    if (region.length < sealedLength(length)) {
+      throw new IllegalArgumentException("a region of " + region.length + " bytes cannot hold "
+          + sealedLength(length));
+    }
     int chunks = chunks(length);
     long serial = cipher.reserveSerials(chunks);
     byte[] first = cipher.nonce(serial);
-    byte[] region = new byte[sealedLength(length)];
     System.arraycopy(first, 0, region, 0, first.length);
     int at = first.length;
     for (int i = 0; i < chunks; i++) {
@@ -148,7 +150,7 @@ final class FrameEncryption {
       cipher.seal(nonce, chunkData(header, i, i == chunks - 1), plain, offset + from, n, region, at);
       at += n + FrameCipher.TAG_BYTES;
     }
-    return new Sealed(region, serial);
+    return serial;
   }
 
   /** The chunks a payload of {@code length} bytes is sealed in: at least one. */

@@ -175,6 +175,8 @@ public final class SpillFrames {
   private final FrameCompression compression;
   private final CompressionCodecs compressions;
   private final @Nullable FrameEncryption encryption;
+  /** Arrays for sealed regions, when encrypting. */
+  private final RegionPool regions = new RegionPool();
 
   private SpillFrames(int version, ChecksumCodec codec, ChecksumCodecs codecs, FrameCompression compression,
       CompressionCodecs compressions, @Nullable FrameEncryption encryption) {
@@ -186,8 +188,46 @@ public final class SpillFrames {
     this.encryption = encryption;
   }
 
-  /** A frame to write ({@link #encodeFrame}), and the serial of its encryption, or {@link #NOT_SEALED}. */
-  public record Encoded(ByteBuffer[] buffers, long serial) {}
+  /**
+   * A frame to write ({@link #encodeFrame}): its buffers, the serial of its encryption (or {@link #NOT_SEALED}), and
+   * {@link #release()} to give an encrypted frame's array back for reuse once the buffers are written.
+   */
+  public static final class Encoded {
+    private final ByteBuffer[] buffers;
+    private final long serial;
+    private final byte @Nullable [] pooled;
+    private final @Nullable RegionPool pool;
+
+    Encoded(ByteBuffer[] buffers, long serial, byte @Nullable [] pooled, @Nullable RegionPool pool) {
+      this.buffers = buffers;
+      this.serial = serial;
+      this.pooled = pooled;
+      this.pool = pool;
+    }
+
+    /** The buffers to write one after another. */
+    public ByteBuffer[] buffers() {
+      return buffers;
+    }
+
+    /** The serial of the frame's encryption, or {@link #NOT_SEALED}. */
+    public long serial() {
+      return serial;
+    }
+
+    /**
+     * Gives the array behind an encrypted frame's payload back to its {@code SpillFrames}, for later frames: call it
+     * once the buffers were written (or will not be), and read them no more. A frame that is not encrypted has none;
+     * not calling it only costs a new array next time.
+     */
+    public void release() {
+      byte[] array = pooled;
+      RegionPool owner = pool;
+      if (array != null && owner != null) {
+        owner.give(array);
+      }
+    }
+  }
 
   /** The serial of a frame that is not encrypted, and what a reader passes when it expects no frame in particular. */
   public static final long NOT_SEALED = FrameEncryption.ANY_SERIAL;
@@ -310,8 +350,8 @@ public final class SpillFrames {
    */
   public Encoded encodeFrame(String segment, byte[] payload, OptionalLong registeredSize) {
     if (registeredSize.isEmpty()) {
-      return version == 2 ? new Encoded(encode(segment, payload), NOT_SEALED) : encodeChecked(segment, payload,
-          NO_SIZE);
+      return version == 2 ? new Encoded(encode(segment, payload), NOT_SEALED, null, null)
+          : encodeChecked(segment, payload, NO_SIZE);
     }
     requireSizeFits(registeredSize.getAsLong());
     return encodeChecked(segment, payload, registeredSize.getAsLong());
@@ -343,15 +383,17 @@ public final class SpillFrames {
     header.putInt(compute(codec, header.array(), 0, covered));
     long serial = NOT_SEALED;
     byte[] region = plain;
+    byte[] pooled = null;
     if (sealing != null) {
-      FrameEncryption.Sealed sealed = sealing.seal(Arrays.copyOf(header.array(), covered), plain, 0, plainLength);
-      region = sealed.region();
-      serial = sealed.serial();
+      pooled = regions.take(stored);
+      serial = sealing.seal(Arrays.copyOf(header.array(), covered), plain, 0, plainLength, pooled);
+      region = pooled;
     }
     ByteBuffer body = ByteBuffer.wrap(region, 0, stored).asReadOnlyBuffer();
     ByteBuffer trailer = ByteBuffer.allocate(CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
         .putInt(compute(codec, region, 0, stored));
-    return new Encoded(new ByteBuffer[] {header.flip(), body, trailer.flip()}, serial);
+    return new Encoded(new ByteBuffer[] {header.flip(), body, trailer.flip()}, serial, pooled,
+        pooled == null ? null : regions);
   }
 
   /**
@@ -472,8 +514,21 @@ public final class SpillFrames {
     ChannelPrefix prefix = new ChannelPrefix(channel, channel.position());
     Header header = parseHeader(prefix, segment, this::registered, this::compressionById);
     checkTotal(header, prefix.frameLength(), segment);
-    byte[] payload = new byte[header.payloadLength];
-    readFully(channel, ByteBuffer.wrap(payload), segment);
+    boolean sealed = header.sealedWith != null;
+    // A sealed region never leaves this method (its plaintext does), so its array comes from the pool.
+    byte[] payload = sealed ? regions.take(header.payloadLength) : new byte[header.payloadLength];
+    try {
+      return readAndVerify(channel, header, payload, segment, expectedSerial);
+    } finally {
+      if (sealed) {
+        regions.give(payload);
+      }
+    }
+  }
+
+  private byte[] readAndVerify(SeekableByteChannel channel, Header header, byte[] payload, String segment,
+      long expectedSerial) throws IOException {
+    readFully(channel, ByteBuffer.wrap(payload, 0, header.payloadLength), segment);
     int stored = header.storedLegacyChecksum;
     if (header.version == 3) {
       ByteBuffer trailer = ByteBuffer.allocate(CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
@@ -485,10 +540,10 @@ public final class SpillFrames {
       throw new CorruptSegmentException(Reason.TRAILING_BYTES, segment,
           "the frame grew past its declared length while it was read");
     }
-    verify(header.codec, payload, 0, payload.length, stored, "payload", segment);
+    verify(header.codec, payload, 0, header.payloadLength, stored, "payload", segment);
     // Only now, verified, do the bytes reach the cipher and then a decompressor; a plain payload is handed back as
     // read, uncopied.
-    return unseal(encryption, header, payload, 0, payload.length, segment, expectedSerial);
+    return unseal(encryption, header, payload, 0, header.payloadLength, segment, expectedSerial);
   }
 
   /**

@@ -105,7 +105,12 @@ final class SegmentIo {
       quota.reserve(name, length);
       reserved = length;
       long start = System.nanoTime();
-      URI location = Objects.requireNonNull(store.write(name, frame), "store returned no location");
+      URI location;
+      try {
+        location = Objects.requireNonNull(store.write(name, frame), "store returned no location");
+      } finally {
+        encoded.release(); // written or failed, the store is done with the buffers
+      }
       frames.storeWriteTook(length, System.nanoTime() - start);
       if (serials != null) {
         serials.put(name, encoded.serial());
