@@ -14,7 +14,9 @@ import io.spillway.api.SegmentNames;
 import io.spillway.api.spi.ChecksumCodec;
 import io.spillway.api.spi.CompressionCodec;
 import io.spillway.core.FrameBytes.Prefix;
+import io.spillway.api.SpillConfigurationException;
 import io.spillway.core.checksum.Crc32CodecProvider;
+import io.spillway.core.checksum.Crc32cCodecProvider;
 import io.spillway.core.checksum.Fold32CodecProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,7 +44,33 @@ final class FrameParser {
   static final ChecksumCodec CRC32 = new Crc32CodecProvider().create();
   static final ChecksumCodec FOLD32 = new Fold32CodecProvider().create();
 
+  static final ChecksumCodec CRC32C = new Crc32cCodecProvider().create();
+
   private FrameParser() {}
+
+  /**
+   * The checksum codec of {@code id} for a reader without codecs of its own ({@link SpillFrames#decode(byte[])}):
+   * a built-in one, else one {@link ChecksumCodecs#load()} finds.
+   *
+   * @throws CorruptSegmentException {@link Reason#UNSUPPORTED_ENCODING} if there is none
+   */
+  static ChecksumCodec builtinOrLoaded(int id, @Nullable String segment) {
+    switch (id) {
+      case Crc32CodecProvider.ID:
+        return CRC32;
+      case Crc32cCodecProvider.ID:
+        return CRC32C;
+      case Fold32CodecProvider.ID:
+        return FOLD32;
+      default:
+        try {
+          return ChecksumCodecs.load().byId(id);
+        } catch (SpillConfigurationException e) {
+          throw corrupt(Reason.UNSUPPORTED_ENCODING, segment, "checksum codec id " + id + " cannot be used here: "
+              + e.getMessage(), e);
+        }
+    }
+  }
 
   /** Finds the codec of a v3 frame's codec id, or throws {@link Reason#UNSUPPORTED_ENCODING}. */
   @FunctionalInterface

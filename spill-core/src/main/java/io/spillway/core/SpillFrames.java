@@ -28,9 +28,6 @@ import io.spillway.core.FrameBytes.ChannelPrefix;
 import io.spillway.core.FrameParser.CodecLookup;
 import io.spillway.core.FrameParser.CompressionLookup;
 import io.spillway.core.FrameParser.Header;
-import io.spillway.core.checksum.Crc32CodecProvider;
-import io.spillway.core.checksum.Crc32cCodecProvider;
-import io.spillway.core.checksum.Fold32CodecProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -109,11 +106,12 @@ import org.jspecify.annotations.Nullable;
  * read, whatever this instance writes.
  *
  * <p><b>Encryption</b> ({@link SpillConfig#encryption()} {@code aes-gcm}, flag {@code 0x02}): the stored region is
- * a 12-byte nonce, then the AES-256-GCM ciphertext of what the region would otherwise hold (compressed or not), then
- * the 16-byte tag; L and the payload checksum are those of the stored region. The associated data are the header
- * bytes [0, 18 + N + S), so the name, the lengths, the flags and the ids are authenticated with the payload. After
+ * a 12-byte nonce, then what the region would otherwise hold (compressed or not) sealed with AES-256-GCM in chunks of
+ * 64 KiB, each its ciphertext and a 16-byte tag (see {@code FrameEncryption}); L and the payload checksum are those
+ * of the stored region. Each chunk's associated data are the header bytes [0, 18 + N + S), its index and whether it
+ * is the last, so the name, the lengths, the flags, the ids and the order of the chunks are authenticated. After
  * the checksum, a reader with the key opens the region ({@link Reason#AUTHENTICATION_FAILED} if it does not
- * authenticate, or if it is not the frame of the serial the reader expects: {@link Encoded#serial()}); a reader
+ * authenticate, or if it is not the frame of the serial the reader expects: {@link EncodedFrame#serial()}); a reader
  * without one refuses it ({@link Reason#UNSUPPORTED_ENCODING}). The key and the nonces are {@code FrameCipher}'s.
  *
  * <h2>Versions 1 and 2 (RedDB's, read forever; v2 written on request)</h2>
@@ -167,7 +165,6 @@ public final class SpillFrames {
   /** The largest payload a frame may declare: {@value}, the largest array a JVM reliably allocates. */
   public static final int MAX_PAYLOAD_LENGTH = Integer.MAX_VALUE - 8;
 
-  private static final ChecksumCodec CRC32C = new Crc32cCodecProvider().create();
 
   private final int version;
   private final ChecksumCodec codec;
@@ -189,47 +186,9 @@ public final class SpillFrames {
   }
 
   /**
-   * A frame to write ({@link #encodeFrame}): its buffers, the serial of its encryption (or {@link #NOT_SEALED}), and
-   * {@link #release()} to give an encrypted frame's array back for reuse once the buffers are written.
+   * The serial of a frame that is not encrypted ({@link EncodedFrame#serial()}), and what a reader passes when it
+   * expects no frame in particular.
    */
-  public static final class Encoded {
-    private final ByteBuffer[] buffers;
-    private final long serial;
-    private final byte @Nullable [] pooled;
-    private final @Nullable RegionPool pool;
-
-    Encoded(ByteBuffer[] buffers, long serial, byte @Nullable [] pooled, @Nullable RegionPool pool) {
-      this.buffers = buffers;
-      this.serial = serial;
-      this.pooled = pooled;
-      this.pool = pool;
-    }
-
-    /** The buffers to write one after another. */
-    public ByteBuffer[] buffers() {
-      return buffers;
-    }
-
-    /** The serial of the frame's encryption, or {@link #NOT_SEALED}. */
-    public long serial() {
-      return serial;
-    }
-
-    /**
-     * Gives the array behind an encrypted frame's payload back to its {@code SpillFrames}, for later frames: call it
-     * once the buffers were written (or will not be), and read them no more. A frame that is not encrypted has none;
-     * not calling it only costs a new array next time.
-     */
-    public void release() {
-      byte[] array = pooled;
-      RegionPool owner = pool;
-      if (array != null && owner != null) {
-        owner.give(array);
-      }
-    }
-  }
-
-  /** The serial of a frame that is not encrypted, and what a reader passes when it expects no frame in particular. */
   public static final long NOT_SEALED = FrameEncryption.ANY_SERIAL;
 
   /**
@@ -348,22 +307,22 @@ public final class SpillFrames {
    * @throws IllegalArgumentException if {@code registeredSize} is negative
    * @throws IllegalStateException if it is present and this instance writes v2 frames
    */
-  public Encoded encodeFrame(String segment, byte[] payload, OptionalLong registeredSize) {
+  public EncodedFrame encodeFrame(String segment, byte[] payload, OptionalLong registeredSize) {
     if (registeredSize.isEmpty()) {
-      return version == 2 ? new Encoded(encode(segment, payload), NOT_SEALED, null, null)
+      return version == 2 ? new EncodedFrame(encode(segment, payload), NOT_SEALED, null, null)
           : encodeChecked(segment, payload, NO_SIZE);
     }
     requireSizeFits(registeredSize.getAsLong());
     return encodeChecked(segment, payload, registeredSize.getAsLong());
   }
 
-  private Encoded encodeChecked(String segment, byte[] payload, long registeredSize) {
+  private EncodedFrame encodeChecked(String segment, byte[] payload, long registeredSize) {
     SegmentNames.validate(segment);
     Objects.requireNonNull(payload, "payload");
     return encodeV3(segment, payload, registeredSize);
   }
 
-  private Encoded encodeV3(String segment, byte[] payload, long registeredSize) {
+  private EncodedFrame encodeV3(String segment, byte[] payload, long registeredSize) {
     FrameCompression.Compressed compressed = compression.compress(payload);
     byte[] plain = compressed == null ? payload : compressed.body();
     int plainLength = compressed == null ? payload.length : compressed.length();
@@ -392,7 +351,7 @@ public final class SpillFrames {
     ByteBuffer body = ByteBuffer.wrap(region, 0, stored).asReadOnlyBuffer();
     ByteBuffer trailer = ByteBuffer.allocate(CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
         .putInt(compute(codec, region, 0, stored));
-    return new Encoded(new ByteBuffer[] {header.flip(), body, trailer.flip()}, serial, pooled,
+    return new EncodedFrame(new ByteBuffer[] {header.flip(), body, trailer.flip()}, serial, pooled,
         pooled == null ? null : regions);
   }
 
@@ -470,7 +429,7 @@ public final class SpillFrames {
    */
   public static byte[] decode(byte[] frame) {
     Objects.requireNonNull(frame, "frame");
-    return decodeArray(frame, null, SpillFrames::builtinOrLoaded, SpillFrames::loadedCompression, null);
+    return decodeArray(frame, null, FrameParser::builtinOrLoaded, SpillFrames::loadedCompression, null);
   }
 
   /**
@@ -502,7 +461,7 @@ public final class SpillFrames {
 
   /**
    * As {@link #decode(String, SeekableByteChannel)}, accepting an encrypted frame only if it is the one of serial
-   * {@code expectedSerial} ({@link Encoded#serial()}), unless that is {@link #NOT_SEALED}: so that an older frame of
+   * {@code expectedSerial} ({@link EncodedFrame#serial()}), unless that is {@link #NOT_SEALED}: so that an older frame of
    * the segment put back in place of the newer fails with {@link Reason#AUTHENTICATION_FAILED}.
    *
    * @throws CorruptSegmentException naming {@code segment}, as {@link #decode(String, SeekableByteChannel)}
@@ -598,24 +557,6 @@ public final class SpillFrames {
     } catch (SpillConfigurationException e) {
       throw corrupt(Reason.UNSUPPORTED_ENCODING, segment, "checksum codec id " + id + " cannot be used here: "
           + e.getMessage(), e);
-    }
-  }
-
-  private static ChecksumCodec builtinOrLoaded(int id, @Nullable String segment) {
-    switch (id) {
-      case Crc32CodecProvider.ID:
-        return FrameParser.CRC32;
-      case Crc32cCodecProvider.ID:
-        return CRC32C;
-      case Fold32CodecProvider.ID:
-        return FrameParser.FOLD32;
-      default:
-        try {
-          return ChecksumCodecs.load().byId(id);
-        } catch (SpillConfigurationException e) {
-          throw corrupt(Reason.UNSUPPORTED_ENCODING, segment, "checksum codec id " + id + " cannot be used here: "
-              + e.getMessage(), e);
-        }
     }
   }
 

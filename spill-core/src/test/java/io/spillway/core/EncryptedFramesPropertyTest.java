@@ -28,7 +28,7 @@ class EncryptedFramesPropertyTest {
   private static final SpillFrames OTHER_KEY = SpillFrames.create(ENCRYPTED);
 
   /** A frame as sealed, before any damage. */
-  record Sealed(String segment, byte[] payload, boolean sized, SpillFrames.Encoded encoded) {
+  record Sealed(String segment, byte[] payload, boolean sized, EncodedFrame encoded) {
     byte[] frame() {
       return TestFrames.concat(encoded.buffers());
     }

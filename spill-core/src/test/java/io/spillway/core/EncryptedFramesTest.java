@@ -36,7 +36,7 @@ class EncryptedFramesTest {
     return bytes;
   }
 
-  private static byte[] frame(SpillFrames.Encoded encoded) {
+  private static byte[] frame(EncodedFrame encoded) {
     return TestFrames.concat(encoded.buffers());
   }
 
@@ -54,7 +54,7 @@ class EncryptedFramesTest {
     SpillFrames frames = SpillFrames.create(ENCRYPTED);
     for (int length : new int[] {0, 1, 100, 70_000}) {
       byte[] payload = payload(length, length);
-      SpillFrames.Encoded encoded = frames.encodeFrame("seg-" + length, payload, OptionalLong.empty());
+      EncodedFrame encoded = frames.encodeFrame("seg-" + length, payload, OptionalLong.empty());
       byte[] frame = frame(encoded);
 
       assertThat(frame[5] & 0x02).as("encrypted flag").isEqualTo(0x02);
@@ -163,8 +163,8 @@ class EncryptedFramesTest {
   @Test
   void anOlderFramePutBack_isRefused_whenTheReaderKnowsTheLatestSerial() throws IOException {
     SpillFrames frames = SpillFrames.create(ENCRYPTED);
-    SpillFrames.Encoded first = frames.encodeFrame("s", payload(64, 5), OptionalLong.empty());
-    SpillFrames.Encoded second = frames.encodeFrame("s", payload(64, 6), OptionalLong.empty());
+    EncodedFrame first = frames.encodeFrame("s", payload(64, 5), OptionalLong.empty());
+    EncodedFrame second = frames.encodeFrame("s", payload(64, 6), OptionalLong.empty());
 
     assertThat(frames.decode("s", new ByteArrayChannel(frame(second), 64), second.serial()))
         .isEqualTo(payload(64, 6));

@@ -4,6 +4,7 @@ import io.spillway.api.CorruptSegmentException;
 import io.spillway.api.SpillStoreException;
 import io.spillway.api.StoreQuotaExceededException;
 import io.spillway.api.spi.SpillStore;
+import io.spillway.core.EncodedFrame;
 import io.spillway.core.SpillFrames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,7 +96,7 @@ final class SegmentIo {
   URI write(String name, byte[] payload, long registeredSize) {
     long reserved = -1;
     try {
-      SpillFrames.Encoded encoded = frames.encodeFrame(name, payload,
+      EncodedFrame encoded = frames.encodeFrame(name, payload,
           persistent ? OptionalLong.of(registeredSize) : OptionalLong.empty());
       ByteBuffer[] frame = encoded.buffers();
       long length = 0;
