@@ -208,20 +208,9 @@ final class FrameCipher {
     if (length < TAG_BYTES) {
       throw new AEADBadTagException("a sealed payload of " + length + " bytes is shorter than its tag");
     }
-    try {
-      Cipher cipher = cipher(Cipher.DECRYPT_MODE, nonce);
-      cipher.updateAAD(associatedData);
-      byte[] plaintext = new byte[length - TAG_BYTES];
-      int written = cipher.doFinal(sealed, offset, length, plaintext, 0);
-      if (written != plaintext.length) {
-        throw new AEADBadTagException("AES-GCM returned " + written + " bytes for " + plaintext.length);
-      }
-      return plaintext;
-    } catch (AEADBadTagException e) {
-      throw e;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM decryption failed", e);
-    }
+    byte[] plaintext = new byte[length - TAG_BYTES];
+    openInto(nonce, associatedData, sealed, offset, length, plaintext, 0);
+    return plaintext;
   }
 
   /**
