@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * nonce only if their random prefixes collide: for {@code n} managers over one key, a chance about
  * n<sup>2</sup>/2<sup>65</sup>. (An ephemeral session's key is fresh and used by one cipher only.)
  *
- * <p>Thread-safe: each operation gets a {@link Cipher} of its own, as a {@code Cipher} is not; the serial counter
- * and the prefixes are the only shared state. Internal to the frame format.
+ * <p>Thread-safe: each thread gets a {@link Cipher} of its own, as a {@code Cipher} is not; the serial counter and
+ * the prefixes are the only shared state. Internal to the frame format.
  */
 final class FrameCipher {
   /** Bytes of a nonce. */
@@ -40,6 +40,12 @@ final class FrameCipher {
   /** The nonce prefix of each epoch of 2<sup>32</sup> serials, all distinct. Guarded by this. */
   private long[] prefixes;
   private long nextSerial; // guarded by this
+  /**
+   * Each thread's {@link Cipher}, made on its first operation and initialised again for every one: a
+   * {@code Cipher} is not thread-safe, and making one per chunk (provider lookup, key schedule) cost more than the
+   * chunk's arithmetic.
+   */
+  private final ThreadLocal<@Nullable Cipher> ciphers = new ThreadLocal<>();
 
   private FrameCipher(SecretKey key, SecureRandom random) {
     this.key = key;
@@ -242,7 +248,12 @@ final class FrameCipher {
     if (nonce.length != NONCE_BYTES) {
       throw new IllegalArgumentException("a nonce has " + NONCE_BYTES + " bytes, not " + nonce.length);
     }
-    Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+    Cipher cipher = ciphers.get();
+    if (cipher == null) {
+      cipher = Cipher.getInstance(TRANSFORMATION);
+      ciphers.set(cipher);
+    }
+    // init resets whatever the last operation left, a failed one included; the key schedule is kept for the key.
     cipher.init(mode, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
     return cipher;
   }
