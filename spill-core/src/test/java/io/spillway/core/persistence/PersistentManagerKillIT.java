@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.spillway.api.SegmentInfo;
 import io.spillway.api.SpillManager;
 import io.spillway.core.Spillway;
-import java.io.BufferedReader;
+import io.spillway.testkit.KillableChild;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,25 +54,12 @@ class PersistentManagerKillIT {
   /** Runs a child until it is killed; fills {@code pending} with the operation under way (null: delete). */
   private long runChild(Path spillDir, long seed, int killAfter, int round, Map<String, Long> pending)
       throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow(
-        () -> new AssertionError("cannot tell which java binary runs this test"));
-    Path stderr = tempDir.resolve("child-" + round + ".err");
-    Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        PersistentManagerMain.class.getName(), spillDir.toString(), SESSION, Long.toString(seed))
-        .redirectError(stderr.toFile())
-        .start();
     long acks = 0;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      String line = out.readLine();
-      assertThat(line).as("first line of child %s; stderr: %s", round, read(stderr)).isEqualTo("ready .");
-      boolean killed = false;
+    try (KillableChild child = KillableChild.start(tempDir.resolve("child-" + round + ".err"),
+        PersistentManagerMain.class, spillDir.toString(), SESSION, Long.toString(seed))) {
       Map<String, Long> begun = new HashMap<>();
       Set<String> deleting = new HashSet<>();
-      while ((line = out.readLine()) != null) {
-        if (!line.endsWith(" .")) {
-          break; // cut short by the kill
-        }
+      for (String line; (line = child.nextLine()) != null; ) {
         String[] words = line.split(" ");
         String name = words[1];
         if (words[0].equals("B")) {
@@ -91,20 +75,16 @@ class PersistentManagerKillIT {
             acknowledged.put(name, begun.remove(name));
           }
           acks++;
-          if (!killed && acks >= killAfter) {
-            process.toHandle().destroyForcibly(); // SIGKILL; unlike Process.destroy, keeps our end of the pipe
-            killed = true;
+          if (!child.killed() && acks >= killAfter) {
+            child.kill();
           }
         }
       }
-      assertThat(killed).as("child %s ran until killed; stderr: %s", round, read(stderr)).isTrue();
+      child.assertKilled();
       pending.putAll(begun);
       for (String name : deleting) {
         pending.put(name, null);
       }
-    } finally {
-      process.toHandle().destroyForcibly();
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
     return acks;
   }
@@ -147,14 +127,6 @@ class PersistentManagerKillIT {
           acknowledged.put(name, state);
         }
       }
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "";
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
     }
   }
 }

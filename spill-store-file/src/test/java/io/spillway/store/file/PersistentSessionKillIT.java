@@ -3,11 +3,8 @@ package io.spillway.store.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.api.spi.SpillStore;
-import java.io.BufferedReader;
+import io.spillway.testkit.KillableChild;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,24 +56,11 @@ class PersistentSessionKillIT {
   private record Result(long acks, Map<String, Long> pending) {}
 
   private Result runChild(Path spillDir, long seed, int killAfter, int round) throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow(
-        () -> new AssertionError("cannot tell which java binary runs this test"));
-    Path stderr = tempDir.resolve("child-" + round + ".err");
-    Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        PersistentWriterMain.class.getName(), spillDir.toString(), SESSION, Long.toString(seed), "2")
-        .redirectError(stderr.toFile())
-        .start();
     Map<String, Long> pending = new HashMap<>();
     long acks = 0;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      String line = out.readLine();
-      assertThat(line).as("first line of child %s; stderr: %s", round, read(stderr)).isEqualTo("ready .");
-      boolean killed = false;
-      while ((line = out.readLine()) != null) {
-        if (!line.endsWith(" .")) {
-          break; // cut short by the kill
-        }
+    try (KillableChild child = KillableChild.start(tempDir.resolve("child-" + round + ".err"),
+        PersistentWriterMain.class, spillDir.toString(), SESSION, Long.toString(seed), "2")) {
+      for (String line; (line = child.nextLine()) != null; ) {
         String[] words = line.split(" ");
         String key = words[1];
         if (words[0].equals("B")) {
@@ -84,16 +68,12 @@ class PersistentSessionKillIT {
         } else {
           acknowledged.put(key, pending.remove(key));
           acks++;
-          if (!killed && acks >= killAfter) {
-            process.toHandle().destroyForcibly(); // SIGKILL; unlike Process.destroy, keeps our end of the pipe
-            killed = true;
+          if (!child.killed() && acks >= killAfter) {
+            child.kill();
           }
         }
       }
-      assertThat(killed).as("child %s ran until killed; stderr: %s", round, read(stderr)).isTrue();
-    } finally {
-      process.destroyForcibly();
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      child.assertKilled();
     }
     return new Result(acks, pending);
   }
@@ -144,13 +124,5 @@ class PersistentSessionKillIT {
       sum += store.read(key).length;
     }
     return sum;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "";
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
   }
 }

@@ -5,11 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.spillway.api.SpillConfig;
 import io.spillway.api.spi.SpillStore;
-import java.io.BufferedReader;
+import io.spillway.testkit.KillableChild;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,30 +78,17 @@ class S3PersistentSessionKillIT {
   private record Result(long acks, Map<String, Long> pending) {}
 
   private Result runChild(long seed, int killAfter, @Nullable Random aim, int round) throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow(
-        () -> new AssertionError("cannot tell which java binary runs this test"));
-    Path stderr = tempDir.resolve("child-" + round + ".err");
-    Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        S3PersistentWriterMain.class.getName(), S3.server().endpoint().toString(), BUCKET, PREFIX, SESSION,
-        Long.toString(seed), "2")
-        .redirectError(stderr.toFile())
-        .start();
     Map<String, Long> pending = new HashMap<>();
     long acks = 0;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      String line = out.readLine();
-      assertThat(line).as("first line of child %s; stderr: %s", round, read(stderr)).isEqualTo("ready .");
-      boolean killed = false;
-      while ((line = out.readLine()) != null) {
-        if (!line.endsWith(" .")) {
-          break; // cut short by the kill
-        }
+    try (KillableChild child = KillableChild.start(tempDir.resolve("child-" + round + ".err"),
+        S3PersistentWriterMain.class, S3.server().endpoint().toString(), BUCKET, PREFIX, SESSION,
+        Long.toString(seed), "2")) {
+      for (String line; (line = child.nextLine()) != null; ) {
         String[] words = line.split(" ");
         String key = words[1];
         if (words[0].equals("B")) {
           pending.put(key, words[2].equals("D") ? DELETED : Long.valueOf(words[3]));
-          if (!killed && aim != null && acks >= killAfter && words[2].equals("W")
+          if (!child.killed() && aim != null && acks >= killAfter && words[2].equals("W")
               && S3PersistentWriterMain.length(key, Long.parseLong(words[3])) >= 6 * S3PersistentWriterMain.MiB) {
             try {
               // Kill while the upload is under way, as the server lists it, so that it is left unfinished.
@@ -113,22 +97,17 @@ class S3PersistentSessionKillIT {
             } catch (ConditionTimeoutException e) {
               // The upload ended before it was seen: this kill lands between operations instead.
             }
-            process.toHandle().destroyForcibly();
-            killed = true;
+            child.kill();
           }
         } else {
           acknowledged.put(key, pending.remove(key));
           acks++;
-          if (!killed && aim == null && acks >= killAfter) {
-            process.toHandle().destroyForcibly(); // SIGKILL; unlike Process.destroy, keeps our end of the pipe
-            killed = true;
+          if (!child.killed() && aim == null && acks >= killAfter) {
+            child.kill();
           }
         }
       }
-      assertThat(killed).as("child %s ran until killed; stderr: %s", round, read(stderr)).isTrue();
-    } finally {
-      process.destroyForcibly();
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      child.assertKilled();
     }
     return new Result(acks, pending);
   }
@@ -177,14 +156,6 @@ class S3PersistentSessionKillIT {
       assertThat(store.usage()).as("round %s: usage is the sum of the values", round).isEqualTo(sum);
     } finally {
       store.close(); // gives the lease up, so the next child takes over at once
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "";
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
     }
   }
 }
