@@ -143,11 +143,12 @@ final class FrameEncryption {
     byte[] first = cipher.nonce(serial);
     System.arraycopy(first, 0, region, 0, first.length);
     int at = first.length;
+    byte[] data = Arrays.copyOf(header, header.length + CHUNK_DATA_SUFFIX);
     for (int i = 0; i < chunks; i++) {
       int from = i * CHUNK;
       int n = Math.min(CHUNK, length - from);
       byte[] nonce = i == 0 ? first : java.util.Objects.requireNonNull(FrameCipher.nonceAfter(first, i));
-      cipher.seal(nonce, chunkData(header, i, i == chunks - 1), plain, offset + from, n, region, at);
+      cipher.seal(nonce, chunkData(data, i, i == chunks - 1), plain, offset + from, n, region, at);
       at += n + FrameCipher.TAG_BYTES;
     }
     return serial;
@@ -164,13 +165,20 @@ final class FrameEncryption {
         FrameCipher.TAG_BYTES * chunks(length));
   }
 
-  /** The associated data of chunk {@code index}: the header bytes, the index (u32 LE) and the last-chunk flag. */
-  private static byte[] chunkData(byte[] header, int index, boolean last) {
-    byte[] data = Arrays.copyOf(header, header.length + 5);
+  /** Bytes that follow the header in a chunk's associated data: its index (u32 LE) and the last-chunk flag. */
+  private static final int CHUNK_DATA_SUFFIX = 5;
+
+  /**
+   * Makes {@code data} — the header bytes and room for {@value #CHUNK_DATA_SUFFIX} more — the associated data of
+   * chunk {@code index}, and returns it. One array serves every chunk of a frame in turn: the cipher reads it when
+   * the chunk is sealed or opened, before the next chunk rewrites its end.
+   */
+  private static byte[] chunkData(byte[] data, int index, boolean last) {
+    int at = data.length - CHUNK_DATA_SUFFIX;
     for (int i = 0; i < 4; i++) {
-      data[header.length + i] = (byte) (index >>> (8 * i));
+      data[at + i] = (byte) (index >>> (8 * i));
     }
-    data[header.length + 4] = (byte) (last ? 1 : 0);
+    data[at + 4] = (byte) (last ? 1 : 0);
     return data;
   }
 
@@ -198,11 +206,12 @@ final class FrameEncryption {
     }
     byte[] plain = new byte[(int) (body - (long) chunks * FrameCipher.TAG_BYTES)];
     int at = offset + FrameCipher.NONCE_BYTES;
+    byte[] data = Arrays.copyOf(header, header.length + CHUNK_DATA_SUFFIX);
     try {
       for (int i = 0; i < chunks; i++) {
         int sealed = (int) (i < chunks - 1 ? sealedChunk : last);
         byte[] nonce = java.util.Objects.requireNonNull(FrameCipher.nonceAfter(first, i));
-        cipher.openInto(nonce, chunkData(header, i, i == chunks - 1), stored, at, sealed, plain, i * CHUNK);
+        cipher.openInto(nonce, chunkData(data, i, i == chunks - 1), stored, at, sealed, plain, i * CHUNK);
         at += sealed;
       }
     } catch (AEADBadTagException e) {
