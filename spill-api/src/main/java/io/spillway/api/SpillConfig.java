@@ -360,28 +360,28 @@ public final class SpillConfig {
     }
 
     /**
-     * The fraction of the budget at which spilling starts. As in RedDB, the value is clamped into
+     * The fraction of the budget at which spilling starts. As in RedDB, a value in [0, 1] is clamped into
      * [{@value #MIN_SPILL_THRESHOLD}, {@value #MAX_SPILL_THRESHOLD}].
      *
-     * @throws IllegalArgumentException if {@code fraction} is NaN
+     * @throws IllegalArgumentException if {@code fraction} is outside [0, 1] or NaN
      */
     public Builder spillThreshold(double fraction) {
       once("spillThreshold");
-      this.spillThreshold = ConfigChecks.clamp("spillThreshold", fraction, MIN_SPILL_THRESHOLD, MAX_SPILL_THRESHOLD);
+      this.spillThreshold = ConfigChecks.clampFraction("spillThreshold", fraction, MIN_SPILL_THRESHOLD, MAX_SPILL_THRESHOLD);
       return this;
     }
 
     /**
-     * The fraction of the budget a spill round brings usage down to. As in RedDB, the value is clamped into
+     * The fraction of the budget a spill round brings usage down to. As in RedDB, a value in [0, 1] is clamped into
      * [{@value #MIN_TARGET_AFTER_SPILL}, {@value #MAX_TARGET_AFTER_SPILL}]. A target at or above the threshold is
      * accepted, as RedDB does, and means that a round starts only once usage passes the target.
      *
-     * @throws IllegalArgumentException if {@code fraction} is NaN
+     * @throws IllegalArgumentException if {@code fraction} is outside [0, 1] or NaN
      */
     public Builder targetAfterSpill(double fraction) {
       once("targetAfterSpill");
       this.targetAfterSpill =
-          ConfigChecks.clamp("targetAfterSpill", fraction, MIN_TARGET_AFTER_SPILL, MAX_TARGET_AFTER_SPILL);
+          ConfigChecks.clampFraction("targetAfterSpill", fraction, MIN_TARGET_AFTER_SPILL, MAX_TARGET_AFTER_SPILL);
       return this;
     }
 

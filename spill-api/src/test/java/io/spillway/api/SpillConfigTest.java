@@ -28,15 +28,29 @@ class SpillConfigTest {
   @Test
   void spillThreshold_isClampedLikeRedDb() {
     assertThat(SpillConfig.builder().spillThreshold(0.01).build().spillThreshold()).isEqualTo(0.10);
-    assertThat(SpillConfig.builder().spillThreshold(1.5).build().spillThreshold()).isEqualTo(0.99);
-    assertThat(SpillConfig.builder().spillThreshold(-3).build().spillThreshold()).isEqualTo(0.10);
+    assertThat(SpillConfig.builder().spillThreshold(0.0).build().spillThreshold()).isEqualTo(0.10);
+    assertThat(SpillConfig.builder().spillThreshold(1.0).build().spillThreshold()).isEqualTo(0.99);
     assertThat(SpillConfig.builder().spillThreshold(0.5).build().spillThreshold()).isEqualTo(0.5);
+  }
+
+  @Test
+  void fractions_outsideZeroToOne_areRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> SpillConfig.builder().spillThreshold(2.0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("spillThreshold").hasMessageContaining("between 0 and 1").hasMessageContaining("2.0");
+    assertThatThrownBy(() -> SpillConfig.builder().spillThreshold(-3))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spillThreshold");
+    assertThatThrownBy(() -> SpillConfig.builder().targetAfterSpill(1.0000001))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("targetAfterSpill");
+    assertThatThrownBy(() -> SpillConfig.builder().targetAfterSpill(Double.NEGATIVE_INFINITY))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("targetAfterSpill");
   }
 
   @Test
   void targetAfterSpill_isClampedLikeRedDb() {
     assertThat(SpillConfig.builder().targetAfterSpill(0.0).build().targetAfterSpill()).isEqualTo(0.10);
     assertThat(SpillConfig.builder().targetAfterSpill(0.95).build().targetAfterSpill()).isEqualTo(0.90);
+    assertThat(SpillConfig.builder().targetAfterSpill(1.0).build().targetAfterSpill()).isEqualTo(0.90);
     assertThat(SpillConfig.builder().targetAfterSpill(0.3).build().targetAfterSpill()).isEqualTo(0.3);
   }
 

@@ -203,8 +203,9 @@ public final class Spillway {
         throw new SpillStoreException("Store '" + provider.name() + "' cannot open persistent session '"
             + session.get() + "' (spillDir " + config.spillDir() + "): " + e.getMessage(), null, null, e);
       }
-      throw new SpillConfigurationException("Store provider " + provider.getClass().getName() + " ('"
-          + provider.name() + "') could not open a store session (spillDir " + config.spillDir() + "): " + e, e);
+      // The provider's message says where and why; the class name would only hide it.
+      throw new SpillConfigurationException("Store '" + provider.name() + "' could not open a session: "
+          + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new SpillConfigurationException("Store provider " + provider.getClass().getName() + " ('"
           + provider.name() + "') could not open a store session (spillDir " + config.spillDir() + "): " + e, e);

@@ -70,6 +70,16 @@ class SpillwayTest {
   }
 
   @Test
+  void newManager_inASpillDirThatIsARegularFile_saysWhyAndTouchesNothing() throws IOException {
+    Path file = Files.writeString(tmp.resolve("x"), "mine");
+    assertThatThrownBy(() -> Spillway.newManager(SpillConfig.builder().spillDir(file).build()))
+        .isInstanceOf(io.spillway.api.SpillConfigurationException.class)
+        .hasMessage("Store 'file' could not open a session: Could not open a file spill session in " + file
+            + ": spillDir " + file + " is a regular file, not a directory");
+    assertThat(Files.readString(file)).isEqualTo("mine");
+  }
+
+  @Test
   void newManager_withDefaults_followsRedDbsDefaults() {
     long max = 512L * 1024 * 1024;
     long threshold = (long) (max * 0.80);

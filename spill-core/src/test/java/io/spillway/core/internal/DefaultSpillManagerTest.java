@@ -396,7 +396,7 @@ class DefaultSpillManagerTest {
 
   @Test
   void configuration_clampsAHighThresholdTo99Percent() {
-    SpillManager manager = manager(b -> b.maxMemory(1000).spillThreshold(5.0).targetAfterSpill(1.0)
+    SpillManager manager = manager(b -> b.maxMemory(1000).spillThreshold(1.0).targetAfterSpill(1.0)
         .minSpillSize(0).policy(RecordingPolicyProvider.NAME));
     manager.registerSegment("a", 989);
     assertThat(manager.needsSpill()).isEmpty();

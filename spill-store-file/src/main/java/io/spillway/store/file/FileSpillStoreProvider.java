@@ -232,8 +232,8 @@ public final class FileSpillStoreProvider implements SpillStoreProvider {
     } catch (IOException e) {
       String what = persistent.isPresent() ? "persistent file spill session '" + persistent.get() + "'"
           : "a file spill session";
-      throw new IOException("Could not open " + what + " in " + describe(config.spillDirs()) + ": " + e.getMessage(),
-          e);
+      throw new IOException("Could not open " + what + " in " + describe(config.spillDirs()) + ": "
+          + SpillDirProblems.explain(config.spillDirs(), e), e);
     }
   }
 

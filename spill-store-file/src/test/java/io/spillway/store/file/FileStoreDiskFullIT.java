@@ -2,12 +2,10 @@ package io.spillway.store.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.spillway.api.SpillConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Fills a real, small tmpfs until the disk is full. The tmpfs is the directory named by {@code SPILLWAY_TMPFS}
- * (default {@value #DEFAULT_TMPFS}), mounted by {@code .ci/setup-tmpfs.sh}. This test never skips: with {@code CI=true}
- * a missing tmpfs fails it; elsewhere it mounts one with that script when running as root, and fails otherwise.
+ * (default {@value #DEFAULT_TMPFS}), mounted by {@code .ci/setup-tmpfs.sh}; {@link TmpfsMounts#require} says what
+ * happens when it is missing (never a skip).
  */
 class FileStoreDiskFullIT {
   static final String DEFAULT_TMPFS = "/mnt/spillway-tmpfs";
@@ -41,28 +39,7 @@ class FileStoreDiskFullIT {
 
   @BeforeAll
   static void requireTmpfs() throws Exception {
-    String configured = System.getenv("SPILLWAY_TMPFS");
-    tmpfs = Path.of(configured == null || configured.isBlank() ? DEFAULT_TMPFS : configured);
-    if (isTmpfsMountPoint(tmpfs)) {
-      return;
-    }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail("CI=true but %s is not a tmpfs mount point. The disk-full test needs a small tmpfs: run "
-          + "`sudo .ci/setup-tmpfs.sh` before the build, or point SPILLWAY_TMPFS at a mounted tmpfs.", tmpfs);
-    }
-    if (!isRoot()) {
-      fail("%s is not a tmpfs mount point, and only root can mount one. Run `sudo .ci/setup-tmpfs.sh` once, "
-          + "or point SPILLWAY_TMPFS at a mounted tmpfs of a few MiB.", tmpfs);
-    }
-    Path script = findSetupScript();
-    Process setup = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
-    String output = new String(setup.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!setup.waitFor(60, TimeUnit.SECONDS) || setup.exitValue() != 0) {
-      fail("%s failed to mount a tmpfs at %s: %s", script, tmpfs, output);
-    }
-    if (!isTmpfsMountPoint(tmpfs)) {
-      fail("%s ran but %s is still not a tmpfs mount point: %s", script, tmpfs, output);
-    }
+    tmpfs = TmpfsMounts.require("SPILLWAY_TMPFS", DEFAULT_TMPFS, "The disk-full test needs a small tmpfs");
   }
 
   /** Log files of two 1 MiB values each, so that deleting two values frees a whole file. */
@@ -317,49 +294,4 @@ class FileStoreDiskFullIT {
   }
 
   /** Whether {@code dir} is itself where a tmpfs is mounted, according to {@code /proc/mounts}. */
-  static boolean isTmpfsMountPoint(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return false;
-    }
-    String real = dir.toRealPath().toString();
-    String type = null;
-    for (String line : Files.readAllLines(Path.of("/proc/mounts"), StandardCharsets.UTF_8)) {
-      String[] fields = line.split(" ");
-      if (fields.length > 2 && unescapeMountPoint(fields[1]).equals(real)) {
-        type = fields[2]; // the last mount on a path hides the earlier ones
-      }
-    }
-    return "tmpfs".equals(type);
-  }
-
-  /** Undoes the octal escapes ({@code \040} for a space) that /proc/mounts applies to mount points. */
-  private static String unescapeMountPoint(String field) {
-    StringBuilder out = new StringBuilder(field.length());
-    for (int i = 0; i < field.length(); i++) {
-      char c = field.charAt(i);
-      if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-        out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-        i += 3;
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
-  }
-
-  private static boolean isRoot() throws IOException, InterruptedException {
-    Process id = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
-    String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    return id.waitFor(30, TimeUnit.SECONDS) && id.exitValue() == 0 && uid.equals("0");
-  }
-
-  private static Path findSetupScript() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path script = dir.resolve(".ci").resolve("setup-tmpfs.sh");
-      if (Files.isRegularFile(script)) {
-        return script;
-      }
-    }
-    throw new AssertionError("No .ci/setup-tmpfs.sh in " + Path.of("").toAbsolutePath() + " or above it");
-  }
 }
