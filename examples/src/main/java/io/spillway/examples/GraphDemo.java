@@ -17,6 +17,7 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,11 +32,8 @@ import org.jspecify.annotations.Nullable;
  * searches from random roots, validates each search with Graph500's checks, and prints TEPS and what was spilled.
  *
  * <p>Run it with {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=io.spillway.examples.GraphDemo}
- * (add {@code -Dexec.args="--scale 16 --roots 8"} to change it). Flags: {@code --scale N} (default 18: 2^N
- * vertices, 16 * 2^N edges), {@code --budget BYTES} (suffix k, m or g; default: a fifth of the graph's estimated
- * size), {@code --roots N} (default 4), {@code --seed N} (default 1), {@code --dir PATH} (spill folder; default a
- * new temporary folder, deleted at the end), {@code --partitions N} (default: enough for partitions of about a
- * sixteenth of the budget).
+ * (add {@code -Dexec.args="--scale 16 --roots 8"} to change it, {@code -Dexec.args=--help} for the flags, listed
+ * in {@link GraphDemoOptions#USAGE}).
  *
  * <p>Outside the budget, on purpose and as Graph500 does: the generator's vertex permutation (4 bytes per vertex)
  * and each search's parent array (8 bytes per vertex, kept per root for the validation pass).
@@ -61,44 +59,45 @@ public final class GraphDemo {
   public record Summary(long vertices, long nonIsolated, long inputEdges, long graphEdges, long graphBytes,
       long budget, long peakResident, double[] teps, double harmonicMeanTeps, boolean allValid, SpillStats stats) {}
 
+  /** Runs the demo (see {@link GraphDemoOptions#USAGE} for the flags and the exit status). */
   public static void main(String[] args) throws IOException {
-    Summary summary = run(args, System.out);
+    Optional<GraphDemoOptions> options;
+    try {
+      options = GraphDemoOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("GraphDemo: " + e.getMessage());
+      System.err.println("Run with --help for the flags.");
+      System.exit(2);
+      return;
+    }
+    if (options.isEmpty()) {
+      System.out.print(GraphDemoOptions.USAGE);
+      return;
+    }
+    Summary summary = run(options.get(), System.out);
     if (!summary.allValid()) {
       System.exit(1);
     }
   }
 
-  /** Parses {@code args} (see the class comment), runs the demo and prints to {@code out}. */
+  /**
+   * Parses {@code args} (see {@link GraphDemoOptions#USAGE}), runs the demo and prints to {@code out}.
+   *
+   * @throws IllegalArgumentException naming the flag, for a bad command line or {@code --help}
+   */
   public static Summary run(String[] args, PrintStream out) throws IOException {
-    int scale = 18;
-    long budget = -1;
-    int roots = 4;
-    long seed = 1;
-    Path dir = null;
-    int partitions = -1;
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("flag " + flag + " needs a value");
-      }
-      String value = args[++i];
-      switch (flag) {
-        case "--scale" -> scale = Integer.parseInt(value);
-        case "--budget" -> budget = parseBytes(value);
-        case "--roots" -> roots = Integer.parseInt(value);
-        case "--seed" -> seed = Long.parseLong(value);
-        case "--dir" -> dir = Path.of(value);
-        case "--partitions" -> partitions = Integer.parseInt(value);
-        default -> throw new IllegalArgumentException("unknown flag " + flag
-            + " (known: --scale --budget --roots --seed --dir --partitions)");
-      }
-    }
-    boolean ownDir = dir == null;
+    return run(GraphDemoOptions.parse(args)
+        .orElseThrow(() -> new IllegalArgumentException("--help asks for the usage, not a run")), out);
+  }
+
+  static Summary run(GraphDemoOptions options, PrintStream out) throws IOException {
+    Path dir = options.dir();
     Path spillDir = dir != null ? dir : Files.createTempDirectory("spillway-graph-demo");
     try {
-      return run(scale, budget, roots, seed, spillDir, partitions, out);
+      return run(options.scale(), options.budget(), options.roots(), options.seed(), spillDir, options.partitions(),
+          out);
     } finally {
-      if (ownDir) {
+      if (dir == null) {
         deleteRecursively(spillDir);
       }
     }
@@ -177,6 +176,7 @@ public final class GraphDemo {
 
       // ---- validate ----
       out.println("Validating every search against the regenerated edge stream (Graph500 checks)...");
+      long validationStart = System.nanoTime();
       Validation[] checks = new Validation[roots.length];
       for (int r = 0; r < roots.length; r++) {
         checks[r] = new Validation(roots[r], parents[r]);
@@ -197,6 +197,8 @@ public final class GraphDemo {
         out.printf(Locale.ROOT, "  root %,d: %s; %,d edges traversed, %s TEPS%n", roots[r],
             error == null ? "valid" : "INVALID (" + error + ")", checks[r].traversedEdges, teps(teps[r]));
       }
+      double validationSeconds = seconds(validationStart);
+      out.printf(Locale.ROOT, "Validated in %.1f s%n", validationSeconds);
       double harmonic = roots.length / inverseSum;
       sampler.shutdownNow();
       SpillStats stats = manager.stats();
@@ -218,8 +220,8 @@ public final class GraphDemo {
         perRoot.append(perRoot.length() == 0 ? "" : ", ").append(teps(t));
       }
       out.printf(Locale.ROOT, "  TEPS                %s harmonic mean (per root: %s)%n", teps(harmonic), perRoot);
-      out.printf(Locale.ROOT, "  time                load %.1f s, BFS %.2f s in all%n", loadSeconds,
-          Arrays.stream(bfsSeconds).sum());
+      out.printf(Locale.ROOT, "  time                load %.1f s, BFS %.2f s in all, validation %.1f s%n",
+          loadSeconds, Arrays.stream(bfsSeconds).sum(), validationSeconds);
       out.println("  validation          " + (allValid ? "all " + roots.length + " searches valid" : "FAILED"));
       return new Summary(n, graph.nodeCount(), total, graph.edgeCountLong(), graphBytes, budget, peakResident, teps,
           harmonic, allValid, stats);
@@ -343,17 +345,6 @@ public final class GraphDemo {
       }
       return null;
     }
-  }
-
-  private static long parseBytes(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    long unit = 1;
-    char last = t.charAt(t.length() - 1);
-    if (last == 'k' || last == 'm' || last == 'g') {
-      unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
-      t = t.substring(0, t.length() - 1);
-    }
-    return Math.round(Double.parseDouble(t) * unit);
   }
 
   private static double seconds(long startNanos) {

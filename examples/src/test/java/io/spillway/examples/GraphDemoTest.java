@@ -31,7 +31,8 @@ class GraphDemoTest {
     // Managed partitions never pass the budget; the loader's buffers (an eighth of it) may, briefly.
     assertThat(summary.peakResident()).isLessThanOrEqualTo(summary.budget() + summary.budget() / 8);
     assertThat(summary.graphEdges()).isPositive().isLessThanOrEqualTo(summary.inputEdges());
-    assertThat(text).contains("Summary", "TEPS", "all 3 searches valid", "loading:");
+    assertThat(text).contains("Summary", "TEPS", "all 3 searches valid", "loading:", "Validated in ")
+        .containsPattern("time +load [0-9.]+ s, BFS [0-9.]+ s in all, validation [0-9.]+ s");
   }
 
   @Test

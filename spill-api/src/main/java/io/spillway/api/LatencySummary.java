@@ -24,4 +24,17 @@ public record LatencySummary(long count, Duration p50, Duration p90, Duration p9
     Objects.requireNonNull(p99, "p99");
     Objects.requireNonNull(max, "max");
   }
+
+  /**
+   * The percentiles with units, such as {@code {count 3, p50 31.9 ms, p90 40.2 ms, p99 40.2 ms, max 40.5 ms}}, or
+   * {@code {count 0}}. The format may change between versions: read the components, not this text.
+   */
+  @Override
+  public String toString() {
+    if (count == 0) {
+      return "{count 0}";
+    }
+    return "{count " + count + ", p50 " + Units.duration(p50) + ", p90 " + Units.duration(p90) + ", p99 "
+        + Units.duration(p99) + ", max " + Units.duration(max) + "}";
+  }
 }

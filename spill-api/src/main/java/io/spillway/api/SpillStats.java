@@ -64,4 +64,44 @@ public record SpillStats(
   public boolean atThreshold(double threshold) {
     return utilization() >= threshold;
   }
+
+  /**
+   * A one-line summary with units, for logs and consoles, such as {@code SpillStats{memory 40.0 MiB of 512 MiB
+   * (7.8%), segments 12 (3 spilled), spills 3 (120 MiB, 0 failed), reloads 1 (40.0 MiB, 0 failed), store 120 MiB,
+   * spill latency {count 3, p50 31.9 ms, ...}, reload latency {...}}}. Counters that are zero in a healthy run and
+   * say nothing then (clean evictions, pinned and in-flight bytes, delete and recovery failures, dropped and
+   * undelivered accesses) are shown only when they are not zero. Byte counts are in binary units; the exact values
+   * are the record's components. The format may change between versions: parse the components, not this text.
+   */
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder("SpillStats{memory ").append(Units.bytes(memoryUsage)).append(" of ")
+        .append(Units.bytes(maxMemory)).append(" (").append(Units.percent(utilization())).append("), segments ")
+        .append(segmentCount).append(" (").append(spilledCount).append(" spilled");
+    nonZeroBytes(text, ", ", pinnedBytes, " pinned");
+    nonZeroBytes(text, ", ", bytesInFlight, " in flight");
+    text.append("), spills ").append(spillOperations).append(" (").append(Units.bytes(bytesSpilled));
+    nonZero(text, ", ", cleanEvictions, " clean evictions");
+    text.append(", ").append(spillFailures).append(" failed), reloads ").append(reloadOperations).append(" (")
+        .append(Units.bytes(bytesReloaded)).append(", ").append(reloadFailures).append(" failed), store ")
+        .append(Units.bytes(storeUsage));
+    nonZero(text, ", ", deleteFailures, " delete failures");
+    nonZero(text, ", ", recoveryFailures, " recovery failures");
+    nonZero(text, ", ", droppedAccesses, " dropped accesses");
+    nonZero(text, ", ", undeliveredAccesses, " undelivered accesses");
+    return text.append(", spill latency ").append(spillLatency).append(", reload latency ").append(reloadLatency)
+        .append('}').toString();
+  }
+
+  private static void nonZero(StringBuilder text, String separator, long value, String label) {
+    if (value != 0) {
+      text.append(separator).append(value).append(label);
+    }
+  }
+
+  private static void nonZeroBytes(StringBuilder text, String separator, long bytes, String label) {
+    if (bytes != 0) {
+      text.append(separator).append(Units.bytes(bytes)).append(label);
+    }
+  }
 }
