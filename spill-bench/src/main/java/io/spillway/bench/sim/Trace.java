@@ -1,14 +1,10 @@
 package io.spillway.bench.sim;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,78 +59,26 @@ final class Trace {
     return new Trace(name, keys, sizes.clone(), ids.size());
   }
 
+  /** A trace of requests already numbered {@code 0..distinct-1}; the arrays are kept, not copied. */
+  static Trace of(String name, int[] keys, int[] sizes, int distinct) {
+    return new Trace(name, keys, sizes, distinct);
+  }
+
   /**
-   * Reads a gzip file of {@code <key> <size>} lines (decimal, one request a line; blank lines ignored).
+   * Reads a trace file in the format {@link TraceReader} documents: {@code <key> <size>} lines, keys any 64-bit
+   * integers or strings, gzip or plain text. The trace's name is the file's name without {@code .trace.gz},
+   * {@code .gz} or {@code .trace}.
    *
    * @throws IOException if the file cannot be read or a line is malformed (the message names the line)
    */
   static Trace read(Path file) throws IOException {
-    String fileName = file.getFileName().toString();
-    String name = fileName.endsWith(".trace.gz") ? fileName.substring(0, fileName.length() - ".trace.gz".length())
-        : fileName;
-    int[] keys = new int[1 << 16];
-    int[] sizes = new int[1 << 16];
-    int n = 0;
-    Map<Long, Integer> ids = new HashMap<>(1 << 16);
-    try (InputStream in = new BufferedInputStream(new GZIPInputStream(Files.newInputStream(file), 1 << 16),
-        1 << 16)) {
-      long line = 1;
-      while (true) {
-        int c = in.read();
-        while (c == '\n' || c == '\r') {
-          if (c == '\n') {
-            line++;
-          }
-          c = in.read();
-        }
-        if (c < 0) {
-          break;
-        }
-        long key = 0;
-        int digits = 0;
-        while (c >= '0' && c <= '9') {
-          key = Math.multiplyExact(key, 10) + (c - '0');
-          digits++;
-          c = in.read();
-        }
-        if (digits == 0 || c != ' ') {
-          throw new IOException(file + " line " + line + ": expected '<key> <size>'");
-        }
-        c = in.read();
-        long size = 0;
-        digits = 0;
-        while (c >= '0' && c <= '9') {
-          size = size * 10 + (c - '0');
-          digits++;
-          if (size > Integer.MAX_VALUE) {
-            throw new IOException(file + " line " + line + ": size too large");
-          }
-          c = in.read();
-        }
-        if (digits == 0 || (c != '\n' && c != '\r' && c >= 0)) {
-          throw new IOException(file + " line " + line + ": expected '<key> <size>'");
-        }
-        if (n == keys.length) {
-          keys = Arrays.copyOf(keys, n * 2);
-          sizes = Arrays.copyOf(sizes, n * 2);
-        }
-        Integer id = ids.get(key);
-        if (id == null) {
-          id = ids.size();
-          ids.put(key, id);
-        }
-        keys[n] = id;
-        sizes[n] = (int) size;
-        n++;
-        if (c < 0) {
-          break;
-        }
-        if (c == '\n') {
-          line++;
-        }
+    String name = file.getFileName().toString();
+    for (String suffix : new String[] {".gz", ".trace"}) {
+      if (name.endsWith(suffix) && name.length() > suffix.length()) {
+        name = name.substring(0, name.length() - suffix.length());
       }
     }
-    return new Trace(name, Arrays.copyOf(keys, n), Arrays.copyOf(sizes, n), ids.size());
+    return TraceReader.read(file, name);
   }
 
   int requests() {

@@ -23,10 +23,12 @@ import java.util.Optional;
  *
  * <p>Options: {@code --out DIR} (required) where the files go; {@code --traces DIR} the folder of the five shared
  * traces (default: {@code shared/traces} beside the working directory or one of its ancestors, which is
- * {@code ../shared/traces} from a checkout); {@code --trace FILE} a trace in the same format instead (repeatable);
+ * {@code ../shared/traces} from a checkout); {@code --trace FILE} a trace in the same format instead (repeatable;
+ * keys are any 64-bit integers or strings, the file gzip or plain text: see {@code TraceReader});
  * {@code --budgets N,N,...} capacities for {@code --trace} files, in entries for traces of uniform sizes, else in
  * bytes (default 1, 2, 5, 10, 20, 50% of the distinct keys); {@code --policies a,b} the manager policies to replay
- * (default: every {@code SpillPolicyProvider} found); {@code --threads N} (default: the processors);
+ * (default: every {@code SpillPolicyProvider} found; {@value #DEFAULT_POLICY} names the one a manager picks when
+ * none is named); {@code --threads N} (default: the processors);
  * {@code --rounds policy=PERCENT,...} policies to replay in spill rounds that each free PERCENT% of the capacity
  * beyond what is needed (default {@code coldness=5}; {@code --rounds none} replays every policy exactly);
  * {@code --time-limit SECONDS} per policy and trace (default 120), after which that policy's cells on that trace are
@@ -41,6 +43,9 @@ public final class TraceSimulator {
    * round per request would take hours on the larger traces.
    */
   public static final int DEFAULT_COLDNESS_ROUNDS = 5;
+
+  /** The {@code --policies} name of the policy a manager uses when none is named. */
+  public static final String DEFAULT_POLICY = "default";
 
   private TraceSimulator() {}
 
@@ -84,7 +89,8 @@ public final class TraceSimulator {
           break;
         case "--policies":
           for (String p : value.split(",")) {
-            policies.add(p.trim());
+            // "default": whatever a manager picks when no policy is named, so a report can follow the default.
+            policies.add(p.trim().equals(DEFAULT_POLICY) ? Simulation.defaultPolicy() : p.trim());
           }
           break;
         case "--threads":

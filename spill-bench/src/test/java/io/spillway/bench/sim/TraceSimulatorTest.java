@@ -37,6 +37,26 @@ class TraceSimulatorTest {
   }
 
   @Test
+  void main_givenAPlainTraceOfStringAndNegativeKeys_replaysTheDefaultPolicy() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 3_000; i++) {
+      long key = (i * 7919L) % 200 % (1 + i % 61);
+      text.append(i % 2 == 0 ? "user:" + key : Long.toString(-0x6A0E0B3C5D8F1E2AL - key)).append(' ')
+          .append(100 + key).append('\n');
+    }
+    Path trace = Files.writeString(dir.resolve("keys.txt"), text);
+    Path out = dir.resolve("report");
+
+    TraceSimulator.main(new String[] {"--trace", trace.toString(), "--budgets", "2000", "--policies", "default",
+        "--threads", "1", "--out", out.toString()});
+
+    String policy = Simulation.defaultPolicy();
+    assertThat(policy).isNotEmpty();
+    assertThat(Files.readAllLines(out.resolve("keys.txt.csv")))
+        .anyMatch(line -> line.startsWith("keys.txt," + policy + ",2000,"));
+  }
+
+  @Test
   void policiesOnClassPath_includeTheBundledOnes() {
     assertThat(Simulation.policiesOnClassPath()).contains("lru", "lfu", "coldness");
   }

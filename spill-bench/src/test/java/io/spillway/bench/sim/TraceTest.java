@@ -44,4 +44,39 @@ class TraceTest {
 
     assertThatThrownBy(() -> Trace.read(file)).isInstanceOf(IOException.class).hasMessageContaining("line 2");
   }
+
+  @Test
+  void read_takesNegativeKeysAndStringKeys_asDistinctKeys() throws IOException {
+    Path file = gzip(dir.resolve("hashes.trace.gz"), "-7642028453680059184 64\nuser:42 10\n-7642028453680059184 64\n"
+        + "7 1\n007 1\n+7 1\n-7 1\n99999999999999999999 2\nuser:42 10\n");
+
+    Trace trace = Trace.read(file);
+
+    assertThat(trace.keys).containsExactly(0, 1, 0, 2, 2, 2, 3, 4, 1);
+    assertThat(trace.sizes).containsExactly(64, 10, 64, 1, 1, 1, 1, 2, 10);
+    assertThat(trace.distinctKeys()).isEqualTo(5);
+  }
+
+  @Test
+  void read_takesPlainTextAndTabs_whateverTheFileIsCalled() throws IOException {
+    Path file = Files.writeString(dir.resolve("plain.trace"), "a\t5\n  b   6  \n\n\ta 5\r\n");
+
+    Trace trace = Trace.read(file);
+
+    assertThat(trace.name).isEqualTo("plain");
+    assertThat(trace.keys).containsExactly(0, 1, 0);
+    assertThat(trace.sizes).containsExactly(5, 6, 5);
+  }
+
+  @Test
+  void read_badSizesAndExtraFields_nameTheLineAndTheProblem() throws IOException {
+    assertThatThrownBy(() -> Trace.read(Files.writeString(dir.resolve("a"), "1 1\n2 -5\n")))
+        .hasMessageEndingWith("a line 2: expected a size in bytes, got '-5'");
+    assertThatThrownBy(() -> Trace.read(Files.writeString(dir.resolve("b"), "k 1 extra\n")))
+        .hasMessageEndingWith("b line 1: expected '<key> <size>'");
+    assertThatThrownBy(() -> Trace.read(Files.writeString(dir.resolve("c"), "k\n")))
+        .hasMessageEndingWith("c line 1: expected '<key> <size>'");
+    assertThatThrownBy(() -> Trace.read(Files.writeString(dir.resolve("d"), "k 4294967296\n")))
+        .hasMessageEndingWith("d line 1: size too large: 4294967296");
+  }
 }
