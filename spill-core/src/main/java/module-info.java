@@ -10,6 +10,8 @@
 module io.spillway.core {
   requires transitive io.spillway.api;
   requires org.slf4j;
+  // Flight Recorder events (io.spillway.core.internal.jfr), which cost nothing while no recording takes them.
+  requires jdk.jfr;
 
   exports io.spillway.core;
 

@@ -32,6 +32,17 @@ package io.spillway.api;
  *     with) rather than slowing the readers down
  * @param spillLatency latencies of completed spills
  * @param reloadLatency latencies of completed reloads
+ * @param budgetWaits how long callers waited for room in the budget ({@link SpillManager#put},
+ *     {@link SegmentHandle#get()}, {@link SegmentHandle#set}, {@link SegmentHandle#pin()}): one measure per caller
+ *     that found no room at once and blocked, whether it then got the room, gave up
+ *     ({@code budgetExceeded}) or was woken by {@link SpillManager#close()}; callers that found room at once are not
+ *     counted
+ * @param budgetExceeded callers that gave up waiting for room with {@link SpillBudgetExceededException}: after
+ *     {@link SpillConfig#maxBlock()}, or at once for a value larger than the whole budget
+ * @param corruptFrames stored frames found corrupt ({@link CorruptSegmentException}): reloads, manual or managed,
+ *     whose frame failed verification (also counted in {@code reloadFailures}), and values of a persistent session
+ *     whose frame header failed verification when the manager took the session over (also counted in
+ *     {@code recoveryFailures})
  */
 public record SpillStats(
     long memoryUsage,
@@ -53,7 +64,10 @@ public record SpillStats(
     long droppedAccesses,
     long undeliveredAccesses,
     LatencySummary spillLatency,
-    LatencySummary reloadLatency) {
+    LatencySummary reloadLatency,
+    LatencySummary budgetWaits,
+    long budgetExceeded,
+    long corruptFrames) {
 
   /** {@code memoryUsage / maxMemory}, or 0 when the budget is 0. */
   public double utilization() {
