@@ -4,12 +4,15 @@
  *
  * <p>Exports {@code io.spillway.core} only: {@code io.spillway.core.internal} is the implementation, and
  * {@code io.spillway.core.checksum} holds nothing but the built-in checksum codec providers, which are reached by
- * name through {@code ChecksumCodecs}, and {@code io.spillway.core.keys} the bundled encryption key providers. Policies, stores and checksum codecs are found through the services this
- * module {@code uses}, in every module of the boot layer (or the class path) that {@code provides} them.
+ * name through {@code ChecksumCodecs}, and {@code io.spillway.core.keys} the bundled encryption key providers.
+ * Policies, stores and checksum codecs are found through the services this module {@code uses}, in every module
+ * of the boot layer (or the class path) that {@code provides} them.
  */
 module io.spillway.core {
   requires transitive io.spillway.api;
   requires org.slf4j;
+  // Flight Recorder events (io.spillway.core.internal.jfr), which cost nothing while no recording takes them.
+  requires jdk.jfr;
 
   exports io.spillway.core;
 

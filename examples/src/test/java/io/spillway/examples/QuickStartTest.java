@@ -35,7 +35,7 @@ class QuickStartTest {
     assertThat(output).contains("verified identical");
     // Readable stats: sizes in binary units, latencies in ms or us, no raw record dump.
     assertThat(output).contains("stats: SpillStats{memory 40.0 MiB of 64.0 MiB (62.5%), segments 6 (2 spilled)")
-        .containsPattern("spill latency \\{count 3, p50 [0-9.]+ (ms|us)").doesNotContain("PT0.");
+        .containsPattern("spill latency \\{count 3, mean [0-9.]+ (ms|us), p50 [0-9.]+ (ms|us)").doesNotContain("PT0.");
     // The two hot partitions are never chosen.
     assertThat(output).doesNotContain("spilled partition-0").doesNotContain("spilled partition-1");
     // Closing the manager removed its session folder with every spill file in it.

@@ -16,7 +16,7 @@ final class ConfigChecks {
    * {@code value} within [min, max], as RedDB clamps; a fraction outside [0, 1] (or NaN) is refused, since it cannot
    * be meant as a share of the budget and clamping it would hide the mistake.
    */
-  static double clampFraction(String setting, double value, double min, double max) {
+  static double fraction(String setting, double value, double min, double max) {
     if (!(value >= 0.0 && value <= 1.0)) {
       throw new IllegalArgumentException(setting + " must be a fraction of the budget between 0 and 1 (values below "
           + min + " or above " + max + " are raised or lowered to them, as RedDB does), was " + value);

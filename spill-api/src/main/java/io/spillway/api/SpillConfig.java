@@ -367,7 +367,7 @@ public final class SpillConfig {
      */
     public Builder spillThreshold(double fraction) {
       once("spillThreshold");
-      this.spillThreshold = ConfigChecks.clampFraction("spillThreshold", fraction, MIN_SPILL_THRESHOLD, MAX_SPILL_THRESHOLD);
+      this.spillThreshold = ConfigChecks.fraction("spillThreshold", fraction, MIN_SPILL_THRESHOLD, MAX_SPILL_THRESHOLD);
       return this;
     }
 
@@ -381,7 +381,7 @@ public final class SpillConfig {
     public Builder targetAfterSpill(double fraction) {
       once("targetAfterSpill");
       this.targetAfterSpill =
-          ConfigChecks.clampFraction("targetAfterSpill", fraction, MIN_TARGET_AFTER_SPILL, MAX_TARGET_AFTER_SPILL);
+          ConfigChecks.fraction("targetAfterSpill", fraction, MIN_TARGET_AFTER_SPILL, MAX_TARGET_AFTER_SPILL);
       return this;
     }
 

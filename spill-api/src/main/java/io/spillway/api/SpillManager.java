@@ -231,6 +231,29 @@ public interface SpillManager extends AutoCloseable {
   /** The store quota in force, in bytes; {@link SpillConfig#DEFAULT_MAX_STORE_BYTES} when there is none. */
   long maxStoreBytes();
 
+  /**
+   * The name of the store this manager spills to, as {@link io.spillway.api.spi.SpillStoreProvider#name()} gives it
+   * ({@code file}, {@code s3}, {@code tiered}, ...); for a manager made on a store session the caller opened itself,
+   * the name the implementation knows it by. For metrics and logs; callable after {@link #close()}.
+   *
+   * <p>The default, for implementations that cannot tell, is {@code "unknown"}.
+   */
+  default String storeName() {
+    return "unknown";
+  }
+
+  /**
+   * The name of the policy this manager chooses victims with, as
+   * {@link io.spillway.api.spi.SpillPolicyProvider#name()} gives it ({@code w-tinylfu}, {@code lru},
+   * {@code coldness}, ...), whether {@link SpillConfig#policy()} named it or it was chosen by priority. For metrics
+   * and logs; callable after {@link #close()}.
+   *
+   * <p>The default, for implementations that cannot tell, is {@code "unknown"}.
+   */
+  default String policyName() {
+    return "unknown";
+  }
+
   /** The registered segments, sorted by name. */
   List<SegmentInfo> listSegments();
 

@@ -32,6 +32,17 @@ package io.spillway.api;
  *     with) rather than slowing the readers down
  * @param spillLatency latencies of completed spills
  * @param reloadLatency latencies of completed reloads
+ * @param budgetWaits how long callers waited for room in the budget ({@link SpillManager#put},
+ *     {@link SegmentHandle#get()}, {@link SegmentHandle#set}, {@link SegmentHandle#pin()}): one measure per caller
+ *     that found no room at once and blocked, whether it then got the room, gave up
+ *     ({@code budgetExceeded}) or was woken by {@link SpillManager#close()}; callers that found room at once are not
+ *     counted
+ * @param budgetExceeded callers that gave up waiting for room with {@link SpillBudgetExceededException}: after
+ *     {@link SpillConfig#maxBlock()}, or at once for a value larger than the whole budget
+ * @param corruptFrames stored frames found corrupt ({@link CorruptSegmentException}): reloads, manual or managed,
+ *     whose frame failed verification (also counted in {@code reloadFailures}), and values of a persistent session
+ *     whose frame header failed verification when the manager took the session over (also counted in
+ *     {@code recoveryFailures})
  */
 public record SpillStats(
     long memoryUsage,
@@ -53,7 +64,10 @@ public record SpillStats(
     long droppedAccesses,
     long undeliveredAccesses,
     LatencySummary spillLatency,
-    LatencySummary reloadLatency) {
+    LatencySummary reloadLatency,
+    LatencySummary budgetWaits,
+    long budgetExceeded,
+    long corruptFrames) {
 
   /** {@code memoryUsage / maxMemory}, or 0 when the budget is 0. */
   public double utilization() {
@@ -68,9 +82,10 @@ public record SpillStats(
   /**
    * A one-line summary with units, for logs and consoles, such as {@code SpillStats{memory 40.0 MiB of 512 MiB
    * (7.8%), segments 12 (3 spilled), spills 3 (120 MiB, 0 failed), reloads 1 (40.0 MiB, 0 failed), store 120 MiB,
-   * spill latency {count 3, p50 31.9 ms, ...}, reload latency {...}}}. Counters that are zero in a healthy run and
-   * say nothing then (clean evictions, pinned and in-flight bytes, delete and recovery failures, dropped and
-   * undelivered accesses) are shown only when they are not zero. Byte counts are in binary units; the exact values
+   * spill latency {count 3, mean 32.4 ms, p50 31.9 ms, ...}, reload latency {...}}}. Counters that are zero in a
+   * healthy run and say nothing then (clean evictions, pinned and in-flight bytes, corrupt frames, delete and recovery
+   * failures, dropped and undelivered accesses, budget waits and callers that gave up) are shown only when they are
+   * not zero. Byte counts are in binary units; the exact values
    * are the record's components. The format may change between versions: parse the components, not this text.
    */
   @Override
@@ -83,14 +98,19 @@ public record SpillStats(
     text.append("), spills ").append(spillOperations).append(" (").append(Units.bytes(bytesSpilled));
     nonZero(text, ", ", cleanEvictions, " clean evictions");
     text.append(", ").append(spillFailures).append(" failed), reloads ").append(reloadOperations).append(" (")
-        .append(Units.bytes(bytesReloaded)).append(", ").append(reloadFailures).append(" failed), store ")
-        .append(Units.bytes(storeUsage));
+        .append(Units.bytes(bytesReloaded)).append(", ").append(reloadFailures).append(" failed");
+    nonZero(text, ", ", corruptFrames, " corrupt frames");
+    text.append("), store ").append(Units.bytes(storeUsage));
     nonZero(text, ", ", deleteFailures, " delete failures");
     nonZero(text, ", ", recoveryFailures, " recovery failures");
     nonZero(text, ", ", droppedAccesses, " dropped accesses");
     nonZero(text, ", ", undeliveredAccesses, " undelivered accesses");
-    return text.append(", spill latency ").append(spillLatency).append(", reload latency ").append(reloadLatency)
-        .append('}').toString();
+    text.append(", spill latency ").append(spillLatency).append(", reload latency ").append(reloadLatency);
+    if (budgetWaits.count() != 0 || budgetExceeded != 0) {
+      text.append(", budget waits ").append(budgetWaits);
+      nonZero(text, ", ", budgetExceeded, " gave up");
+    }
+    return text.append('}').toString();
   }
 
   private static void nonZero(StringBuilder text, String separator, long value, String label) {

@@ -48,6 +48,7 @@ class ArchitectureTest {
       .layer("Policies").definedBy("io.spillway.policy..")
       .layer("Stores").definedBy("io.spillway.store..")
       .layer("Graph").definedBy("io.spillway.graph..")
+      .layer("Micrometer").definedBy("io.spillway.micrometer..")
       .layer("Testkit").definedBy("io.spillway.testkit..")
       .layer("Bench").definedBy("io.spillway.bench..")
       .layer("Examples").definedBy("io.spillway.examples..")
@@ -57,6 +58,7 @@ class ArchitectureTest {
       .whereLayer("Policies").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Stores").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Graph").mayOnlyBeAccessedByLayers("Bench", "Examples")
+      .whereLayer("Micrometer").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Testkit").mayNotBeAccessedByAnyLayer()
       // The examples' GraphDemo builds its graph with the benchmarks' Graph500 generator (bench.graph500).
       .whereLayer("Bench").mayOnlyBeAccessedByLayers("Examples")
@@ -68,10 +70,11 @@ class ArchitectureTest {
   static final ArchRule coreDependsOnTheApiAndSlf4jOnly = classes()
       .that().resideInAPackage("io.spillway.core..")
       .should().onlyDependOnClassesThat().resideInAnyPackage(
-          "java..", "javax.crypto..", "io.spillway.api..", "io.spillway.core..", "org.slf4j..",
+          "java..", "javax.crypto..", "jdk.jfr..", "io.spillway.api..", "io.spillway.core..", "org.slf4j..",
           "org.jspecify.annotations..")
       .because("spill-core's compile dependencies are spill-api and SLF4J (DESIGN.md module table; javax.crypto is"
-          + " the JDK's, in java.base); JSON lives in spill-codec-jackson");
+          + " the JDK's, in java.base, and jdk.jfr the JDK's Flight Recorder, for its events); JSON lives in"
+          + " spill-codec-jackson");
 
   @ArchTest
   static final ArchRule jacksonCodecDependsOnTheApiAndJacksonOnly = classes()
@@ -94,6 +97,22 @@ class ArchitectureTest {
           "java..", "io.spillway.api..", "io.spillway.graph..", "org.jspecify.annotations..", "com.google.common..")
       .because("spill-graph needs spill-api and Guava; spill-core is a test dependency only, so that the graph "
           + "runs on any manager (DESIGN.md module table)");
+
+  @ArchTest
+  static final ArchRule micrometerBinderDependsOnTheApiAndMicrometerOnly = classes()
+      .that().resideInAPackage("io.spillway.micrometer..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage(
+          "java..", "io.spillway.api..", "io.spillway.micrometer..", "org.jspecify.annotations..",
+          "io.micrometer..")
+      .because("spill-micrometer publishes any SpillManager's stats: spill-api and Micrometer only, so that it needs"
+          + " no core (DESIGN.md module table: spill-api, + core where needed, and its library)");
+
+  @ArchTest
+  static final ArchRule micrometerOnlyInSpillMicrometer = noClasses()
+      .that().resideOutsideOfPackages("io.spillway.micrometer..", "io.spillway.examples..", "io.spillway.bench..")
+      .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+      .because("metrics libraries stay out of the core and the plugins; the binder module is the one place for "
+          + "Micrometer");
 
   @ArchTest
   static final ArchRule pluginsDependOnTheApiOnly = classes()

@@ -51,6 +51,7 @@ class ModuleDescriptorsTest {
     modules.put("spill-store-file", "io.spillway.store.file");
     modules.put("spill-store-s3", "io.spillway.store.s3");
     modules.put("spill-graph", "io.spillway.graph");
+    modules.put("spill-micrometer", "io.spillway.micrometer");
     modules.put("spill-testkit", "io.spillway.testkit");
     return modules;
   }
@@ -128,7 +129,7 @@ class ModuleDescriptorsTest {
         "io.spillway.api.spi.CompressionCodecProvider", "io.spillway.api.spi.SpillKeyProvider");
     assertThat(core.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("io.spillway.core");
     assertThat(core.requires()).extracting(ModuleDescriptor.Requires::name)
-        .containsExactlyInAnyOrder("java.base", "io.spillway.api", "org.slf4j");
+        .containsExactlyInAnyOrder("java.base", "io.spillway.api", "org.slf4j", "jdk.jfr");
   }
 
   @Test

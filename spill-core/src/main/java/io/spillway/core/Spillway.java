@@ -47,6 +47,34 @@ import org.jspecify.annotations.Nullable;
  * given, on a few daemon threads of its own named {@code spillway-spiller-N}, started on demand and stopped by
  * {@link SpillManager#close()}.
  *
+ * <h2>Flight Recorder events</h2>
+ * Managers record JDK Flight Recorder events in the category {@code Spillway}, enabled by default (so any recording,
+ * {@code -XX:StartFlightRecording} or {@code jcmd <pid> JFR.start}, has them) and costing a flag check, no
+ * allocation, while no recording runs. Each carries the thread and its stack trace; all but
+ * {@code io.spillway.CorruptFrame} carry the duration of their operation:
+ * <ul>
+ *   <li>{@code io.spillway.Spill}: one write of a frame to the store, manual or managed (a write retried after the
+ *       clean copies were dropped is a second event); the duration covers framing, the quota check and the write.
+ *       Fields {@code segment}, {@code store} (the provider's name), {@code bytes} (payload), {@code registeredBytes},
+ *       {@code frameBytes} (what the store was asked to hold; 0 if framing failed), {@code result}
+ *       ({@code success}, {@code quota-exceeded}, {@code failure}).</li>
+ *   <li>{@code io.spillway.Reload}: one read of a frame and its verification, manual or managed (not the decoding
+ *       of a managed value). Fields {@code segment}, {@code store}, {@code bytes} (payload; 0 on failure),
+ *       {@code registeredBytes}, {@code result} ({@code success}, {@code corrupt}, {@code missing},
+ *       {@code failure}).</li>
+ *   <li>{@code io.spillway.CorruptFrame}: a stored frame failed verification, on a reload or when a persistent
+ *       session was taken over. Fields {@code segment}, {@code store}, {@code location} (if known),
+ *       {@code operation} ({@code reload}, {@code recovery}), {@code reason} (a
+ *       {@link io.spillway.api.CorruptSegmentException.Reason}), {@code message}.</li>
+ *   <li>{@code io.spillway.BudgetWait}: a caller that found no room in the budget and blocked ({@code put},
+ *       {@code get}, {@code set}, {@code pin}); the duration is the wait. Fields {@code segment}, {@code store},
+ *       {@code bytes} (what it waited room for), {@code result} ({@code granted}, {@code exceeded}: it gave up with
+ *       {@link io.spillway.api.SpillBudgetExceededException}; {@code closed}, {@code interrupted},
+ *       {@code failure}).</li>
+ * </ul>
+ * The same figures, summed, are in {@link SpillManager#stats()} ({@code corruptFrames}, {@code budgetWaits},
+ * {@code budgetExceeded}, the latencies), which spill-micrometer's {@code SpillwayMetrics} publishes.
+ *
  * <p>Thread-safe; each call returns an independent manager with its own store session.
  */
 public final class Spillway {
@@ -83,7 +111,8 @@ public final class Spillway {
     SpillFrames frames = SpillFrames.create(config);
     SpillPolicy policy = createPolicy(policyProvider, config);
     SpillStore store = createStore(storeProvider, config);
-    return new DefaultSpillManager(config, policy, store, storeProvider.name(), frames, storeProvider);
+    return new DefaultSpillManager(config, policy, policyProvider.name(), store, storeProvider.name(), frames,
+        storeProvider);
   }
 
   /**
@@ -104,7 +133,8 @@ public final class Spillway {
     SpillPolicyProvider policyProvider = ProviderSelection.policy(config);
     SpillFrames frames = SpillFrames.create(config);
     SpillPolicy policy = createPolicy(policyProvider, config);
-    return new DefaultSpillManager(config, policy, store, store.getClass().getSimpleName(), frames);
+    return new DefaultSpillManager(config, policy, policyProvider.name(), store, store.getClass().getSimpleName(),
+        frames, null);
   }
 
   /**

@@ -276,6 +276,7 @@ class PersistentSessionTest {
 
     assertThat(second.listSegments()).extracting(SegmentInfo::name).containsExactly("bad-payload", "good");
     assertThat(second.stats().recoveryFailures()).isEqualTo(2);
+    assertThat(second.stats().corruptFrames()).as("a bad header and a bad magic").isEqualTo(2);
     assertThat(stored()).containsKeys("bad-header", "junk");
     assertThat(stored().get("bad-header")).as("never deleted").isEqualTo(badHeaderBytes);
     assertThat(messages(Level.WARN, "'bad-header'")).singleElement().asString()
@@ -285,6 +286,8 @@ class PersistentSessionTest {
     // Recovery reads headers only: the payload's damage shows on reload, and the segment stays spilled.
     assertThatThrownBy(() -> second.reload("bad-payload")).isInstanceOf(CorruptSegmentException.class);
     assertThat(second.isSpilled("bad-payload")).isTrue();
+    assertThat(second.stats().corruptFrames()).isEqualTo(3);
+    assertThat(second.stats().reloadFailures()).isEqualTo(1);
     assertThat(second.reload("good")).hasValue(bytes("good"));
     second.cleanup();
     assertThat(stored()).as("cleanup deletes only registered segments' copies")

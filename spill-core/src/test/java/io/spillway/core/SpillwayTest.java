@@ -8,6 +8,7 @@ import io.spillway.api.InvalidSegmentNameException;
 import io.spillway.api.SegmentInfo;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
+import io.spillway.core.testing.InMemorySpillStore;
 import io.spillway.core.testing.InMemorySpillStoreProvider;
 import io.spillway.core.testing.RecordingPolicyProvider;
 import io.spillway.core.testing.StoredBytes;
@@ -77,6 +78,23 @@ class SpillwayTest {
         .hasMessage("Store 'file' could not open a session: Could not open a file spill session in " + file
             + ": spillDir " + file + " is a regular file, not a directory");
     assertThat(Files.readString(file)).isEqualTo("mine");
+  }
+
+  @Test
+  void storeAndPolicyNames_areThoseOfTheProvidersChosen_alsoAfterClose() {
+    SpillManager named = manager(redDbTestConfig());
+    SpillManager byPriority = manager(SpillConfig.builder().spillDir(tmp.resolve("spill")));
+    SpillManager onAStore = Spillway.newManager(redDbTestConfig().build(), new InMemorySpillStore());
+    managers.add(onAStore);
+
+    assertThat(named.storeName()).isEqualTo("file");
+    assertThat(named.policyName()).isEqualTo(ColdnessPolicyProvider.NAME);
+    assertThat(byPriority.policyName()).as("the default, chosen by priority").isEqualTo("w-tinylfu");
+    assertThat(onAStore.storeName()).isEqualTo(InMemorySpillStore.class.getSimpleName());
+    assertThat(onAStore.policyName()).isEqualTo(ColdnessPolicyProvider.NAME);
+    named.close();
+    assertThat(named.storeName()).isEqualTo("file");
+    assertThat(named.policyName()).isEqualTo(ColdnessPolicyProvider.NAME);
   }
 
   @Test

@@ -108,6 +108,7 @@ public final class DefaultSpillManager implements SpillManager {
   private static final int MAX_IO_THREADS = 64;
 
   private final SpillConfig config;
+  private final String policyName;
   private final @Nullable ExecutorService ownExecutor;
   private final Lifecycle lifecycle = new Lifecycle();
   private final SpillCounters counters = new SpillCounters();
@@ -146,7 +147,19 @@ public final class DefaultSpillManager implements SpillManager {
    */
   public DefaultSpillManager(SpillConfig config, SpillPolicy policy, SpillStore store, String storeName,
       SpillFrames frames, @Nullable SpillStoreProvider provider) {
+    this(config, policy, config.policy().orElse(policy.getClass().getSimpleName()), store, storeName, frames,
+        provider);
+  }
+
+  /**
+   * As {@link #DefaultSpillManager(SpillConfig, SpillPolicy, SpillStore, String, SpillFrames, SpillStoreProvider)},
+   * with the name of the provider that made {@code policy}, which {@link #policyName()} reports (the other
+   * constructors report {@link SpillConfig#policy()}, else the policy's class name).
+   */
+  public DefaultSpillManager(SpillConfig config, SpillPolicy policy, String policyName, SpillStore store,
+      String storeName, SpillFrames frames, @Nullable SpillStoreProvider provider) {
     this.config = Objects.requireNonNull(config, "config");
+    this.policyName = Objects.requireNonNull(policyName, "policyName");
     Objects.requireNonNull(policy, "policy");
     int ioThreads = ioThreads(config, provider);
     Executor executor;
@@ -161,7 +174,7 @@ public final class DefaultSpillManager implements SpillManager {
     }
     boolean synchronous = config.spillMode() == SpillMode.SYNCHRONOUS;
     Listeners listeners = new Listeners(config.listeners());
-    this.budget = new MemoryBudget(config.maxMemory(), config.maxBlock());
+    this.budget = new MemoryBudget(config.maxMemory(), config.maxBlock(), counters, storeName);
     Optional<String> session = config.persistentSession();
     this.io = new SegmentIo(store, storeName, frames, counters, config.maxStoreBytes(), session.isPresent());
     this.policy = new PolicyDriver(policy, LOG, synchronous ? null : executor);
@@ -369,6 +382,16 @@ public final class DefaultSpillManager implements SpillManager {
   public long maxStoreBytes() {
     lifecycle.ensureOpen();
     return io.quota().limit();
+  }
+
+  @Override
+  public String storeName() {
+    return io.storeName();
+  }
+
+  @Override
+  public String policyName() {
+    return policyName;
   }
 
   @Override

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * recorded value. Values of {@value #MAX_EXPONENT}-bit length and above (about five hours) share the last bucket.
  * Memory is fixed: {@value #BUCKETS} counters, about 20 KiB.
  *
- * <p>Thread-safe and lock-free: {@link #record} is two atomic increments and an atomic maximum.
+ * <p>The sum of the recorded values is kept exactly beside the buckets, for the summary's total.
+ *
+ * <p>Thread-safe and lock-free: {@link #record} is three atomic additions and an atomic maximum.
  * {@link #summary()} is weakly consistent: it may miss records made while it runs.
  */
 final class LatencyHistogram {
@@ -27,12 +29,14 @@ final class LatencyHistogram {
   private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
   private final AtomicLong count = new AtomicLong();
   private final AtomicLong max = new AtomicLong();
+  private final AtomicLong sum = new AtomicLong();
 
   /** Records one duration; negative values count as 0. */
   void record(long nanos) {
     long value = Math.max(0, nanos);
     counts.incrementAndGet(index(value));
     count.incrementAndGet();
+    sum.addAndGet(value);
     max.accumulateAndGet(value, Math::max);
   }
 
@@ -49,7 +53,7 @@ final class LatencyHistogram {
     }
     long top = max.get();
     return new LatencySummary(total, percentile(snapshot, total, 0.50, top), percentile(snapshot, total, 0.90, top),
-        percentile(snapshot, total, 0.99, top), Duration.ofNanos(top));
+        percentile(snapshot, total, 0.99, top), Duration.ofNanos(top), Duration.ofNanos(sum.get()));
   }
 
   private static Duration percentile(long[] snapshot, long total, double quantile, long top) {

@@ -251,7 +251,7 @@ final class ManagedValues {
     int payloadLength = 0;
     Throwable failure = null;
     try {
-      byte[] payload = io.read(name, location);
+      byte[] payload = io.read(name, location, size);
       payloadLength = payload.length;
       value = Objects.requireNonNull(managed.codec.decode(payload), "codec decoded null");
     } catch (RuntimeException | Error e) {

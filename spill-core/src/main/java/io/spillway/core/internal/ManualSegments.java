@@ -183,7 +183,7 @@ final class ManualSegments {
     long start = System.nanoTime();
     byte[] payload;
     try {
-      payload = io.read(name, location);
+      payload = io.read(name, location, seg.size());
     } catch (RuntimeException e) {
       counters.reloadFailed();
       return Outcome.failed(new SpillEvent(name, SpillEvent.Kind.RELOAD, seg.size(), 0, since(start), location), e);

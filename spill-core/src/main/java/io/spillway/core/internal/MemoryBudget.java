@@ -2,6 +2,7 @@ package io.spillway.core.internal;
 
 import io.spillway.api.SpillBudgetExceededException;
 import io.spillway.api.SpillException;
+import io.spillway.core.internal.jfr.BudgetWaitJfrEvent;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -16,6 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * spills frees enough for it too) and sleeps on a condition of the budget lock, which {@link #signalRoom()} wakes;
  * everything that frees bytes calls it. The budget lock is never held while calling out, so it nests under no
  * other lock's order.
+ *
+ * <p>A caller that has to wait is measured: its wait is counted ({@link SpillCounters#waitedForRoom}, and
+ * {@link SpillCounters#budgetExceeded} if it gives up) and recorded as a {@code io.spillway.BudgetWait} Flight
+ * Recorder event.
  *
  * <p>Thread-safe. {@link #reserve} blocks; every other method returns at once (taking the budget lock only briefly,
  * and only when someone waits).
@@ -35,6 +40,8 @@ final class MemoryBudget {
 
   private final long maxMemory;
   private final Duration maxBlock;
+  private final SpillCounters counters;
+  private final String storeName;
   private final AtomicLong usage = new AtomicLong();
   /** Callers waiting for room wait on roomFreed; whoever frees bytes while someone waits signals it. */
   private final ReentrantLock lock = new ReentrantLock();
@@ -45,10 +52,14 @@ final class MemoryBudget {
   /**
    * @param maxMemory the budget in bytes
    * @param maxBlock how long {@link #reserve} waits for room before it gives up
+   * @param counters where waits are counted
+   * @param storeName the manager's store, for the Flight Recorder events
    */
-  MemoryBudget(long maxMemory, Duration maxBlock) {
+  MemoryBudget(long maxMemory, Duration maxBlock, SpillCounters counters, String storeName) {
     this.maxMemory = maxMemory;
     this.maxBlock = maxBlock;
+    this.counters = counters;
+    this.storeName = storeName;
   }
 
   /** The bytes counted now. */
@@ -83,12 +94,15 @@ final class MemoryBudget {
     if (tryReserve(bytes)) {
       return;
     }
-    long start = System.nanoTime();
-    long maxWait = maxBlock.toNanos();
     if (bytes > maxMemory) {
       // No amount of spilling makes room for it.
+      counters.budgetExceeded();
       throw owner.exceeded(name, bytes, 0);
     }
+    long start = System.nanoTime();
+    long maxWait = maxBlock.toNanos();
+    BudgetWaitJfrEvent event = BudgetWaitJfrEvent.start();
+    String result = "failure";
     waitingBytes.addAndGet(bytes);
     try {
       while (true) {
@@ -98,22 +112,36 @@ final class MemoryBudget {
         try {
           owner.ensureOpen();
           if (tryReserve(bytes)) {
+            result = "granted";
             return;
           }
           long left = maxWait - (System.nanoTime() - start);
           if (left <= 0) {
+            result = "exceeded";
             throw owner.exceeded(name, bytes, System.nanoTime() - start);
           }
           roomFreed.awaitNanos(left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          result = "interrupted";
           throw new SpillException("Interrupted while waiting for room for segment '" + name + "'", e);
         } finally {
           lock.unlock();
         }
       }
+    } catch (IllegalStateException e) {
+      // ensureOpen's, or a spill's on a manager closed meanwhile.
+      result = "closed";
+      throw e;
     } finally {
       waitingBytes.addAndGet(-bytes);
+      counters.waitedForRoom(System.nanoTime() - start);
+      if (result.equals("exceeded")) {
+        counters.budgetExceeded();
+      }
+      if (event != null) {
+        event.finish(name, storeName, bytes, result);
+      }
     }
   }
 

@@ -6,6 +6,9 @@ import io.spillway.api.StoreQuotaExceededException;
 import io.spillway.api.spi.SpillStore;
 import io.spillway.core.EncodedFrame;
 import io.spillway.core.SpillFrames;
+import io.spillway.core.internal.jfr.CorruptFrameJfrEvent;
+import io.spillway.core.internal.jfr.ReloadJfrEvent;
+import io.spillway.core.internal.jfr.SpillJfrEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -26,8 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An {@link IOException} from the store becomes a {@link SpillStoreException} naming the segment, the store and,
  * when known, the location; a frame that fails verification a {@link CorruptSegmentException} naming the segment.
- * Methods log what they throw at WARN. Callers order the operations on one key (the store never sees two at once);
- * operations on different keys run in parallel. Thread-safe.
+ * Methods log what they throw at WARN. Each write and each read is a Flight Recorder event ({@code io.spillway.Spill},
+ * {@code io.spillway.Reload}), and a frame that fails verification is counted ({@link SpillCounters#corruptFrame})
+ * and an {@code io.spillway.CorruptFrame} event (see {@link io.spillway.core.internal.jfr}). Callers order the
+ * operations on one key (the store never sees two at once); operations on different keys run in parallel.
+ * Thread-safe.
  */
 final class SegmentIo {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultSpillManager.class);
@@ -94,16 +100,23 @@ final class SegmentIo {
    * @throws SpillStoreException if the store cannot take it; the previous copy, if any, is the store's to keep
    */
   URI write(String name, byte[] payload, long registeredSize) {
+    SpillJfrEvent event = SpillJfrEvent.start();
     long reserved = -1;
+    long length = 0;
+    String result = "failure";
     try {
       EncodedFrame encoded = frames.encodeFrame(name, payload,
           persistent ? OptionalLong.of(registeredSize) : OptionalLong.empty());
       ByteBuffer[] frame = encoded.buffers();
-      long length = 0;
       for (ByteBuffer chunk : frame) {
         length += chunk.remaining();
       }
-      quota.reserve(name, length);
+      try {
+        quota.reserve(name, length);
+      } catch (StoreQuotaExceededException e) {
+        result = "quota-exceeded";
+        throw e;
+      }
       reserved = length;
       long start = System.nanoTime();
       URI location;
@@ -116,6 +129,7 @@ final class SegmentIo {
       if (serials != null) {
         serials.put(name, encoded.serial());
       }
+      result = "success";
       return location;
     } catch (IOException | UncheckedIOException e) {
       throw storeError("spill", "to", name, null, e);
@@ -124,24 +138,37 @@ final class SegmentIo {
         // Written or failed: either way the store's usage now tells what it holds.
         quota.release(reserved);
       }
+      if (event != null) {
+        event.finish(name, storeName, payload.length, registeredSize, length, result);
+      }
     }
   }
 
   /**
    * Reads and verifies the stored frame of {@code name}.
    *
-   * @throws CorruptSegmentException if the frame fails verification (its copy is kept)
+   * @param registeredSize the segment's registered size, for the Flight Recorder event
+   * @throws CorruptSegmentException if the frame fails verification (its copy is kept; counted)
    * @throws SpillStoreException if the copy is missing or cannot be read
    */
-  byte[] read(String name, URI location) {
+  byte[] read(String name, URI location, long registeredSize) {
+    ReloadJfrEvent event = ReloadJfrEvent.start();
+    String result = "failure";
+    int bytes = 0;
     try (SeekableByteChannel channel = store.openRead(name)) {
       Long serial = serials == null ? null : serials.get(name);
-      return frames.decode(name, channel, serial == null ? SpillFrames.NOT_SEALED : serial);
+      byte[] payload = frames.decode(name, channel, serial == null ? SpillFrames.NOT_SEALED : serial);
+      result = "success";
+      bytes = payload.length;
+      return payload;
     } catch (CorruptSegmentException e) {
       CorruptSegmentException named = name.equals(e.segment()) ? e : e.forSegment(name);
+      result = "corrupt";
+      corruptFrame(name, location, "reload", named);
       LOG.warn("{} (at {}); the segment stays spilled and its stored copy is kept", named.getMessage(), location);
       throw named;
     } catch (NoSuchFileException e) {
+      result = "missing";
       SpillStoreException error = new SpillStoreException("Cannot reload segment '" + name + "' from store '"
           + storeName + "' at " + location + ": its stored copy is missing", name, location.toString(), e);
       LOG.warn("{}; the segment stays spilled", error.getMessage());
@@ -150,7 +177,20 @@ final class SegmentIo {
       SpillStoreException error = storeError("reload", "from", name, location.toString(), e);
       LOG.warn("{}; the segment stays spilled", error.getMessage());
       throw error;
+    } finally {
+      if (event != null) {
+        event.finish(name, storeName, bytes, registeredSize, result);
+      }
     }
+  }
+
+  /**
+   * Counts a stored frame of {@code name} found corrupt by {@code operation} ({@code reload} or {@code recovery})
+   * and records it as an {@code io.spillway.CorruptFrame} event; logs nothing (the caller does).
+   */
+  void corruptFrame(String name, @Nullable URI location, String operation, CorruptSegmentException e) {
+    counters.corruptFrame();
+    CorruptFrameJfrEvent.emit(name, storeName, location, operation, e.reason().name(), e.getMessage());
   }
 
   /**

@@ -6,6 +6,7 @@ import io.spillway.api.SegmentNames;
 import io.spillway.api.SpillStoreException;
 import io.spillway.api.spi.SpillStore;
 import io.spillway.core.FrameHeader;
+import io.spillway.core.internal.jfr.CorruptFrameJfrEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +76,15 @@ final class SessionRecovery {
     return new Result(recovered, bytes, failed);
   }
 
+  /** Where the store keeps {@code key}, or null if it cannot say: for a corrupt frame's event only. */
+  private static @Nullable URI location(SegmentIo io, String key) {
+    try {
+      return io.store().location(key);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /** Registers the value under {@code key}; returns its registered size, or -1 (logged) if it cannot be. */
   private static long recover(SegmentIo io, SegmentRegistry registry, String session, String key) {
     String why;
@@ -101,6 +112,7 @@ final class SessionRecovery {
       }
     } catch (CorruptSegmentException e) {
       why = e.getMessage();
+      io.corruptFrame(key, CorruptFrameJfrEvent.enabled() ? location(io, key) : null, "recovery", e);
     } catch (InvalidSegmentNameException e) {
       why = "its key is not a segment name: " + e.getMessage();
     } catch (IOException | RuntimeException e) {

@@ -32,6 +32,9 @@ final class SpillCounters {
   private final AtomicLong pinnedBytes = new AtomicLong();
   private final LatencyHistogram spillLatency = new LatencyHistogram();
   private final LatencyHistogram reloadLatency = new LatencyHistogram();
+  private final LatencyHistogram budgetWaits = new LatencyHistogram();
+  private final AtomicLong budgetExceeded = new AtomicLong();
+  private final AtomicLong corruptFrames = new AtomicLong();
 
   /** A spill of {@code payloadBytes} committed after {@code nanos}; the segment is spilled now. */
   void spilled(long payloadBytes, long nanos) {
@@ -103,6 +106,21 @@ final class SpillCounters {
     reloadFailures.incrementAndGet();
   }
 
+  /** A caller found no room in the budget at once and waited {@code nanos} (for room, in vain, or until closed). */
+  void waitedForRoom(long nanos) {
+    budgetWaits.record(nanos);
+  }
+
+  /** A caller gave up on room in the budget ({@link io.spillway.api.SpillBudgetExceededException}). */
+  void budgetExceeded() {
+    budgetExceeded.incrementAndGet();
+  }
+
+  /** A stored frame failed verification ({@link io.spillway.api.CorruptSegmentException}). */
+  void corruptFrame() {
+    corruptFrames.incrementAndGet();
+  }
+
   void deleteFailed() {
     deleteFailures.incrementAndGet();
   }
@@ -151,6 +169,7 @@ final class SpillCounters {
         bytesReloaded.get(), spillOperations.get(), reloadOperations.get(), cleanEvictions.get(), spillFailures.get(),
         reloadFailures.get(), deleteFailures.get(), recoveryFailures.get(), storeUsage,
         spillingBytes.get() + reloadingBytes.get(), pinnedBytes.get(), droppedAccesses, undeliveredAccesses,
-        spillLatency.summary(), reloadLatency.summary());
+        spillLatency.summary(), reloadLatency.summary(), budgetWaits.summary(), budgetExceeded.get(),
+        corruptFrames.get());
   }
 }

@@ -323,7 +323,7 @@ class DefaultSpillManagerTest {
 
     assertThat(stats).usingRecursiveComparison().ignoringFields("spillLatency", "reloadLatency")
         .isEqualTo(new SpillStats(100, 10_000, 2, 1, 100, 40, 2, 1, 0, 0, 0, 0, 0, store().usage(), 0, 0, 0, 0,
-            LatencySummary.EMPTY, LatencySummary.EMPTY));
+            LatencySummary.EMPTY, LatencySummary.EMPTY, LatencySummary.EMPTY, 0, 0));
     assertThat(stats.spillLatency().count()).isEqualTo(2);
     assertThat(stats.reloadLatency().count()).isEqualTo(1);
     assertThat(stats.storeUsage()).isGreaterThanOrEqualTo(60);

@@ -65,6 +65,7 @@ class LatencyHistogramTest {
     assertThat((double) summary.p90().toNanos()).isCloseTo(90_000_000, within(1_800_000.0));
     assertThat((double) summary.p99().toNanos()).isCloseTo(99_000_000, within(1_980_000.0));
     assertThat(summary.max()).isEqualTo(Duration.ofNanos(100_000_000));
+    assertThat(summary.total()).isEqualTo(Duration.ofNanos(1000L * 100_000 * 100_001 / 2));
   }
 
   @Test
