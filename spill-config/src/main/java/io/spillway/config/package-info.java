@@ -1,0 +1,5 @@
+/** Config. */
+@NullMarked
+package io.spillway.config;
+
+import org.jspecify.annotations.NullMarked;
