@@ -67,6 +67,9 @@ final class Documents {
             + "; give every setting in one " + (format.equals("JSON") ? "object" : "mapping"));
       }
     } catch (StreamReadException e) {
+      if (causedByCoding(e)) {
+        throw new SpillConfigurationException(name + ": not UTF-8 text" + at(e.getLocation()), e);
+      }
       throw new SpillConfigurationException(name + ": malformed " + format + at(e.getLocation()) + ": "
           + oneLine(e.getOriginalMessage()), e);
     } catch (CharacterCodingException e) {
@@ -233,6 +236,16 @@ final class Documents {
     return new Source("environment", entries, KnownKeys::environmentName);
   }
 
+  private static boolean causedByCoding(Throwable e) {
+    // SnakeYAML wraps the reader's MalformedInputException in its own exception, which Jackson wraps in turn.
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof CharacterCodingException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String at(@Nullable JsonLocation location) {
     if (location == null || location.getLineNr() < 1) {
       return "";
@@ -242,6 +255,10 @@ final class Documents {
   }
 
   private static String oneLine(@Nullable String message) {
-    return message == null ? "(no detail)" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    // SnakeYAML names its input "'reader'": no help to someone who knows the source's name already.
+    if (message == null) {
+      return "(no detail)";
+    }
+    return message.strip().replaceAll("\\s*\\R\\s*", " ").replace(" in 'reader',", ",");
   }
 }

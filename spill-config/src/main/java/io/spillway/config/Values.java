@@ -182,7 +182,7 @@ final class Values {
     return paths;
   }
 
-  /** A duration: ISO-8601 ({@code PT30S}) or digits and a unit ({@code ms}, {@code s}, {@code m}, {@code h}, {@code d}). */
+  /** A duration: ISO-8601 ({@code PT30S}), or digits and one of {@code ms s m h d}. */
   static Duration duration(RawValue value) {
     String text = scalar(value);
     if (text.startsWith("P") || text.startsWith("p") || text.startsWith("-P") || text.startsWith("-p")) {
