@@ -45,8 +45,10 @@ final class Apply {
           throw new SpillConfigurationException(source.name() + ": key '" + entry.parent() + "': expected "
               + parent.expected() + ", got a mapping" + line(entry));
         }
+        String hint = known.ownsNamespaceOf(entry.key()) ? "" : "; no plugin on the class path reads options under '"
+            + entry.key().substring(0, entry.key().indexOf('.') + 1) + "'";
         throw new SpillConfigurationException(source.name() + ": unknown key '" + entry.written() + "' (did you mean '"
-            + known.nearest(entry.written(), source.spelling()) + "'?)" + line(entry));
+            + known.nearest(entry.written(), source.spelling()) + "'?)" + line(entry) + hint);
     }
   }
 

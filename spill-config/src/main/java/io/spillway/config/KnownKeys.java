@@ -129,6 +129,15 @@ final class KnownKeys {
     return Verdict.UNKNOWN;
   }
 
+  /**
+   * Whether {@code key} has no dot, or its namespace is one some plugin on the class path declares keys in or is
+   * named by: false for an option of a plugin that is missing (its module not a dependency, say).
+   */
+  boolean ownsNamespaceOf(String key) {
+    int dot = key.indexOf('.');
+    return dot <= 0 || ownedNamespaces.contains(key.substring(0, dot)) || undeclared.contains(key.substring(0, dot));
+  }
+
   /** Whether some declared option key starts with {@code prefix} and a dot. */
   boolean hasOptionsUnder(String prefix) {
     return options.stream().anyMatch(k -> k.startsWith(prefix + "."));

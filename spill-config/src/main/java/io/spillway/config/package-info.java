@@ -147,7 +147,8 @@
  * <ul>
  *   <li>{@code spillway.yaml: unknown key 'maxMemroy' (did you mean 'maxMemory'?) (line 2)} — the nearest valid
  *       key by edit distance (ignoring case), spelt as the source would: {@code 'spillway.maxMemory'},
- *       {@code 'SPILLWAY_MAX_MEMORY'};</li>
+ *       {@code 'SPILLWAY_MAX_MEMORY'}; for an option whose namespace no plugin on the class path owns (the plugin's
+ *       module is missing, say), followed by {@code ; no plugin on the class path reads options under 's4.'};</li>
  *   <li>{@code spillway.yaml: key 'spillThreshold': expected a number between 0 and 1, got 'high' (line 3)}; also
  *       {@code got a list}, {@code got a mapping}, {@code got no value} for a value of the wrong shape;</li>
  *   <li>{@code spillway.yaml: key 'persistentSession': persistentSession must be 1 to 64 characters ...} — a value

@@ -40,7 +40,6 @@ class SpillConfigsErrorsTest {
       "file.logFileSiz, file.logFileSize",
       "file.appendfiles, file.appendFiles",
       "s3.bukket, s3.bucket",
-      "s4.bucket, s3.bucket",
       "zstd.levle, zstd.level",
       "encryption.keyFiel, encryption.keyFile",
       "encryption.keyProvder, encryption.keyProvider",
@@ -49,6 +48,12 @@ class SpillConfigsErrorsTest {
   void fromYaml_unknownKeyOrOptionKey_namesTheNearestValidKey(String wrong, String nearest) {
     assertYaml(wrong + ": 1").hasMessage("YAML text: unknown key '" + wrong + "' (did you mean '" + nearest
         + "'?) (line 1)");
+  }
+
+  @Test
+  void fromYaml_optionOfAPluginNotOnTheClassPath_saysSo() {
+    assertYaml("s4.bucket: b").hasMessage("YAML text: unknown key 's4.bucket' (did you mean 's3.bucket'?) (line 1);"
+        + " no plugin on the class path reads options under 's4.'");
   }
 
   @Test
