@@ -49,6 +49,7 @@ class ArchitectureTest {
       .layer("Stores").definedBy("io.spillway.store..")
       .layer("Graph").definedBy("io.spillway.graph..")
       .layer("Micrometer").definedBy("io.spillway.micrometer..")
+      .layer("Config").definedBy("io.spillway.config..")
       .layer("Testkit").definedBy("io.spillway.testkit..")
       .layer("Bench").definedBy("io.spillway.bench..")
       .layer("Examples").definedBy("io.spillway.examples..")
@@ -59,6 +60,8 @@ class ArchitectureTest {
       .whereLayer("Stores").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Graph").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Micrometer").mayOnlyBeAccessedByLayers("Bench", "Examples")
+      // Reading a configuration is the application's step before the core: nothing of Spillway's needs it.
+      .whereLayer("Config").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Testkit").mayNotBeAccessedByAnyLayer()
       // The examples' GraphDemo builds its graph with the benchmarks' Graph500 generator (bench.graph500).
       .whereLayer("Bench").mayOnlyBeAccessedByLayers("Examples")
@@ -86,9 +89,28 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule jacksonOnlyInTheJacksonCodec = noClasses()
-      .that().resideOutsideOfPackages("io.spillway.codec.jackson..", "io.spillway.examples..", "io.spillway.bench..")
+      .that().resideOutsideOfPackages("io.spillway.codec.jackson..", "io.spillway.config..", "io.spillway.examples..",
+          "io.spillway.bench..")
       .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson..")
-      .because("Jackson is the JSON codec's business; the core and the plugins carry no JSON library");
+      .because("Jackson is the JSON codec's and the config reader's business; the core and the plugins carry no JSON"
+          + " or YAML library");
+
+  @ArchTest
+  static final ArchRule configDependsOnTheApiAndJacksonOnly = classes()
+      .that().resideInAPackage("io.spillway.config..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage(
+          "java..", "io.spillway.api..", "io.spillway.config..", "org.jspecify.annotations..",
+          "com.fasterxml.jackson.core..", "com.fasterxml.jackson.dataformat.yaml..")
+      .because("spill-config reads files with Jackson's streaming parsers and knows plugins through the SPIs only,"
+          + " never the core (DESIGN.md module table: spill-api + its library)");
+
+  @ArchTest
+  static final ArchRule noModuleButTheApplicationsUsesTheConfigReader = noClasses()
+      .that().resideInAnyPackage("io.spillway.api..", "io.spillway.core..", "io.spillway.policy..",
+          "io.spillway.store..", "io.spillway.compress..", "io.spillway.codec..", "io.spillway.graph..",
+          "io.spillway.testkit..")
+      .should().dependOnClassesThat().resideInAPackage("io.spillway.config..")
+      .because("spill-config is not core: the core and the plugins work without it and without Jackson");
 
   @ArchTest
   static final ArchRule graphDependsOnTheApiAndGuavaOnly = classes()

@@ -52,6 +52,7 @@ class ModuleDescriptorsTest {
     modules.put("spill-store-s3", "io.spillway.store.s3");
     modules.put("spill-graph", "io.spillway.graph");
     modules.put("spill-micrometer", "io.spillway.micrometer");
+    modules.put("spill-config", "io.spillway.config");
     modules.put("spill-testkit", "io.spillway.testkit");
     return modules;
   }

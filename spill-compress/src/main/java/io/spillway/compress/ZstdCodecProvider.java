@@ -5,6 +5,7 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.CompressionCodec;
 import io.spillway.api.spi.CompressionCodecProvider;
+import java.util.Set;
 
 /**
  * Provides {@code zstd} (id 2): a Zstandard frame (with its content size) through zstd-jni's native library.
@@ -138,5 +139,11 @@ public final class ZstdCodecProvider implements CompressionCodecProvider {
     public String toString() {
       return "zstd (level " + level + ")";
     }
+  }
+
+  /** {@value #LEVEL_OPTION}, the one option {@link #create} reads. */
+  @Override
+  public Set<String> optionKeys() {
+    return Set.of(LEVEL_OPTION);
   }
 }

@@ -7,6 +7,7 @@ import io.spillway.api.spi.SpillStoreProvider;
 import io.spillway.core.internal.ProviderSelection;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The overflow store, named {@code "tiered"}: composes two stores chosen by name, writing to the first (local disk,
@@ -129,5 +130,14 @@ public final class TieredSpillStoreProvider implements SpillStoreProvider {
       }
     }
     return Math.multiplyExact(Long.parseLong(s), unit);
+  }
+
+  /**
+   * {@value #PRIMARY}, {@value #SECONDARY} and {@value #PRIMARY_QUOTA}: the tiered store's own; each tier declares
+   * its own keys.
+   */
+  @Override
+  public Set<String> optionKeys() {
+    return Set.of(PRIMARY, SECONDARY, PRIMARY_QUOTA);
   }
 }

@@ -1,6 +1,7 @@
 package io.spillway.api.spi;
 
 import io.spillway.api.SpillConfig;
+import java.util.Set;
 
 /**
  * Creates a {@link CompressionCodec}; registered in
@@ -28,4 +29,19 @@ public interface CompressionCodecProvider {
    * @throws io.spillway.api.SpillConfigurationException if an option of this codec is malformed
    */
   CompressionCodec create(SpillConfig config);
+
+  /**
+   * The {@link SpillConfig#options() option} keys this provider reads, each exactly as
+   * {@link SpillConfig.Builder#option(String, String)} takes it, so that configuration tools (spill-config's
+   * {@code io.spillway.config.SpillConfigs}) can refuse a misspelt key and name the nearest valid one. Keys are
+   * conventionally under a namespace named after the provider ({@code zstd.level}).
+   * A provider that declares keys declares every key it reads, and a key nobody declares under a namespace some
+   * provider declares in is refused by such a tool.
+   *
+   * <p>Default: empty, meaning "not declared": such a tool accepts any key under {@code name() + "."} unchecked
+   * and leaves it to the provider to judge; it cannot map environment variables onto undeclared keys.
+   */
+  default Set<String> optionKeys() {
+    return Set.of();
+  }
 }

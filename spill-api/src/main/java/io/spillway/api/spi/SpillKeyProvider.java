@@ -2,6 +2,7 @@ package io.spillway.api.spi;
 
 import io.spillway.api.SpillConfig;
 import java.io.IOException;
+import java.util.Set;
 import javax.crypto.SecretKey;
 
 /**
@@ -36,4 +37,19 @@ public interface SpillKeyProvider {
    *     key it found is malformed (the message names the option, never the key's bytes)
    */
   SecretKey key(String session, SpillConfig config) throws IOException;
+
+  /**
+   * The {@link SpillConfig#options() option} keys this provider reads, each exactly as
+   * {@link SpillConfig.Builder#option(String, String)} takes it, so that configuration tools (spill-config's
+   * {@code io.spillway.config.SpillConfigs}) can refuse a misspelt key and name the nearest valid one: for example
+   * {@code encryption.keyFile}. The bundled key providers share the namespace {@code encryption.} with
+   * {@value #OPTION}, which such a tool knows itself; a provider that declares keys declares every key it reads, and
+   * a key nobody declares under a namespace some provider declares in is refused by such a tool.
+   *
+   * <p>Default: empty, meaning "not declared": such a tool accepts any key under {@code name() + "."} unchecked
+   * and leaves it to the provider to judge; it cannot map environment variables onto undeclared keys.
+   */
+  default Set<String> optionKeys() {
+    return Set.of();
+  }
 }

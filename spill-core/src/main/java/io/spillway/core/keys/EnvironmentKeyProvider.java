@@ -5,6 +5,7 @@ import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.SpillKeyProvider;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import javax.crypto.SecretKey;
 import org.jspecify.annotations.Nullable;
@@ -56,5 +57,11 @@ public final class EnvironmentKeyProvider implements SpillKeyProvider {
     } finally {
       Arrays.fill(content, (byte) 0);
     }
+  }
+
+  /** {@value #KEY_VARIABLE}, the one option {@link #key} reads. */
+  @Override
+  public Set<String> optionKeys() {
+    return Set.of(KEY_VARIABLE);
   }
 }

@@ -70,4 +70,10 @@ public final class KeyFileKeyProvider implements SpillKeyProvider {
       Arrays.fill(content, (byte) 0);
     }
   }
+
+  /** {@value #KEY_FILE}, the one option {@link #key} reads. */
+  @Override
+  public Set<String> optionKeys() {
+    return Set.of(KEY_FILE);
+  }
 }

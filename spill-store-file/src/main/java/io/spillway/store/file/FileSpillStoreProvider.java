@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The local-directory spill store, named {@code "file"}, priority 0: the store used when none is named and no
@@ -255,5 +256,13 @@ public final class FileSpillStoreProvider implements SpillStoreProvider {
       return 0;
     }
     return SessionFolders.removeStale(spillDir);
+  }
+
+  /**
+   * The five {@code file.*} options above, the keys {@link #create} reads; any other {@code file.*} key makes it fail.
+   */
+  @Override
+  public Set<String> optionKeys() {
+    return Set.copyOf(FileStoreSettings.KNOWN);
   }
 }

@@ -45,7 +45,8 @@ record FileStoreSettings(long logFileSize, long ownFileThreshold, double compact
    */
   static final int DEFAULT_APPEND_FILES = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
-  private static final List<String> KNOWN = List.of(FileSpillStoreProvider.LOG_FILE_SIZE,
+  /** The option keys {@link #from} reads, and the only {@code file.*} keys it accepts. */
+  static final List<String> KNOWN = List.of(FileSpillStoreProvider.LOG_FILE_SIZE,
       FileSpillStoreProvider.OWN_FILE_THRESHOLD, FileSpillStoreProvider.COMPACT_BELOW,
       FileSpillStoreProvider.MAX_USED_SHARE, FileSpillStoreProvider.APPEND_FILES);
 

@@ -4,6 +4,7 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.spi.SpillStore;
 import io.spillway.api.spi.SpillStoreProvider;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * The S3-compatible spill store, named {@code "s3"}, priority -10: used only when asked for by name, since it cannot
@@ -153,5 +154,11 @@ public final class S3SpillStoreProvider implements SpillStoreProvider {
   @Override
   public boolean supportsPersistentSessions() {
     return true;
+  }
+
+  /** The keys of {@link S3StoreSettings} listed above, every option {@link #create} reads. */
+  @Override
+  public Set<String> optionKeys() {
+    return S3StoreSettings.OPTION_KEYS;
   }
 }
