@@ -126,6 +126,19 @@ class FileCliTest {
   }
 
   @Test
+  void verify_frameCorruptedInALiveSession_isReadAgainAndReported() throws Exception {
+    Path liveFolder = spill.resolve(sessionNames().stream()
+        .filter(n -> n.startsWith("session-" + ProcessHandle.current().pid())).findFirst().orElseThrow());
+    Cli.corrupt(liveFolder, java.util.Arrays.copyOfRange(a1, 1000, 1200));
+
+    Cli.Run run = Cli.run("verify", spill.toString());
+
+    assertThat(run.code()).as(run.toString()).isEqualTo(SpillCli.FINDINGS);
+    assertThat(run.out()).contains("CORRUPT  " + liveFolder.getFileName() + " 'a1': CHECKSUM_MISMATCH")
+        .contains("4 segments: 3 ok, 1 corrupt");
+  }
+
+  @Test
   void cat_writesTheVerifiedPayload_andNothingForACorruptOrAbsentSegment() throws Exception {
     Cli.Run good = Cli.run("cat", "-d", spill.toString(), "index", "p1");
     assertThat(good.code()).as(good.toString()).isZero();
