@@ -29,7 +29,8 @@ class CliJarIT {
 
   private Run jar(String... args) throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    Path jar = Path.of(System.getProperty("spillway.cliJar", "target/spill-cli.jar"));
+    // Failsafe names it; run from an IDE, the one jar in target/ is it.
+    Path jar = Path.of(System.getProperty("spillway.cliJar", "target/spill-cli-" + version() + ".jar"));
     assertThat(jar).as("the runnable jar (mvn package)").isRegularFile();
     List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
     command.addAll(List.of(args));
@@ -38,6 +39,11 @@ class CliJarIT {
     Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the tool ended").isTrue();
     return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static String version() {
+    String version = SpillCli.class.getPackage().getImplementationVersion();
+    return version != null ? version : "0.1.0-SNAPSHOT";
   }
 
   @Test
