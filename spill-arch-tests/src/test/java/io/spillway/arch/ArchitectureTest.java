@@ -53,7 +53,8 @@ class ArchitectureTest {
       .layer("Testkit").definedBy("io.spillway.testkit..")
       .layer("Bench").definedBy("io.spillway.bench..")
       .layer("Examples").definedBy("io.spillway.examples..")
-      .whereLayer("Core").mayOnlyBeAccessedByLayers("Bench", "Examples")
+      .layer("Cli").definedBy("io.spillway.cli..")
+      .whereLayer("Core").mayOnlyBeAccessedByLayers("Bench", "Examples", "Cli")
       .whereLayer("Codecs").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Compression").mayOnlyBeAccessedByLayers("Bench", "Examples")
       .whereLayer("Policies").mayOnlyBeAccessedByLayers("Bench", "Examples")
@@ -66,6 +67,7 @@ class ArchitectureTest {
       // The examples' GraphDemo builds its graph with the benchmarks' Graph500 generator (bench.graph500).
       .whereLayer("Bench").mayOnlyBeAccessedByLayers("Examples")
       .whereLayer("Examples").mayNotBeAccessedByAnyLayer()
+      .whereLayer("Cli").mayNotBeAccessedByAnyLayer()
       .because("plugins and codecs need spill-api alone, the core sits above the api, and the graph module runs on "
           + "any manager (DESIGN.md module table)");
 
@@ -162,6 +164,15 @@ class ArchitectureTest {
       .that().resideOutsideOfPackages("io.spillway.compress..")
       .should().dependOnClassesThat().resideInAnyPackage("net.jpountz..", "com.github.luben..")
       .because("the native compression libraries stay out of spill-core and every other module");
+
+  @ArchTest
+  static final ArchRule cliDependsOnTheApiTheCoreAndPicocliOnly = classes()
+      .that().resideInAPackage("io.spillway.cli..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage(
+          "java..", "io.spillway.api..", "io.spillway.core", "io.spillway.cli..", "org.jspecify.annotations..",
+          "picocli..")
+      .because("spill-cli reads stores through SpillStoreProvider.inspect and frames through spill-core's exported"
+          + " package (DESIGN.md module table): it knows no store's layout, and the stores stay run-time plugins");
 
   @ArchTest
   static final ArchRule policiesAreIndependentOfEachOther = slices().matching("io.spillway.policy.(*)..")

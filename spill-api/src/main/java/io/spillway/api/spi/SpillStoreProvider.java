@@ -73,6 +73,23 @@ public interface SpillStoreProvider {
   }
 
   /**
+   * Opens a read-only view of the sessions this store keeps where {@code config} points
+   * ({@link SpillConfig#spillDirs()} for a store that keeps sessions in directories, its options for one that does
+   * not), for tools that list, check and clean up sessions (the {@code spill-cli} tool). Unlike {@link #create}, it
+   * opens no session, removes nothing and takes no lock or lease a session's owner needs; see
+   * {@link SpillStoreInspector}. By default unsupported.
+   *
+   * @throws UnsupportedOperationException if this store cannot be inspected (the default)
+   * @throws io.spillway.api.SpillConfigurationException if the config lacks what the store needs to find its
+   *     sessions (a bucket, say)
+   * @throws IOException if the location cannot be reached
+   */
+  default SpillStoreInspector inspect(SpillConfig config) throws IOException {
+    throw new UnsupportedOperationException("Store '" + name() + "' (" + getClass().getName()
+        + ") cannot be inspected");
+  }
+
+  /**
    * Opens a store session for one manager. Each call returns a store whose keys are private to it: two stores
    * created from the same configuration, in one process or in two, never see or delete each other's data.
    *

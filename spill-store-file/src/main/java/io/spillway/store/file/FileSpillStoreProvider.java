@@ -2,6 +2,7 @@ package io.spillway.store.file;
 
 import io.spillway.api.SpillConfig;
 import io.spillway.api.spi.SpillStore;
+import io.spillway.api.spi.SpillStoreInspector;
 import io.spillway.api.spi.SpillStoreProvider;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -240,6 +241,25 @@ public final class FileSpillStoreProvider implements SpillStoreProvider {
 
   private static String describe(List<Path> dirs) {
     return dirs.size() == 1 ? dirs.get(0).toString() : dirs.toString();
+  }
+
+  /**
+   * A read-only view of the sessions in {@link SpillConfig#spillDirs()}: the {@code session-*} folders (one session
+   * per folder; with several directories an ephemeral session has a folder of its own name in each) and the
+   * {@code persistent-*} ones (one session over all directories). Values are found by scanning the log files as a
+   * recovery does, headers only, and the files are opened for reading only: nothing is repaired, locked for long or
+   * deleted, so live sessions, in this process or others, are not disturbed. Owners are told apart as
+   * {@link #removeStaleSessions(Path)} tells them (a session lock that can be taken is a dead owner's), with a shared
+   * lock tried and given back at once, and never for this process's own folders. An ephemeral session marks no
+   * record dead, so its listing also holds values deleted since, until compaction drops their file.
+   * {@code removeStaleSessions()} is {@link #removeStaleSessions(Path)} for each directory; {@code removeSession}
+   * renames the session's folders to {@code deleting-*} and deletes them, whatever their owner.
+   *
+   * @throws java.nio.file.NoSuchFileException if a spill directory does not exist
+   */
+  @Override
+  public SpillStoreInspector inspect(SpillConfig config) throws IOException {
+    return new FileStoreInspector(config.spillDirs());
   }
 
   /**

@@ -50,7 +50,7 @@ final class PersistentFolder {
    *
    * @throws IOException naming the owner if a live store owns it, or if the folder cannot be created or locked
    */
-  static SessionFolders.Locked take(Path spillDir, String name) throws IOException {
+  static synchronized SessionFolders.Locked take(Path spillDir, String name) throws IOException {
     Path dir = of(spillDir, name);
     Files.createDirectories(dir);
     Path real = dir.toRealPath();
@@ -84,6 +84,28 @@ final class PersistentFolder {
       OWNED_HERE.remove(real);
       throw e;
     }
+  }
+
+  /** A look at a folder's lock, which {@link #probe} runs. */
+  @FunctionalInterface
+  interface LockProbe<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * For inspection ({@link FileStoreInspector}): {@code ownedHere} if a store of this process owns folder
+   * {@code dir}, otherwise what {@code probe} finds by opening the lock file. Under the same lock as {@link #take}, so
+   * that no store of this process takes the folder while the probe holds a channel to its lock file: closing that
+   * channel would drop the new owner's lock (POSIX locks are per process).
+   */
+  static synchronized <T> T probe(Path dir, T ownedHere, LockProbe<T> probe) throws IOException {
+    Path real;
+    try {
+      real = dir.toRealPath();
+    } catch (NoSuchFileException e) {
+      return probe.run();
+    }
+    return OWNED_HERE.contains(real) ? ownedHere : probe.run();
   }
 
   /** Gives up folder {@code dir}, as {@link #take} returned it, once its lock is released. */

@@ -171,7 +171,7 @@ final class SessionFolders {
   }
 
   /** Moves a dead session folder out of the {@code session-} namespace, then deletes it; false if it was gone. */
-  private static boolean retire(Path dir) throws IOException {
+  static boolean retire(Path dir) throws IOException {
     byte[] random = new byte[8];
     RANDOM.nextBytes(random);
     Path target = dir.resolveSibling(DELETING_PREFIX + HexFormat.of().formatHex(random));

@@ -2,6 +2,7 @@ package io.spillway.store.s3;
 
 import io.spillway.api.SpillConfig;
 import io.spillway.api.spi.SpillStore;
+import io.spillway.api.spi.SpillStoreInspector;
 import io.spillway.api.spi.SpillStoreProvider;
 import java.io.IOException;
 import java.util.Set;
@@ -148,6 +149,23 @@ public final class S3SpillStoreProvider implements SpillStoreProvider {
     S3StoreSettings settings = S3StoreSettings.from(config);
     return SessionOpener.openOnOwnClient(settings, config.persistentSession().orElse(null),
         s -> new SyncObjectOps(S3SpillStores.newClient(s), true));
+  }
+
+  /**
+   * A read-only view of the sessions under {@code s3.prefix} in {@code s3.bucket}, on a client of its own built from
+   * the same options as {@link #create}'s (closed with the inspector): the {@code session-*} and {@code persistent-*}
+   * folders, their values (by key; an ephemeral session's hashed keys, whose names only its owner knows, by object
+   * name) and whether their owners are alive, by the dead-session rule above on the server's clock as the listing's
+   * {@code Date} header gives it. Only lists and GETs: no probe, no lease, nothing written, so live owners are not
+   * disturbed. {@code removeStaleSessions()} is {@link S3SpillStores#removeStaleSessions}; {@code removeSession}
+   * deletes every object of the folder, the lease last, and aborts its uploads, whatever its owner.
+   *
+   * @throws io.spillway.api.SpillConfigurationException if an option is missing or wrong, or the bucket is missing
+   * @throws IOException if S3 cannot be reached
+   */
+  @Override
+  public SpillStoreInspector inspect(SpillConfig config) throws IOException {
+    return S3StoreInspector.open(S3StoreSettings.from(config));
   }
 
   /** True: see <i>Persistent sessions</i> above. */

@@ -140,7 +140,7 @@ final class SessionOpener {
         + settings.bucket() + "')";
   }
 
-  private static void checkBucket(ObjectOps ops, S3StoreSettings settings) throws IOException {
+  static void checkBucket(ObjectOps ops, S3StoreSettings settings) throws IOException {
     String bucket = settings.bucket();
     String where = settings.endpoint().map(Object::toString).orElse("AWS S3");
     try {
