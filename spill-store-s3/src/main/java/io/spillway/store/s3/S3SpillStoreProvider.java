@@ -121,6 +121,16 @@ import java.util.Set;
  * The provider is stateless; its stores are thread-safe and run operations on different keys in parallel.
  */
 public final class S3SpillStoreProvider implements SpillStoreProvider {
+  /** Every option key of S3StoreSettings, the keys {@link S3StoreSettings#from} reads. */
+  private static final Set<String> OPTION_KEYS = Set.of(
+      S3StoreSettings.BUCKET, S3StoreSettings.PREFIX, S3StoreSettings.REGION, S3StoreSettings.ENDPOINT,
+      S3StoreSettings.PATH_STYLE, S3StoreSettings.ACCESS_KEY_ID, S3StoreSettings.SECRET_ACCESS_KEY,
+      S3StoreSettings.SESSION_TOKEN, S3StoreSettings.CHECKSUM_CALCULATION, S3StoreSettings.CHECKSUM_VALIDATION,
+      S3StoreSettings.CHUNKED_ENCODING, S3StoreSettings.MULTIPART_THRESHOLD, S3StoreSettings.PART_SIZE,
+      S3StoreSettings.PARALLELISM, S3StoreSettings.API_CALL_TIMEOUT, S3StoreSettings.API_CALL_ATTEMPT_TIMEOUT,
+      S3StoreSettings.CONNECTION_TIMEOUT, S3StoreSettings.SOCKET_TIMEOUT, S3StoreSettings.MAX_ATTEMPTS,
+      S3StoreSettings.RETRY_BASE_DELAY, S3StoreSettings.RETRY_MAX_DELAY, S3StoreSettings.LEASE_REFRESH,
+      S3StoreSettings.LEASE_TIMEOUT, S3StoreSettings.VERIFY_WRITES, S3StoreSettings.REMOVE_STALE_SESSIONS);
 
   /** Creates the provider; it holds no state. */
   public S3SpillStoreProvider() {}
@@ -177,6 +187,6 @@ public final class S3SpillStoreProvider implements SpillStoreProvider {
   /** The keys of {@link S3StoreSettings} listed above, every option {@link #create} reads. */
   @Override
   public Set<String> optionKeys() {
-    return S3StoreSettings.OPTION_KEYS;
+    return OPTION_KEYS;
   }
 }

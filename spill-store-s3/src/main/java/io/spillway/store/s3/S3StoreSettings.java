@@ -6,7 +6,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,12 +67,6 @@ public final class S3StoreSettings {
   public static final String VERIFY_WRITES = "s3.verifyWrites";
   /** Option key of whether opening a store removes dead sessions under the prefix first: {@value}. */
   public static final String REMOVE_STALE_SESSIONS = "s3.removeStaleSessions";
-  /** Every option key above, the keys {@link #from} reads (the store provider's {@code optionKeys()}). */
-  static final Set<String> OPTION_KEYS = Set.of(BUCKET, PREFIX, REGION, ENDPOINT, PATH_STYLE, ACCESS_KEY_ID,
-      SECRET_ACCESS_KEY, SESSION_TOKEN, CHECKSUM_CALCULATION, CHECKSUM_VALIDATION, CHUNKED_ENCODING,
-      MULTIPART_THRESHOLD, PART_SIZE, PARALLELISM, API_CALL_TIMEOUT, API_CALL_ATTEMPT_TIMEOUT, CONNECTION_TIMEOUT,
-      SOCKET_TIMEOUT, MAX_ATTEMPTS, RETRY_BASE_DELAY, RETRY_MAX_DELAY, LEASE_REFRESH, LEASE_TIMEOUT, VERIFY_WRITES,
-      REMOVE_STALE_SESSIONS);
 
   /** Default key prefix: {@value}. */
   public static final String DEFAULT_PREFIX = "spillway";
