@@ -23,7 +23,7 @@ class S3SpillTest {
     assertThat(out).contains("started an embedded S3 server")
         .contains("to s3://spillway-example/spill-sessions/session-")
         .contains("verified identical")
-        .containsPattern("spillOperations=[1-9]")
-        .contains("reloadOperations=1");
+        .containsPattern("stats: SpillStats\\{memory [0-9.]+ MiB of 24.0 MiB .*, spills [1-9][0-9]* \\(")
+        .contains(", reloads 1 (6.0 MiB, 0 failed)");
   }
 }
