@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * never spilled, scores decayed by 0.95 (for RedDB's {@code coldness} policy). Values the manager holds itself
  * ({@link SpillManager#put}) have defaults of their own, unless those settings are given: they are spilled whatever
  * their size, from 95% of the budget down to 90% (see {@link #managedSpillThreshold()}). With no policy or store
- * named, the highest-priority provider on the class path is used: of the bundled ones, the {@code w-tinylfu}
+ * named, the highest-priority provider on the class path is used: of the bundled ones, the {@code adaptive}
  * policy (not RedDB's: the best measured one; {@code policy("coldness")} selects RedDB's) and the {@code file} store.
  *
  * <p>Plugins read their own settings from {@link #options()}, under keys they document (for example

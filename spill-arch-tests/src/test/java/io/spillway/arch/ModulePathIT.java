@@ -90,7 +90,8 @@ class ModulePathIT {
               System.out.println("provider checksum " + p.get().name() + " " + p.type().getModule().getName()));
           System.out.println("checksums " + ChecksumCodecs.load().names());
 
-          List<String> policies = List.of("coldness", "lru", "lirs", "arc", "sieve", "lfu", "w-tinylfu", "gdsf");
+          List<String> policies =
+              List.of("coldness", "lru", "lirs", "arc", "sieve", "lfu", "w-tinylfu", "gdsf", "adaptive");
           List<String> checksums = List.of("crc32c", "crc32");
           for (int i = 0; i < policies.size(); i++) {
             String policy = policies.get(i);
@@ -209,17 +210,18 @@ class ModulePathIT {
         "provider policy lfu io.spillway.policy.lfu",
         "provider policy w-tinylfu io.spillway.policy.lfu",
         "provider policy gdsf io.spillway.policy.lfu",
+        "provider policy adaptive io.spillway.policy.lfu",
         "provider store file io.spillway.store.file",
         "provider store tiered io.spillway.core",
         "provider checksum crc32 io.spillway.core",
         "provider checksum crc32c io.spillway.core",
         "provider checksum fold32 io.spillway.core",
         "checksums [crc32, crc32c, fold32]");
-    for (String policy : List.of("coldness", "lru", "lirs", "arc", "sieve", "lfu", "w-tinylfu", "gdsf")) {
+    for (String policy : List.of("coldness", "lru", "lirs", "arc", "sieve", "lfu", "w-tinylfu", "gdsf", "adaptive")) {
       assertThat(report).containsPattern("spilled-and-reloaded " + policy + " crc32c? [a-e] spills=1 reloads=1");
     }
     assertThat(report)
-        .containsPattern("unknown policy: .*found: arc, coldness, gdsf, lfu, lirs, lru, sieve, w-tinylfu");
+        .containsPattern("unknown policy: .*found: adaptive, arc, coldness, gdsf, lfu, lirs, lru, sieve, w-tinylfu");
   }
 
   private static boolean isExplicitModule(Path path) {

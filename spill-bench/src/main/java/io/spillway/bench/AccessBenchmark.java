@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The Caffeine cache is bounded ({@code maximumSize} = the key count, every key present), so that it too records
  * each read for its eviction policy: the fair counterpart of a manager that records each access for its spill
- * policy. The manager uses the default configuration (the default policy, {@code w-tinylfu}, unless the system
+ * policy. The manager uses the default configuration (the default policy, {@code adaptive}, unless the system
  * property {@value #POLICY_PROPERTY} names another, for example {@code -Dbench.policy=coldness}, which JMH's forks
  * inherit); its segments are registered small enough never to reach the spill threshold.
  *

@@ -130,7 +130,7 @@ public final class BenchmarkRunner {
         }
         System.out.printf(Locale.ROOT, "heap per segment, %s: %.1f bytes exact, %.1f bytes under G1%n", policy,
             compact, g1);
-        rows.add(heapRow(policy.equals("w-tinylfu") ? "w-tinylfu (default)" : policy, count, compact, g1));
+        rows.add(heapRow(policy.equals("adaptive") ? "adaptive (default)" : policy, count, compact, g1));
       }
       rows.add(spilledHeapRow(count, exact.get(HeapPerSegment.SPILLED), dir));
     } finally {
@@ -146,7 +146,7 @@ public final class BenchmarkRunner {
     }
     double g1 = HeapPerSegment.bytesPerSpilledSegment(count, dir);
     System.out.printf(Locale.ROOT, "heap per spilled segment: %.1f bytes exact, %.1f bytes under G1%n", exact, g1);
-    return heapRow("spilled (w-tinylfu, file store index)", count, exact, g1);
+    return heapRow("spilled (adaptive, file store index)", count, exact, g1);
   }
 
   /** A heap row: met only if both the exact and the G1 reading are within the goal. */

@@ -27,7 +27,7 @@ import java.util.function.BiConsumer;
  */
 public final class HeapPerSegment {
   /** The policies measured by {@link #main}: the default first, then RedDB's and the other bundled array policies. */
-  public static final List<String> POLICIES = List.of("w-tinylfu", "coldness", "lru", "lfu");
+  public static final List<String> POLICIES = List.of("adaptive", "w-tinylfu", "coldness", "lru", "lfu");
   /**
    * The key of {@link #main}'s line for spilled segments ({@link #bytesPerSpilledSegment}): the default policy and
    * the default store, each segment's value in the store's index.

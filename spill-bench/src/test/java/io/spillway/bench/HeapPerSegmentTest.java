@@ -21,7 +21,7 @@ class HeapPerSegmentTest {
 
   @Test
   void policies_measureTheDefaultAndRedDbsPolicy() {
-    assertThat(HeapPerSegment.POLICIES).startsWith("w-tinylfu").contains("coldness", "lru", "lfu");
+    assertThat(HeapPerSegment.POLICIES).startsWith("adaptive").contains("w-tinylfu", "coldness", "lru", "lfu");
   }
 
   @Test

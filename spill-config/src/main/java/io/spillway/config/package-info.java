@@ -25,7 +25,7 @@
  * accessDecay: 0.95             # the coldness policy's decay, above 0 and at most 1
  * ioThreads: 4                  # spills at once (default: the store's choice)
  * spillDir: /var/tmp/my-app     # or several, one per disk:  spillDirs: [/disk1/spill, /disk2/spill]
- * policy: w-tinylfu             # a policy provider's name (default: the highest priority one)
+ * policy: adaptive              # a policy provider's name (default: the highest priority one)
  * store: file                   # a store provider's name: file, s3, tiered, ...
  * checksum: crc32c              # checksum of new frames
  * frameVersion: 3               # 3, or 2 for RedDB (then no compression, no encryption)

@@ -12,14 +12,15 @@ import io.spillway.core.internal.ColdnessPolicy;
  *
  * <p>RedDB's behaviour, kept for parity and selected by name: {@code SpillConfig.builder().policy("coldness")}. It is
  * not the default: registered in {@code META-INF/services/io.spillway.api.spi.SpillPolicyProvider} with priority
- * {@value #PRIORITY}, below the default {@code w-tinylfu} (spill-policy-lfu, a run-time dependency of spill-core) and
- * above the other bundled policies, so that it is chosen when no name is given only if spill-policy-lfu was left off
- * the class path. Stateless and thread-safe; each policy it creates is single-threaded, as the SPI allows.
+ * {@value #PRIORITY}, below the default {@code adaptive} and {@code w-tinylfu} (spill-policy-lfu, a run-time
+ * dependency of spill-core) and above the other bundled policies, so that it is chosen when no name is given only if
+ * spill-policy-lfu was left off the class path. Stateless and thread-safe; each policy it creates is
+ * single-threaded, as the SPI allows.
  */
 public final class ColdnessPolicyProvider implements SpillPolicyProvider {
   /** The name this policy is selected by: {@value}. */
   public static final String NAME = "coldness";
-  /** The rank of this policy among providers: {@value}, below the default {@code w-tinylfu}'s 0. */
+  /** The rank of this policy among providers: {@value}, below {@code w-tinylfu}'s 0 and {@code adaptive}'s 10. */
   public static final int PRIORITY = -5;
 
   /** Creates the provider; the service loader calls this. */

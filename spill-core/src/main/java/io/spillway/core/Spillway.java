@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The policy and the store are chosen by name when the configuration names them ({@code policy("lru")},
  * {@code store("s3")}), otherwise the provider of the highest priority wins: with the bundled plugins, the
- * {@code w-tinylfu} policy (spill-policy-lfu, which spill-core brings at run time) and the {@code file} store; RedDB's
+ * {@code adaptive} policy (spill-policy-lfu, which spill-core brings at run time) and the {@code file} store; RedDB's
  * {@code coldness} ranking is {@code policy("coldness")}. Providers are looked up afresh on every call,
  * through the thread context class loader.
  *

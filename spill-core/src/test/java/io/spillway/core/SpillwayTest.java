@@ -89,7 +89,7 @@ class SpillwayTest {
 
     assertThat(named.storeName()).isEqualTo("file");
     assertThat(named.policyName()).isEqualTo(ColdnessPolicyProvider.NAME);
-    assertThat(byPriority.policyName()).as("the default, chosen by priority").isEqualTo("w-tinylfu");
+    assertThat(byPriority.policyName()).as("the default, chosen by priority").isEqualTo("adaptive");
     assertThat(onAStore.storeName()).isEqualTo(InMemorySpillStore.class.getSimpleName());
     assertThat(onAStore.policyName()).isEqualTo(ColdnessPolicyProvider.NAME);
     named.close();
@@ -102,7 +102,7 @@ class SpillwayTest {
     long max = 512L * 1024 * 1024;
     long threshold = (long) (max * 0.80);
     long minSpillSize = 1024 * 1024;
-    // RedDB's budget, fractions and minimum size; not its policy (the default is w-tinylfu), which no step here ranks.
+    // RedDB's budget, fractions and minimum size; not its policy (the default is adaptive), which no step here ranks.
     try (SpillManager manager = Spillway.newManager()) {
       assertThat(manager.stats().maxMemory()).isEqualTo(max);
       manager.registerSegment("small", minSpillSize - 1);

@@ -167,8 +167,8 @@ class SpillwayMetricsTest {
     try (SpillManager manager = Spillway.newManager(config().build())) {
       SpillwayMetrics.monitor(registry, manager, "index", "app", "test");
 
-      assertThat(manager.policyName()).isEqualTo("w-tinylfu");
-      assertThat(registry.get("spillway.memory.max").tags("policy", "w-tinylfu", "store", "file", "app", "test")
+      assertThat(manager.policyName()).isEqualTo("adaptive");
+      assertThat(registry.get("spillway.memory.max").tags("policy", "adaptive", "store", "file", "app", "test")
           .gauge().value()).isEqualTo(8192);
     }
   }

@@ -162,6 +162,15 @@ public final class CheckedSpillPolicy implements SpillPolicy {
   }
 
   @Override
+  public void onReloadCost(int segment, long nanos) {
+    requireResident(segment, "given a reload cost");
+    if (nanos < 0) {
+      throw new IllegalStateException("test mistake: negative reload time " + nanos + " for " + label(segment));
+    }
+    delegate.onReloadCost(segment, nanos);
+  }
+
+  @Override
   public void onRemove(int segment) {
     if (sizes.remove(segment) == null) {
       throw new IllegalStateException("test mistake: remove of unknown segment " + label(segment));
@@ -210,6 +219,11 @@ public final class CheckedSpillPolicy implements SpillPolicy {
   /** Reloads a known segment by name. */
   public void onReload(String segment) {
     onReload(known(segment, "reloaded"));
+  }
+
+  /** Tells the cost of the reload of a known, resident segment by name. */
+  public void onReloadCost(String segment, long nanos) {
+    onReloadCost(known(segment, "given a reload cost"), nanos);
   }
 
   /** Removes a known segment by name. */

@@ -472,6 +472,10 @@ public abstract class SpillPolicyContractTest {
           int choice = random.nextInt(10);
           if (choice < 6) {
             policy.onReload(segment);
+            if (choice < 3) {
+              // As the core does after a reload that read the store: what it cost, for cost-aware policies.
+              policy.onReloadCost(segment, random.nextInt(50_000_000));
+            }
           } else if (choice < 9) {
             policy.resize(segment, RandomPolicyEvents.randomSize(random));
           } else {
@@ -535,6 +539,9 @@ public abstract class SpillPolicyContractTest {
         } else if (single.isSpilled(segment) && choice < 19) {
           single.onReload(segment);
           batched.onReload(segment);
+          long nanos = random.nextInt(50_000_000);
+          single.onReloadCost(segment, nanos);
+          batched.onReloadCost(segment, nanos);
         } else {
           single.onRemove(segment);
           batched.onRemove(segment);

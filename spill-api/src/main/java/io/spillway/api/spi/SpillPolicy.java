@@ -63,6 +63,18 @@ public interface SpillPolicy {
   /** A spilled segment's bytes were brought back; it is resident again. */
   void onReload(int segment);
 
+  /**
+   * The reload just reported by {@link #onReload} took {@code nanos} nanoseconds: reading the segment's copy from the
+   * store, verifying and decoding it, as the core measured it. Told after {@link #onReload} for every reload that read
+   * a stored copy (not when a spilled segment was replaced by a new value), so that a cost-aware policy can learn what
+   * a miss costs on this store, a latency plus bytes, and weigh it against the bytes a segment holds. The default
+   * ignores it.
+   *
+   * @param segment the reloaded segment's id; resident when this is called
+   * @param nanos the time the reload took, zero or more
+   */
+  default void onReloadCost(int segment, long nanos) {}
+
   /** A segment, resident or spilled, was unregistered. The policy must forget it: its id may come back for another. */
   void onRemove(int segment);
 

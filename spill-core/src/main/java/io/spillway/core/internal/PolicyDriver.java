@@ -456,6 +456,19 @@ final class PolicyDriver {
     }
   }
 
+  /**
+   * Tells {@code policy} that admitted, spilled {@code seg} was reloaded from the store, and what the reload cost.
+   *
+   * @param nanos the time reading, verifying and decoding the stored copy took
+   */
+  void reloaded(SpillPolicy policy, Segment seg, long nanos) {
+    reloaded(policy, seg);
+    int id = seg.id;
+    if (id != SegmentIdTable.NO_ID) {
+      policy.onReloadCost(id, Math.max(0, nanos));
+    }
+  }
+
   /** Tells {@code policy} that admitted {@code seg}'s registered size changed. */
   void resized(SpillPolicy policy, Segment seg, long oldSize, long newSize) {
     int id = seg.id;

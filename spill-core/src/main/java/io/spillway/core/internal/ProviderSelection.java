@@ -75,7 +75,7 @@ public final class ProviderSelection {
       SpillPolicyProvider::name, SpillPolicyProvider::priority,
       Map.of("lru", "spill-policy-lru", "lfu", "spill-policy-lfu", "coldness", "spill-core", "lirs", "spill-policy-lru",
           "sieve", "spill-policy-lru", "arc", "spill-policy-lru", "w-tinylfu", "spill-policy-lfu",
-          "gdsf", "spill-policy-lfu"), "spill-core");
+          "gdsf", "spill-policy-lfu", "adaptive", "spill-policy-lfu"), "spill-core");
 
   /** Store providers; the bundled names map to the artifacts that ship them. */
   public static final Kind<SpillStoreProvider> STORE = new Kind<>(SpillStoreProvider.class, "store",

@@ -267,7 +267,7 @@ final class SegmentRegistry {
   void commitReload(Segment seg, long payloadLength, long nanos) {
     seg.location = null;
     counters.reloaded(payloadLength, nanos);
-    policy.event(p -> policy.reloaded(p, seg));
+    policy.event(p -> policy.reloaded(p, seg, nanos));
   }
 
   /** {@link Segment#retire}, and its barrier forgotten. Caller holds the segment's lock. */

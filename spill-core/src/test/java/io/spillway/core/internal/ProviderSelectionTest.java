@@ -48,13 +48,13 @@ class ProviderSelectionTest {
   }
 
   @Test
-  void noName_picksTheHighestPriority_wTinyLfuAndFileOverColdnessAndTheTestPlugins() {
+  void noName_picksTheHighestPriority_adaptiveAndFileOverColdnessAndTheTestPlugins() {
     SpillPolicyProvider policy = ProviderSelection.policy(SpillConfig.defaults());
     SpillStoreProvider store = ProviderSelection.store(SpillConfig.defaults());
 
     // spill-policy-lfu comes with spill-core at run time; its class is not visible to spill-core's code.
-    assertThat(policy.getClass().getName()).isEqualTo("io.spillway.policy.lfu.WindowTinyLfuPolicyProvider");
-    assertThat(policy.name()).isEqualTo("w-tinylfu");
+    assertThat(policy.getClass().getName()).isEqualTo("io.spillway.policy.lfu.AdaptivePolicyProvider");
+    assertThat(policy.name()).isEqualTo("adaptive");
     assertThat(policy.priority()).isGreaterThan(new ColdnessPolicyProvider().priority());
     assertThat(store.getClass().getName()).isEqualTo("io.spillway.store.file.FileSpillStoreProvider");
     assertThat(store.name()).isEqualTo("file");
@@ -90,14 +90,15 @@ class ProviderSelectionTest {
         .hasMessage("No SpillStoreProvider named 's3' on the class path (found: file, memory, persistent-memory, "
             + "tiered). Add io.spillway:spill-store-s3.");
     assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("lru").build()))
-        .hasMessage("No SpillPolicyProvider named 'lru' on the class path (found: coldness, gdsf, lfu, recording,"
-            + " w-tinylfu). Add io.spillway:spill-policy-lru.");
+        .hasMessage("No SpillPolicyProvider named 'lru' on the class path (found: adaptive, coldness, gdsf, lfu,"
+            + " recording, w-tinylfu). Add io.spillway:spill-policy-lru.");
     // spill-policy-lfu is on spill-core's class path at run time; without it, its policies are missing like lru.
     List<SpillPolicyProvider> withoutLfu = List.of(new ColdnessPolicyProvider(), new RecordingPolicyProvider());
     assertThatThrownBy(() -> ProviderSelection.select(ProviderSelection.POLICY, "w-tinylfu", withoutLfu.iterator()))
         .hasMessageEndingWith("(found: coldness, recording). Add io.spillway:spill-policy-lfu.");
     assertThatThrownBy(() -> ProviderSelection.policy(SpillConfig.builder().policy("clock-pro").build()))
-        .hasMessageEndingWith("(found: coldness, gdsf, lfu, recording, w-tinylfu). Add the plugin that provides it.");
+        .hasMessageEndingWith(
+            "(found: adaptive, coldness, gdsf, lfu, recording, w-tinylfu). Add the plugin that provides it.");
   }
 
   @Test
@@ -224,7 +225,7 @@ class ProviderSelectionTest {
       thread.setContextClassLoader(blind);
       assertThat(ProviderSelection.store(SpillConfig.defaults()).name()).isEqualTo("file");
       // The core's own loader sees spill-policy-lfu too: it is a run-time dependency of spill-core.
-      assertThat(ProviderSelection.policy(SpillConfig.defaults()).name()).isEqualTo("w-tinylfu");
+      assertThat(ProviderSelection.policy(SpillConfig.defaults()).name()).isEqualTo("adaptive");
     } finally {
       thread.setContextClassLoader(previous);
     }

@@ -43,7 +43,7 @@ import java.util.Objects;
  * per segment a selection visits, k the number visited, ineligible ones included. About 40 bytes of policy state per
  * segment, in arrays indexed by id. The policy reads no settings from the {@link SpillConfig}.
  *
- * <p>Ranks {@value #PRIORITY}, below the default {@code w-tinylfu} policy and RedDB's {@code coldness}, so it is
+ * <p>Ranks {@value #PRIORITY}, below the default {@code adaptive} policy and RedDB's {@code coldness}, so it is
  * used only when asked for by name: {@code SpillConfig.builder().policy("lfu")}.
  *
  * <p>This provider is stateless and thread-safe. Like every {@link SpillPolicy}, the policies it creates are not
@@ -52,7 +52,7 @@ import java.util.Objects;
 public final class LfuPolicyProvider implements SpillPolicyProvider {
   /** The name this policy is selected by: {@value}. */
   public static final String NAME = "lfu";
-  /** The rank of this policy among providers: {@value}, below the default {@code w-tinylfu} policy. */
+  /** The rank of this policy among providers: {@value}, below the default {@code adaptive} policy. */
   public static final int PRIORITY = -10;
 
   /** Called by {@link java.util.ServiceLoader}. */

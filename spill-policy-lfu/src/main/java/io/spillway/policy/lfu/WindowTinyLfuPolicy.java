@@ -3,6 +3,7 @@ package io.spillway.policy.lfu;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 
@@ -97,8 +98,26 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     this.adaptive = adaptive;
   }
 
+  /**
+   * A policy whose window holds {@code windowShare} of the resident bytes until {@link #setWindowShare} changes it:
+   * no hill climbing. A share of 1 is plain LRU (every resident segment in the window); 0 admits every newcomer
+   * through the sketch at once.
+   */
+  WindowTinyLfuPolicy(double windowShare) {
+    this.adaptive = false;
+    this.windowShare = checkShare(windowShare);
+  }
+
   @Override
   public void onAdmit(int segment, String name, long size) {
+    admit(segment, FrequencySketch.spread(name.hashCode()), size);
+  }
+
+  /**
+   * {@link #onAdmit} with the sketch's key given instead of the name, for a policy that simulates this one on segments
+   * it knows only by {@link #hashOf hash}.
+   */
+  void admit(int segment, int hash, long size) {
     if (segment < 0) {
       return;
     }
@@ -107,7 +126,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     }
     onRemove(segment);
     sizes[segment] = size;
-    hashes[segment] = FrequencySketch.spread(name.hashCode());
+    hashes[segment] = hash;
     setState(segment, SPILLED);
     sampleMisses++;
     enterWindow(segment);
@@ -279,9 +298,69 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     return chosen;
   }
 
-  /** The share of resident bytes the window may hold now, for tests. */
+  /** The share of resident bytes the window may hold now. */
   double windowShare() {
     return windowShare;
+  }
+
+  /**
+   * Gives the window {@code share} of the resident bytes from now on; the lists are rebalanced at once (a smaller
+   * window sends its least recent segments to probation as candidates). Meant for a policy without hill climbing.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= share <= 1}
+   */
+  void setWindowShare(double share) {
+    windowShare = checkShare(share);
+    rebalance();
+  }
+
+  /** The sketch's key of a known segment: {@link FrequencySketch#spread} of its name's hash. */
+  int hashOf(int segment) {
+    return hashes[segment];
+  }
+
+  /** The registered size of a known segment. */
+  long sizeOf(int segment) {
+    return sizes[segment];
+  }
+
+  /** Whether {@code segment} is known and resident. */
+  boolean isResidentSegment(int segment) {
+    return isResident(segment);
+  }
+
+  /** Whether {@code segment} is known, resident or spilled. */
+  boolean isKnownSegment(int segment) {
+    return isKnown(segment);
+  }
+
+  /**
+   * Gives {@code action} every resident segment: probation's, protected's, then the window's, least recent first in
+   * each, so that the most recently admitted come last.
+   */
+  void forEachResident(IntConsumer action) {
+    for (int queue : new int[] {PROBATION, PROTECTED, WINDOW}) {
+      for (int id = heads[queue]; id != NIL; id = next[id]) {
+        action.accept(id);
+      }
+    }
+  }
+
+  /** The bytes of the resident segments. */
+  long residentBytes() {
+    return bytes[WINDOW] + bytes[PROBATION] + bytes[PROTECTED];
+  }
+
+  /** The number of resident segments. */
+  int residentCount() {
+    return residentCount;
+  }
+
+  private static double checkShare(double share) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("window share must be within [0, 1]: " + share);
+    }
+    return share;
   }
 
   /** The list a known segment is on, for tests. */

@@ -40,11 +40,10 @@ import java.util.Objects;
  * known segment (resident or spilled) in arrays indexed by segment id, and 8 bytes of sketch per resident segment;
  * no object per segment, no boxing. The policy reads no settings from the {@link SpillConfig}.
  *
- * <p><b>The default policy.</b> Ranks {@value #PRIORITY}, the highest of the bundled policies, so a manager uses it
- * when no policy is named. On the five shared real traces the trace simulator (spill-bench,
- * {@code io.spillway.bench.sim}) finds it never far from LRU and from Caffeine (whose eviction it follows) in any
- * cell, and far ahead of both on loops and scans, where recency policies collapse; README's "Choosing a policy" gives
- * the figures. spill-core depends on this module at run time, so the default is there with spill-core alone.
+ * <p><b>Rank.</b> {@value #PRIORITY}: above the other frequency policies, below {@code adaptive}
+ * ({@link AdaptivePolicyProvider}), the default, which runs this policy with its window chosen by miniature
+ * simulation instead of hill climbing. Choose {@code w-tinylfu} by name for the same design at a lower cost per
+ * access; README's "Choosing a policy" gives the figures of both.
  *
  * <p>This provider is stateless and thread-safe. Like every {@link SpillPolicy}, the policies it creates are not
  * thread-safe and expect the core to call them from one thread at a time.
@@ -52,7 +51,7 @@ import java.util.Objects;
 public final class WindowTinyLfuPolicyProvider implements SpillPolicyProvider {
   /** The name this policy is selected by: {@value}. */
   public static final String NAME = "w-tinylfu";
-  /** The rank of this policy among providers: {@value}, the highest bundled rank, so that it is the default. */
+  /** The rank of this policy among providers: {@value}, below {@code adaptive}'s. */
   public static final int PRIORITY = 0;
 
   /** Called by {@link java.util.ServiceLoader}. */

@@ -31,7 +31,7 @@ class WindowTinyLfuPolicyTest extends SpillPolicyContractTest {
   }
 
   @Test
-  void provider_nameAndPriority_highestOfTheBundledPolicies() {
+  void provider_nameAndPriority_aboveTheOtherFrequencyPolicies() {
     assertThat(provider().name()).isEqualTo("w-tinylfu");
     assertThat(provider().priority()).isZero()
         .isGreaterThan(new LfuPolicyProvider().priority())

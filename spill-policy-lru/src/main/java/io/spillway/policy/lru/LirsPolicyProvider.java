@@ -32,7 +32,7 @@ import java.util.Objects;
  * per known segment and its slot in an array indexed by segment id; the stack's spilled entries are the spilled
  * segments' nodes. The policy reads no settings from the {@link SpillConfig}.
  *
- * <p>Ranks {@value #PRIORITY}, below the default {@code w-tinylfu} policy, RedDB's {@code coldness} and the
+ * <p>Ranks {@value #PRIORITY}, below the default {@code adaptive} policy, RedDB's {@code coldness} and the
  * {@code lru}/{@code lfu} policies, so it is used only when asked for by name:
  * {@code SpillConfig.builder().policy("lirs")}.
  *
@@ -42,7 +42,7 @@ import java.util.Objects;
 public final class LirsPolicyProvider implements SpillPolicyProvider {
   /** The name this policy is selected by: {@value}. */
   public static final String NAME = "lirs";
-  /** The rank of this policy among providers: {@value}, below the default {@code w-tinylfu} policy. */
+  /** The rank of this policy among providers: {@value}, below the default {@code adaptive} policy. */
   public static final int PRIORITY = -20;
 
   /** Called by {@link java.util.ServiceLoader}. */

@@ -14,7 +14,7 @@ import java.util.Objects;
  * segment passed over on the way. Memory is 16 bytes per known segment, in arrays indexed by segment id. The policy
  * reads no settings from the {@link SpillConfig}.
  *
- * <p>Ranks {@value #PRIORITY}, below the default {@code w-tinylfu} policy and RedDB's {@code coldness}, so it is
+ * <p>Ranks {@value #PRIORITY}, below the default {@code adaptive} policy and RedDB's {@code coldness}, so it is
  * used only when asked for by name: {@code SpillConfig.builder().policy("lru")}.
  *
  * <p>This provider is stateless and thread-safe. Like every {@link SpillPolicy}, the policies it creates are not
@@ -23,7 +23,7 @@ import java.util.Objects;
 public final class LruPolicyProvider implements SpillPolicyProvider {
   /** The name this policy is selected by: {@value}. */
   public static final String NAME = "lru";
-  /** The rank of this policy among providers: {@value}, below the default {@code w-tinylfu} policy. */
+  /** The rank of this policy among providers: {@value}, below the default {@code adaptive} policy. */
   public static final int PRIORITY = -10;
 
   /** Called by {@link java.util.ServiceLoader}. */

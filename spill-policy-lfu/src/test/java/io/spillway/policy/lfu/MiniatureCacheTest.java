@@ -1,0 +1,66 @@
+package io.spillway.policy.lfu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MiniatureCacheTest {
+
+  @Test
+  void request_overCapacity_holdsAtMostTheCapacity() {
+    MiniatureCache cache = new MiniatureCache(0.2);
+    cache.setCapacity(1_000);
+    Random random = new Random(2);
+    for (int i = 0; i < 50_000; i++) {
+      int segment = random.nextInt(500);
+      cache.request(segment, FrequencySketch.spread(segment), 10 + segment % 20);
+      assertThat(cache.heldCount()).isLessThanOrEqualTo(100);
+    }
+    assertThat(cache.heldCount()).isGreaterThan(30);
+  }
+
+  @Test
+  void request_countsMissesAndTheirBytes() {
+    MiniatureCache cache = new MiniatureCache(1.0);
+    cache.setCapacity(20);
+    cache.request(1, 11, 10);
+    cache.request(1, 11, 10);
+    cache.request(2, 22, 10);
+    cache.request(3, 33, 10); // over: one of 1 and 2 goes (LRU: 1)
+    cache.request(1, 11, 10);
+    assertThat(cache.misses()).isEqualTo(4);
+    assertThat(cache.missedBytes()).isEqualTo(40);
+    cache.decay(0.5);
+    assertThat(cache.misses()).isEqualTo(2);
+  }
+
+  @Test
+  void seed_countsNoMiss() {
+    MiniatureCache cache = new MiniatureCache(0.01);
+    cache.setCapacity(100);
+    cache.seed(7, 77, 10);
+    cache.seed(7, 77, 10);
+    assertThat(cache.misses()).isZero();
+    assertThat(cache.heldCount()).isEqualTo(1);
+    cache.request(7, 77, 10);
+    assertThat(cache.misses()).isZero();
+  }
+
+  @Test
+  void remove_andResize_keepTheBytesRight() {
+    MiniatureCache cache = new MiniatureCache(1.0);
+    cache.setCapacity(30);
+    cache.request(1, 11, 10);
+    cache.request(2, 22, 10);
+    cache.resize(2, 10, 25); // 35 > 30: the least recent (1) goes
+    assertThat(cache.heldCount()).isEqualTo(1);
+    cache.remove(2);
+    assertThat(cache.heldCount()).isZero();
+    cache.request(3, 33, 30);
+    assertThat(cache.heldCount()).isEqualTo(1);
+    cache.reset();
+    assertThat(cache.heldCount()).isZero();
+    assertThat(cache.misses()).isZero();
+  }
+}
