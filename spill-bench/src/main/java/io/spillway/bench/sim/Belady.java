@@ -61,8 +61,7 @@ final class Belady {
       }
     }
     String name = bypass ? "opt" : "belady";
-    return new CellResult(name, capacity, keys.length, hits, bytesRequested, bytesHit, 0,
-        System.nanoTime() - start, "");
+    return CellResult.reference(name, trace, capacity, hits, bytesRequested, bytesHit, System.nanoTime() - start);
   }
 
   /**
@@ -124,8 +123,8 @@ final class Belady {
       nextOf[key] = next[i];
       used += size;
     }
-    return new CellResult("belady-size", capacity, keys.length, hits, bytesRequested, bytesHit, 0,
-        System.nanoTime() - start, "");
+    return CellResult.reference("belady-size", trace, capacity, hits, bytesRequested, bytesHit,
+        System.nanoTime() - start);
   }
 
   private static int drop(int key, int[] resident, int[] slot, int count) {

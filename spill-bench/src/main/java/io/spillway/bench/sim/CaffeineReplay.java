@@ -43,7 +43,7 @@ final class CaffeineReplay {
       }
     }
     cache.cleanUp();
-    return new CellResult("caffeine", capacity, keys.length, hits, bytesRequested, bytesHit, 0,
-        System.nanoTime() - start, "");
+    return CellResult.reference("caffeine", trace, capacity, hits, bytesRequested, bytesHit,
+        System.nanoTime() - start);
   }
 }

@@ -3,6 +3,7 @@ package io.spillway.bench.sim;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
 import io.spillway.core.Spillway;
+import io.spillway.policy.lfu.AdaptivePolicyProvider;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -14,7 +15,9 @@ import java.util.function.BooleanSupplier;
  * reloaded (a miss). Then, while the usage is over the capacity, the manager is asked for victims to free the excess
  * ({@link SpillManager#needsSpill(long)}) and each is spilled. An object larger than the capacity is never registered
  * (a miss every time), as in libCacheSim. The manager's own threshold never fires: its budget is huge and the
- * simulator alone decides when to spill.
+ * simulator alone decides when to spill. The store is in memory, so a reload costs next to nothing here: the policy
+ * is told the {@link ReloadCost} the report estimates with, through the options a cost-aware policy reads
+ * ({@value #LATENCY_OPTION}, {@value #BANDWIDTH_OPTION}; others ignore them).
  *
  * <p>Thread-safe: each call builds its own manager.
  */
@@ -25,6 +28,10 @@ final class ManagerReplay {
   /** Payloads are empty: the accounting uses the registered sizes, so the bytes spilled do not matter. */
   private static final byte[] PAYLOAD = new byte[0];
   private static final int CHECK_EVERY = 1 << 12;
+  /** The {@code adaptive} policy's option for the reload latency, in nanoseconds. */
+  static final String LATENCY_OPTION = AdaptivePolicyProvider.LATENCY_OPTION;
+  /** The {@code adaptive} policy's option for the reload bandwidth, in bytes per second. */
+  static final String BANDWIDTH_OPTION = AdaptivePolicyProvider.BANDWIDTH_OPTION;
 
   private ManagerReplay() {}
 
@@ -36,7 +43,7 @@ final class ManagerReplay {
    *     the usage over the capacity although victims were available
    */
   static CellResult run(Trace trace, String policy, long capacity, BooleanSupplier cancelled) {
-    return run(trace, policy, policy, capacity, 0, cancelled);
+    return run(trace, policy, policy, capacity, 0, ReloadCost.SHAPED_S3, cancelled);
   }
 
   /**
@@ -45,16 +52,12 @@ final class ManagerReplay {
    * number of segments, as an application would use it (spill in rounds, from a threshold down to a target).
    *
    * @param label the policy's name in the result
+   * @param cost what a reload costs, told to a cost-aware policy
    */
   static CellResult run(Trace trace, String policy, String label, long capacity, int batchPercent,
-      BooleanSupplier cancelled) {
+      ReloadCost cost, BooleanSupplier cancelled) {
     long start = System.nanoTime();
-    SpillConfig config = SpillConfig.builder()
-        .maxMemory(Long.MAX_VALUE / 4)
-        .minSpillSize(0)
-        .policy(policy)
-        .store(SimMemoryStoreProvider.NAME)
-        .build();
+    SpillConfig config = config(policy, cost);
     int[] keys = trace.keys;
     int[] sizes = trace.sizes;
     String[] names = trace.names;
@@ -63,6 +66,7 @@ final class ManagerReplay {
     long bytesRequested = 0;
     long bytesHit = 0;
     long reloads = 0;
+    long bytesReloaded = 0;
     long resident = 0;
     long target = capacity - capacity * batchPercent / 100;
     try (SpillManager manager = Spillway.newManager(config)) {
@@ -87,6 +91,7 @@ final class ManagerReplay {
           case SPILLED:
             manager.reload(name);
             reloads++;
+            bytesReloaded += size;
             break;
           default:
             manager.registerSegment(name, size);
@@ -118,7 +123,22 @@ final class ManagerReplay {
             + " resident bytes, the simulator " + resident);
       }
     }
-    return new CellResult(label, capacity, keys.length, hits, bytesRequested, bytesHit, reloads,
+    return new CellResult(label, capacity, keys.length, hits, bytesRequested, bytesHit, reloads, bytesReloaded,
         System.nanoTime() - start, "");
+  }
+
+  /**
+   * The manager's configuration: a budget the trace never reaches (the replay decides when to spill), no minimum
+   * spill size, the in-memory store, and {@code cost} in the options a cost-aware policy reads.
+   */
+  static SpillConfig config(String policy, ReloadCost cost) {
+    return SpillConfig.builder()
+        .maxMemory(Long.MAX_VALUE / 4)
+        .minSpillSize(0)
+        .policy(policy)
+        .store(SimMemoryStoreProvider.NAME)
+        .option(LATENCY_OPTION, Long.toString(cost.latencyNanos()))
+        .option(BANDWIDTH_OPTION, Long.toString(cost.bytesPerSecond()))
+        .build();
   }
 }

@@ -21,6 +21,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes, per trace, {@code <trace>.md}, {@code <trace>.csv} and {@code <trace>.png}, and a {@code README.md} that
@@ -36,7 +37,8 @@ final class ReportWriter {
 
   private ReportWriter() {}
 
-  static void write(Path out, List<TraceResults> results, String defaultPolicy) throws IOException {
+  static void write(Path out, List<TraceResults> results, String defaultPolicy, ReloadCost cost)
+      throws IOException {
     Files.createDirectories(out);
     StringBuilder index = new StringBuilder();
     index.append("# Policy quality on the shared traces\n\n")
@@ -45,14 +47,17 @@ final class ReportWriter {
         .append("(always admits the incoming object), `belady-size` the next-use x size heuristic (128 samples per ")
         .append("eviction), `caffeine` Caffeine (the build's version) with `maximumWeight`; every ")
         .append("other row is a Spillway policy replayed through a real `SpillManager`. The default policy (highest ")
-        .append("priority on the class path) is `").append(defaultPolicy).append("`.\n\n");
+        .append("priority on the class path) is `").append(defaultPolicy).append("`. Reload times are estimates: ")
+        .append("each reload (a miss of a key requested before and no larger than the capacity) costs ")
+        .append(cost.describe()).append(", one after another; the policies were told the same cost.\n\n");
     index.append("## Overview\n\nPer Spillway policy, over every trace and budget (hit ratio points; a tie counts as ")
-        .append("best for each policy tied):\n\n").append(overview(results)).append('\n');
+        .append("best for each policy tied; reload time as a share of LRU's, geometric mean over the cells):\n\n")
+        .append(overview(results, cost)).append('\n');
     for (TraceResults result : results) {
       String name = result.spec().name();
-      writeCsv(out.resolve(name + ".csv"), result);
+      writeCsv(out.resolve(name + ".csv"), result, cost);
       writeChart(out.resolve(name + ".png"), result);
-      String table = markdown(result, defaultPolicy);
+      String table = markdown(result, defaultPolicy, cost);
       Files.writeString(out.resolve(name + ".md"), "# " + name + "\n\n" + table, StandardCharsets.UTF_8);
       index.append("## ").append(name).append("\n\n![").append(name).append("](").append(name).append(".png)\n\n")
           .append(table).append('\n');
@@ -60,7 +65,7 @@ final class ReportWriter {
     Files.writeString(out.resolve("README.md"), index.toString(), StandardCharsets.UTF_8);
   }
 
-  static String markdown(TraceResults result, String defaultPolicy) {
+  static String markdown(TraceResults result, String defaultPolicy, ReloadCost cost) {
     TraceSpec spec = result.spec();
     Trace trace = result.trace();
     StringBuilder md = new StringBuilder();
@@ -77,7 +82,9 @@ final class ReportWriter {
       md.append("\nMiss counts.\n\n");
       table(md, result, "misses", c -> c.misses(), false);
     }
-    md.append('\n').append(goals(result, defaultPolicy));
+    md.append("\nEstimated reload time, s (").append(cost.describe()).append(").\n\n");
+    table(md, result, "reload time", c -> c.reloadSeconds(cost), true);
+    md.append('\n').append(goals(result, defaultPolicy, cost));
     return md.toString();
   }
 
@@ -85,7 +92,7 @@ final class ReportWriter {
     double of(CellResult cell);
   }
 
-  private static void table(StringBuilder md, TraceResults result, String what, Metric metric, boolean percent) {
+  private static void table(StringBuilder md, TraceResults result, String what, Metric metric, boolean decimals) {
     TraceSpec spec = result.spec();
     md.append("| policy \\ ").append(spec.unitName()).append(" |");
     for (long budget : spec.budgets()) {
@@ -99,7 +106,7 @@ final class ReportWriter {
         CellResult cell = result.cell(policy, budget);
         if (!cell.ok()) {
           md.append(" n/a |");
-        } else if (percent) {
+        } else if (decimals) {
           md.append(String.format(Locale.ROOT, " %.2f |", metric.of(cell)));
         } else {
           md.append(String.format(Locale.ROOT, " %,d |", (long) metric.of(cell)));
@@ -121,13 +128,18 @@ final class ReportWriter {
     }
   }
 
-  /** Per budget: the best Spillway policy, against Caffeine and against the LRU-to-OPT gap. */
-  static String goals(TraceResults result, String defaultPolicy) {
+  /**
+   * Per budget: the best Spillway policy, against Caffeine and against the LRU-to-OPT gap; and the default policy
+   * against the goal (max(LRU, Caffeine) in hit ratio, LRU in byte hit ratio on sized traces) and LRU's reload time.
+   */
+  static String goals(TraceResults result, String defaultPolicy, ReloadCost cost) {
     TraceSpec spec = result.spec();
+    boolean sized = spec.sized();
     StringBuilder md = new StringBuilder();
     md.append("| ").append(spec.unitName()).append(" | best Spillway policy | hit % | caffeine | lru | opt | ")
-        .append("gap closed | caffeine closes | default (").append(defaultPolicy)
-        .append(") - lru |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        .append("gap closed | caffeine closes | default (").append(defaultPolicy).append(") - max(lru, caffeine) |")
+        .append(sized ? " default - lru, byte hit |" : "").append(" default reload time / lru's |\n")
+        .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|").append(sized ? "---:|" : "").append("---:|\n");
     for (long budget : spec.budgets()) {
       String best = "";
       double bestRatio = -1;
@@ -138,22 +150,43 @@ final class ReportWriter {
           best = policy;
         }
       }
-      double caffeine = result.cell(Simulation.CAFFEINE, budget).hitRatio();
-      double lru = ratio(result, "lru", budget);
+      CellResult caffeine = result.cell(Simulation.CAFFEINE, budget);
+      CellResult lru = okCell(result, "lru", budget);
+      CellResult def = okCell(result, defaultPolicy, budget);
       double opt = -1;
       for (String reference : List.of(Simulation.OPT, Simulation.BELADY, Simulation.BELADY_SIZE)) {
         opt = Math.max(opt, ratio(result, reference, budget));
       }
-      double gap = opt - lru;
-      String closed = closed(bestRatio, lru, gap);
-      String caffeineClosed = closed(caffeine, lru, gap);
-      double def = ratio(result, defaultPolicy, budget);
-      String defDelta = def < 0 || lru < 0 ? "n/a" : String.format(Locale.ROOT, "%+.2f", def - lru);
-      md.append(String.format(Locale.ROOT, "| %,d | %s | %.2f | %.2f | %s | %.2f | %s | %s | %s |%n", budget, best,
-          bestRatio, caffeine, lru < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", lru), opt, closed,
-          caffeineClosed, defDelta));
+      double lruRatio = lru == null ? -1 : lru.hitRatio();
+      double gap = opt - lruRatio;
+      md.append(String.format(Locale.ROOT, "| %,d | %s | %.2f | %.2f | %s | %.2f | %s | %s |", budget, best,
+          bestRatio, caffeine.hitRatio(), lru == null ? "n/a" : String.format(Locale.ROOT, "%.2f", lruRatio), opt,
+          closed(bestRatio, lruRatio, gap), closed(caffeine.hitRatio(), lruRatio, gap)));
+      String vsGoal = "n/a";
+      String bytesVsLru = "n/a";
+      String timeShare = "n/a";
+      if (def != null && lru != null) {
+        vsGoal = signed(def.hitRatio() - Math.max(lruRatio, caffeine.hitRatio()));
+        bytesVsLru = signed(def.byteHitRatio() - lru.byteHitRatio());
+        double lruSeconds = lru.reloadSeconds(cost);
+        timeShare = lruSeconds > 0 ? String.format(Locale.ROOT, "%.2f", def.reloadSeconds(cost) / lruSeconds) : "-";
+      }
+      md.append(' ').append(vsGoal).append(" |").append(sized ? " " + bytesVsLru + " |" : "")
+          .append(' ').append(timeShare).append(" |\n");
     }
     return md.toString();
+  }
+
+  private static String signed(double points) {
+    return String.format(Locale.ROOT, "%+.2f", points);
+  }
+
+  private static @Nullable CellResult okCell(TraceResults result, String policy, long budget) {
+    if (!result.policyNames().contains(policy)) {
+      return null;
+    }
+    CellResult cell = result.cell(policy, budget);
+    return cell.ok() ? cell : null;
   }
 
   private static String closed(double ratio, double lru, double gap) {
@@ -162,9 +195,10 @@ final class ReportWriter {
 
   /**
    * Across all traces and budgets, per Spillway policy: cells where it is the best policy, where it reaches
-   * Caffeine, and how far it falls below or rises above LRU (hit ratio and byte hit ratio).
+   * Caffeine, how far it falls below or rises above LRU (hit ratio and byte hit ratio), and its estimated reload
+   * time as a share of LRU's (geometric mean over the cells where LRU reloads at all).
    */
-  static String overview(List<TraceResults> results) {
+  static String overview(List<TraceResults> results, ReloadCost cost) {
     List<String> policies = new ArrayList<>();
     for (TraceResults result : results) {
       for (String policy : result.policyNames()) {
@@ -175,7 +209,8 @@ final class ReportWriter {
     }
     StringBuilder md = new StringBuilder();
     md.append("| policy | cells | best of Spillway | >= caffeine | mean vs lru | worst vs lru (where) "
-        + "| mean vs caffeine | mean byte hit vs lru |\n|---|---:|---:|---:|---:|---|---:|---:|\n");
+        + "| mean vs caffeine | mean byte hit vs lru | reload time / lru's |\n"
+        + "|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
     for (String policy : policies) {
       int cells = 0;
       int best = 0;
@@ -183,6 +218,8 @@ final class ReportWriter {
       double sum = 0;
       double byteSum = 0;
       double caffeineSum = 0;
+      double logTimeShare = 0;
+      int timed = 0;
       double worst = Double.MAX_VALUE;
       String worstWhere = "";
       for (TraceResults result : results) {
@@ -199,6 +236,10 @@ final class ReportWriter {
           double delta = cell.hitRatio() - lru.hitRatio();
           sum += delta;
           byteSum += cell.byteHitRatio() - lru.byteHitRatio();
+          if (lru.reloadSeconds(cost) > 0 && cell.reloadSeconds(cost) > 0) {
+            logTimeShare += Math.log(cell.reloadSeconds(cost) / lru.reloadSeconds(cost));
+            timed++;
+          }
           if (delta < worst) {
             worst = delta;
             worstWhere = result.spec().name() + " @ " + result.spec().label(budget);
@@ -222,8 +263,9 @@ final class ReportWriter {
       if (cells == 0) {
         continue;
       }
-      md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %+.2f | %+.2f (%s) | %+.2f | %+.2f |%n", policy,
-          cells, best, atLeastCaffeine, sum / cells, worst, worstWhere, caffeineSum / cells, byteSum / cells));
+      md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %+.2f | %+.2f (%s) | %+.2f | %+.2f | %s |%n",
+          policy, cells, best, atLeastCaffeine, sum / cells, worst, worstWhere, caffeineSum / cells,
+          byteSum / cells, timed == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", Math.exp(logTimeShare / timed))));
     }
     return md.toString();
   }
@@ -236,18 +278,20 @@ final class ReportWriter {
     return cell.ok() ? cell.hitRatio() : -1;
   }
 
-  static void writeCsv(Path file, TraceResults result) throws IOException {
+  static void writeCsv(Path file, TraceResults result, ReloadCost cost) throws IOException {
     TraceSpec spec = result.spec();
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write("trace,policy,budget,unit,capacity_bytes,requests,hits,misses,hit_ratio,byte_hit_ratio,bytes_missed,"
-          + "reloads,seconds,failure\n");
+          + "reloads,bytes_reloaded,reload_seconds_estimated,seconds,failure\n");
       for (String policy : result.policyNames()) {
         for (long budget : spec.budgets()) {
           CellResult c = result.cell(policy, budget);
-          w.write(String.format(Locale.ROOT, "%s,%s,%d,%s,%d,%d,%d,%d,%s,%s,%d,%d,%.3f,%s%n", spec.name(), policy,
+          w.write(String.format(Locale.ROOT, "%s,%s,%d,%s,%d,%d,%d,%d,%s,%s,%d,%d,%d,%s,%.3f,%s%n", spec.name(),
+              policy,
               budget, spec.unitName(), c.capacity(), c.requests(), c.hits(), c.misses(),
               c.ok() ? String.format(Locale.ROOT, "%.4f", c.hitRatio()) : "",
               c.ok() ? String.format(Locale.ROOT, "%.4f", c.byteHitRatio()) : "", c.bytesMissed(), c.reloads(),
+              c.bytesReloaded(), c.ok() ? String.format(Locale.ROOT, "%.3f", c.reloadSeconds(cost)) : "",
               c.nanos() / 1e9, c.failure().replace(',', ';')));
         }
       }

@@ -42,16 +42,25 @@ final class Simulation {
   private final int threads;
   private final Duration timeLimit;
   private final Map<String, Integer> batches;
+  private final ReloadCost cost;
 
   /**
    * @param batches policies to replay in spill rounds, with the percent of the capacity each round frees beyond
-   *     what is needed (see {@link ManagerReplay#run(Trace, String, String, long, int, BooleanSupplier)})
+   *     what is needed (see {@link ManagerReplay#run(Trace, String, String, long, int, ReloadCost,
+   *     BooleanSupplier)})
+   * @param cost what a reload costs, told to the policies (the report's estimate uses the same)
    */
-  Simulation(List<String> policies, int threads, Duration timeLimit, Map<String, Integer> batches) {
+  Simulation(List<String> policies, int threads, Duration timeLimit, Map<String, Integer> batches,
+      ReloadCost cost) {
     this.policies = List.copyOf(policies);
     this.threads = threads;
     this.timeLimit = timeLimit;
     this.batches = Map.copyOf(batches);
+    this.cost = cost;
+  }
+
+  ReloadCost cost() {
+    return cost;
   }
 
   /** The row name of a policy: its provider name, with its batch size when replayed in rounds. */
@@ -205,7 +214,7 @@ final class Simulation {
     };
     try {
       CellResult result = ManagerReplay.run(trace, policy, label(policy), capacity,
-          batches.getOrDefault(policy, 0), cancelled);
+          batches.getOrDefault(policy, 0), cost, cancelled);
       if (!result.ok()) {
         System.err.printf("%s %s at %d: %s%n", trace.name, policy, capacity, result.failure());
       }

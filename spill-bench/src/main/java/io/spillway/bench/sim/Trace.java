@@ -98,6 +98,32 @@ final class Trace {
     return sum;
   }
 
+  /**
+   * Requests that every policy misses at {@code capacity}: the first request of each key, and every request larger
+   * than the capacity (never admitted). The other misses are reloads.
+   */
+  long compulsoryMisses(long capacity) {
+    return compulsory(capacity, false);
+  }
+
+  /** Sum of the sizes of the {@linkplain #compulsoryMisses compulsory misses} at {@code capacity}. */
+  long compulsoryBytes(long capacity) {
+    return compulsory(capacity, true);
+  }
+
+  private long compulsory(long capacity, boolean bytes) {
+    boolean[] seen = new boolean[names.length];
+    long sum = 0;
+    for (int i = 0; i < keys.length; i++) {
+      int key = keys[i];
+      if (sizes[i] > capacity || !seen[key]) {
+        sum += bytes ? sizes[i] : 1;
+      }
+      seen[key] = true;
+    }
+    return sum;
+  }
+
   /** For each request, the index of the next request of the same key, or {@link #NEVER}. */
   synchronized int[] nextUse() {
     if (nextUse == null) {

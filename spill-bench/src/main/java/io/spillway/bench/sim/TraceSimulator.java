@@ -32,7 +32,9 @@ import java.util.Optional;
  * {@code --rounds policy=PERCENT,...} policies to replay in spill rounds that each free PERCENT% of the capacity
  * beyond what is needed (default {@code coldness=5}; {@code --rounds none} replays every policy exactly);
  * {@code --time-limit SECONDS} per policy and trace (default 120), after which that policy's cells on that trace are
- * reported as not finished.
+ * reported as not finished; {@code --reload-latency-ms MS} and {@code --reload-bandwidth-mibps MIB} what a reload
+ * costs, for the estimated reload times and for the cost-aware policies (default 20 ms and 64 MiB/s, the shaped S3
+ * link of BENCHMARKS.md).
  *
  * <p>Exit status 0 on success, 2 on a usage error; an unreadable trace fails with an exception. Runs headless.
  */
@@ -65,6 +67,8 @@ public final class TraceSimulator {
     int threads = Runtime.getRuntime().availableProcessors();
     Duration limit = Duration.ofSeconds(120);
     Map<String, Integer> batches = new HashMap<>(Map.of("coldness", DEFAULT_COLDNESS_ROUNDS));
+    long latencyNanos = ReloadCost.SHAPED_S3.latencyNanos();
+    long bytesPerSecond = ReloadCost.SHAPED_S3.bytesPerSecond();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (i + 1 >= args.length) {
@@ -108,6 +112,12 @@ public final class TraceSimulator {
         case "--time-limit":
           limit = Duration.ofSeconds(Long.parseLong(value));
           break;
+        case "--reload-latency-ms":
+          latencyNanos = Math.round(Double.parseDouble(value) * 1e6);
+          break;
+        case "--reload-bandwidth-mibps":
+          bytesPerSecond = Math.round(Double.parseDouble(value) * (1 << 20));
+          break;
         default:
           usage("unknown option " + arg);
           return;
@@ -117,6 +127,11 @@ public final class TraceSimulator {
       usage("--out DIR is required");
       return;
     }
+    if (latencyNanos < 0 || bytesPerSecond <= 0) {
+      usage("--reload-latency-ms must be >= 0 and --reload-bandwidth-mibps > 0");
+      return;
+    }
+    ReloadCost cost = new ReloadCost(latencyNanos, bytesPerSecond);
     List<TraceSpec> specs = new ArrayList<>();
     if (files.isEmpty()) {
       Optional<Path> dir = tracesDir != null ? Optional.of(tracesDir) : TraceSpec.findShared(Path.of(""));
@@ -136,10 +151,10 @@ public final class TraceSimulator {
     System.err.printf("Replaying %d traces x 6 budgets with policies %s on %d threads%n", specs.size(), policies,
         threads);
     long start = System.nanoTime();
-    Simulation simulation = new Simulation(policies, threads, limit, batches);
+    Simulation simulation = new Simulation(policies, threads, limit, batches, cost);
     List<TraceResults> results = simulation.run(specs);
     long simulated = System.nanoTime() - start;
-    ReportWriter.write(out, results, simulation.label(Simulation.defaultPolicy()));
+    ReportWriter.write(out, results, simulation.label(Simulation.defaultPolicy()), cost);
     for (TraceResults result : results) {
       double seconds = 0;
       for (CellResult cell : result.cells()) {
@@ -155,7 +170,8 @@ public final class TraceSimulator {
   private static void usage(String problem) {
     System.err.println("TraceSimulator: " + problem);
     System.err.println("usage: TraceSimulator --out DIR [--traces DIR | --trace FILE ... [--budgets N,...]]"
-        + " [--policies a,b] [--threads N] [--rounds policy=PERCENT,...] [--time-limit SECONDS]");
+        + " [--policies a,b] [--threads N] [--rounds policy=PERCENT,...] [--time-limit SECONDS]"
+        + " [--reload-latency-ms MS] [--reload-bandwidth-mibps MIB]");
     System.exit(2);
   }
 }

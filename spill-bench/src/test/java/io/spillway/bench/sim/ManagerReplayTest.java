@@ -2,6 +2,8 @@ package io.spillway.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spillway.api.SpillConfig;
+import io.spillway.policy.lfu.AdaptivePolicyProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -82,6 +84,41 @@ class ManagerReplayTest {
 
     assertThat(result.hits()).isZero();
     assertThat(result.reloads()).isEqualTo(1);
+    assertThat(result.bytesReloaded()).isEqualTo(1);
+  }
+
+  @Test
+  void run_countsEveryMissButTheCompulsoryOnesAsReloads_asTheReferencesEstimate() {
+    Trace trace = randomSized(20_000, 500, 4);
+
+    for (long capacity : new long[] {60, 2_000, 10_000}) {
+      CellResult manager = ManagerReplay.run(trace, "lru", capacity, () -> false);
+      CellResult estimated = CellResult.reference("lru-estimated", trace, capacity, manager.hits(),
+          manager.bytesRequested(), manager.bytesHit(), 0);
+
+      assertThat(manager.reloads()).as("capacity %d", capacity).isPositive().isEqualTo(estimated.reloads());
+      assertThat(manager.bytesReloaded()).as("capacity %d", capacity).isEqualTo(estimated.bytesReloaded());
+    }
+  }
+
+  @Test
+  void config_tellsThePolicyTheReloadCost() {
+    SpillConfig config = ManagerReplay.config("adaptive", new ReloadCost(3_000_000, 5L << 20));
+
+    assertThat(config.policy()).contains("adaptive");
+    assertThat(config.options()).containsEntry(AdaptivePolicyProvider.LATENCY_OPTION, "3000000")
+        .containsEntry(AdaptivePolicyProvider.BANDWIDTH_OPTION, Long.toString(5L << 20));
+  }
+
+  @Test
+  void run_adaptiveToldAReloadCost_replaysTheTrace() {
+    Trace trace = randomSized(5_000, 300, 5);
+
+    CellResult result = ManagerReplay.run(trace, "adaptive", "adaptive", 1_000, 0, new ReloadCost(50_000_000, 1),
+        () -> false);
+
+    assertThat(result.ok()).isTrue();
+    assertThat(result.hits() + result.reloads() + trace.compulsoryMisses(1_000)).isEqualTo(trace.requests());
   }
 
   @Test
@@ -89,7 +126,8 @@ class ManagerReplayTest {
     Trace trace = randomSized(20_000, 500, 2);
 
     CellResult exact = ManagerReplay.run(trace, "lru", 2_000, () -> false);
-    CellResult rounds = ManagerReplay.run(trace, "lru", "lru (20% rounds)", 2_000, 20, () -> false);
+    CellResult rounds =
+        ManagerReplay.run(trace, "lru", "lru (20% rounds)", 2_000, 20, ReloadCost.SHAPED_S3, () -> false);
 
     assertThat(rounds.policy()).isEqualTo("lru (20% rounds)");
     assertThat(rounds.hits()).isLessThan(exact.hits());

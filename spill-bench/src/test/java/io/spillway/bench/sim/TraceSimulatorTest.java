@@ -1,6 +1,7 @@
 package io.spillway.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,32 @@ class TraceSimulatorTest {
     assertThat(policy).isNotEmpty();
     assertThat(Files.readAllLines(out.resolve("keys.txt.csv")))
         .anyMatch(line -> line.startsWith("keys.txt," + policy + ",2000,"));
+  }
+
+  @Test
+  void main_givenAReloadCost_reportsTheEstimatedReloadTimeOfEveryCell() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 4_000; i++) {
+      long key = (i * 7919L) % 400 % (1 + i % 89);
+      text.append(key).append(' ').append(1 + key % 7 * 1000).append('\n');
+    }
+    Path trace = Files.writeString(dir.resolve("sized.txt"), text);
+    Path out = dir.resolve("report");
+
+    TraceSimulator.main(new String[] {"--trace", trace.toString(), "--budgets", "20000", "--policies", "lru",
+        "--threads", "1", "--reload-latency-ms", "2", "--reload-bandwidth-mibps", "0.5", "--out", out.toString()});
+
+    List<String> csv = Files.readAllLines(out.resolve("sized.txt.csv"));
+    assertThat(csv.get(0)).contains(",reloads,bytes_reloaded,reload_seconds_estimated,");
+    String[] lru = csv.stream().filter(line -> line.startsWith("sized.txt,lru,")).findFirst().orElseThrow()
+        .split(",");
+    long reloads = Long.parseLong(lru[11]);
+    long bytes = Long.parseLong(lru[12]);
+    assertThat(reloads).isPositive();
+    assertThat(Double.parseDouble(lru[13])).isCloseTo(reloads * 0.002 + bytes / (512.0 * 1024), within(0.001));
+    assertThat(Files.readString(out.resolve("sized.txt.md")))
+        .contains("Estimated reload time, s (2 ms per reload + the bytes at 0.500 MiB/s)", "reload time / lru's",
+            "default - lru, byte hit");
   }
 
   @Test
