@@ -23,10 +23,11 @@ import java.util.Optional;
  *       working set of recently used segments).
  *   <li><b>Sample:</b> all segments while the budget holds 1,024 segments or fewer; beyond that, a spatial sample by
  *       a hash of the name (SHARDS) sized so each expert holds about 1,024 segments, under the same share of the
- *       budget. Simulation starts at the first spill, when the budget is known from what stays resident.
+ *       budget. Simulation starts with the first request; once the first spill shows the budget (what stays
+ *       resident), a lower rate narrows the sample, the experts keeping what they learned of the rest.
  *   <li><b>Choice:</b> four times per epoch of {@code 5 ×} sampled-capacity requests (at least 512), the experts'
  *       misses are priced, and the share in effect moves one step to a neighbouring share whose expert costs more
- *       than 1% less; counts halve over an epoch, so the choice follows the recent past. One step at a time, because
+ *       than 3% less; counts halve over an epoch, so the choice follows the recent past. One step at a time, because
  *       the experts show what each share costs kept all along, not what a jump costs: a cache that turns LRU for a
  *       phase loses the frequent segments its main area held, and on a real block trace (CloudPhysics, 512 MiB)
  *       following the cheapest expert at once cost 9 points of hit ratio. The policy's own W-TinyLFU takes the new

@@ -1,6 +1,7 @@
 package io.spillway.policy.lfu;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * One expert of {@link WindowTuner}: a W-TinyLFU with a fixed window share, simulated on the sampled segments under
@@ -87,6 +88,15 @@ final class MiniatureCache {
       residentBytes -= policy.sizeOf(local);
       policy.onRemove(local);
       releaseLocal(local);
+    }
+  }
+
+  /** Forgets every held segment whose sketch key {@code keep} refuses; the counts and the sketch stay. */
+  void retain(IntPredicate keep) {
+    for (int local = 0; local < nextLocal; local++) {
+      if (segments[local] != NONE && !keep.test(policy.hashOf(local))) {
+        remove(segments[local]);
+      }
     }
   }
 

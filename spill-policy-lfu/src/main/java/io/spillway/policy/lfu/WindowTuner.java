@@ -7,13 +7,16 @@ package io.spillway.policy.lfu;
  * share in effect moves towards the experts whose misses cost least of late. Internal, may change.
  *
  * <p><b>Sample.</b> A segment is in the sample when a hash of its name falls under a threshold, so a segment is in or
- * out for its whole life, and the sample holds about the rate of every set of segments. The rate is set from the
- * capacity, known from the first selection of victims on: all of them while the budget holds {@value #SAMPLED_ENTRIES}
- * segments or fewer (the simulation is then exact), else {@value #SAMPLED_ENTRIES} over the capacity in segments,
- * so each expert holds about {@value #SAMPLED_ENTRIES} segments whatever the scale. When the capacity moves the rate
- * by more than a factor of two, or an expert holds four times what the rate meant (sizes far from the average), the
- * experts start afresh at the new rate. Before the first selection nothing is simulated: without a capacity there
- * are no misses to compare.
+ * out for its whole life, and the sample holds about the rate of every set of segments. Simulation starts with the
+ * first request, every segment sampled; until the capacity is known (from the first selection of victims on) the
+ * experts hold every sampled segment, so they miss alike, but their sketches learn. Then the rate follows the
+ * capacity: all segments while the budget holds {@value #SAMPLED_ENTRIES} segments or fewer (the simulation is then
+ * exact), else {@value #SAMPLED_ENTRIES} over the capacity in segments, so each expert holds about
+ * {@value #SAMPLED_ENTRIES} segments whatever the scale. A lower rate <em>narrows</em> the sample, as SHARDS does
+ * with a fixed-size sample: each expert forgets the segments out of it and keeps the rest, its sketch and its
+ * counts — at the first capacity, when the capacity falls the rate by more than half, and when an expert holds four
+ * times what the rate meant (sizes far from the average, or no capacity yet: memory stays bounded). A rate more
+ * than twice as high cannot be narrowed to: the experts start afresh, seeded with the resident segments.
  *
  * <p><b>Choice.</b> {@value #CHECKS} times per {@code epoch} of sampled requests ({@value #EPOCH_PER_ENTRY} per
  * sampled segment of capacity, at least {@value #MIN_EPOCH}), each expert's misses are priced by the
@@ -37,7 +40,7 @@ final class WindowTuner {
   static final int SAMPLED_ENTRIES = 1024;
   static final int EPOCH_PER_ENTRY = 5;
   static final int MIN_EPOCH = 512;
-  static final double SWITCH_MARGIN = 0.01;
+  static final double SWITCH_MARGIN = 0.03;
   private static final int SAMPLE_BITS = 24;
   private static final int ALL = 1 << SAMPLE_BITS;
   /** Counts kept at the end of an epoch. */
@@ -50,7 +53,8 @@ final class WindowTuner {
   private final ReloadCostModel cost;
   /** Hashes under it are sampled: the rate times 2^24. */
   private int threshold = ALL;
-  private boolean started;
+  /** Whether a capacity was set: until then the experts hold every sampled segment. */
+  private boolean capacityKnown;
   private boolean warm;
   /** The index of the share in effect. */
   private int applied = INITIAL_SHARE;
@@ -70,9 +74,9 @@ final class WindowTuner {
     return SHARES[applied];
   }
 
-  /** Whether the segment with sketch key {@code hash} is simulated (never before the first {@link #capacity}). */
+  /** Whether the segment with sketch key {@code hash} is simulated. */
   boolean sampled(int hash) {
-    return started && (sampleHash(hash) & (ALL - 1)) < threshold;
+    return (sampleHash(hash) & (ALL - 1)) < threshold;
   }
 
   /** A request (an access, an admission or a reload) for a sampled segment. */
@@ -100,19 +104,21 @@ final class WindowTuner {
   }
 
   /**
-   * The budget keeps {@code bytes} resident in about {@code entries} segments: sets the sample rate (starting the
-   * simulation at the first call) and the experts' share of it.
+   * The budget keeps {@code bytes} resident in about {@code entries} segments: sets the sample rate (narrowing the
+   * sample, or starting afresh when the rate must more than double) and the experts' share of the bytes.
    *
-   * @return whether the experts start afresh (the first call, or a new sample rate): the caller then
-   *     {@link #seed seeds} them
+   * @return whether the experts start afresh: the caller then {@link #seed seeds} them
    */
   boolean capacity(long bytes, long entries) {
     long segments = Math.max(1, entries);
     int wanted = segments <= SAMPLED_ENTRIES ? ALL : (int) Math.max(1, (long) ALL * SAMPLED_ENTRIES / segments);
-    boolean restart = !started || wanted < threshold / 2 || wanted > 2L * threshold;
+    boolean restart = wanted > 2L * threshold;
     if (restart) {
       threshold = wanted;
+    } else if (wanted < threshold && (!capacityKnown || wanted < threshold / 2)) {
+      narrow(wanted);
     }
+    capacityKnown = true;
     sampledCapacityEntries = (int) Math.max(1, Math.min(SAMPLED_ENTRIES, segments * (double) threshold / ALL));
     epochLength = Math.max(MIN_EPOCH, EPOCH_PER_ENTRY * sampledCapacityEntries);
     if (restart) {
@@ -146,9 +152,19 @@ final class WindowTuner {
     return experts;
   }
 
+  /**
+   * Samples fewer segments from now on: each expert forgets those out of the new sample and keeps the rest, with
+   * its sketch and its counts (SHARDS with a fixed-size sample lowers its threshold the same way).
+   */
+  private void narrow(int newThreshold) {
+    threshold = newThreshold;
+    for (MiniatureCache expert : experts) {
+      expert.retain(this::sampled);
+    }
+  }
+
   private void restart(int newThreshold) {
     threshold = newThreshold;
-    started = true;
     warm = false;
     // The warm-up epoch is short: the experts start full (seeded), they only need their sketches to fill.
     epochRequests = 0;
@@ -164,9 +180,8 @@ final class WindowTuner {
       held = Math.max(held, expert.heldCount());
     }
     if (held > 4 * SAMPLED_ENTRIES && threshold > 1) {
-      // Far more sampled segments fit than the rate meant: sizes are far from the average, sample fewer.
-      restart(Math.max(1, threshold / 4));
-      return;
+      // Far more sampled segments fit than the rate meant (sizes far from the average, or no capacity yet).
+      narrow(Math.max(1, threshold / 4));
     }
     if (warm) {
       // One step to the cheaper neighbour, if it is cheaper by the margin: no jump across the range, whose cost

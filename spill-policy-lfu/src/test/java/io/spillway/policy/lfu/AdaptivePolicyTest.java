@@ -65,15 +65,42 @@ class AdaptivePolicyTest extends SpillPolicyContractTest {
     assertThat(hits).isGreaterThan(150_000 / 20);
   }
 
+  /** No spill yet, so no capacity: the experts hold what they sample, narrowing the sample to stay bounded. */
   @Test
-  void tuner_beforeFirstSpill_simulatesNothing() {
+  void tuner_beforeFirstSpill_samplesEverythingThenNarrowsToStayBounded() {
     AdaptivePolicy policy = new AdaptivePolicy(ReloadCostModel.learned());
-    for (int i = 0; i < 20_000; i++) {
+    for (int i = 0; i < 100; i++) {
+      policy.onAdmit(i, "seg-" + i, 10);
+    }
+    assertThat(policy.tuner().sampleRate()).isEqualTo(1.0);
+    assertThat(policy.tuner().experts()[0].heldCount()).isEqualTo(100);
+
+    for (int i = 100; i < 40_000; i++) {
       policy.onAdmit(i, "seg-" + i, 10);
       policy.onAccess(i);
     }
+
+    assertThat(policy.tuner().sampleRate()).isLessThanOrEqualTo(1.0 / 4);
     for (MiniatureCache expert : policy.tuner().experts()) {
-      assertThat(expert.heldCount()).isZero();
+      assertThat(expert.heldCount()).isBetween(500, 4 * WindowTuner.SAMPLED_ENTRIES + WindowTuner.MIN_EPOCH);
+    }
+  }
+
+  /** The first spill narrows the sample to the budget's rate: the experts keep the sampled segments they held. */
+  @Test
+  void tuner_firstSpill_narrowsWithoutForgettingTheSample() {
+    AdaptivePolicy policy = new AdaptivePolicy(ReloadCostModel.learned());
+    for (int i = 0; i < 3_000; i++) {
+      policy.onAdmit(i, "seg-" + i, 10);
+    }
+    double before = policy.tuner().sampleRate();
+
+    policy.selectVictims(10 * 1_000, segment -> true); // 2,000 segments stay: half the sample goes
+
+    assertThat(policy.tuner().sampleRate()).isCloseTo(before * WindowTuner.SAMPLED_ENTRIES / 2_000.0, within(0.01));
+    for (MiniatureCache expert : policy.tuner().experts()) {
+      assertThat(expert.heldCount()).isBetween(800, 1_250);
+      assertThat(expert.misses()).as("the counts stay").isPositive();
     }
   }
 

@@ -48,6 +48,26 @@ class MiniatureCacheTest {
   }
 
   @Test
+  void retain_forgetsTheRefusedSegmentsAndKeepsTheRestWithTheCounts() {
+    MiniatureCache cache = new MiniatureCache(0.2);
+    for (int segment = 0; segment < 10; segment++) {
+      cache.request(segment, 100 + segment, 10);
+    }
+
+    cache.retain(hash -> hash % 2 == 0);
+
+    assertThat(cache.heldCount()).isEqualTo(5);
+    assertThat(cache.misses()).isEqualTo(10);
+    cache.setCapacity(50); // the five kept fill it exactly: the forgotten ones' bytes are gone too
+    assertThat(cache.heldCount()).isEqualTo(5);
+    cache.request(4, 104, 10);
+    assertThat(cache.misses()).as("a kept segment is a hit").isEqualTo(10);
+    cache.request(3, 103, 10);
+    assertThat(cache.misses()).as("a forgotten one is a miss").isEqualTo(11);
+    assertThat(cache.heldCount()).isEqualTo(5);
+  }
+
+  @Test
   void remove_andResize_keepTheBytesRight() {
     MiniatureCache cache = new MiniatureCache(1.0);
     cache.setCapacity(30);
