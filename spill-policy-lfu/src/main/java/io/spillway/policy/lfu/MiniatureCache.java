@@ -15,6 +15,7 @@ import java.util.function.IntPredicate;
  */
 final class MiniatureCache {
   private static final int NONE = -1;
+  private static final IntPredicate ANY = id -> true;
 
   private final double windowShare;
   private WindowTinyLfuPolicy policy;
@@ -145,7 +146,9 @@ final class MiniatureCache {
     if (residentBytes <= capacity) {
       return;
     }
-    for (int victim : policy.selectVictims(residentBytes - capacity, id -> true)) {
+    int count = policy.choose(residentBytes - capacity, ANY);
+    for (int i = 0; i < count; i++) {
+      int victim = policy.chosen(i);
       residentBytes -= policy.sizeOf(victim);
       policy.onRemove(victim);
       locals.remove(segments[victim]);

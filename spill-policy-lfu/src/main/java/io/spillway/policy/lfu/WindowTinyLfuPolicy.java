@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
-import java.util.stream.IntStream;
 
 /**
  * W-TinyLFU adapted to spilling; {@link WindowTinyLfuPolicyProvider} states the rules. Internal, may change.
@@ -48,10 +47,6 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   /** Candidates this frequent or more are admitted at random now and then, so a flood of collisions cannot pin main. */
   private static final int RANDOM_ADMIT_FREQUENCY = 6;
   static final double INITIAL_WINDOW = 0.01;
-  private static final double MAX_WINDOW = 0.8;
-  private static final double CLIMB_STEP = 0.0625;
-  private static final double CLIMB_RESTART = 0.05;
-  private static final double CLIMB_DECAY = 0.98;
 
   /** By id: the registered size. */
   private long[] sizes = new long[IdArrays.INITIAL];
@@ -86,13 +81,9 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   private int walkCandidatesLeft;
   private double windowShare = INITIAL_WINDOW;
   private long random = 0x2545F4914F6CDD1DL;
-
-  // Hill climbing of the window share: hits and misses seen in the current sample, and the previous hit rate.
-  private int sampleHits;
-  private int sampleMisses;
-  private double previousHitRate;
-  /** Starts upwards: from 1% a step down would hit the floor at once and teach nothing. */
-  private double step = CLIMB_STEP;
+  /** The victims of the last choice; reused. */
+  private int[] chosen = new int[8];
+  private final HillClimber climber = new HillClimber();
 
   WindowTinyLfuPolicy(boolean adaptive) {
     this.adaptive = adaptive;
@@ -128,7 +119,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     sizes[segment] = size;
     hashes[segment] = hash;
     setState(segment, SPILLED);
-    sampleMisses++;
+    climber.miss();
     enterWindow(segment);
   }
 
@@ -164,7 +155,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
 
   /** The list part of an access to a resident segment: a hit counted, the segment moved, the window adapted. */
   private void reorder(int segment) {
-    sampleHits++;
+    climber.hit();
     if (queue(segment) == PROBATION) {
       // A second use while on probation earns a place in the protected segment.
       unlink(segment);
@@ -207,7 +198,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   @Override
   public void onReload(int segment) {
     if (isKnown(segment) && queue(segment) == SPILLED) {
-      sampleMisses++;
+      climber.miss();
       enterWindow(segment);
     }
   }
@@ -231,10 +222,20 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
    */
   @Override
   public int[] selectVictims(long bytesToFree, IntPredicate eligible) {
+    int count = choose(bytesToFree, eligible); // first: the choice may grow the buffer
+    return Arrays.copyOf(chosen, count);
+  }
+
+  /**
+   * {@link #selectVictims} into a buffer this policy reuses, for a simulation that chooses on every miss.
+   *
+   * @return how many victims were chosen: {@link #chosen(int) chosen(0 .. count - 1)}, until the next choice
+   */
+  int choose(long bytesToFree, IntPredicate eligible) {
     Objects.requireNonNull(eligible, "eligible");
-    IntStream.Builder victims = IntStream.builder();
+    int count = 0;
     if (bytesToFree <= 0) {
-      return victims.build().toArray();
+      return 0;
     }
     long missing = bytesToFree;
     int victimQueue = PROBATION;
@@ -287,15 +288,22 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
         victim = next[victim];
       }
       setState(loser, state(loser) | CHOSEN);
-      victims.add(loser);
+      if (count == chosen.length) {
+        chosen = Arrays.copyOf(chosen, 2 * count);
+      }
+      chosen[count++] = loser;
       missing -= sizes[loser];
     }
-    int[] chosen = victims.build().toArray();
-    for (int id : chosen) {
-      setState(id, state(id) & ~CHOSEN);
+    for (int i = 0; i < count; i++) {
+      setState(chosen[i], state(chosen[i]) & ~CHOSEN);
     }
     clearCandidates();
-    return chosen;
+    return count;
+  }
+
+  /** The {@code i}th victim of the last {@link #choose}. */
+  int chosen(int i) {
+    return chosen[i];
   }
 
   /** The share of resident bytes the window may hold now. */
@@ -453,24 +461,15 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     balanced = true;
   }
 
-  /** Caffeine's hill climber: moves the window share in the direction that last raised the hit rate. */
+  /** With hill climbing, the window share the {@link HillClimber} sets, the lists rebalanced when it moves. */
   private void climb() {
-    if (!adaptive) {
-      return;
+    if (adaptive) {
+      double share = climber.next(windowShare, residentCount);
+      if (share != windowShare) {
+        windowShare = share;
+        rebalance();
+      }
     }
-    int requests = sampleHits + sampleMisses;
-    if (requests < Math.max(1_000, 10L * residentCount)) {
-      return;
-    }
-    double hitRate = (double) sampleHits / requests;
-    double change = hitRate - previousHitRate;
-    double amount = change >= 0 ? step : -step;
-    step = Math.abs(change) >= CLIMB_RESTART ? Math.copySign(CLIMB_STEP, amount) : amount * CLIMB_DECAY;
-    previousHitRate = hitRate;
-    sampleHits = 0;
-    sampleMisses = 0;
-    windowShare = Math.max(0, Math.min(MAX_WINDOW, windowShare + amount));
-    rebalance();
   }
 
   private boolean admit(int candidate, int victim) {
