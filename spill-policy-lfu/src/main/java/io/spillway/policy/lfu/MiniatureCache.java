@@ -33,9 +33,13 @@ final class MiniatureCache {
   private double misses;
   private double missedBytes;
 
-  MiniatureCache(double windowShare) {
+  /**
+   * An expert that reads frequencies from {@code sketch}, shared with the other experts fed the same requests; their
+   * owner counts each request in it, once, before handing it to them.
+   */
+  MiniatureCache(double windowShare, FrequencySketch sketch) {
     this.windowShare = windowShare;
-    this.policy = new WindowTinyLfuPolicy(windowShare);
+    this.policy = new WindowTinyLfuPolicy(windowShare, sketch);
     Arrays.fill(segments, NONE);
   }
 
@@ -128,9 +132,9 @@ final class MiniatureCache {
     return locals.size();
   }
 
-  /** Forgets every segment and every count: a fresh start, as when the sample changes. */
-  void reset() {
-    policy = new WindowTinyLfuPolicy(windowShare);
+  /** Forgets every segment and every count, reading from {@code sketch} from now on: a fresh start. */
+  void reset(FrequencySketch sketch) {
+    policy = new WindowTinyLfuPolicy(windowShare, sketch);
     locals.clear();
     segments = new int[16];
     Arrays.fill(segments, NONE);

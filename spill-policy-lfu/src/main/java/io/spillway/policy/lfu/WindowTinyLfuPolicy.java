@@ -10,8 +10,9 @@ import java.util.function.IntPredicate;
  * W-TinyLFU adapted to spilling; {@link WindowTinyLfuPolicyProvider} states the rules. Internal, may change.
  *
  * <p>A segment's state sits at its id in parallel arrays: its size, the hash of its name (the sketch's key), its
- * queue and flags (four bits, eight to an int), and two list links. Resident segments are on one of three doubly linked lists of ids, least
- * recent first: the admission window, the probation segment and the protected segment of the main area. Spilled
+ * queue and flags (four bits, eight to an int), and two list links. Resident segments are on one of three doubly
+ * linked lists of ids, least recent first: the admission window, the probation segment and the protected segment of
+ * the main area. Spilled
  * segments keep their size and hash and are on no list. Frequencies live in a {@link FrequencySketch}, keyed by the
  * name's hash, so they survive a spill and even a removal. All events are O(1) amortised; selection is O(1) per
  * victim plus O(1) per segment passed over.
@@ -44,8 +45,6 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
 
   /** Share of the main area's bytes held by the protected segment, as Caffeine does. */
   private static final double PROTECTED_SHARE = 0.8;
-  /** Candidates this frequent or more are admitted at random now and then, so a flood of collisions cannot pin main. */
-  private static final int RANDOM_ADMIT_FREQUENCY = 6;
   static final double INITIAL_WINDOW = 0.01;
 
   /** By id: the registered size. */
@@ -67,7 +66,10 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   private final int[] heads = {NIL, NIL, NIL};
   /** By queue: the most recent segment of the list, or {@link #NIL}. */
   private final int[] tails = {NIL, NIL, NIL};
-  private final FrequencySketch sketch = new FrequencySketch();
+  private final FrequencySketch sketch;
+  /** Whether requests are counted in the sketch here: not when it is shared, and its owner counts them. */
+  private final boolean countsRequests;
+  private final TinyLfuAdmission admission;
   private final long[] bytes = new long[3];
   private final boolean adaptive;
   /**
@@ -79,14 +81,13 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   private int candidateCount;
   /** Candidates the selection in progress has not passed yet. */
   private int walkCandidatesLeft;
-  private double windowShare = INITIAL_WINDOW;
-  private long random = 0x2545F4914F6CDD1DL;
+  private double windowShare;
   /** The victims of the last choice; reused. */
   private int[] chosen = new int[8];
   private final HillClimber climber = new HillClimber();
 
   WindowTinyLfuPolicy(boolean adaptive) {
-    this.adaptive = adaptive;
+    this(adaptive, INITIAL_WINDOW, new FrequencySketch(), true);
   }
 
   /**
@@ -95,8 +96,23 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
    * through the sketch at once.
    */
   WindowTinyLfuPolicy(double windowShare) {
-    this.adaptive = false;
-    this.windowShare = checkShare(windowShare);
+    this(false, checkShare(windowShare), new FrequencySketch(), true);
+  }
+
+  /**
+   * As {@link #WindowTinyLfuPolicy(double)}, reading frequencies from {@code sharedSketch} without counting in it or
+   * sizing it: its owner counts every request once, for all the simulations fed the same requests.
+   */
+  WindowTinyLfuPolicy(double windowShare, FrequencySketch sharedSketch) {
+    this(false, checkShare(windowShare), sharedSketch, false);
+  }
+
+  private WindowTinyLfuPolicy(boolean adaptive, double windowShare, FrequencySketch sketch, boolean countsRequests) {
+    this.adaptive = adaptive;
+    this.windowShare = windowShare;
+    this.sketch = sketch;
+    this.countsRequests = countsRequests;
+    this.admission = new TinyLfuAdmission(sketch);
   }
 
   @Override
@@ -126,7 +142,9 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   @Override
   public void onAccess(int segment) {
     if (isResident(segment)) {
-      sketch.increment(hashes[segment]);
+      if (countsRequests) {
+        sketch.increment(hashes[segment]);
+      }
       reorder(segment);
     }
   }
@@ -139,7 +157,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
    */
   @Override
   public void onAccess(int[] segments, int count) {
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; countsRequests && i < count; i++) {
       int segment = segments[i];
       if (isResident(segment)) {
         sketch.increment(hashes[segment]);
@@ -276,7 +294,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
       int loser;
       if (victim == NIL || candidate == victim) {
         loser = candidate;
-      } else if (candidate == NIL || admit(candidate, victim)) {
+      } else if (candidate == NIL || admission.admits(hashes[candidate], hashes[victim])) {
         loser = victim;
       } else {
         loser = candidate;
@@ -434,9 +452,11 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   }
 
   private void enterWindow(int id) {
-    sketch.increment(hashes[id]);
     link(id, WINDOW);
-    sketch.ensureCapacity(residentCount);
+    if (countsRequests) {
+      sketch.increment(hashes[id]);
+      sketch.ensureCapacity(residentCount);
+    }
     rebalance();
     climb();
   }
@@ -470,22 +490,6 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
         rebalance();
       }
     }
-  }
-
-  private boolean admit(int candidate, int victim) {
-    int candidateFrequency = sketch.frequency(hashes[candidate]);
-    int victimFrequency = sketch.frequency(hashes[victim]);
-    if (candidateFrequency > victimFrequency) {
-      return true;
-    }
-    if (candidateFrequency >= RANDOM_ADMIT_FREQUENCY) {
-      // xorshift: deterministic, so runs repeat exactly.
-      random ^= random << 13;
-      random ^= random >>> 7;
-      random ^= random << 17;
-      return (random & 127) == 0;
-    }
-    return false;
   }
 
   private void clearCandidates() {

@@ -50,6 +50,11 @@ final class WindowTuner {
   private static final double KEEP_PER_CHECK = Math.pow(KEEP, 1.0 / CHECKS);
 
   private final MiniatureCache[] experts = new MiniatureCache[EXPERTS];
+  /**
+   * The experts' one sketch: they all see the same requests, so one count per request serves them all (seven
+   * sketches would hold the same counts).
+   */
+  private FrequencySketch sketch = new FrequencySketch();
   private final ReloadCostModel cost;
   /** Hashes under it are sampled: the rate times 2^24. */
   private int threshold = ALL;
@@ -65,7 +70,7 @@ final class WindowTuner {
   WindowTuner(ReloadCostModel cost) {
     this.cost = cost;
     for (int i = 0; i < EXPERTS; i++) {
-      experts[i] = new MiniatureCache(SHARES[i]);
+      experts[i] = new MiniatureCache(SHARES[i], sketch);
     }
   }
 
@@ -81,6 +86,7 @@ final class WindowTuner {
 
   /** A request (an access, an admission or a reload) for a sampled segment. */
   void request(int segment, int hash, long size) {
+    sketch.increment(hash);
     for (MiniatureCache expert : experts) {
       expert.request(segment, hash, size);
     }
@@ -124,6 +130,7 @@ final class WindowTuner {
     if (restart) {
       restart(threshold);
     }
+    sketch.ensureCapacity(sampledCapacityEntries);
     long share = (long) Math.min(Long.MAX_VALUE, Math.max(0, bytes) * ((double) threshold / ALL));
     for (MiniatureCache expert : experts) {
       expert.setCapacity(share);
@@ -137,6 +144,7 @@ final class WindowTuner {
    * {@link #capacity} returned true, for the resident segments least recent first.
    */
   void seed(int segment, int hash, long size) {
+    sketch.increment(hash);
     for (MiniatureCache expert : experts) {
       expert.seed(segment, hash, size);
     }
@@ -168,8 +176,9 @@ final class WindowTuner {
     warm = false;
     // The warm-up epoch is short: the experts start full (seeded), they only need their sketches to fill.
     epochRequests = 0;
+    sketch = new FrequencySketch();
     for (MiniatureCache expert : experts) {
-      expert.reset();
+      expert.reset(sketch);
     }
   }
 
@@ -179,6 +188,7 @@ final class WindowTuner {
     for (MiniatureCache expert : experts) {
       held = Math.max(held, expert.heldCount());
     }
+    sketch.ensureCapacity(held);
     if (held > 4 * SAMPLED_ENTRIES && threshold > 1) {
       // Far more sampled segments fit than the rate meant (sizes far from the average, or no capacity yet).
       narrow(Math.max(1, threshold / 4));
