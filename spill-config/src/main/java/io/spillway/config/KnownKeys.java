@@ -21,11 +21,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * The keys a source may give: the {@link Settings}, and the option keys that the plugins on the class path declare
- * ({@code optionKeys()} of {@link SpillStoreProvider}, {@link CompressionCodecProvider}, {@link SpillKeyProvider}),
- * with {@value SpillKeyProvider#OPTION}, which the core reads itself. An option key is valid if it is declared, or
- * if its namespace (the text before its first dot) belongs to no declared key and is the name of a plugin that
- * declares no keys (a policy, which cannot declare any, or an older or a user's plugin): such keys are passed to the
- * plugin unchecked. Immutable. Internal, may change.
+ * ({@code optionKeys()} of {@link SpillStoreProvider}, {@link CompressionCodecProvider}, {@link SpillKeyProvider},
+ * {@link SpillPolicyProvider}), with {@value SpillKeyProvider#OPTION}, which the core reads itself. An option key is
+ * valid if it is declared, or if its namespace (the text before its first dot) belongs to no declared key and is the
+ * name of a plugin that declares no keys (an older or a user's plugin): such keys are passed to the plugin
+ * unchecked. Immutable. Internal, may change.
  */
 final class KnownKeys {
   private static final System.Logger LOG = System.getLogger(KnownKeys.class.getName());
@@ -82,7 +82,7 @@ final class KnownKeys {
     each(SpillStoreProvider.class, loader, p -> Map.entry(p.name(), Set.copyOf(p.optionKeys())), add);
     each(CompressionCodecProvider.class, loader, p -> Map.entry(p.name(), Set.copyOf(p.optionKeys())), add);
     each(SpillKeyProvider.class, loader, p -> Map.entry(p.name(), Set.copyOf(p.optionKeys())), add);
-    each(SpillPolicyProvider.class, loader, p -> Map.entry(p.name(), Set.<String>of()), add);
+    each(SpillPolicyProvider.class, loader, p -> Map.entry(p.name(), Set.copyOf(p.optionKeys())), add);
     return new KnownKeys(options, undeclared);
   }
 

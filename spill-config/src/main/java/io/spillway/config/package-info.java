@@ -116,15 +116,18 @@
  * text as written. The valid option keys are found at each call, on the class path (or module path), from the
  * plugins' {@code optionKeys()} ({@link io.spillway.api.spi.SpillStoreProvider#optionKeys()},
  * {@link io.spillway.api.spi.CompressionCodecProvider#optionKeys()},
- * {@link io.spillway.api.spi.SpillKeyProvider#optionKeys()}), plus {@code encryption.keyProvider}, which the core
+ * {@link io.spillway.api.spi.SpillKeyProvider#optionKeys()},
+ * {@link io.spillway.api.spi.SpillPolicyProvider#optionKeys()}), plus {@code encryption.keyProvider}, which the core
  * reads. With the bundled modules they are: {@code file.logFileSize}, {@code file.ownFileThreshold},
  * {@code file.compactBelow}, {@code file.maxUsedShare}, {@code file.appendFiles} (spill-store-file); the
  * {@code s3.*} keys of {@code io.spillway.store.s3.S3StoreSettings} ({@code s3.bucket}, {@code s3.region},
  * {@code s3.endpoint}, ...; spill-store-s3); {@code tiered.primary}, {@code tiered.secondary},
  * {@code tiered.primaryQuota}, {@code encryption.keyProvider}, {@code encryption.keyFile},
- * {@code encryption.keyVariable} (spill-core); {@code zstd.level} (spill-compress). An option key is accepted if it
+ * {@code encryption.keyVariable} (spill-core); {@code zstd.level} (spill-compress);
+ * {@code policy.reloadLatencyNanos}, {@code policy.reloadBytesPerSecond} (the {@code adaptive} policy,
+ * spill-policy-lfu). An option key is accepted if it
  * is declared; or if no plugin declares a key in its namespace (the text before its first dot) and a plugin of that
- * name declares none (a policy, which cannot declare, or a plugin of your own that does not): then it is passed on
+ * name declares none (a plugin of your own that does not, say): then it is passed on
  * unchecked, for the plugin to judge. Any other key fails as unknown. Option <em>values</em> are checked by their
  * plugin when the manager opens, naming the key (a store's {@code create}); this module checks only that each is a
  * single value. Error messages never show an option's value (it may be a secret, such as

@@ -22,7 +22,8 @@ class KnownKeysTest {
   void discover_bundledKeys_eachHasAnEnvironmentNameOfItsOwn() {
     KnownKeys known = KnownKeys.discover(getClass().getClassLoader());
     assertThat(known.valid()).contains("maxMemory", "file.appendFiles", "s3.bucket", "tiered.primaryQuota",
-        "zstd.level", "encryption.keyProvider", "encryption.keyFile", "encryption.keyVariable");
+        "zstd.level", "encryption.keyProvider", "encryption.keyFile", "encryption.keyVariable",
+        "policy.reloadLatencyNanos", "policy.reloadBytesPerSecond");
     for (String key : known.valid()) {
       assertThat(known.keysOfEnvironmentName(KnownKeys.environmentName(key))).as(key).containsExactly(key);
     }

@@ -3,6 +3,7 @@ package io.spillway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.core.keys.EnvironmentKeyProvider;
 import java.io.IOException;
@@ -44,6 +45,7 @@ class SpillConfigsErrorsTest {
       "encryption.keyFiel, encryption.keyFile",
       "encryption.keyProvder, encryption.keyProvider",
       "tiered.primaryQuote, tiered.primaryQuota",
+      "policy.reloadLatncyNanos, policy.reloadLatencyNanos",
   })
   void fromYaml_unknownKeyOrOptionKey_namesTheNearestValidKey(String wrong, String nearest) {
     assertYaml(wrong + ": 1").hasMessage("YAML text: unknown key '" + wrong + "' (did you mean '" + nearest
@@ -54,6 +56,24 @@ class SpillConfigsErrorsTest {
   void fromYaml_optionOfAPluginNotOnTheClassPath_saysSo() {
     assertYaml("s4.bucket: b").hasMessage("YAML text: unknown key 's4.bucket' (did you mean 's3.bucket'?) (line 1);"
         + " no plugin on the class path reads options under 's4.'");
+  }
+
+  @Test
+  void fromYaml_policyReloadCost_isAnOptionOfTheAdaptivePolicy() {
+    SpillConfig config = SpillConfigs.fromYaml("policy: adaptive\npolicy.reloadLatencyNanos: 20000000\n"
+        + "policy.reloadBytesPerSecond: 67108864").build();
+
+    assertThat(config.policy()).hasValue("adaptive");
+    assertThat(config.options()).containsEntry("policy.reloadLatencyNanos", "20000000")
+        .containsEntry("policy.reloadBytesPerSecond", "67108864");
+  }
+
+  @Test
+  void load_policyReloadCostFromTheEnvironment_mapsOntoTheOption() {
+    SpillConfig config = SpillConfigs.load(null, new Properties(),
+        Map.of("SPILLWAY_POLICY_RELOAD_LATENCY_NANOS", "5000000")).build();
+
+    assertThat(config.options()).containsEntry("policy.reloadLatencyNanos", "5000000");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.spillway.api.spi.SpillPolicy;
 import io.spillway.api.spi.SpillPolicyProvider;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provides the {@value #NAME} policy: W-TinyLFU (as {@value WindowTinyLfuPolicyProvider#NAME}) whose window share is
@@ -81,6 +82,12 @@ public final class AdaptivePolicyProvider implements SpillPolicyProvider {
   @Override
   public int priority() {
     return PRIORITY;
+  }
+
+  /** {@value #LATENCY_OPTION} and {@value #BANDWIDTH_OPTION}. */
+  @Override
+  public Set<String> optionKeys() {
+    return Set.of(LATENCY_OPTION, BANDWIDTH_OPTION);
   }
 
   /**
