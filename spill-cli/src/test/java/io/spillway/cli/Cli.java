@@ -1,5 +1,6 @@
 package io.spillway.cli;
 
+import com.google.common.primitives.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,7 +33,7 @@ final class Cli {
     try (var files = Files.walk(dir)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         byte[] content = Files.readAllBytes(file);
-        int at = indexOf(content, payload);
+        int at = Bytes.indexOf(content, payload);
         if (at >= 0) {
           content[at + payload.length / 2] ^= 0x40;
           Files.write(file, content);
@@ -41,18 +42,5 @@ final class Cli {
       }
     }
     throw new AssertionError("no file under " + dir + " holds the payload " + Arrays.toString(payload));
-  }
-
-  static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }

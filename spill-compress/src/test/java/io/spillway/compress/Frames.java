@@ -78,18 +78,4 @@ final class Frames {
     ByteBuffer.wrap(frame, end, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
     return frame;
   }
-
-  /** Where {@code needle} first occurs in {@code haystack}, or -1. */
-  static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
 }

@@ -3,13 +3,13 @@ package io.spillway.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.primitives.Bytes;
 import io.spillway.api.CorruptSegmentException;
 import io.spillway.api.CorruptSegmentException.Reason;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.core.TestFrames.ByteArrayChannel;
 import io.spillway.core.keys.KeyFileKeyProvider;
-import io.spillway.core.testing.ByteSearch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -63,7 +63,7 @@ class EncryptedFramesTest {
       assertThat(frames.decode("seg-" + length, new ByteArrayChannel(frame, 4093), encoded.serial()))
           .isEqualTo(payload);
       if (length >= 16) {
-        assertThat(ByteSearch.indexOf(frame, Arrays.copyOf(payload, 16))).as("plaintext in the frame").isNegative();
+        assertThat(Bytes.indexOf(frame, Arrays.copyOf(payload, 16))).as("plaintext in the frame").isNegative();
       }
     }
     assertThat(frames.encryption()).isEqualTo("aes-gcm");

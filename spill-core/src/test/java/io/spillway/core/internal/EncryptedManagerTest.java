@@ -3,6 +3,7 @@ package io.spillway.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.common.primitives.Bytes;
 import io.spillway.api.CorruptSegmentException;
 import io.spillway.api.SegmentHandle;
 import io.spillway.api.SpillConfig;
@@ -10,7 +11,6 @@ import io.spillway.api.SpillManager;
 import io.spillway.api.SpillMode;
 import io.spillway.core.SpillCodecs;
 import io.spillway.core.Spillway;
-import io.spillway.core.testing.ByteSearch;
 import io.spillway.core.testing.InMemorySpillStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ class EncryptedManagerTest {
       assertThat(store.keys()).isNotEmpty();
       for (String key : store.keys()) {
         int i = Integer.parseInt(key.substring(1));
-        assertThat(ByteSearch.indexOf(store.raw(key), Arrays.copyOfRange(value(16 * 1024, i), 100, 132)) >= 0)
+        assertThat(Bytes.indexOf(store.raw(key), Arrays.copyOfRange(value(16 * 1024, i), 100, 132)) >= 0)
             .as("plaintext of %s in its frame", key).isFalse();
       }
       for (int round = 0; round < 3; round++) {
