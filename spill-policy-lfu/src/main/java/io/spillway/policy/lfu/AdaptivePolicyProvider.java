@@ -27,11 +27,13 @@ import java.util.Set;
  *       budget. Simulation starts with the first request; once the first spill shows the budget (what stays
  *       resident), a lower rate narrows the sample, the experts keeping what they learned of the rest.
  *   <li><b>Choice:</b> four times per epoch of {@code 5 ×} sampled-capacity requests (at least 512), the experts'
- *       misses are priced, and the share in effect moves one step to a neighbouring share whose expert costs more
- *       than 3% less; counts halve over an epoch, so the choice follows the recent past. One step at a time, because
- *       the experts show what each share costs kept all along, not what a jump costs: a cache that turns LRU for a
- *       phase loses the frequent segments its main area held, and on a real block trace (CloudPhysics, 512 MiB)
- *       following the cheapest expert at once cost 9 points of hit ratio. The policy's own W-TinyLFU takes the new
+ *       misses are priced, and the share in effect moves one step towards the share of the cheapest expert when
+ *       that one costs more than 5% less than the share in effect; counts halve over an epoch, so the choice follows
+ *       the recent past. One step at a time, because the experts show what each share costs kept all along, not
+ *       what a jump costs: a cache that turns LRU for a phase loses the frequent segments its main area held, and on
+ *       a real block trace (CloudPhysics, 512 MiB) jumping to the cheapest expert at once cost 9 points of hit
+ *       ratio. Towards the cheapest, not to a cheaper neighbour only, because the cost need not fall steadily
+ *       towards the best share: with working sets that shift, a window of 0 can beat 1% and 5% while 60% beats all. The policy's own W-TinyLFU takes the new
  *       share at its next choice of victims.
  *   <li><b>Cost of a miss:</b> a latency plus bytes over a bandwidth, so the choice serves both the hit ratio
  *       (latency-bound stores, such as S3) and the byte hit ratio (bandwidth-bound ones). Learned from the reloads
@@ -45,7 +47,7 @@ import java.util.Set;
  * access or an admission in each of the seven experts, a request outside the sample a hash. Every request is sampled
  * while the budget holds 1,024 segments or fewer: measured ({@code PolicyBenchmark} in spill-bench) at about seven
  * times {@code w-tinylfu}'s work per request at 1,000 segments, and a fifth more than it at 100,000. <b>Memory:</b> what {@code w-tinylfu}
- * keeps per segment (20.5 bytes per known segment, 8 of sketch per resident one) and nothing more per segment; the
+ * keeps per segment (20.5 bytes per known segment, 16 of sketch per resident one) and nothing more per segment; the
  * experts hold at most a few thousand sampled segments each, a few hundred KiB in all whatever the number of
  * segments.
  *

@@ -9,10 +9,14 @@ import java.util.Arrays;
  * <p>Each {@code long} holds 16 counters; a key maps to four counters, each in a {@code long} of its own chosen
  * by a different hash, and its estimate is the smallest of the four. An increment raises only the counters that
  * hold that minimum (conservative update), which keeps collisions from inflating estimates as much. Counters
- * saturate at 15. After {@code 10 × capacity} increments every counter is halved, so that old popularity fades
- * and the sketch follows a changing workload (TinyLFU's reset, Einziger, Friedman and Manes, 2017).
+ * saturate at 15. After {@code 10 ×} the expected keys' increments every counter is halved, so that old popularity
+ * fades and the sketch follows a changing workload (TinyLFU's reset, Einziger, Friedman and Manes, 2017).
  *
- * <p>The table has one {@code long} per expected key (a power of two, at least 8): 8 bytes per resident segment.
+ * <p>The table has {@value #LONGS_PER_KEY} {@code long}s per expected key (a power of two, at least 8): 16 bytes per
+ * resident segment, twice Caffeine's width for the same reset period. Half the collisions matter where many keys
+ * are equally frequent: on a loop over eight times the budget (the LIRS loop trace at 128 entries) a sketch of one
+ * long per key lets collisions decide admission and W-TinyLFU keeps 4.6% of requests; two keep 9–10%, Caffeine's
+ * level (the trace simulator, BENCHMARKS.md), while the reset period, kept, leaves workloads that shift alone.
  * Growing it starts the counts afresh. Its last {@value #TAIL} longs are kept in an array of their own: a
  * power-of-two array of longs is 16 header bytes over a power of two, so that G1 would give a large one a whole
  * region more than its data needs (2 MiB, 2 bytes a segment, for a million), while the rest alone fills its regions.
@@ -25,6 +29,10 @@ final class FrequencySketch {
   static final int MAX_COUNT = 15;
   /** The table's last longs, kept apart from {@link #head}. */
   private static final int TAIL = 2;
+  /** Table longs per expected key. */
+  static final int LONGS_PER_KEY = 2;
+  /** Increments between two halvings, per expected key. */
+  private static final int RESET_PER_KEY = 10;
 
   /** The table's longs from 0 to its length minus {@value #TAIL}. */
   private long[] head = new long[8 - TAIL];
@@ -32,7 +40,7 @@ final class FrequencySketch {
   private final long[] tail = new long[TAIL];
   /** The table's length minus one; the length is a power of two. */
   private int mask = 7;
-  private int sampleSize = 80;
+  private int sampleSize = RESET_PER_KEY * 8 / LONGS_PER_KEY;
   private int additions;
 
   /**
@@ -46,7 +54,7 @@ final class FrequencySketch {
 
   /** Grows the table, if needed, to suit {@code expectedKeys} distinct keys. */
   void ensureCapacity(long expectedKeys) {
-    long wanted = Math.max(8, Math.min(expectedKeys, 1 << 30));
+    long wanted = Math.max(8, Math.min(LONGS_PER_KEY * Math.max(0, expectedKeys), 1 << 30));
     if (wanted <= mask + 1L) {
       return;
     }
@@ -54,7 +62,7 @@ final class FrequencySketch {
     head = new long[length - TAIL];
     Arrays.fill(tail, 0);
     mask = length - 1;
-    sampleSize = (int) Math.min(10L * length, Integer.MAX_VALUE);
+    sampleSize = (int) Math.min((long) RESET_PER_KEY * length / LONGS_PER_KEY, Integer.MAX_VALUE);
     additions = 0;
   }
 

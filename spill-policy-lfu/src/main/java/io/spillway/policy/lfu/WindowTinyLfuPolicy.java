@@ -17,7 +17,7 @@ import java.util.function.IntPredicate;
  * name's hash, so they survive a spill and even a removal. All events are O(1) amortised; selection is O(1) per
  * victim plus O(1) per segment passed over.
  *
- * <p>Memory: 20.5 bytes per id (a long, three ints, four bits) and the sketch's 8 bytes per resident segment; no
+ * <p>Memory: 20.5 bytes per id (a long, three ints, four bits) and the sketch's 16 bytes per resident segment; no
  * object per segment and no name lookup. The four bits of state are packed rather than kept in a {@code byte[]}:
  * under G1 a byte array of a million takes a whole 2 MiB region for its 1 MiB, a byte per segment lost.
  *

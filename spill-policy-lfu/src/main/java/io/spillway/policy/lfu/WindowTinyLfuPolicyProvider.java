@@ -37,7 +37,7 @@ import java.util.Objects;
  * </ul>
  *
  * <p><b>Cost:</b> O(1) amortised per event, O(1) per victim and per segment passed over. <b>Memory:</b> 20.5 bytes per
- * known segment (resident or spilled) in arrays indexed by segment id, and 8 bytes of sketch per resident segment;
+ * known segment (resident or spilled) in arrays indexed by segment id, and 16 bytes of sketch per resident segment;
  * no object per segment, no boxing. The policy reads no settings from the {@link SpillConfig}.
  *
  * <p><b>Rank.</b> {@value #PRIORITY}: above the other frequency policies, below {@code adaptive}

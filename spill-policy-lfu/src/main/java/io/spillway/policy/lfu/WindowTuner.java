@@ -20,10 +20,11 @@ package io.spillway.policy.lfu;
  *
  * <p><b>Choice.</b> {@value #CHECKS} times per {@code epoch} of sampled requests ({@value #EPOCH_PER_ENTRY} per
  * sampled segment of capacity, at least {@value #MIN_EPOCH}), each expert's misses are priced by the
- * {@link ReloadCostModel} (a latency per miss plus the bytes it reloads), and the share in effect moves one step to
- * the neighbouring share whose expert is cheaper by more than {@value #SWITCH_MARGIN} of its cost (no flapping
- * between near ties, no jump whose cost the experts cannot show); the counts decay so that they halve over an
- * epoch, and the choice follows the recent past. The first check after a fresh start only warms the experts up.
+ * {@link ReloadCostModel} (a latency per miss plus the bytes it reloads), and the share in effect moves one step
+ * towards the share of the cheapest expert, if that one is cheaper than the share in effect by more than
+ * {@value #SWITCH_MARGIN} of its cost (no flapping between near ties, no jump whose cost the experts cannot show,
+ * no halt at a local minimum); the counts decay so that they halve over an epoch, and the choice follows the
+ * recent past. The first check after a fresh start only warms the experts up.
  *
  * <p><b>Cost.</b> Each sampled request costs one access or admission in each of the {@value #EXPERTS} experts; a
  * request outside the sample costs a hash and a comparison. Memory: about 60 bytes per segment an expert holds,
@@ -40,7 +41,7 @@ final class WindowTuner {
   static final int SAMPLED_ENTRIES = 1024;
   static final int EPOCH_PER_ENTRY = 5;
   static final int MIN_EPOCH = 512;
-  static final double SWITCH_MARGIN = 0.03;
+  static final double SWITCH_MARGIN = 0.05;
   private static final int SAMPLE_BITS = 24;
   private static final int ALL = 1 << SAMPLE_BITS;
   /** Counts kept at the end of an epoch. */
@@ -194,13 +195,18 @@ final class WindowTuner {
       narrow(Math.max(1, threshold / 4));
     }
     if (warm) {
-      // One step to the cheaper neighbour, if it is cheaper by the margin: no jump across the range, whose cost
-      // the experts cannot show (a cache that goes LRU for a while loses the frequent segments its main area held).
-      double here = price(applied);
-      double down = applied > 0 ? price(applied - 1) : Double.MAX_VALUE;
-      double up = applied < EXPERTS - 1 ? price(applied + 1) : Double.MAX_VALUE;
-      if (Math.min(down, up) < here * (1 - SWITCH_MARGIN)) {
-        applied += down < up ? -1 : 1;
+      // One step towards the cheapest expert, if it beats the share in effect by the margin. Towards it, not to
+      // a cheaper neighbour only: the costs by share need not fall steadily to the best one, and a neighbour
+      // costlier than here can stand between them. One step, not a jump, whose cost the experts cannot show (a
+      // cache that goes LRU for a while loses the frequent segments its main area held).
+      int cheapest = applied;
+      for (int i = 0; i < EXPERTS; i++) {
+        if (price(i) < price(cheapest)) {
+          cheapest = i;
+        }
+      }
+      if (price(cheapest) < price(applied) * (1 - SWITCH_MARGIN)) {
+        applied += cheapest < applied ? -1 : 1;
       }
     }
     for (MiniatureCache expert : experts) {

@@ -48,7 +48,7 @@ class FrequencySketchTest {
       sketch.increment(hot);
     }
     assertThat(sketch.frequency(hot)).isEqualTo(12);
-    // The sample is 10 × 8 increments; other keys push the total past it, which halves every counter.
+    // The sample is 10 × 8 increments (16 longs for 8 keys); other keys push the total past it, which halves every counter.
     for (int i = 0; i < 68; i++) {
       sketch.increment(FrequencySketch.spread(("other" + i).hashCode()));
     }
@@ -71,11 +71,11 @@ class FrequencySketchTest {
   }
 
   @Test
-  void ensureCapacity_grows_toPowerOfTwo() {
+  void ensureCapacity_grows_toThePowerOfTwoAboveTwoLongsPerKey() {
     FrequencySketch sketch = new FrequencySketch();
     sketch.ensureCapacity(1_000);
-    assertThat(sketch.tableLength()).isEqualTo(1_024);
+    assertThat(sketch.tableLength()).isEqualTo(2_048);
     sketch.ensureCapacity(10);
-    assertThat(sketch.tableLength()).isEqualTo(1_024);
+    assertThat(sketch.tableLength()).isEqualTo(2_048);
   }
 }
