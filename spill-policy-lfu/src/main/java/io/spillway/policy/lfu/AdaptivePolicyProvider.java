@@ -33,8 +33,8 @@ import java.util.Set;
  *       what a jump costs: a cache that turns LRU for a phase loses the frequent segments its main area held, and on
  *       a real block trace (CloudPhysics, 512 MiB) jumping to the cheapest expert at once cost 9 points of hit
  *       ratio. Towards the cheapest, not to a cheaper neighbour only, because the cost need not fall steadily
- *       towards the best share: with working sets that shift, a window of 0 can beat 1% and 5% while 60% beats all. The policy's own W-TinyLFU takes the new
- *       share at its next choice of victims.
+ *       towards the best share: with working sets that shift, a window of 0 can beat 1% and 5% while 60% beats
+ *       all. The policy's own W-TinyLFU takes the new share at its next choice of victims.
  *   <li><b>Cost of a miss:</b> a latency plus bytes over a bandwidth, so the choice serves both the hit ratio
  *       (latency-bound stores, such as S3) and the byte hit ratio (bandwidth-bound ones). Learned from the reloads
  *       the core measures ({@link SpillPolicy#onReloadCost}), as a least-squares line through size and time that
@@ -46,10 +46,10 @@ import java.util.Set;
  * <p><b>Cost:</b> O(1) amortised per event: a sampled request costs one count in the experts' shared sketch and an
  * access or an admission in each of the seven experts, a request outside the sample a hash. Every request is sampled
  * while the budget holds 1,024 segments or fewer: measured ({@code PolicyBenchmark} in spill-bench) at about seven
- * times {@code w-tinylfu}'s work per request at 1,000 segments, and a fifth more than it at 100,000. <b>Memory:</b> what {@code w-tinylfu}
- * keeps per segment (20.5 bytes per known segment, 16 of sketch per resident one) and nothing more per segment; the
- * experts hold at most a few thousand sampled segments each, a few hundred KiB in all whatever the number of
- * segments.
+ * times {@code w-tinylfu}'s work per request at 1,000 segments, and a fifth more than it at 100,000.
+ * <b>Memory:</b> what {@code w-tinylfu} keeps per segment (20.5 bytes per known segment, 16 of sketch per resident
+ * one) and nothing more per segment; the experts hold at most a few thousand sampled segments each, a few hundred
+ * KiB in all whatever the number of segments.
  *
  * <p><b>The default policy.</b> Ranks {@value #PRIORITY}, the highest of the bundled policies. README's "Choosing a
  * policy" gives its figures on the shared traces against every bundled policy, LRU, Caffeine and the optimum.

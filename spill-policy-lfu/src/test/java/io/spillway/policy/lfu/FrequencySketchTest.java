@@ -48,7 +48,8 @@ class FrequencySketchTest {
       sketch.increment(hot);
     }
     assertThat(sketch.frequency(hot)).isEqualTo(12);
-    // The sample is 10 × 8 increments (16 longs for 8 keys); other keys push the total past it, which halves every counter.
+    // The sample is 10 × 8 increments (16 longs for 8 keys); other keys push the total past it, which halves every
+    // counter.
     for (int i = 0; i < 68; i++) {
       sketch.increment(FrequencySketch.spread(("other" + i).hashCode()));
     }
