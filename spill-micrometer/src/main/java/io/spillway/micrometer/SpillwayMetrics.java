@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * <h2>Meters</h2>
  * Every meter carries the tags {@code name} (given to the constructor), {@code store}
  * ({@link SpillManager#storeName()}, such as {@code file} or {@code s3}) and {@code policy}
- * ({@link SpillManager#policyName()}, such as {@code w-tinylfu}), plus any extra tags given to the constructor.
+ * ({@link SpillManager#policyName()}, such as {@code adaptive}), plus any extra tags given to the constructor.
  * Sizes are in bytes and times in seconds, Micrometer's base units; a registry may rename them to its own
  * conventions (Prometheus, for example, writes {@code spillway.spills} as {@code spillway_spills_total} and
  * {@code spillway.memory.used} as {@code spillway_memory_used_bytes}).

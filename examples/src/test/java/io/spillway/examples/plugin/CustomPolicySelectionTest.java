@@ -47,7 +47,7 @@ class CustomPolicySelectionTest {
         manager.access("big");
       }
 
-      // The default, w-tinylfu: 50 accesses make "big" the most frequent by far; the others, used once, go first.
+      // The default, adaptive (a W-TinyLFU): 50 accesses make "big" the most frequent by far; the others go first.
       assertThat(manager.needsSpill()).doesNotContain("big").isNotEmpty();
     }
   }
