@@ -45,8 +45,8 @@ import java.util.Set;
  *
  * <p><b>Cost:</b> O(1) amortised per event: a sampled request costs one count in the experts' shared sketch and an
  * access or an admission in each of the seven experts, a request outside the sample a hash. Every request is sampled
- * while the budget holds 1,024 segments or fewer: measured ({@code PolicyBenchmark} in spill-bench) at about seven
- * times {@code w-tinylfu}'s work per request at 1,000 segments, and a fifth more than it at 100,000.
+ * while the budget holds 1,024 segments or fewer: measured ({@code PolicyBenchmark} in spill-bench) at seven to
+ * eight times {@code w-tinylfu}'s work per request at 1,000 segments, and a fifth more than it at 100,000.
  * <b>Memory:</b> what {@code w-tinylfu} keeps per segment (20.5 bytes per known segment, 16 of sketch per resident
  * one) and nothing more per segment; the experts hold at most a few thousand sampled segments each, a few hundred
  * KiB in all whatever the number of segments.
