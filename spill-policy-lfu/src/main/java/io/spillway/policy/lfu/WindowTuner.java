@@ -26,8 +26,8 @@ package io.spillway.policy.lfu;
  * no halt at a local minimum); the counts decay so that they halve over an epoch, and the choice follows the
  * recent past. The first check after a fresh start only warms the experts up.
  *
- * <p><b>Cost.</b> Each sampled request costs one access or admission in each of the {@value #EXPERTS} experts; a
- * request outside the sample costs a hash and a comparison. Memory: about 60 bytes per segment an expert holds,
+ * <p><b>Cost.</b> Each sampled request costs one count in the experts' shared sketch and one access or admission
+ * in each of the {@value #EXPERTS} experts; a request outside the sample costs a hash and a comparison. Memory: about 60 bytes per segment an expert holds,
  * at most {@code 7 × 4 × } {@value #SAMPLED_ENTRIES} of them, and nothing per segment of the manager. Not
  * thread-safe.
  */
@@ -151,7 +151,7 @@ final class WindowTuner {
     }
   }
 
-  /** The share of segments sampled, 0 to 1 (1 before the simulation starts). */
+  /** The share of segments sampled, 0 to 1 (1 until the sample first narrows). */
   double sampleRate() {
     return (double) threshold / ALL;
   }
