@@ -27,9 +27,9 @@ package io.spillway.policy.lfu;
  * recent past. The first check after a fresh start only warms the experts up.
  *
  * <p><b>Cost.</b> Each sampled request costs one count in the experts' shared sketch and one access or admission
- * in each of the {@value #EXPERTS} experts; a request outside the sample costs a hash and a comparison. Memory: about 60 bytes per segment an expert holds,
- * at most {@code 7 × 4 × } {@value #SAMPLED_ENTRIES} of them, and nothing per segment of the manager. Not
- * thread-safe.
+ * in each of the {@value #EXPERTS} experts; a request outside the sample costs a hash and a comparison. Memory:
+ * about 60 bytes per segment an expert holds, at most {@code 7 × 4 × } {@value #SAMPLED_ENTRIES} of them, and
+ * nothing per segment of the manager. Not thread-safe.
  */
 final class WindowTuner {
   /** The window shares the experts simulate: from pure TinyLFU admission to plain LRU. */
