@@ -20,12 +20,13 @@ record CellResult(String policy, long capacity, long requests, long hits, long b
 
   /**
    * The result of a reference replay (Belady, Caffeine) that counts hits only: its reloads are its misses less the
-   * {@linkplain Trace#compulsoryMisses compulsory ones}, so that its reload time compares with the policies'.
+   * {@linkplain Trace#compulsory compulsory ones}, so that its reload time compares with the policies'.
    */
   static CellResult reference(String policy, Trace trace, long capacity, long hits, long bytesRequested,
       long bytesHit, long nanos) {
-    long reloads = trace.requests() - hits - trace.compulsoryMisses(capacity);
-    long bytesReloaded = bytesRequested - bytesHit - trace.compulsoryBytes(capacity);
+    Trace.Compulsory compulsory = trace.compulsory(capacity);
+    long reloads = trace.requests() - hits - compulsory.requests();
+    long bytesReloaded = bytesRequested - bytesHit - compulsory.bytes();
     return new CellResult(policy, capacity, trace.requests(), hits, bytesRequested, bytesHit, reloads,
         bytesReloaded, nanos, "");
   }

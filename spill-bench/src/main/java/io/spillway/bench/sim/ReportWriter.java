@@ -271,11 +271,8 @@ final class ReportWriter {
   }
 
   private static double ratio(TraceResults result, String policy, long budget) {
-    if (!result.policyNames().contains(policy)) {
-      return -1;
-    }
-    CellResult cell = result.cell(policy, budget);
-    return cell.ok() ? cell.hitRatio() : -1;
+    CellResult cell = okCell(result, policy, budget);
+    return cell == null ? -1 : cell.hitRatio();
   }
 
   static void writeCsv(Path file, TraceResults result, ReloadCost cost) throws IOException {

@@ -99,29 +99,28 @@ final class Trace {
   }
 
   /**
-   * Requests that every policy misses at {@code capacity}: the first request of each key, and every request larger
-   * than the capacity (never admitted). The other misses are reloads.
+   * The requests that every policy misses at {@code capacity}: the first request of each key, and every request
+   * larger than the capacity (never admitted). The other misses are reloads.
+   *
+   * @param requests how many there are
+   * @param bytes the sum of their sizes
    */
-  long compulsoryMisses(long capacity) {
-    return compulsory(capacity, false);
-  }
+  record Compulsory(long requests, long bytes) {}
 
-  /** Sum of the sizes of the {@linkplain #compulsoryMisses compulsory misses} at {@code capacity}. */
-  long compulsoryBytes(long capacity) {
-    return compulsory(capacity, true);
-  }
-
-  private long compulsory(long capacity, boolean bytes) {
+  /** The {@link Compulsory} misses at {@code capacity}, in one pass over the requests. */
+  Compulsory compulsory(long capacity) {
     boolean[] seen = new boolean[names.length];
-    long sum = 0;
+    long requests = 0;
+    long bytes = 0;
     for (int i = 0; i < keys.length; i++) {
       int key = keys[i];
       if (sizes[i] > capacity || !seen[key]) {
-        sum += bytes ? sizes[i] : 1;
+        requests++;
+        bytes += sizes[i];
       }
       seen[key] = true;
     }
-    return sum;
+    return new Compulsory(requests, bytes);
   }
 
   /** For each request, the index of the next request of the same key, or {@link #NEVER}. */

@@ -118,7 +118,7 @@ class ManagerReplayTest {
         () -> false);
 
     assertThat(result.ok()).isTrue();
-    assertThat(result.hits() + result.reloads() + trace.compulsoryMisses(1_000)).isEqualTo(trace.requests());
+    assertThat(result.hits() + result.reloads() + trace.compulsory(1_000).requests()).isEqualTo(trace.requests());
   }
 
   @Test

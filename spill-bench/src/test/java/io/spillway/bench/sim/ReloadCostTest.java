@@ -37,8 +37,8 @@ class ReloadCostTest {
 
     CellResult cell = CellResult.reference("caffeine", trace, 10, 2, 116, 4, 0);
 
-    assertThat(trace.compulsoryMisses(10)).isEqualTo(5);
-    assertThat(trace.compulsoryBytes(10)).isEqualTo(2 + 3 + 50 + 4 + 50);
+    assertThat(trace.compulsory(10).requests()).isEqualTo(5);
+    assertThat(trace.compulsory(10).bytes()).isEqualTo(2 + 3 + 50 + 4 + 50);
     assertThat(cell.reloads()).isEqualTo(8 - 2 - 5);
     assertThat(cell.bytesReloaded()).isEqualTo(116 - 4 - 109);
     assertThat(cell.reloadSeconds(new ReloadCost(1_000_000_000, 1))).isCloseTo(1 + 3, within(1e-9));

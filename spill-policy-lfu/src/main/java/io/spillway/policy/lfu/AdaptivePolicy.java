@@ -25,7 +25,7 @@ final class AdaptivePolicy implements SpillPolicy {
 
   @Override
   public void onAdmit(int segment, String name, long size) {
-    if (cache.isKnownSegment(segment)) {
+    if (cache.isKnown(segment)) {
       onRemove(segment);
     }
     cache.onAdmit(segment, name, size);
@@ -34,7 +34,7 @@ final class AdaptivePolicy implements SpillPolicy {
 
   @Override
   public void onAccess(int segment) {
-    if (cache.isResidentSegment(segment)) {
+    if (cache.isResident(segment)) {
       cache.onAccess(segment);
       sample(segment);
     }
@@ -45,7 +45,7 @@ final class AdaptivePolicy implements SpillPolicy {
     cache.onAccess(segments, count);
     for (int i = 0; i < count; i++) {
       int segment = segments[i];
-      if (cache.isResidentSegment(segment)) {
+      if (cache.isResident(segment)) {
         sample(segment);
       }
     }
@@ -53,13 +53,12 @@ final class AdaptivePolicy implements SpillPolicy {
 
   @Override
   public void onResize(int segment, long oldSize, long newSize) {
-    if (!cache.isKnownSegment(segment)) {
+    if (!cache.isKnown(segment)) {
       return;
     }
-    long was = cache.sizeOf(segment);
     cache.onResize(segment, oldSize, newSize);
     if (tuner.sampled(cache.hashOf(segment))) {
-      tuner.resize(segment, was, newSize);
+      tuner.resize(segment, newSize);
     }
   }
 
@@ -70,7 +69,7 @@ final class AdaptivePolicy implements SpillPolicy {
 
   @Override
   public void onReload(int segment) {
-    if (cache.isKnownSegment(segment) && !cache.isResidentSegment(segment)) {
+    if (cache.isKnown(segment) && !cache.isResident(segment)) {
       cache.onReload(segment);
       sample(segment);
     }
@@ -78,14 +77,14 @@ final class AdaptivePolicy implements SpillPolicy {
 
   @Override
   public void onReloadCost(int segment, long nanos) {
-    if (cache.isResidentSegment(segment)) {
+    if (cache.isResident(segment)) {
       cost.observe(cache.sizeOf(segment), nanos);
     }
   }
 
   @Override
   public void onRemove(int segment) {
-    if (!cache.isKnownSegment(segment)) {
+    if (!cache.isKnown(segment)) {
       return;
     }
     if (tuner.sampled(cache.hashOf(segment))) {

@@ -77,7 +77,7 @@ final class MiniatureCache {
   }
 
   /** A sampled segment's size changed; nothing happens unless this simulation holds it. */
-  void resize(int segment, long oldSize, long newSize) {
+  void resize(int segment, long newSize) {
     int local = locals.get(segment);
     if (local != IdIndex.ABSENT) {
       residentBytes += newSize - policy.sizeOf(local);

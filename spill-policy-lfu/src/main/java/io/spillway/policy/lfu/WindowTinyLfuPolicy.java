@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * W-TinyLFU adapted to spilling; {@link WindowTinyLfuPolicyProvider} states the rules. Internal, may change.
@@ -71,7 +72,6 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   private final boolean countsRequests;
   private final TinyLfuAdmission admission;
   private final long[] bytes = new long[3];
-  private final boolean adaptive;
   /**
    * Whether {@link #rebalance} would move nothing: set when it returns, cleared by the events that change the lists'
    * bytes or the window's share without calling it (a spill, a removal).
@@ -84,7 +84,8 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   private double windowShare;
   /** The victims of the last choice; reused. */
   private int[] chosen = new int[8];
-  private final HillClimber climber = new HillClimber();
+  /** Moves the window share after each sample of requests; null for a share fixed from outside. */
+  private final @Nullable HillClimber climber;
 
   WindowTinyLfuPolicy(boolean adaptive) {
     this(adaptive, INITIAL_WINDOW, new FrequencySketch(), true);
@@ -108,7 +109,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   }
 
   private WindowTinyLfuPolicy(boolean adaptive, double windowShare, FrequencySketch sketch, boolean countsRequests) {
-    this.adaptive = adaptive;
+    this.climber = adaptive ? new HillClimber() : null;
     this.windowShare = windowShare;
     this.sketch = sketch;
     this.countsRequests = countsRequests;
@@ -135,7 +136,9 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     sizes[segment] = size;
     hashes[segment] = hash;
     setState(segment, SPILLED);
-    climber.miss();
+    if (climber != null) {
+      climber.miss();
+    }
     enterWindow(segment);
   }
 
@@ -173,7 +176,9 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
 
   /** The list part of an access to a resident segment: a hit counted, the segment moved, the window adapted. */
   private void reorder(int segment) {
-    climber.hit();
+    if (climber != null) {
+      climber.hit();
+    }
     if (queue(segment) == PROBATION) {
       // A second use while on probation earns a place in the protected segment.
       unlink(segment);
@@ -216,7 +221,9 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
   @Override
   public void onReload(int segment) {
     if (isKnown(segment) && queue(segment) == SPILLED) {
-      climber.miss();
+      if (climber != null) {
+        climber.miss();
+      }
       enterWindow(segment);
     }
   }
@@ -350,16 +357,6 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     return sizes[segment];
   }
 
-  /** Whether {@code segment} is known and resident. */
-  boolean isResidentSegment(int segment) {
-    return isResident(segment);
-  }
-
-  /** Whether {@code segment} is known, resident or spilled. */
-  boolean isKnownSegment(int segment) {
-    return isKnown(segment);
-  }
-
   /**
    * Gives {@code action} every resident segment: probation's, protected's, then the window's, least recent first in
    * each, so that the most recently admitted come last.
@@ -402,11 +399,13 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
     return sketch.frequency(FrequencySketch.spread(segment.hashCode()));
   }
 
-  private boolean isKnown(int segment) {
+  /** Whether {@code segment} is known, resident or spilled. */
+  boolean isKnown(int segment) {
     return segment >= 0 && segment < capacity && state(segment) != FREE;
   }
 
-  private boolean isResident(int segment) {
+  /** Whether {@code segment} is known and resident. */
+  boolean isResident(int segment) {
     return isKnown(segment) && queue(segment) != SPILLED;
   }
 
@@ -463,7 +462,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
 
   /** Moves the window's overflow to probation as candidates, and protected's overflow to probation. */
   private void rebalance() {
-    long resident = bytes[WINDOW] + bytes[PROBATION] + bytes[PROTECTED];
+    long resident = residentBytes();
     long windowMax = (long) (resident * windowShare);
     while (bytes[WINDOW] > windowMax && heads[WINDOW] != NIL) {
       int id = heads[WINDOW];
@@ -483,7 +482,7 @@ final class WindowTinyLfuPolicy implements SpillPolicy {
 
   /** With hill climbing, the window share the {@link HillClimber} sets, the lists rebalanced when it moves. */
   private void climb() {
-    if (adaptive) {
+    if (climber != null) {
       double share = climber.next(windowShare, residentCount);
       if (share != windowShare) {
         windowShare = share;

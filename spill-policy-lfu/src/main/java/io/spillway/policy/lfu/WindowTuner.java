@@ -97,9 +97,9 @@ final class WindowTuner {
   }
 
   /** A sampled segment's size changed. */
-  void resize(int segment, long oldSize, long newSize) {
+  void resize(int segment, long newSize) {
     for (MiniatureCache expert : experts) {
-      expert.resize(segment, oldSize, newSize);
+      expert.resize(segment, newSize);
     }
   }
 

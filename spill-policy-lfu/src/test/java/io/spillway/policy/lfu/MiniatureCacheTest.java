@@ -101,7 +101,7 @@ class MiniatureCacheTest {
     cache.setCapacity(30);
     request(cache, 1, 11, 10);
     request(cache, 2, 22, 10);
-    cache.resize(2, 10, 25); // 35 > 30: the least recent (1) goes
+    cache.resize(2, 25); // 35 > 30: the least recent (1) goes
     assertThat(cache.heldCount()).isEqualTo(1);
     cache.remove(2);
     assertThat(cache.heldCount()).isZero();
