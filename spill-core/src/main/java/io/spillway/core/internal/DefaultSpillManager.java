@@ -369,11 +369,8 @@ public final class DefaultSpillManager implements SpillManager {
     long old = quota.limit();
     quota.setLimit(bytes);
     if (bytes > old) {
-      // Managed values the old quota refused are due again. In the synchronous mode the callers waiting for room
-      // spill for themselves once woken, so this thread does no I/O either way.
-      if (!spiller.synchronous()) {
-        spiller.maybeSpill();
-      }
+      // Managed values the old quota refused are due again; this thread does no I/O either way.
+      spiller.retry();
       spiller.signalRoom();
     }
   }

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@link SpillConfig#managedMinSpillSize()} bytes and past any barrier, and spills them, on up to
  * {@link SpillConfig#ioThreads()} threads at once ({@link SpillBatch}), until the usage is at the managed target
  * (once it passed the managed threshold: {@link SpillConfig#managedSpillThreshold()}) and every waiting caller fits;
- * a request arriving while it runs makes it run again. In {@link SpillMode#SYNCHRONOUS} the caller runs the same loop itself. A caller that must not wait for the
- * executor (a task running on it) spills for itself ({@code help}), so a saturated executor cannot starve the
- * spiller it would wait for.
+ * a request arriving while it runs makes it run again. In {@link SpillMode#SYNCHRONOUS} the caller runs the same
+ * loop itself. A caller that must not wait for the executor (a task running on it) spills for itself
+ * ({@code help}), so a saturated executor cannot starve the spiller it would wait for.
  *
  * <p><b>Victims.</b> The policy's answer is re-checked, for the manual API's {@link #needsSpill} as for the spiller:
  * names no longer eligible or repeated are dropped and the list ends once the bytes to free are reached, so the
@@ -64,8 +64,8 @@ final class Spiller implements MemoryBudget.Owner {
   private final Runnable task = this::runTask;
 
   /** @param ioThreads how many managed spills may run at once, as {@link DefaultSpillManager#ioThreads} resolved */
-  Spiller(SpillConfig config, int ioThreads, Lifecycle lifecycle, MemoryBudget budget, SpillCounters counters, PolicyDriver policy,
-      SegmentRegistry registry, ManagedSpill managedSpill, Executor executor) {
+  Spiller(SpillConfig config, int ioThreads, Lifecycle lifecycle, MemoryBudget budget, SpillCounters counters,
+      PolicyDriver policy, SegmentRegistry registry, ManagedSpill managedSpill, Executor executor) {
     this.config = config;
     this.thresholdBytes = (long) (config.maxMemory() * config.spillThreshold());
     this.targetBytes = (long) (config.maxMemory() * config.targetAfterSpill());
@@ -79,11 +79,6 @@ final class Spiller implements MemoryBudget.Owner {
     this.policy = policy;
     this.registry = registry;
     this.executor = executor;
-  }
-
-  /** Whether callers spill in their own thread ({@link SpillMode#SYNCHRONOUS}). */
-  boolean synchronous() {
-    return synchronous;
   }
 
   /**
@@ -129,6 +124,18 @@ final class Spiller implements MemoryBudget.Owner {
     if (synchronous) {
       spillDown();
     } else {
+      requestSpill();
+    }
+  }
+
+  /**
+   * Starts spilling managed values again after a change that may let refused spills succeed (a raised store quota).
+   * Unlike {@link #maybeSpill()} it does not discount the bytes being spilled: those spills may be failing under the
+   * old limit, and a spiller that already read its request count would otherwise end without looking again. In
+   * synchronous mode it does nothing; the callers waiting for room spill for themselves once woken.
+   */
+  void retry() {
+    if (!synchronous && !lifecycle.isClosed() && counters.managedSegments() > 0) {
       requestSpill();
     }
   }

@@ -4,6 +4,7 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.StoreQuotaExceededException;
 import io.spillway.api.spi.SpillStore;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 
 /**
  * A manager's store quota ({@link SpillConfig#maxStoreBytes()}): the limit, and the bytes that spills under way
@@ -13,9 +14,11 @@ import java.io.IOException;
  * when the store's own {@link SpillStore#usage()} counts the bytes if they were stored. The check (the store's
  * usage, plus what is reserved, plus the new bytes, against the limit) and the reservation happen under this
  * object's lock, so concurrent spills never pass the limit together. For the moment between a write's return and
- * its release a spill is counted twice, which can refuse a spill that would just have fit, never admit one that
- * does not. Deletes need nothing here: the store's usage falls with them. Without a limit the store's usage is not
- * asked, but reservations are still kept, so that a limit set while spills are under way counts them.
+ * its release a spill is counted twice; so that this never refuses a spill that fits, a spill that does not fit
+ * while others have bytes reserved waits for them to release, then is decided again: refused only once it does not
+ * fit with nothing reserved, or fits. Deletes need nothing here: the store's usage falls with them. Without a limit
+ * the store's usage is not asked, but reservations are still kept, so that a limit set while spills are under way
+ * counts them.
  *
  * <p>Thread-safe. The lock is held while the store reports its usage, which the SPI's stores keep in memory.
  */
@@ -42,32 +45,50 @@ final class StoreQuota {
    *
    * @throws IllegalArgumentException if {@code bytes} is negative
    */
-  void setLimit(long bytes) {
+  synchronized void setLimit(long bytes) {
     this.limit = requireLimit(bytes);
+    notifyAll(); // spills waiting for others to end may fit now
   }
 
   /**
    * Reserves {@code bytes} for a write of {@code segment}'s frame; the caller {@link #release}s them once the write
-   * returned or failed.
+   * returned or failed. If they do not fit while other writes hold reservations, waits for those to be released
+   * (each write ends by itself: it returns or fails), since their bytes may be counted twice or never be stored.
    *
-   * @throws StoreQuotaExceededException if they do not fit under the limit; nothing reserved
+   * @throws StoreQuotaExceededException if they do not fit under the limit with no other write under way; nothing
+   *     reserved
+   * @throws InterruptedIOException if interrupted while waiting (the interrupt flag is kept); nothing reserved
    * @throws IOException if the store cannot report its usage; nothing reserved
    */
   synchronized void reserve(String segment, long bytes) throws IOException {
-    long max = limit;
-    if (max != SpillConfig.DEFAULT_MAX_STORE_BYTES) {
+    while (true) {
+      long max = limit;
+      if (max == SpillConfig.DEFAULT_MAX_STORE_BYTES) {
+        break;
+      }
       long usage = store.usage();
       // All terms are non-negative and at most the limit or a stored size, so the subtraction cannot overflow.
-      if (bytes > max - usage - reserved) {
+      if (bytes <= max - usage - reserved) {
+        break;
+      }
+      if (reserved == 0) {
         throw new StoreQuotaExceededException(segment, storeName, max, usage, reserved, bytes);
+      }
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("Interrupted while spills under way held " + reserved
+            + " bytes of the store quota that segment '" + segment + "' needed");
       }
     }
     reserved += bytes;
   }
 
-  /** Gives back bytes {@link #reserve}d for a write that has returned or failed. */
+  /** Gives back bytes {@link #reserve}d for a write that has returned or failed, and wakes the spills waiting. */
   synchronized void release(long bytes) {
     reserved -= bytes;
+    notifyAll();
   }
 
   /** The bytes reserved now, for tests. */

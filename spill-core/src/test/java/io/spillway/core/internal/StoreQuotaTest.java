@@ -8,12 +8,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.spillway.api.SegmentHandle;
 import io.spillway.api.SpillBudgetExceededException;
+import io.spillway.api.SpillCodec;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillEvent;
 import io.spillway.api.SpillListener;
 import io.spillway.api.SpillManager;
 import io.spillway.api.SpillMode;
 import io.spillway.api.SpillStats;
+import io.spillway.api.SpillStoreException;
 import io.spillway.api.StoreQuotaExceededException;
 import io.spillway.api.spi.ForwardingSpillStore;
 import io.spillway.api.spi.SpillStore;
@@ -22,6 +24,7 @@ import io.spillway.core.Spillway;
 import io.spillway.core.testing.BytesCodec;
 import io.spillway.core.testing.InMemorySpillStore;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -30,14 +33,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,12 +67,14 @@ class StoreQuotaTest {
 
   @TempDir Path tmp;
   private final List<SpillManager> managers = new ArrayList<>();
+  private final List<CountingExecutor> executors = new ArrayList<>();
   private final List<SpillEvent> failedEvents = new CopyOnWriteArrayList<>();
   private final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void closeAll() {
     managers.forEach(SpillManager::close);
+    executors.forEach(CountingExecutor::shutdown);
   }
 
   private SpillConfig.Builder config(long maxMemory, SpillMode mode) {
@@ -233,6 +244,113 @@ class StoreQuotaTest {
   }
 
   @Test
+  void aSpill_thatFitsOnceAWriteUnderWayHasEnded_waitsForIt_insteadOfBeingRefusedForTheDoubleCount() throws Exception {
+    // a's write has reached the store but not returned: its bytes are both stored and reserved. b fits in the quota
+    // of two frames once a's reservation is given back, so b must wait for that rather than be refused.
+    InMemorySpillStore memory = new InMemorySpillStore();
+    HoldingStore holding = new HoldingStore(memory, "a");
+    DefaultSpillManager manager = manager(holding, config(1 << 20, SpillMode.SYNCHRONOUS)
+        .maxStoreBytes(2 * FRAME_400).build());
+    manager.registerSegment("a", 400);
+    manager.registerSegment("b", 400);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> a = pool.submit(() -> manager.spill("a", value("a", 400)));
+      assertThat(holding.stored.await(30, TimeUnit.SECONDS)).isTrue();
+      AtomicReference<Thread> bThread = new AtomicReference<>();
+      Future<?> b = pool.submit(() -> {
+        bThread.set(Thread.currentThread());
+        manager.spill("b", value("b", 400));
+      });
+      // b is decided only when its check is reached: wait until it waits there (or, wrongly, has been refused).
+      await().atMost(Duration.ofSeconds(30)).until(() -> b.isDone() || isWaiting(bThread.get()));
+      holding.finish.countDown();
+
+      a.get(30, TimeUnit.SECONDS);
+      b.get(30, TimeUnit.SECONDS);
+    } finally {
+      holding.finish.countDown();
+      pool.shutdownNow();
+    }
+    assertThat(memory.keys()).containsExactlyInAnyOrder("a", "b");
+    assertThat(manager.stats().spillFailures()).isZero();
+    assertThat(manager.stats().storeUsage()).isEqualTo(2 * FRAME_400);
+    assertThat(manager.reload("b")).hasValueSatisfying(bytes -> assertThat(matches(bytes, "b", 400)).isTrue());
+  }
+
+  @Test
+  void aSpill_interruptedWhileWaitingForAWriteUnderWay_failsNamingTheSegment_andReservesNothing() throws Exception {
+    InMemorySpillStore memory = new InMemorySpillStore();
+    HoldingStore holding = new HoldingStore(memory, "a");
+    DefaultSpillManager manager = manager(holding, config(1 << 20, SpillMode.SYNCHRONOUS)
+        .maxStoreBytes(2 * FRAME_400).build());
+    manager.registerSegment("a", 400);
+    manager.registerSegment("b", 400);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> a = pool.submit(() -> manager.spill("a", value("a", 400)));
+      assertThat(holding.stored.await(30, TimeUnit.SECONDS)).isTrue();
+      AtomicReference<Thread> bThread = new AtomicReference<>();
+      Future<Throwable> b = pool.submit(() -> {
+        bThread.set(Thread.currentThread());
+        try {
+          manager.spill("b", value("b", 400));
+          return null;
+        } catch (RuntimeException e) {
+          return e;
+        }
+      });
+      await().atMost(Duration.ofSeconds(30)).until(() -> isWaiting(bThread.get()));
+      bThread.get().interrupt();
+
+      assertThat(b.get(30, TimeUnit.SECONDS)).isInstanceOf(SpillStoreException.class)
+          .hasMessageContaining("'b'").hasCauseInstanceOf(InterruptedIOException.class);
+      assertThat(manager.isSpilled("b")).isFalse();
+      holding.finish.countDown();
+      a.get(30, TimeUnit.SECONDS);
+    } finally {
+      holding.finish.countDown();
+      pool.shutdownNow();
+    }
+    // b's wait reserved nothing: with a stored, exactly one more frame fits.
+    manager.spill("b", value("b", 400));
+    assertThat(memory.keys()).containsExactlyInAnyOrder("a", "b");
+  }
+
+  private static boolean isWaiting(@Nullable Thread thread) {
+    return thread != null && thread.getState() == Thread.State.WAITING;
+  }
+
+  /** Holds the write of one key after the store took it, until {@link #finish}: stored, but not yet returned. */
+  private static final class HoldingStore extends ForwardingSpillStore {
+    final CountDownLatch stored = new CountDownLatch(1);
+    final CountDownLatch finish = new CountDownLatch(1);
+    private final String held;
+
+    HoldingStore(SpillStore delegate, String held) {
+      super(delegate);
+      this.held = held;
+    }
+
+    @Override
+    public URI write(String key, ByteBuffer... chunks) throws IOException {
+      URI location = super.write(key, chunks);
+      if (key.equals(held)) {
+        stored.countDown();
+        try {
+          if (!finish.await(30, TimeUnit.SECONDS)) {
+            throw new IOException("the test never let the write of '" + key + "' return");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted");
+        }
+      }
+      return location;
+    }
+  }
+
+  @Test
   void managedValues_spillUpToTheQuota_thenStayResident_withTheFailureCounted_andTold() {
     InMemorySpillStore memory = new InMemorySpillStore();
     DefaultSpillManager manager = manager(memory, config(1000, SpillMode.SYNCHRONOUS).maxStoreBytes(2 * FRAME_M300)
@@ -277,8 +395,10 @@ class StoreQuotaTest {
   @Test
   void theBackgroundSpiller_keepsRefusedValuesInMemory_andSpillsThemOnceTheQuotaIsRaised() {
     InMemorySpillStore memory = new InMemorySpillStore();
+    CountingExecutor executor = new CountingExecutor();
+    executors.add(executor);
     DefaultSpillManager manager = manager(memory, config(1000, SpillMode.BACKGROUND).maxStoreBytes(0)
-        .maxBlock(Duration.ZERO).build());
+        .maxBlock(Duration.ZERO).spillExecutor(executor).build());
     List<SegmentHandle<byte[]>> handles = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       handles.add(manager.put("m" + i, value("m" + i, 300), BYTES)); // 900 bytes: past the threshold
@@ -295,6 +415,9 @@ class StoreQuotaTest {
     assertThatThrownBy(() -> manager.put("m3", value("m3", 300), BYTES))
         .isInstanceOf(SpillBudgetExceededException.class).hasMessageContaining("maxStoreBytes");
 
+    // The refusal asked the spiller again: let that round end under the old quota (a spill of it that started
+    // after the raise would succeed, leave 600 bytes, under the threshold, and rightly stop the spiller there).
+    await().atMost(Duration.ofSeconds(30)).until(() -> executor.running() == 0);
     manager.setMaxStoreBytes(2 * FRAME_M300);
 
     // Raising the quota sets the spiller going again: down to the target, 500 bytes, in FIFO order.
@@ -305,6 +428,104 @@ class StoreQuotaTest {
     assertThat(memory.keys()).containsExactly("m0", "m1");
     for (int i = 0; i < 3; i++) {
       assertThat(matches(handles.get(i).get(), "m" + i, 300)).isTrue();
+    }
+  }
+
+  @Test
+  void raisingTheQuota_whileARefusedRoundIsStillInFlight_setsTheSpillerGoingAgainOnceItEnds() throws Exception {
+    // The round m0 + m1: m0 is refused by the quota of 0 at once, m1 is held in its codec until the quota has been
+    // raised, then fails for a reason of its own. When the quota rises, the bytes in flight (m1's) hide the need to
+    // spill; the spiller must still look again once the round ends.
+    InMemorySpillStore memory = new InMemorySpillStore();
+    DefaultSpillManager manager = manager(memory, config(1000, SpillMode.BACKGROUND).maxStoreBytes(0)
+        .maxBlock(Duration.ZERO).build());
+    FailingOnceCodec codec = new FailingOnceCodec("m1");
+    List<SegmentHandle<byte[]>> handles = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      handles.add(manager.put("m" + i, value("m" + i, 300), codec)); // 900 bytes: past the threshold
+    }
+    assertThat(codec.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> failedEvents.stream().anyMatch(e -> e.segment().equals("m0")));
+
+    manager.setMaxStoreBytes(2 * FRAME_M300);
+    codec.release.countDown();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> manager.memoryUsage() == 300);
+    assertThat(handles.get(0).isSpilled()).isTrue();
+    assertThat(handles.get(1).isSpilled()).isTrue();
+    assertThat(memory.keys()).containsExactlyInAnyOrder("m0", "m1");
+    assertThat(failures).anySatisfy(e -> assertThat(e).hasMessageContaining("m1's codec fails once"));
+    for (int i = 0; i < 3; i++) {
+      assertThat(matches(handles.get(i).get(), "m" + i, 300)).isTrue();
+    }
+  }
+
+  /** Runs tasks on threads of its own and counts those not yet ended. */
+  private static final class CountingExecutor implements Executor {
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final AtomicInteger running = new AtomicInteger();
+
+    @Override
+    public void execute(Runnable task) {
+      running.incrementAndGet();
+      try {
+        threads.execute(() -> {
+          try {
+            task.run();
+          } finally {
+            running.decrementAndGet();
+          }
+        });
+      } catch (RuntimeException e) {
+        running.decrementAndGet();
+        throw e;
+      }
+    }
+
+    int running() {
+      return running.get();
+    }
+
+    void shutdown() {
+      threads.shutdownNow();
+    }
+  }
+
+  /** {@link BytesCodec}, except that the first encoding of {@code tag}'s value awaits {@link #release}, then fails. */
+  private static final class FailingOnceCodec implements SpillCodec<byte[]> {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    private final String tag;
+    private final AtomicBoolean failed = new AtomicBoolean();
+
+    FailingOnceCodec(String tag) {
+      this.tag = tag;
+    }
+
+    @Override
+    public byte[] encode(byte[] value) {
+      if (matches(value, tag, 300) && failed.compareAndSet(false, true)) {
+        entered.countDown();
+        try {
+          if (!release.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("never released");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException(tag + "'s codec fails once");
+      }
+      return BYTES.encode(value);
+    }
+
+    @Override
+    public byte[] decode(byte[] bytes) {
+      return BYTES.decode(bytes);
+    }
+
+    @Override
+    public long sizeOf(byte[] value) {
+      return BYTES.sizeOf(value);
     }
   }
 
