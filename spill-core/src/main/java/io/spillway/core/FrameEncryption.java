@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceLoader;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
@@ -52,9 +53,15 @@ final class FrameEncryption {
   private static final Logger LOG = LoggerFactory.getLogger(FrameEncryption.class);
 
   private final FrameCipher cipher;
+  private final ChunkWork chunkWork;
 
   private FrameEncryption(FrameCipher cipher) {
+    this(cipher, ChunkWork.commonPool());
+  }
+
+  FrameEncryption(FrameCipher cipher, ChunkWork chunkWork) {
     this.cipher = cipher;
+    this.chunkWork = chunkWork;
   }
 
   /**
@@ -142,14 +149,19 @@ final class FrameEncryption {
     long serial = cipher.reserveSerials(chunks);
     byte[] first = cipher.nonce(serial);
     System.arraycopy(first, 0, region, 0, first.length);
-    int at = first.length;
-    byte[] data = Arrays.copyOf(header, header.length + CHUNK_DATA_SUFFIX);
-    for (int i = 0; i < chunks; i++) {
-      int from = i * CHUNK;
-      int n = Math.min(CHUNK, length - from);
-      byte[] nonce = i == 0 ? first : java.util.Objects.requireNonNull(FrameCipher.nonceAfter(first, i));
-      cipher.seal(nonce, chunkData(data, i, i == chunks - 1), plain, offset + from, n, region, at);
-      at += n + FrameCipher.TAG_BYTES;
+    try {
+      // Chunk i's ciphertext and tag start at the nonce's end plus i full sealed chunks.
+      chunkWork.run(chunks, () -> Arrays.copyOf(header, header.length + CHUNK_DATA_SUFFIX), (data, i) -> {
+        int from = i * CHUNK;
+        int n = Math.min(CHUNK, length - from);
+        byte[] nonce = i == 0 ? first : Objects.requireNonNull(FrameCipher.nonceAfter(first, i));
+        cipher.seal(nonce, chunkData(data, i, i == chunks - 1), plain, offset + from, n, region,
+            first.length + i * (CHUNK + FrameCipher.TAG_BYTES));
+      });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("AES-GCM encryption failed", e); // seal throws no checked exception
     }
     return serial;
   }
@@ -170,8 +182,8 @@ final class FrameEncryption {
 
   /**
    * Makes {@code data} — the header bytes and room for {@value #CHUNK_DATA_SUFFIX} more — the associated data of
-   * chunk {@code index}, and returns it. One array serves every chunk of a frame in turn: the cipher reads it when
-   * the chunk is sealed or opened, before the next chunk rewrites its end.
+   * chunk {@code index}, and returns it. One array serves every chunk a thread seals or opens in turn: the cipher
+   * reads it when the chunk is sealed or opened, before the next chunk rewrites its end.
    */
   private static byte[] chunkData(byte[] data, int index, boolean last) {
     int at = data.length - CHUNK_DATA_SUFFIX;
@@ -205,19 +217,23 @@ final class FrameEncryption {
           + " region of " + length + " bytes is not one this format makes");
     }
     byte[] plain = new byte[(int) (body - (long) chunks * FrameCipher.TAG_BYTES)];
-    int at = offset + FrameCipher.NONCE_BYTES;
-    byte[] data = Arrays.copyOf(header, header.length + CHUNK_DATA_SUFFIX);
+    int start = offset + FrameCipher.NONCE_BYTES;
     try {
-      for (int i = 0; i < chunks; i++) {
+      chunkWork.run(chunks, () -> Arrays.copyOf(header, header.length + CHUNK_DATA_SUFFIX), (data, i) -> {
         int sealed = (int) (i < chunks - 1 ? sealedChunk : last);
-        byte[] nonce = java.util.Objects.requireNonNull(FrameCipher.nonceAfter(first, i));
-        cipher.openInto(nonce, chunkData(data, i, i == chunks - 1), stored, at, sealed, plain, i * CHUNK);
-        at += sealed;
-      }
+        byte[] nonce = Objects.requireNonNull(FrameCipher.nonceAfter(first, i));
+        cipher.openInto(nonce, chunkData(data, i, i == chunks - 1), stored, (int) (start + i * sealedChunk),
+            sealed, plain, i * CHUNK);
+      });
     } catch (AEADBadTagException e) {
       throw corrupt(Reason.AUTHENTICATION_FAILED, segment, "authentication failed: the frame was altered, moved"
           + " from another segment, or sealed under another key", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("AES-GCM decryption failed", e); // openInto throws no other checked one
     }
+    // Every chunk authenticated: only now is any plaintext byte handed out.
     return plain;
   }
 
