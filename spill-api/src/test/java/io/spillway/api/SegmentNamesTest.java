@@ -9,7 +9,8 @@ class SegmentNamesTest {
 
   @Test
   void validate_acceptsAnyWellFormedName() {
-    for (String name : new String[] {"a", "../foo", "/etc/passwd", "a\\b", "..", "\u0000", "line\nbreak", "\uD83D\uDE00"}) {
+    for (String name :
+        new String[] {"a", "../foo", "/etc/passwd", "a\\b", "..", "\u0000", "line\nbreak", "\uD83D\uDE00"}) {
       assertThat(SegmentNames.validate(name)).isEqualTo(name);
     }
   }

@@ -42,7 +42,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class BenchmarkRunner {
   static final String START_MARKER = "<!-- bench:generated:start (written by BenchmarkRunner; edit outside) -->";
   static final String END_MARKER = "<!-- bench:generated:end -->";
-  static final String COMMAND = "mvn -q -pl spill-bench -am package -DskipTests && java -jar spill-bench/target/benchmarks.jar";
+  static final String COMMAND = "mvn -q -pl spill-bench -am package -DskipTests"
+      + " && java -jar spill-bench/target/benchmarks.jar";
   private static final double ACCESS_GOAL = 1.0;
   private static final double SPILL_RELOAD_GOAL = 0.9;
   private static final double HEAP_GOAL_BYTES = 128;
@@ -301,8 +302,8 @@ public final class BenchmarkRunner {
     return "## Last run\n\n"
         + "Run " + started.truncatedTo(ChronoUnit.SECONDS) + ", took " + seconds + " s. Settings: " + settings
         + " Each comparison ran in " + rounds + (rounds == 1 ? " round" : " rounds, alternating which side went first")
-        + "; a score is the mean over the rounds (lowest–highest in parentheses), a ratio the geometric mean of the rounds'"
-        + " ratios.\n\n"
+        + "; a score is the mean over the rounds (lowest–highest in parentheses), a ratio the geometric mean of the"
+        + " rounds' ratios.\n\n"
         + "Machine:\n\n```\n" + machine()
         + String.format(Locale.ROOT, "load average (1 min): %.2f at start, %.2f at end%n", loadBefore, loadAfter)
         + "```\n\n"
@@ -363,8 +364,8 @@ public final class BenchmarkRunner {
 
   private static String template(String block) {
     return "# Benchmarks\n\n"
-        + "Written by `io.spillway.bench.BenchmarkRunner` (module `spill-bench`). Every Spillway number is set against a"
-        + " baseline measured in the same run, on the same machine.\n\n"
+        + "Written by `io.spillway.bench.BenchmarkRunner` (module `spill-bench`). Every Spillway number is set against"
+        + " a baseline measured in the same run, on the same machine.\n\n"
         + "## How to run\n\nFrom the repository root:\n\n```\n" + COMMAND + "\n```\n\n"
         + "`-Dbench.quick=true` (before `-jar`) makes a smoke run of a few seconds per benchmark. The benchmarks never"
         + " run during `mvn verify`.\n\n"

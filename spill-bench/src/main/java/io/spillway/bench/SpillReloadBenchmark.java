@@ -77,7 +77,9 @@ public class SpillReloadBenchmark {
   @Param({"none", "auto", "lz4", "zstd"})
   public String compression = "none";
 
-  /** The manager's {@link SpillConfig.Builder#encryption(String)}: {@code -p encryption=aes-gcm}; raw never encrypts. */
+  /**
+   * The manager's {@link SpillConfig.Builder#encryption(String)}: {@code -p encryption=aes-gcm}; raw never encrypts.
+   */
   @Param({"none"})
   public String encryption = "none";
 

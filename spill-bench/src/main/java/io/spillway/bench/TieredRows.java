@@ -73,8 +73,8 @@ final class TieredRows {
         Path dir = BenchDirs.create("spill-bench-tiered-" + side + "-");
         try {
           String out = ChildJvm.run(TieredWorkload.class, List.of(HEAP), List.of(side, Integer.toString(valueBytes),
-              Integer.toString(count), Long.toString(BUDGET), Long.toString(phaseMillis), dir.resolve("data").toString(),
-              Long.toString(42 + round)));
+              Integer.toString(count), Long.toString(BUDGET), Long.toString(phaseMillis),
+              dir.resolve("data").toString(), Long.toString(42 + round)));
           System.out.print(out);
           parse(out, side.equals("spillway") ? spillway : ehcache);
         } catch (IllegalStateException e) {

@@ -38,7 +38,8 @@ class HeapPerSegmentTest {
 
   @Test
   void parse_readsMainOutput() {
-    Map<String, Double> parsed = HeapPerSegment.parse("coldness 122.331 bytes/segment\nnoise\nlru 152.800 bytes/segment\n");
+    Map<String, Double> parsed =
+        HeapPerSegment.parse("coldness 122.331 bytes/segment\nnoise\nlru 152.800 bytes/segment\n");
     assertThat(parsed).containsExactly(Map.entry("coldness", 122.331), Map.entry("lru", 152.8));
   }
 }

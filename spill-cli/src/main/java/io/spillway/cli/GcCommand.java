@@ -77,7 +77,8 @@ final class GcCommand extends InspectingCommand {
     }
     String remains = removed > listed ? ", and " + (removed - listed) + " remains of interrupted removals" : "";
     out.println("gc " + inspector.location() + ": removed " + listed
-        + (listed == 1 ? " dead session" : " dead sessions") + remains + "; kept " + after.size() + " (" + live + " live ephemeral, " + persistent + " persistent)");
+        + (listed == 1 ? " dead session" : " dead sessions") + remains + "; kept " + after.size()
+        + " (" + live + " live ephemeral, " + persistent + " persistent)");
     return SpillCli.OK;
   }
 

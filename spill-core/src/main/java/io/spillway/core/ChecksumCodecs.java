@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * between loads. Providers are called once each, at load.
  *
  * <p><b>Broken plugins</b> &mdash; a provider class that cannot be found or instantiated (a
- * {@link java.util.ServiceConfigurationError}), or whose {@code name()}, {@code priority()} or {@code create()} throws, or
- * whose codec has an id outside 0&ndash;255 &mdash; are logged as SLF4J warnings and left out. Loading never fails
- * because of them; a lookup fails only when it asks for what the broken plugin would have provided (or for a name
- * or id nothing provides, in which case the failures are part of the message).
+ * {@link java.util.ServiceConfigurationError}), or whose {@code name()}, {@code priority()} or {@code create()} throws,
+ * or whose codec has an id outside 0&ndash;255 &mdash; are logged as SLF4J warnings and left out. Loading never fails
+ * because of them; a lookup fails only when it asks for what the broken plugin would have provided (or for a name or id
+ * nothing provides, in which case the failures are part of the message).
  *
  * <p><b>Conflicts</b> &mdash; when two codecs claim the same name or the same id, the one whose provider has the
  * higher {@link ChecksumCodecProvider#priority()} wins and the other is set aside entirely (so a name and its id

@@ -461,8 +461,8 @@ public final class SpillFrames {
 
   /**
    * As {@link #decode(String, SeekableByteChannel)}, accepting an encrypted frame only if it is the one of serial
-   * {@code expectedSerial} ({@link EncodedFrame#serial()}), unless that is {@link #NOT_SEALED}: so that an older frame of
-   * the segment put back in place of the newer fails with {@link Reason#AUTHENTICATION_FAILED}.
+   * {@code expectedSerial} ({@link EncodedFrame#serial()}), unless that is {@link #NOT_SEALED}: so that an older frame
+   * of the segment put back in place of the newer fails with {@link Reason#AUTHENTICATION_FAILED}.
    *
    * @throws CorruptSegmentException naming {@code segment}, as {@link #decode(String, SeekableByteChannel)}
    * @throws IOException if the channel cannot be read

@@ -234,7 +234,8 @@ class SpillFramesTest {
     CorruptSegmentException e = corrupt(() -> v2().decode("hosts", frame));
     assertThat(e.reason()).isEqualTo(Reason.CHECKSUM_MISMATCH);
     assertThat(e.segment()).isEqualTo("hosts");
-    assertThat(e.getMessage()).contains("'hosts'").contains("stored 0xcbf43926").containsPattern("computed 0x[0-9a-f]{8}");
+    assertThat(e.getMessage()).contains("'hosts'").contains("stored 0xcbf43926")
+        .containsPattern("computed 0x[0-9a-f]{8}");
   }
 
   @Test

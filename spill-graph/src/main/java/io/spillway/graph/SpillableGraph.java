@@ -28,8 +28,9 @@ import java.util.function.Function;
  * is registered when the wrapper is created (accounted at the codec's {@link SpillCodec#sizeOf} unless a size is
  * given), and {@link #checkMemory(long)} records the caller's new size as the segment's registered size: the
  * manager's usage changes by the difference and, if that passes the threshold, the manager spills (this graph or
- * colder segments) by itself, in the background or before the call returns in {@link io.spillway.api.SpillMode#SYNCHRONOUS}
- * mode. The manager is the caller's, shared with other segments, not one per graph.
+ * colder segments) by itself, in the background or before the call returns in
+ * {@link io.spillway.api.SpillMode#SYNCHRONOUS} mode. The manager is the caller's,
+ * shared with other segments, not one per graph.
  *
  * <p><b>Mutating the graph.</b> An object returned by {@link #graph()} may be spilled (encoded and dropped by the
  * manager) at any moment after the call: mutate it through {@link #update}, which pins it while the mutation runs, or

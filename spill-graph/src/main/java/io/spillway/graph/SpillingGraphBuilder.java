@@ -38,8 +38,8 @@ public final class SpillingGraphBuilder {
   }
 
   /**
-   * The number of partitions, each one managed segment (default {@value SpillingGraph#DEFAULT_PARTITIONS}). Choose enough
-   * that a partition is a small fraction of the budget (a partition must fit in it, with room to merge) and at
+   * The number of partitions, each one managed segment (default {@value SpillingGraph#DEFAULT_PARTITIONS}). Choose
+   * enough that a partition is a small fraction of the budget (a partition must fit in it, with room to merge) and at
    * least {@link io.spillway.api.SpillConfig#minSpillSize()}, under which the manager never spills it.
    *
    * @throws IllegalArgumentException if not positive
@@ -53,8 +53,8 @@ public final class SpillingGraphBuilder {
   }
 
   /**
-   * The bytes the {@link SpillingGraph.Loader}'s buffers may hold together before a partition's buffer is made a run (default:
-   * an eighth of the manager's budget). Each partition's buffer holds at least 16 values whatever this says.
+   * The bytes the {@link SpillingGraph.Loader}'s buffers may hold together before a partition's buffer is made a run
+   * (default: an eighth of the manager's budget). Each partition's buffer holds at least 16 values whatever this says.
    *
    * @throws IllegalArgumentException if not positive
    */

@@ -59,7 +59,8 @@ public final class TieredWorkload {
   /** Runs one side; see the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
     if (args.length != 7) {
-      throw new IllegalArgumentException("usage: spillway|ehcache valueBytes count budgetBytes phaseMillis folder seed");
+      throw new IllegalArgumentException(
+          "usage: spillway|ehcache valueBytes count budgetBytes phaseMillis folder seed");
     }
     String which = args[0];
     int valueBytes = Integer.parseInt(args[1]);

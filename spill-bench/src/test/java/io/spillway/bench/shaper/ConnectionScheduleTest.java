@@ -15,7 +15,8 @@ class ConnectionScheduleTest {
 
   private final FakeClock clock = new FakeClock();
   private final LongAdder requests = new LongAdder();
-  private final ConnectionSchedule schedule = new ConnectionSchedule(SHAPING, ShapedConnection.CATCH_UP, clock, requests);
+  private final ConnectionSchedule schedule =
+      new ConnectionSchedule(SHAPING, ShapedConnection.CATCH_UP, clock, requests);
 
   /** The time {@code bytes} take on the link, rounded up as the bucket does. */
   private static long nanos(long bytes) {

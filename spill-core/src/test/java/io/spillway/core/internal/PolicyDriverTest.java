@@ -65,7 +65,8 @@ class PolicyDriverTest {
     drainer.start();
     join(drainer);
 
-    assertThat(policy.accesses()).as("no reader asked for another pass: every access told").isEqualTo(2 * threshold - 1);
+    assertThat(policy.accesses()).as("no reader asked for another pass: every access told")
+        .isEqualTo(2 * threshold - 1);
     assertThat(policy.accessThreads()).containsExactly("drainer");
     assertThat(driver.droppedAccesses()).isZero();
     assertThat(driver.undeliveredAccesses()).isZero();

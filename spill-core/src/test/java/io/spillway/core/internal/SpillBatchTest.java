@@ -29,7 +29,8 @@ class SpillBatchTest {
   @ValueSource(ints = {1, 2, 4})
   void aRoundOfVictims_isWrittenOnUpToIoThreadsAtOnce(int ioThreads) throws Exception {
     GatedSpillStore store = new GatedSpillStore(new InMemorySpillStore());
-    // Values of 100 bytes in a budget of 1,000 from 90% down to 50%: the ninth reaches the threshold and needs four victims in one round.
+    // Values of 100 bytes in a budget of 1,000 from 90% down to 50%: the ninth reaches the threshold and needs four
+    // victims in one round.
     SpillConfig config = SpillConfig.builder().maxMemory(1000).spillThreshold(0.9).targetAfterSpill(0.5)
         .ioThreads(ioThreads).spillDir(tmp).build();
     try (DefaultSpillManager manager = new DefaultSpillManager(config, new CleanCopiesTest.FifoPolicy(), store,

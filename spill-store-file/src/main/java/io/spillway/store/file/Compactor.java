@@ -45,8 +45,8 @@ import org.jspecify.annotations.Nullable;
  * version ({@link KeyIndex#replace(String, long, long, int, KeyIndex.BeforeReplace)}): a copy that lost has no
  * header and is dead space. Once published, the original is marked dead, so that a later delete (which marks the
  * copy) leaves nothing of the key should the old file outlive a crash. With fsync the value bytes are forced before
- * the headers are written, and the headers before the originals are marked. A record found marked dead when it is read for copying was deleted or replaced after
- * the list of records was taken; it is passed over.
+ * the headers are written, and the headers before the originals are marked. A record found marked dead when it is read
+ * for copying was deleted or replaced after the list of records was taken; it is passed over.
  *
  * <p><b>Threads.</b> In background mode one daemon thread per store does the work, woken by {@link #consider};
  * otherwise {@link #compactNow()} does it on the caller's thread. A file is claimed by the thread compacting it, so

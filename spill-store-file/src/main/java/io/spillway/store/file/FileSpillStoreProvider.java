@@ -78,11 +78,12 @@ import java.util.Set;
  *
  * <h2>Writes</h2>
  * A write reserves its record's bytes at the end of an active log file (one of {@value #APPEND_FILES}, the first
- * that no other write is filling) under a short lock, then writes them at that position (positional writes, in parallel with other writers; heap bytes go through a few pooled 1 MiB direct
- * buffers), forces them with fsync, and only then points the index at them: a reader sees the old value or the
- * whole new one. The key's previous record becomes dead. {@code write} returns the {@code file:} URI of the log file
- * that holds the value, one instance per log file, so a spill costs no URI object of its own; the value's offset is
- * in the store's error messages. After compaction moved a value, that URI names its old file.
+ * that no other write is filling) under a short lock, then writes them at that position (positional writes, in parallel
+ * with other writers; heap bytes go through a few pooled 1 MiB direct buffers), forces them with fsync, and only then
+ * points the index at them: a reader sees the old value or the whole new one. The key's previous record becomes dead.
+ * {@code write} returns the {@code file:} URI of the log file that holds the value, one instance per log file, so a
+ * spill costs no URI object of its own; the value's offset is in the store's error messages. After compaction moved a
+ * value, that URI names its old file.
  *
  * <p>If an append fails (a full disk, say) a {@link java.nio.file.FileSystemException} names the log file, the key
  * and the byte offset, with the cause ("No space left on device") chained; the index is untouched, so the key's
@@ -136,11 +137,11 @@ import java.util.Set;
  * space ≤ live/t</b> plus the active files, one file being compacted and at most one file of waiting dead bytes.
  * Under random overwrites the live shares of the full files spread between {@code t} and 1, averaging
  * {@code (1−t)/ln(1/t)}: about 1.39× the live bytes at 0.5, plus the partly filled active files (1/32 of the live
- * bytes at most each with {@code auto}; a second one is opened only while writes overlap). Measured with {@code io.spillway.bench.StoreChurn} (192 MiB live of 64 KiB
- * values, 10 rewrites): 1.93× written per caller byte, 1.40× the live bytes on disk on average. A file with a
- * header that fails its check is left as it is, logged, and never compacted. A copy that fails (a full disk) is
- * taken back like a failed write, leaves every value where it was, and compaction backs off (100 ms doubling to
- * 30 s, at once when a file is freed).
+ * bytes at most each with {@code auto}; a second one is opened only while writes overlap). Measured with
+ * {@code io.spillway.bench.StoreChurn} (192 MiB live of 64 KiB values, 10 rewrites): 1.93× written per caller byte,
+ * 1.40× the live bytes on disk on average. A file with a header that fails its check is left as it is, logged, and
+ * never compacted. A copy that fails (a full disk) is taken back like a failed write, leaves every value where it was,
+ * and compaction backs off (100 ms doubling to 30 s, at once when a file is freed).
  *
  * <h2>Usage and listing</h2>
  * {@code usage()} is the exact sum of the live values' lengths, as the core reports it for {@code storeUsage}; the

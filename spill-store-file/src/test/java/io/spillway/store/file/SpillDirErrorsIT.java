@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A spill directory on a real read-only file system: the tmpfs named by {@code SPILLWAY_READONLY} (default
- * {@value #DEFAULT_READONLY}) that {@code .ci/setup-tmpfs.sh} mounts read-only with one folder, {@code existing}, in it.
+ * {@value #DEFAULT_READONLY}) that {@code .ci/setup-tmpfs.sh} mounts read-only with one folder,
+ * {@code existing}, in it.
  */
 class SpillDirErrorsIT {
   static final String DEFAULT_READONLY = "/mnt/spillway-readonly";

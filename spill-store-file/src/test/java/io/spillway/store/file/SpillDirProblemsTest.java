@@ -19,7 +19,8 @@ class SpillDirProblemsTest {
   @Test
   void aSpillDirThatIsARegularFile_isNamedAsSuch() throws IOException {
     Path file = Files.writeString(temp.resolve("x"), "not a folder");
-    assertThat(SpillDirProblems.problemWith(file)).isEqualTo("spillDir " + file + " is a regular file, not a directory");
+    assertThat(SpillDirProblems.problemWith(file))
+        .isEqualTo("spillDir " + file + " is a regular file, not a directory");
   }
 
   @Test

@@ -24,7 +24,8 @@ final class S3Options {
   static S3StoreSettings read(SpillConfig config) {
     Objects.requireNonNull(config, "config");
     String bucket = config.option(S3StoreSettings.BUCKET).orElseThrow(() -> new SpillConfigurationException(
-        "The s3 store needs a bucket: set option " + S3StoreSettings.BUCKET + " (for example SpillConfig.builder().store(\"s3\")"
+        "The s3 store needs a bucket: set option " + S3StoreSettings.BUCKET
+            + " (for example SpillConfig.builder().store(\"s3\")"
             + ".option(\"" + S3StoreSettings.BUCKET + "\", \"my-bucket\"))"));
     S3StoreSettings.Builder b;
     try {
@@ -39,14 +40,15 @@ final class S3Options {
     Optional<String> id = config.option(S3StoreSettings.ACCESS_KEY_ID);
     Optional<String> secret = config.option(S3StoreSettings.SECRET_ACCESS_KEY);
     if (id.isPresent() != secret.isPresent()) {
-      throw new SpillConfigurationException("Options " + S3StoreSettings.ACCESS_KEY_ID + " and " + S3StoreSettings.SECRET_ACCESS_KEY
+      throw new SpillConfigurationException("Options " + S3StoreSettings.ACCESS_KEY_ID + " and "
+          + S3StoreSettings.SECRET_ACCESS_KEY
           + " go together: set both, or neither to use the default credentials chain");
     }
     if (id.isPresent()) {
       b.credentials(id.get(), secret.get(), config.option(S3StoreSettings.SESSION_TOKEN).orElse(null));
     } else if (config.option(S3StoreSettings.SESSION_TOKEN).isPresent()) {
-      throw new SpillConfigurationException("Option " + S3StoreSettings.SESSION_TOKEN + " needs " + S3StoreSettings.ACCESS_KEY_ID + " and "
-          + S3StoreSettings.SECRET_ACCESS_KEY);
+      throw new SpillConfigurationException("Option " + S3StoreSettings.SESSION_TOKEN + " needs "
+          + S3StoreSettings.ACCESS_KEY_ID + " and " + S3StoreSettings.SECRET_ACCESS_KEY);
     }
     apply(config, S3StoreSettings.CHECKSUM_CALCULATION, S3Options::parseChecksumMode, b::checksumCalculation);
     apply(config, S3StoreSettings.CHECKSUM_VALIDATION, S3Options::parseChecksumMode, b::checksumValidation);

@@ -23,8 +23,8 @@ import java.util.Set;
  * Read from {@link SpillConfig#options()} under the keys of {@link S3StoreSettings} ({@code s3.bucket},
  * {@code s3.prefix}, {@code s3.region}, {@code s3.endpoint}, {@code s3.pathStyle}, {@code s3.accessKeyId},
  * {@code s3.secretAccessKey}, {@code s3.sessionToken}, {@code s3.checksumCalculation}, {@code s3.checksumValidation},
- * {@code s3.chunkedEncoding}, {@code s3.verifyWrites}, {@code s3.multipartThreshold}, {@code s3.partSize}, {@code s3.parallelism},
- * {@code s3.apiCallTimeout}, {@code s3.apiCallAttemptTimeout}, {@code s3.connectionTimeout},
+ * {@code s3.chunkedEncoding}, {@code s3.verifyWrites}, {@code s3.multipartThreshold}, {@code s3.partSize},
+ * {@code s3.parallelism}, {@code s3.apiCallTimeout}, {@code s3.apiCallAttemptTimeout}, {@code s3.connectionTimeout},
  * {@code s3.socketTimeout}, {@code s3.maxAttempts}, {@code s3.retryBaseDelay}, {@code s3.retryMaxDelay},
  * {@code s3.leaseRefresh}, {@code s3.leaseTimeout}, {@code s3.removeStaleSessions}). Checksums default to
  * {@code WHEN_REQUIRED}, because the SDK's own default sends checksum trailers that many S3-compatible servers reject,

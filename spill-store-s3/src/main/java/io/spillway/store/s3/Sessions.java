@@ -76,7 +76,8 @@ final class Sessions {
         uploadMarker = more ? page.nextUploadIdMarker() : null;
       } while (keyMarker != null);
     } catch (SdkException e) {
-      LOG.log(Level.DEBUG, "Could not list or abort multipart uploads under " + S3Errors.uri(bucket, prefix) + ": " + e);
+      LOG.log(Level.DEBUG, "Could not list or abort multipart uploads under " + S3Errors.uri(bucket, prefix)
+          + ": " + e);
     }
   }
 

@@ -102,7 +102,8 @@ class S3SpillStoreCloseTest {
     List<String> keys = new java.util.ArrayList<>();
     for (int i = 0; i < 20; i++) {
       String key = prefix + "/o" + i;
-      S3.client().putObject(b -> b.bucket(BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString(key));
+      S3.client().putObject(b -> b.bucket(BUCKET).key(key),
+          software.amazon.awssdk.core.sync.RequestBody.fromString(key));
       keys.add(key);
     }
     keys.add(prefix + "/missing");
