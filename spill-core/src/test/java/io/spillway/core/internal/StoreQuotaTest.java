@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -247,51 +248,57 @@ class StoreQuotaTest {
   void aSpill_thatFitsOnceAWriteUnderWayHasEnded_waitsForIt_insteadOfBeingRefusedForTheDoubleCount() throws Exception {
     // a's write has reached the store but not returned: its bytes are both stored and reserved. b fits in the quota
     // of two frames once a's reservation is given back, so b must wait for that rather than be refused.
-    InMemorySpillStore memory = new InMemorySpillStore();
-    HoldingStore holding = new HoldingStore(memory, "a");
-    DefaultSpillManager manager = manager(holding, config(1 << 20, SpillMode.SYNCHRONOUS)
-        .maxStoreBytes(2 * FRAME_400).build());
-    manager.registerSegment("a", 400);
-    manager.registerSegment("b", 400);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      Future<?> a = pool.submit(() -> manager.spill("a", value("a", 400)));
-      assertThat(holding.stored.await(30, TimeUnit.SECONDS)).isTrue();
-      AtomicReference<Thread> bThread = new AtomicReference<>();
-      Future<?> b = pool.submit(() -> {
-        bThread.set(Thread.currentThread());
-        manager.spill("b", value("b", 400));
-      });
-      // b is decided only when its check is reached: wait until it waits there (or, wrongly, has been refused).
-      await().atMost(Duration.ofSeconds(30)).until(() -> b.isDone() || isWaiting(bThread.get()));
-      holding.finish.countDown();
+    try (HeldWrite held = new HeldWrite()) {
+      held.awaitB();
+      held.finishA();
 
-      a.get(30, TimeUnit.SECONDS);
-      b.get(30, TimeUnit.SECONDS);
-    } finally {
-      holding.finish.countDown();
-      pool.shutdownNow();
+      held.a.get(30, TimeUnit.SECONDS);
+      assertThat(held.b.get(30, TimeUnit.SECONDS)).isNull();
+      assertThat(held.memory.keys()).containsExactlyInAnyOrder("a", "b");
+      assertThat(held.manager.stats().spillFailures()).isZero();
+      assertThat(held.manager.stats().storeUsage()).isEqualTo(2 * FRAME_400);
+      assertThat(held.manager.reload("b")).hasValueSatisfying(bytes -> assertThat(matches(bytes, "b", 400)).isTrue());
     }
-    assertThat(memory.keys()).containsExactlyInAnyOrder("a", "b");
-    assertThat(manager.stats().spillFailures()).isZero();
-    assertThat(manager.stats().storeUsage()).isEqualTo(2 * FRAME_400);
-    assertThat(manager.reload("b")).hasValueSatisfying(bytes -> assertThat(matches(bytes, "b", 400)).isTrue());
   }
 
   @Test
   void aSpill_interruptedWhileWaitingForAWriteUnderWay_failsNamingTheSegment_andReservesNothing() throws Exception {
-    InMemorySpillStore memory = new InMemorySpillStore();
-    HoldingStore holding = new HoldingStore(memory, "a");
-    DefaultSpillManager manager = manager(holding, config(1 << 20, SpillMode.SYNCHRONOUS)
+    try (HeldWrite held = new HeldWrite()) {
+      held.awaitB();
+      held.bThread().interrupt();
+
+      assertThat(held.b.get(30, TimeUnit.SECONDS)).isInstanceOf(SpillStoreException.class)
+          .hasMessageContaining("'b'").hasCauseInstanceOf(InterruptedIOException.class);
+      assertThat(held.manager.isSpilled("b")).isFalse();
+      held.finishA();
+      held.a.get(30, TimeUnit.SECONDS);
+      // b's wait reserved nothing: with a stored, exactly one more frame fits.
+      held.manager.spill("b", value("b", 400));
+      assertThat(held.memory.keys()).containsExactlyInAnyOrder("a", "b");
+    }
+  }
+
+  /**
+   * Segments a and b of 400 bytes under a quota of two frames: a's spill held in the store after its write (stored,
+   * not yet returned), and b's spill started behind it on another thread.
+   */
+  private final class HeldWrite implements AutoCloseable {
+    final InMemorySpillStore memory = new InMemorySpillStore();
+    final HoldingStore holding = new HoldingStore(memory, "a");
+    final DefaultSpillManager manager = manager(holding, config(1 << 20, SpillMode.SYNCHRONOUS)
         .maxStoreBytes(2 * FRAME_400).build());
-    manager.registerSegment("a", 400);
-    manager.registerSegment("b", 400);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      Future<?> a = pool.submit(() -> manager.spill("a", value("a", 400)));
+    private final ExecutorService pool = Executors.newFixedThreadPool(2);
+    private final AtomicReference<@Nullable Thread> bThread = new AtomicReference<>();
+    final Future<?> a;
+    /** b's spill: null once it succeeded, else what it threw. */
+    final Future<@Nullable Throwable> b;
+
+    HeldWrite() throws InterruptedException {
+      manager.registerSegment("a", 400);
+      manager.registerSegment("b", 400);
+      a = pool.submit(() -> manager.spill("a", value("a", 400)));
       assertThat(holding.stored.await(30, TimeUnit.SECONDS)).isTrue();
-      AtomicReference<Thread> bThread = new AtomicReference<>();
-      Future<Throwable> b = pool.submit(() -> {
+      b = pool.submit(() -> {
         bThread.set(Thread.currentThread());
         try {
           manager.spill("b", value("b", 400));
@@ -300,21 +307,26 @@ class StoreQuotaTest {
           return e;
         }
       });
-      await().atMost(Duration.ofSeconds(30)).until(() -> isWaiting(bThread.get()));
-      bThread.get().interrupt();
+    }
 
-      assertThat(b.get(30, TimeUnit.SECONDS)).isInstanceOf(SpillStoreException.class)
-          .hasMessageContaining("'b'").hasCauseInstanceOf(InterruptedIOException.class);
-      assertThat(manager.isSpilled("b")).isFalse();
+    /** Waits until b waits at the quota's check, or (wrongly, then) has ended. */
+    void awaitB() {
+      await().atMost(Duration.ofSeconds(30)).until(() -> b.isDone() || isWaiting(bThread.get()));
+    }
+
+    Thread bThread() {
+      return Objects.requireNonNull(bThread.get());
+    }
+
+    void finishA() {
       holding.finish.countDown();
-      a.get(30, TimeUnit.SECONDS);
-    } finally {
-      holding.finish.countDown();
+    }
+
+    @Override
+    public void close() {
+      finishA();
       pool.shutdownNow();
     }
-    // b's wait reserved nothing: with a stored, exactly one more frame fits.
-    manager.spill("b", value("b", 400));
-    assertThat(memory.keys()).containsExactlyInAnyOrder("a", "b");
   }
 
   private static boolean isWaiting(@Nullable Thread thread) {
