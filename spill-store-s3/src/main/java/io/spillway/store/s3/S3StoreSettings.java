@@ -327,16 +327,15 @@ public final class S3StoreSettings {
 
   @Override
   public String toString() {
-    return "S3StoreSettings{bucket=" + bucket + ", prefix=" + prefix + ", region=" + region + ", endpoint="
-        + endpoint + ", pathStyle=" + pathStyle + ", credentials=" + (accessKeyId != null ? "static" : "default chain")
+    return "S3StoreSettings{bucket=" + bucket + ", prefix=" + prefix + ", region=" + region + ", endpoint=" + endpoint
+        + ", pathStyle=" + pathStyle + ", credentials=" + (accessKeyId != null ? "static" : "default chain")
         + ", checksumCalculation=" + checksumCalculation + ", checksumValidation=" + checksumValidation
-        + ", chunkedEncoding=" + chunkedEncoding + ", verifyWrites=" + verifyWrites
-        + ", multipartThreshold=" + multipartThreshold
-        + ", partSize=" + partSize + ", parallelism=" + parallelism + ", apiCallTimeout=" + apiCallTimeout
-        + ", apiCallAttemptTimeout=" + apiCallAttemptTimeout + ", connectionTimeout=" + connectionTimeout
-        + ", socketTimeout=" + socketTimeout + ", maxAttempts=" + maxAttempts + ", retryBaseDelay=" + retryBaseDelay
-        + ", retryMaxDelay=" + retryMaxDelay + ", leaseRefresh=" + leaseRefresh + ", leaseTimeout=" + leaseTimeout
-        + ", removeStaleSessions=" + removeStaleSessions + "}";
+        + ", chunkedEncoding=" + chunkedEncoding + ", verifyWrites=" + verifyWrites + ", multipartThreshold="
+        + multipartThreshold + ", partSize=" + partSize + ", parallelism=" + parallelism + ", apiCallTimeout="
+        + apiCallTimeout + ", apiCallAttemptTimeout=" + apiCallAttemptTimeout + ", connectionTimeout="
+        + connectionTimeout + ", socketTimeout=" + socketTimeout + ", maxAttempts=" + maxAttempts + ", retryBaseDelay="
+        + retryBaseDelay + ", retryMaxDelay=" + retryMaxDelay + ", leaseRefresh=" + leaseRefresh + ", leaseTimeout="
+        + leaseTimeout + ", removeStaleSessions=" + removeStaleSessions + "}";
   }
 
   /**
@@ -523,10 +522,7 @@ public final class S3StoreSettings {
       return this;
     }
 
-    /**
-     * Attempts per call, the first included ({@value #MAX_ATTEMPTS}), in [1, 20];
-     * default {@value #DEFAULT_MAX_ATTEMPTS}.
-     */
+    /** Attempts per call, the first included ({@value #MAX_ATTEMPTS}), 1–20; default {@value #DEFAULT_MAX_ATTEMPTS}. */
     public Builder maxAttempts(int attempts) {
       if (attempts < 1 || attempts > 20) {
         throw new IllegalArgumentException("maxAttempts must be in [1, 20], was " + attempts);
