@@ -14,9 +14,12 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.ByteArrayReadChannel;
 import io.spillway.core.CompressionCodecs;
+import io.spillway.core.EncodedFrame;
 import io.spillway.core.SpillFrames;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -212,5 +215,28 @@ class CompressedFramesTest {
     assertThat(header.payloadLength()).isEqualTo(frame.length - 26 - 3 - 8);
     assertThat(header.registeredSize()).hasValue(payload.length);
     assertThat(Arrays.equals(lz4.decode("seg", frame), payload)).isTrue();
+  }
+
+  @Test
+  void encodeFrameSmallest_compressesWhatAutosSampleDeclines_andIsNullForOtherSettings() {
+    byte[] sly = Frames.sampledSlicesRandom(1 << 20, 5);
+    SpillFrames auto = writer("auto");
+
+    byte[] first = concat(auto.encodeFrame("s", sly, OptionalLong.empty()).buffers());
+    EncodedFrame smallest = auto.encodeFrameSmallest("s", sly, OptionalLong.empty());
+
+    assertThat(compressionId(first)).as("the sample sees random bytes").isZero();
+    assertThat(smallest).isNotNull();
+    byte[] small = concat(smallest.buffers());
+    assertThat(compressionId(small)).isEqualTo(Lz4CodecProvider.ID);
+    assertThat(small.length).isLessThan(sly.length / 10);
+    assertThat(auto.decode("s", small)).isEqualTo(sly);
+    // Random bytes cannot be made smaller: the frame stays as it is, uncompressed.
+    byte[] noise = random(1 << 16, 6);
+    assertThat(compressionId(concat(Objects.requireNonNull(auto.encodeFrameSmallest("n", noise,
+        OptionalLong.empty())).buffers()))).isZero();
+    for (String other : new String[] {"none", "lz4", "zstd"}) {
+      assertThat(writer(other).encodeFrameSmallest("s", sly, OptionalLong.empty())).as(other).isNull();
+    }
   }
 }

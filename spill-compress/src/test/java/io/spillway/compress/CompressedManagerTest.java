@@ -9,6 +9,7 @@ import com.google.common.primitives.Bytes;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.SpillManager;
+import io.spillway.api.StoreQuotaExceededException;
 import io.spillway.core.Spillway;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,6 +93,34 @@ class CompressedManagerTest {
         }
       }
       assertThat(manager.reload("text")).hasValueSatisfying(b -> assertThat(b).isEqualTo(text));
+    }
+  }
+
+  @Test
+  void auto_aSpillTooLargeForTheQuotaAsFirstStored_isCompressedWhole_andFits() {
+    // auto's sample reads only random bytes here and stores the payload as it is: 4 MiB, four times the quota.
+    byte[] sly = Frames.sampledSlicesRandom(4 << 20, 3);
+    byte[] noise = random(2 << 20, 4);
+    SpillConfig config = SpillConfig.builder().spillDir(dir).compression("auto").maxStoreBytes(1 << 20).build();
+    try (SpillManager manager = Spillway.newManager(config)) {
+      manager.registerSegment("sly", sly.length);
+      manager.registerSegment("noise", noise.length);
+
+      manager.spill("sly", sly);
+      assertThatThrownBy(() -> manager.spill("noise", noise)).isInstanceOf(StoreQuotaExceededException.class)
+          .hasMessageContaining("'noise'");
+
+      assertThat(manager.isSpilled("sly")).isTrue();
+      assertThat(manager.isSpilled("noise")).isFalse();
+      assertThat(manager.stats().storeUsage()).isPositive().isLessThan(64 << 10);
+      assertThat(manager.reload("sly")).hasValueSatisfying(b -> assertThat(b).isEqualTo(sly));
+    }
+    // Without auto nothing is made smaller: the same spill is refused.
+    SpillConfig none = SpillConfig.builder().spillDir(dir.resolve("none")).maxStoreBytes(1 << 20).build();
+    try (SpillManager manager = Spillway.newManager(none)) {
+      manager.registerSegment("sly", sly.length);
+      assertThatThrownBy(() -> manager.spill("sly", sly)).isInstanceOf(StoreQuotaExceededException.class);
+      assertThat(manager.isSpilled("sly")).isFalse();
     }
   }
 

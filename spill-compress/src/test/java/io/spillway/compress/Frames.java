@@ -47,6 +47,23 @@ final class Frames {
     return java.util.Arrays.copyOf(bytes, length);
   }
 
+  /**
+   * Zeros, except random bytes in the four 4 KiB slices {@code auto}'s sample reads (start, end, evenly between): a
+   * payload the sample calls incompressible although, whole, it shrinks to a few percent.
+   */
+  static byte[] sampledSlicesRandom(int length, long seed) {
+    byte[] bytes = new byte[length];
+    SplittableRandom random = new SplittableRandom(seed);
+    int slice = 4096;
+    for (int i = 0; i < 4; i++) {
+      int from = (int) ((long) (length - slice) * i / 3);
+      for (int j = from; j < from + slice; j++) {
+        bytes[j] = (byte) random.nextInt(256);
+      }
+    }
+    return bytes;
+  }
+
   /** The compression id byte of a v3 frame. */
   static int compressionId(byte[] frame) {
     return frame[7] & 0xFF;

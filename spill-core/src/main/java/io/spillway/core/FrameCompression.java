@@ -85,11 +85,14 @@ final class FrameCompression {
    * The stored form of {@code payload}, or null to store it as it is (compression id 0): always for {@code none};
    * for {@code auto} unless the payload passes the sample test; and whenever compressing fails or does not make the
    * stored payload (length prefix included) shorter than the payload.
+   *
+   * @param bytesFirst for {@code auto}: skip the sample test and compress the whole payload, whatever the time (for a
+   *     frame that must fit under a store quota)
    */
-  @Nullable Compressed compress(byte[] payload) {
+  @Nullable Compressed compress(byte[] payload, boolean bytesFirst) {
     CompressionCodec codec = writer;
     int n = payload.length;
-    if (codec == null || n <= LENGTH_PREFIX || (auto && !samplePays(codec, payload, cost))) {
+    if (codec == null || n <= LENGTH_PREFIX || (auto && !bytesFirst && !samplePays(codec, payload, cost))) {
       return null;
     }
     try {

@@ -280,7 +280,7 @@ public final class SpillFrames {
           .putLong(payload.length);
       return new ByteBuffer[] {header.flip(), ByteBuffer.wrap(payload).asReadOnlyBuffer()};
     }
-    return encodeV3(segment, payload, NO_SIZE).buffers();
+    return encodeV3(segment, payload, NO_SIZE, false).buffers();
   }
 
   /**
@@ -295,7 +295,7 @@ public final class SpillFrames {
     SegmentNames.validate(segment);
     Objects.requireNonNull(payload, "payload");
     requireSizeFits(registeredSize);
-    return encodeV3(segment, payload, registeredSize).buffers();
+    return encodeV3(segment, payload, registeredSize, false).buffers();
   }
 
   /**
@@ -316,14 +316,34 @@ public final class SpillFrames {
     return encodeChecked(segment, payload, registeredSize.getAsLong());
   }
 
+  /**
+   * As {@link #encodeFrame}, smallest first: with compression {@code auto}, the whole payload is compressed, whatever
+   * its sample said or the time measured so far (it is stored compressed if that makes it shorter). For a frame that
+   * did not fit under a store quota as {@code auto} first wrote it.
+   *
+   * @return the frame, or null unless this instance writes v3 frames with {@code auto} (then {@link #encodeFrame}'s
+   *     frame is already the smallest it makes)
+   * @throws io.spillway.api.InvalidSegmentNameException if {@code segment} is not a valid name
+   * @throws IllegalArgumentException if {@code registeredSize} is negative
+   */
+  public @Nullable EncodedFrame encodeFrameSmallest(String segment, byte[] payload, OptionalLong registeredSize) {
+    if (version == 2 || !compression.setting().equals(CompressionCodecs.AUTO)) {
+      return null;
+    }
+    registeredSize.ifPresent(this::requireSizeFits);
+    SegmentNames.validate(segment);
+    Objects.requireNonNull(payload, "payload");
+    return encodeV3(segment, payload, registeredSize.orElse(NO_SIZE), true);
+  }
+
   private EncodedFrame encodeChecked(String segment, byte[] payload, long registeredSize) {
     SegmentNames.validate(segment);
     Objects.requireNonNull(payload, "payload");
-    return encodeV3(segment, payload, registeredSize);
+    return encodeV3(segment, payload, registeredSize, false);
   }
 
-  private EncodedFrame encodeV3(String segment, byte[] payload, long registeredSize) {
-    FrameCompression.Compressed compressed = compression.compress(payload);
+  private EncodedFrame encodeV3(String segment, byte[] payload, long registeredSize, boolean bytesFirst) {
+    FrameCompression.Compressed compressed = compression.compress(payload, bytesFirst);
     byte[] plain = compressed == null ? payload : compressed.body();
     int plainLength = compressed == null ? payload.length : compressed.length();
     FrameEncryption sealing = encryption;

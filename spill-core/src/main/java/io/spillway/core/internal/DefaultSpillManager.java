@@ -91,10 +91,11 @@ import org.slf4j.LoggerFactory;
  * reports a store usage of -1 if the store cannot tell it.
  *
  * <p><b>Store quota.</b> Every write, manual or managed, first reserves its frame's length against
- * {@link SpillConfig#maxStoreBytes()} ({@link StoreQuota}, in {@link SegmentIo}); a spill that does not fit fails
- * with {@link io.spillway.api.StoreQuotaExceededException} like any store failure: the segment stays resident, a
- * managed value's failure is counted and told to the listeners. A failed write, for the quota or not, while clean
- * copies exist drops them and is tried once more, manual or managed.
+ * {@link SpillConfig#maxStoreBytes()} ({@link StoreQuota}, in {@link SegmentIo}); a spill that does not fit (with
+ * compression {@code auto}, not even with its whole payload compressed) fails with
+ * {@link io.spillway.api.StoreQuotaExceededException} like any store failure: the segment stays resident, a managed
+ * value's failure is counted and told to the listeners. A failed write, for the quota or not, while clean copies
+ * exist drops them and is tried once more, manual or managed.
  *
  * <p><b>Differences from RedDB</b> (deliberate): sizes are counted by registered size on spill and reload, a
  * spilled segment is never counted as resident, a check over the threshold that has nothing to free does not decay

@@ -92,6 +92,48 @@ final class SegmentIo {
   }
 
   /**
+   * Encodes {@code payload} and reserves its frame's bytes under the quota. If they do not fit, and compression
+   * {@code auto} stored the payload larger than it could (it weighs time, not bytes), the smallest frame is made and
+   * tried once more.
+   *
+   * @return the frame whose length is now reserved
+   * @throws StoreQuotaExceededException if no frame fits; nothing reserved
+   */
+  private EncodedFrame reserveRoom(String name, byte[] payload, OptionalLong size) throws IOException {
+    EncodedFrame encoded = frames.encodeFrame(name, payload, size);
+    long length = lengthOf(encoded);
+    try {
+      quota.reserve(name, length);
+      return encoded;
+    } catch (StoreQuotaExceededException e) {
+      EncodedFrame smallest = frames.encodeFrameSmallest(name, payload, size);
+      if (smallest == null || lengthOf(smallest) >= length) {
+        if (smallest != null) {
+          smallest.release();
+        }
+        throw e;
+      }
+      encoded.release();
+      try {
+        quota.reserve(name, lengthOf(smallest));
+      } catch (StoreQuotaExceededException | IOException again) {
+        smallest.release();
+        throw again;
+      }
+      return smallest;
+    }
+  }
+
+  /** The bytes {@code encoded} will write. */
+  private static long lengthOf(EncodedFrame encoded) {
+    long length = 0;
+    for (ByteBuffer chunk : encoded.buffers()) {
+      length += chunk.remaining();
+    }
+    return length;
+  }
+
+  /**
    * Frames {@code payload} and writes it under {@code name}, returning where it went, if the frame fits under the
    * store quota (its bytes are reserved for the write, see {@link StoreQuota}). In a persistent session the frame
    * carries {@code registeredSize}, the segment's size at the spill.
@@ -105,18 +147,16 @@ final class SegmentIo {
     long length = 0;
     String result = "failure";
     try {
-      EncodedFrame encoded = frames.encodeFrame(name, payload,
-          persistent ? OptionalLong.of(registeredSize) : OptionalLong.empty());
-      ByteBuffer[] frame = encoded.buffers();
-      for (ByteBuffer chunk : frame) {
-        length += chunk.remaining();
-      }
+      EncodedFrame encoded;
       try {
-        quota.reserve(name, length);
+        encoded = reserveRoom(name, payload, persistent ? OptionalLong.of(registeredSize) : OptionalLong.empty());
       } catch (StoreQuotaExceededException e) {
         result = "quota-exceeded";
+        length = e.requestedBytes();
         throw e;
       }
+      length = lengthOf(encoded);
+      ByteBuffer[] frame = encoded.buffers();
       reserved = length;
       long start = System.nanoTime();
       URI location;
