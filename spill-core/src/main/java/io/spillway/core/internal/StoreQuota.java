@@ -14,9 +14,10 @@ import java.io.InterruptedIOException;
  * when the store's own {@link SpillStore#usage()} counts the bytes if they were stored. The check (the store's
  * usage, plus what is reserved, plus the new bytes, against the limit) and the reservation happen under this
  * object's lock, so concurrent spills never pass the limit together. For the moment between a write's return and
- * its release a spill is counted twice; so that this never refuses a spill that fits, a spill that does not fit
- * while others have bytes reserved waits for them to release, then is decided again: refused only once it does not
- * fit with nothing reserved, or fits. Deletes need nothing here: the store's usage falls with them. Without a limit
+ * its release a spill is counted twice; so that this never refuses a spill that fits, a spill that would fit in
+ * what the store holds but not with the reservations of the writes under way waits for them to release, then is
+ * decided again. A spill that does not fit even in what the store holds is refused at once: those writes can only
+ * add to it. Deletes need nothing here: the store's usage falls with them. Without a limit
  * the store's usage is not asked, but reservations are still kept, so that a limit set while spills are under way
  * counts them.
  *
@@ -52,11 +53,12 @@ final class StoreQuota {
 
   /**
    * Reserves {@code bytes} for a write of {@code segment}'s frame; the caller {@link #release}s them once the write
-   * returned or failed. If they do not fit while other writes hold reservations, waits for those to be released
-   * (each write ends by itself: it returns or fails), since their bytes may be counted twice or never be stored.
+   * returned or failed. If they fit beside what the store holds but not beside the other writes' reservations,
+   * waits for those to be released (each write ends by itself: it returns or fails), since their bytes may be
+   * counted twice or never be stored.
    *
-   * @throws StoreQuotaExceededException if they do not fit under the limit with no other write under way; nothing
-   *     reserved
+   * @throws StoreQuotaExceededException if they do not fit beside what the store holds, or beside it and the
+   *     reservations once no other write is under way; nothing reserved
    * @throws InterruptedIOException if interrupted while waiting (the interrupt flag is kept); nothing reserved
    * @throws IOException if the store cannot report its usage; nothing reserved
    */
@@ -71,7 +73,9 @@ final class StoreQuota {
       if (bytes <= max - usage - reserved) {
         break;
       }
-      if (reserved == 0) {
+      // The writes under way can only add to what the store holds, so wait for them only if it is their
+      // reservations, not the stored bytes, that leave no room.
+      if (reserved == 0 || bytes > max - usage) {
         throw new StoreQuotaExceededException(segment, storeName, max, usage, reserved, bytes);
       }
       try {

@@ -151,15 +151,32 @@ class StoreQuotaConcurrencyTest extends StoreQuotaFixture {
     }
   }
 
+  @Test
+  void aSpill_thatDoesNotFitBesideWhatTheStoreHolds_isRefusedAtOnce_evenWithAWriteUnderWay() throws Exception {
+    // A quota of a frame and a half: with a stored, b cannot fit whatever a's write does, so b waits for nothing.
+    try (HeldWrite held = new HeldWrite(FRAME_400 + FRAME_400 / 2)) {
+      assertThat(held.b.get(30, TimeUnit.SECONDS)).as("refused while a's write is still held")
+          .isInstanceOfSatisfying(StoreQuotaExceededException.class, e -> {
+            assertThat(e.segment()).isEqualTo("b");
+            assertThat(e.storeUsage()).isEqualTo(FRAME_400);
+            assertThat(e.reservedBytes()).isEqualTo(FRAME_400);
+          });
+      assertThat(held.a.isDone()).isFalse();
+      held.finishA();
+      held.a.get(30, TimeUnit.SECONDS);
+      assertThat(held.manager.isSpilled("b")).isFalse();
+      assertThat(held.memory.keys()).containsExactly("a");
+    }
+  }
+
   /**
-   * Segments a and b of 400 bytes under a quota of two frames: a's spill held in the store after its write (stored,
+   * Segments a and b of 400 bytes under a quota of two frames (or another): a's spill held in the store after its write (stored,
    * not yet returned), and b's spill started behind it on another thread.
    */
   private final class HeldWrite implements AutoCloseable {
     final InMemorySpillStore memory = new InMemorySpillStore();
     final HoldingStore holding = new HoldingStore(memory, "a");
-    final DefaultSpillManager manager = manager(holding, config(1 << 20, SpillMode.SYNCHRONOUS)
-        .maxStoreBytes(2 * FRAME_400).build());
+    final DefaultSpillManager manager;
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
     private final AtomicReference<@Nullable Thread> bThread = new AtomicReference<>();
     final Future<?> a;
@@ -167,6 +184,11 @@ class StoreQuotaConcurrencyTest extends StoreQuotaFixture {
     final Future<@Nullable Throwable> b;
 
     HeldWrite() throws InterruptedException {
+      this(2 * FRAME_400);
+    }
+
+    HeldWrite(long quota) throws InterruptedException {
+      manager = manager(holding, config(1 << 20, SpillMode.SYNCHRONOUS).maxStoreBytes(quota).build());
       manager.registerSegment("a", 400);
       manager.registerSegment("b", 400);
       a = pool.submit(() -> manager.spill("a", value("a", 400)));
