@@ -26,6 +26,15 @@ public final class EncodedFrame {
     return buffers;
   }
 
+  /** The bytes the buffers hold together: the frame's length. */
+  public long length() {
+    long length = 0;
+    for (ByteBuffer buffer : buffers) {
+      length += buffer.remaining();
+    }
+    return length;
+  }
+
   /** The serial of the frame's encryption, or {@link SpillFrames#NOT_SEALED}. */
   public long serial() {
     return serial;

@@ -8,6 +8,7 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.SpillKeyProvider;
 import io.spillway.core.internal.ServiceProviders;
+import io.spillway.core.internal.SharedLoop;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,16 +53,25 @@ final class FrameEncryption {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrameEncryption.class);
 
+  /**
+   * Chunks of a frame sealed or opened on the calling thread and idle common-pool threads: frames of fewer than 8
+   * chunks (512 KiB) on the caller alone, where a helper's hand-off (a few microseconds) outweighs the work, and a
+   * helper for each 4 chunks at most. Why: one large encrypted spill or reload otherwise runs the cipher on one core
+   * while the others wait.
+   */
+  private static final SharedLoop COMMON_POOL = SharedLoop.onCommonPool(8, 4);
+
   private final FrameCipher cipher;
-  private final ChunkWork chunkWork;
+  private final SharedLoop chunkLoop;
 
   private FrameEncryption(FrameCipher cipher) {
-    this(cipher, ChunkWork.commonPool());
+    this(cipher, COMMON_POOL);
   }
 
-  FrameEncryption(FrameCipher cipher, ChunkWork chunkWork) {
+  /** Sealing and opening chunks with {@code chunkLoop}; for tests. */
+  FrameEncryption(FrameCipher cipher, SharedLoop chunkLoop) {
     this.cipher = cipher;
-    this.chunkWork = chunkWork;
+    this.chunkLoop = chunkLoop;
   }
 
   /**
@@ -149,20 +159,14 @@ final class FrameEncryption {
     long serial = cipher.reserveSerials(chunks);
     byte[] first = cipher.nonce(serial);
     System.arraycopy(first, 0, region, 0, first.length);
-    try {
-      // Chunk i's ciphertext and tag start at the nonce's end plus i full sealed chunks.
-      chunkWork.run(chunks, () -> Arrays.copyOf(header, header.length + CHUNK_DATA_SUFFIX), (data, i) -> {
-        int from = i * CHUNK;
-        int n = Math.min(CHUNK, length - from);
-        byte[] nonce = i == 0 ? first : Objects.requireNonNull(FrameCipher.nonceAfter(first, i));
-        cipher.seal(nonce, chunkData(data, i, i == chunks - 1), plain, offset + from, n, region,
-            first.length + i * (CHUNK + FrameCipher.TAG_BYTES));
-      });
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("AES-GCM encryption failed", e); // seal throws no checked exception
-    }
+    // Chunk i's ciphertext and tag start at the nonce's end plus i full sealed chunks.
+    chunkLoop.run(chunks, () -> Arrays.copyOf(header, header.length + CHUNK_DATA_SUFFIX), (data, i) -> {
+      int from = i * CHUNK;
+      int n = Math.min(CHUNK, length - from);
+      byte[] nonce = i == 0 ? first : Objects.requireNonNull(FrameCipher.nonceAfter(first, i));
+      cipher.seal(nonce, chunkData(data, i, i == chunks - 1), plain, offset + from, n, region,
+          first.length + i * (CHUNK + FrameCipher.TAG_BYTES));
+    });
     return serial;
   }
 
@@ -219,7 +223,7 @@ final class FrameEncryption {
     byte[] plain = new byte[(int) (body - (long) chunks * FrameCipher.TAG_BYTES)];
     int start = offset + FrameCipher.NONCE_BYTES;
     try {
-      chunkWork.run(chunks, () -> Arrays.copyOf(header, header.length + CHUNK_DATA_SUFFIX), (data, i) -> {
+      chunkLoop.run(chunks, () -> Arrays.copyOf(header, header.length + CHUNK_DATA_SUFFIX), (data, i) -> {
         int sealed = (int) (i < chunks - 1 ? sealedChunk : last);
         byte[] nonce = Objects.requireNonNull(FrameCipher.nonceAfter(first, i));
         cipher.openInto(nonce, chunkData(data, i, i == chunks - 1), stored, (int) (start + i * sealedChunk),
@@ -228,10 +232,6 @@ final class FrameEncryption {
     } catch (AEADBadTagException e) {
       throw corrupt(Reason.AUTHENTICATION_FAILED, segment, "authentication failed: the frame was altered, moved"
           + " from another segment, or sealed under another key", e);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("AES-GCM decryption failed", e); // openInto throws no other checked one
     }
     // Every chunk authenticated: only now is any plaintext byte handed out.
     return plain;

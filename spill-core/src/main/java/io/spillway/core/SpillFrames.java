@@ -6,12 +6,10 @@ import static io.spillway.core.FrameBytes.intAt;
 import static io.spillway.core.FrameBytes.readFully;
 import static io.spillway.core.FrameBytes.verify;
 import static io.spillway.core.FrameParser.CHECKSUM_LENGTH;
-import static io.spillway.core.FrameParser.FLAG_REGISTERED_SIZE;
 import static io.spillway.core.FrameParser.LEGACY_HEADER_LENGTH;
 import static io.spillway.core.FrameParser.MAGIC;
 import static io.spillway.core.FrameParser.NO_SIZE;
 import static io.spillway.core.FrameParser.REGISTERED_SIZE_LENGTH;
-import static io.spillway.core.FrameParser.V3_FIXED_LENGTH;
 import static io.spillway.core.FrameParser.V3_OVERHEAD;
 import static io.spillway.core.FrameParser.checkTotal;
 import static io.spillway.core.FrameParser.parseHeader;
@@ -172,8 +170,9 @@ public final class SpillFrames {
   private final FrameCompression compression;
   private final CompressionCodecs compressions;
   private final @Nullable FrameEncryption encryption;
-  /** Arrays for sealed regions, when encrypting. */
+  /** Arrays for sealed regions, when encrypting: the writer's and the reader's. */
   private final RegionPool regions = new RegionPool();
+  private final V3FrameWriter writer;
 
   private SpillFrames(int version, ChecksumCodec codec, ChecksumCodecs codecs, FrameCompression compression,
       CompressionCodecs compressions, @Nullable FrameEncryption encryption) {
@@ -183,6 +182,7 @@ public final class SpillFrames {
     this.compression = compression;
     this.compressions = compressions;
     this.encryption = encryption;
+    this.writer = new V3FrameWriter(codec, compression, encryption, regions);
   }
 
   /**
@@ -280,7 +280,7 @@ public final class SpillFrames {
           .putLong(payload.length);
       return new ByteBuffer[] {header.flip(), ByteBuffer.wrap(payload).asReadOnlyBuffer()};
     }
-    return encodeV3(segment, payload, NO_SIZE, false).buffers();
+    return writer.write(segment, payload, NO_SIZE, false).buffers();
   }
 
   /**
@@ -295,7 +295,7 @@ public final class SpillFrames {
     SegmentNames.validate(segment);
     Objects.requireNonNull(payload, "payload");
     requireSizeFits(registeredSize);
-    return encodeV3(segment, payload, registeredSize, false).buffers();
+    return writer.write(segment, payload, registeredSize, false).buffers();
   }
 
   /**
@@ -308,12 +308,10 @@ public final class SpillFrames {
    * @throws IllegalStateException if it is present and this instance writes v2 frames
    */
   public EncodedFrame encodeFrame(String segment, byte[] payload, OptionalLong registeredSize) {
-    if (registeredSize.isEmpty()) {
-      return version == 2 ? new EncodedFrame(encode(segment, payload), NOT_SEALED, null, null)
-          : encodeChecked(segment, payload, NO_SIZE);
+    if (version == 2 && registeredSize.isEmpty()) {
+      return new EncodedFrame(encode(segment, payload), NOT_SEALED, null, null);
     }
-    requireSizeFits(registeredSize.getAsLong());
-    return encodeChecked(segment, payload, registeredSize.getAsLong());
+    return encodeChecked(segment, payload, registeredSize, false);
   }
 
   /**
@@ -327,52 +325,16 @@ public final class SpillFrames {
    * @throws IllegalArgumentException if {@code registeredSize} is negative
    */
   public @Nullable EncodedFrame encodeFrameSmallest(String segment, byte[] payload, OptionalLong registeredSize) {
-    if (version == 2 || !compression.setting().equals(CompressionCodecs.AUTO)) {
-      return null;
-    }
+    boolean auto = version == 3 && compression.setting().equals(CompressionCodecs.AUTO);
+    return auto ? encodeChecked(segment, payload, registeredSize, true) : null;
+  }
+
+  private EncodedFrame encodeChecked(String segment, byte[] payload, OptionalLong registeredSize,
+      boolean bytesFirst) {
     registeredSize.ifPresent(this::requireSizeFits);
     SegmentNames.validate(segment);
     Objects.requireNonNull(payload, "payload");
-    return encodeV3(segment, payload, registeredSize.orElse(NO_SIZE), true);
-  }
-
-  private EncodedFrame encodeChecked(String segment, byte[] payload, long registeredSize) {
-    SegmentNames.validate(segment);
-    Objects.requireNonNull(payload, "payload");
-    return encodeV3(segment, payload, registeredSize, false);
-  }
-
-  private EncodedFrame encodeV3(String segment, byte[] payload, long registeredSize, boolean bytesFirst) {
-    FrameCompression.Compressed compressed = compression.compress(payload, bytesFirst);
-    byte[] plain = compressed == null ? payload : compressed.body();
-    int plainLength = compressed == null ? payload.length : compressed.length();
-    FrameEncryption sealing = encryption;
-    int stored = sealing == null ? plainLength : FrameEncryption.sealedLength(plainLength);
-    byte[] name = SegmentNames.toUtf8(segment);
-    boolean sized = registeredSize != NO_SIZE;
-    int covered = V3_FIXED_LENGTH + name.length + (sized ? REGISTERED_SIZE_LENGTH : 0);
-    int flags = (sized ? FLAG_REGISTERED_SIZE : 0) | (sealing != null ? FrameEncryption.FLAG : 0);
-    ByteBuffer header = ByteBuffer.allocate(covered + CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    header.put(MAGIC).put((byte) 3).put((byte) flags).put((byte) codec.id())
-        .put((byte) (compressed == null ? 0 : compressed.codec().id())).putShort((short) name.length)
-        .putLong(stored).put(name);
-    if (sized) {
-      header.putLong(registeredSize);
-    }
-    header.putInt(compute(codec, header.array(), 0, covered));
-    long serial = NOT_SEALED;
-    byte[] region = plain;
-    byte[] pooled = null;
-    if (sealing != null) {
-      pooled = regions.take(stored);
-      serial = sealing.seal(Arrays.copyOf(header.array(), covered), plain, 0, plainLength, pooled);
-      region = pooled;
-    }
-    ByteBuffer body = ByteBuffer.wrap(region, 0, stored).asReadOnlyBuffer();
-    ByteBuffer trailer = ByteBuffer.allocate(CHECKSUM_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
-        .putInt(compute(codec, region, 0, stored));
-    return new EncodedFrame(new ByteBuffer[] {header.flip(), body, trailer.flip()}, serial, pooled,
-        pooled == null ? null : regions);
+    return writer.write(segment, payload, registeredSize.orElse(NO_SIZE), bytesFirst);
   }
 
   /**

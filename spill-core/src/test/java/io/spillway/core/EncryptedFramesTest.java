@@ -9,6 +9,7 @@ import io.spillway.api.CorruptSegmentException.Reason;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.core.TestFrames.ByteArrayChannel;
+import io.spillway.core.internal.SharedLoop;
 import io.spillway.core.keys.KeyFileKeyProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,6 +21,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -219,6 +223,31 @@ class EncryptedFramesTest {
   }
 
   /** Recomputes the trailing payload checksum of a frame whose payload starts at {@code start}. */
+  @Test
+  void framesSealedAndOpenedOnSeveralThreads_roundTrip_andAnAlteredMiddleChunkFailsAuthentication()
+      throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      FrameEncryption encryption = new FrameEncryption(FrameCipher.withRandomKey(), SharedLoop.on(pool, 3, 8, 4));
+      byte[] header = {1, 2, 3, 4, 5};
+      int chunk = FrameEncryption.CHUNK;
+      for (int length : new int[] {40 * chunk, 40 * chunk - 3, 9 * chunk}) {
+        byte[] plain = payload(length, length);
+        byte[] region = new byte[FrameEncryption.sealedLength(length)];
+        long serial = encryption.seal(header, plain, 0, length, region);
+
+        assertThat(encryption.open("s", header, region, 0, region.length, serial)).isEqualTo(plain);
+        byte[] altered = region.clone();
+        altered[FrameCipher.NONCE_BYTES + 5 * (chunk + FrameCipher.TAG_BYTES) + 99] ^= 1;
+        assertThat(reasonOf(() -> encryption.open("s", header, altered, 0, altered.length, serial)))
+            .isEqualTo(Reason.AUTHENTICATION_FAILED);
+      }
+    } finally {
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
   private static void rechecksumPayload(byte[] frame, int start) {
     int end = frame.length - 4;
     ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(end, TestFrames.crc32c(frame, start, end - start));

@@ -101,13 +101,13 @@ final class SegmentIo {
    */
   private EncodedFrame reserveRoom(String name, byte[] payload, OptionalLong size) throws IOException {
     EncodedFrame encoded = frames.encodeFrame(name, payload, size);
-    long length = lengthOf(encoded);
+    long length = encoded.length();
     try {
       quota.reserve(name, length);
       return encoded;
     } catch (StoreQuotaExceededException e) {
       EncodedFrame smallest = frames.encodeFrameSmallest(name, payload, size);
-      if (smallest == null || lengthOf(smallest) >= length) {
+      if (smallest == null || smallest.length() >= length) {
         if (smallest != null) {
           smallest.release();
         }
@@ -115,22 +115,13 @@ final class SegmentIo {
       }
       encoded.release();
       try {
-        quota.reserve(name, lengthOf(smallest));
+        quota.reserve(name, smallest.length());
       } catch (StoreQuotaExceededException | IOException again) {
         smallest.release();
         throw again;
       }
       return smallest;
     }
-  }
-
-  /** The bytes {@code encoded} will write. */
-  private static long lengthOf(EncodedFrame encoded) {
-    long length = 0;
-    for (ByteBuffer chunk : encoded.buffers()) {
-      length += chunk.remaining();
-    }
-    return length;
   }
 
   /**
@@ -155,7 +146,7 @@ final class SegmentIo {
         length = e.requestedBytes();
         throw e;
       }
-      length = lengthOf(encoded);
+      length = encoded.length();
       ByteBuffer[] frame = encoded.buffers();
       reserved = length;
       long start = System.nanoTime();

@@ -170,8 +170,8 @@ class StoreQuotaConcurrencyTest extends StoreQuotaFixture {
   }
 
   /**
-   * Segments a and b of 400 bytes under a quota of two frames (or another): a's spill held in the store after its write (stored,
-   * not yet returned), and b's spill started behind it on another thread.
+   * Segments a and b of 400 bytes under a quota of two frames (or the one given): a's spill held in the store after
+   * its write (stored, not yet returned), and b's spill started behind it on another thread.
    */
   private final class HeldWrite implements AutoCloseable {
     final InMemorySpillStore memory = new InMemorySpillStore();
