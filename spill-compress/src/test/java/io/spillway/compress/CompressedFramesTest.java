@@ -106,6 +106,27 @@ class CompressedFramesTest {
   }
 
   @Test
+  void encode_auto_compressesForAStoreFastToWriteButSlowToReadBack() {
+    SpillFrames auto = writer("auto");
+    byte[] text = json(1 << 20, 11);
+    for (int i = 0; i < 40; i++) {
+      auto.storeWriteTook(1 << 20, 1); // writes cost nothing: alone they would never make compressing pay
+    }
+    assertThat(compressionId(concat(auto.encode("s", text)))).as("reads taken to cost what writes do").isZero();
+
+    for (int i = 0; i < 40; i++) {
+      auto.reloadTook(1 << 20, 1 << 20, 1_000_000_000L); // but reading a MiB back takes a second
+    }
+    assertThat(compressionId(concat(auto.encode("s", text)))).as("the reload it is written for")
+        .isEqualTo(Lz4CodecProvider.ID);
+
+    for (int i = 0; i < 40; i++) {
+      auto.reloadTook(1 << 20, 1 << 20, 1); // reads as fast as writes again
+    }
+    assertThat(compressionId(concat(auto.encode("s", text)))).isZero();
+  }
+
+  @Test
   void encode_compressed_frameLengthStaysAnUpperBound() {
     SpillFrames zstd = writer("zstd");
     byte[] payload = json(300_000, 9);

@@ -55,6 +55,23 @@ final class FrameCompression {
     }
   }
 
+  /** Tells {@code auto} that expanding a verified payload to {@code bytes} took {@code nanos}. */
+  void expanded(long bytes, long nanos) {
+    if (auto) {
+      cost.expanded(bytes, nanos);
+    }
+  }
+
+  /**
+   * Tells {@code auto} that reloading a frame of {@code storedBytes}, decoded to {@code payloadBytes}, took
+   * {@code nanos}.
+   */
+  void reloaded(long storedBytes, long payloadBytes, long nanos) {
+    if (auto) {
+      cost.reloaded(storedBytes, payloadBytes, nanos);
+    }
+  }
+
   /**
    * The step for {@link io.spillway.api.SpillConfig#compression()} {@code setting}.
    *
@@ -150,6 +167,7 @@ final class FrameCompression {
     double ratio = (double) compressed / sampled;
     return ratio <= SAMPLE_THRESHOLD && cost.pays(ratio);
   }
+
 
   /**
    * The payload a verified compressed body {@code src[offset, offset + length)} stands for. The declared expanded

@@ -259,6 +259,15 @@ public final class SpillFrames {
     compression.stored(bytes, nanos);
   }
 
+  /**
+   * Tells this instance that reloading a frame of {@code storedBytes} from the store, verified and decoded to
+   * {@code payloadBytes}, took {@code nanos}: with {@link #storeWriteTook}, what compression {@code auto} weighs its
+   * cost against. The manager calls it after each reload.
+   */
+  public void reloadTook(long storedBytes, long payloadBytes, long nanos) {
+    compression.reloaded(storedBytes, payloadBytes, nanos);
+  }
+
   /** The encryption this instance writes and reads: {@code none} or {@code aes-gcm}. */
   public String encryption() {
     return encryption == null ? "none" : encryption.toString();
@@ -484,15 +493,15 @@ public final class SpillFrames {
     verify(header.codec, payload, 0, header.payloadLength, stored, "payload", segment);
     // Only now, verified, do the bytes reach the cipher and then a decompressor; a plain payload is handed back as
     // read, uncopied.
-    return unseal(encryption, header, payload, 0, header.payloadLength, segment, expectedSerial);
+    return unseal(encryption, compression, header, payload, 0, header.payloadLength, segment, expectedSerial);
   }
 
   /**
    * The payload of the verified region at {@code start}: opened with {@code encryption} if sealed (refused without
-   * one), then expanded if compressed.
+   * one), then expanded if compressed, the expansion timed for {@code timing} if not null.
    */
-  private static byte[] unseal(@Nullable FrameEncryption encryption, Header header, byte[] region, int start,
-      int length, @Nullable String segment, long expectedSerial) {
+  private static byte[] unseal(@Nullable FrameEncryption encryption, @Nullable FrameCompression timing, Header header,
+      byte[] region, int start, int length, @Nullable String segment, long expectedSerial) {
     byte[] plain = region;
     int from = start;
     int plainLength = length;
@@ -510,7 +519,12 @@ public final class SpillFrames {
     }
     CompressionCodec compressed = header.compression;
     if (compressed != null) {
-      return FrameCompression.expand(compressed, plain, from, plainLength, segment);
+      long expandStart = System.nanoTime();
+      byte[] expanded = FrameCompression.expand(compressed, plain, from, plainLength, segment);
+      if (timing != null) {
+        timing.expanded(expanded.length, System.nanoTime() - expandStart);
+      }
+      return expanded;
     }
     return plain == region && (from != 0 || plainLength != region.length)
         ? Arrays.copyOfRange(region, from, from + plainLength) : plain;
@@ -555,7 +569,7 @@ public final class SpillFrames {
     int start = header.headerLength;
     int stored = header.version == 3 ? intAt(frame, start + header.payloadLength) : header.storedLegacyChecksum;
     verify(header.codec, frame, start, header.payloadLength, stored, "payload", subject);
-    return unseal(encryption, header, frame, start, header.payloadLength, subject, NOT_SEALED);
+    return unseal(encryption, null, header, frame, start, header.payloadLength, subject, NOT_SEALED);
   }
 
   @Override

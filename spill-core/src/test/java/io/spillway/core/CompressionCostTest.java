@@ -25,8 +25,9 @@ class CompressionCostTest {
     CompressionCost slow = new CompressionCost();
     slow.compressed(1_000_000, 1_400_000);
     slow.stored(1_000_000, 15_000_000); // 15 ns a byte, 64 MiB/s to an object store
-    assertThat(slow.pays(0.37)).as("0.63 x 15 > 1.4").isTrue();
-    assertThat(slow.pays(0.95)).as("0.05 x 15 < 1.4").isFalse();
+    // No reload measured yet: a read is taken to cost what a write does.
+    assertThat(slow.pays(0.37)).as("0.63 x (15 + 15) > 1.4").isTrue();
+    assertThat(slow.pays(0.97)).as("0.03 x (15 + 15) < 1.4").isFalse();
   }
 
   @Test
@@ -40,5 +41,41 @@ class CompressionCostTest {
       cost.stored(1000, 10_000); // the store slowed to 10 ns a byte
     }
     assertThat(cost.pays(0.5)).isTrue();
+  }
+
+  @Test
+  void theReloadItIsWrittenFor_counts_itsReadsSavedAndItsExpansionSpent() {
+    CompressionCost cost = new CompressionCost();
+    cost.compressed(1000, 1000); // 1 ns a byte
+    cost.stored(1000, 600); // 0.6 ns a byte, and reads taken to cost as much
+    assertThat(cost.pays(0.5)).as("0.5 x (0.6 + 0.6) < 1").isFalse();
+
+    for (int i = 0; i < 40; i++) {
+      cost.reloaded(1000, 1000, 4000); // reads of 4 ns a byte: a disk the page cache no longer covers
+    }
+    assertThat(cost.pays(0.5)).as("0.5 x (0.6 + 4) > 1").isTrue();
+
+    for (int i = 0; i < 40; i++) {
+      cost.expanded(1000, 3000); // an expansion of 3 ns a byte
+    }
+    assertThat(cost.pays(0.5)).as("0.5 x (0.6 + 4) < 1 + 3").isFalse();
+  }
+
+  @Test
+  void reloadOfACompressedFrame_takesItsMeasuredExpansionOut_ofTheReadTime() {
+    CompressionCost compressedFrames = new CompressionCost();
+    compressedFrames.compressed(1000, 1000);
+    compressedFrames.stored(1000, 0);
+    compressedFrames.expanded(1000, 1000); // 1 ns a byte
+    // 1,000 stored bytes expanded to 4,000 in 6 us: 4 us of expanding, so reading took 2 ns a stored byte.
+    compressedFrames.reloaded(1000, 4000, 6000);
+    assertThat(compressedFrames.pays(0.5)).as("0.5 x (0 + 2) < 1 + 1").isFalse();
+
+    CompressionCost plainFrames = new CompressionCost();
+    plainFrames.compressed(1000, 1000);
+    plainFrames.stored(1000, 0);
+    plainFrames.expanded(1000, 1000);
+    plainFrames.reloaded(1000, 1000, 6000); // stored as it is: all 6 us were reading
+    assertThat(plainFrames.pays(0.5)).as("0.5 x (0 + 6) > 1 + 1").isTrue();
   }
 }

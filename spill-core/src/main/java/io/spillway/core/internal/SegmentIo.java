@@ -186,9 +186,12 @@ final class SegmentIo {
     ReloadJfrEvent event = ReloadJfrEvent.start();
     String result = "failure";
     int bytes = 0;
+    long start = System.nanoTime();
     try (SeekableByteChannel channel = store.openRead(name)) {
       Long serial = serials == null ? null : serials.get(name);
+      long stored = channel.size() - channel.position();
       byte[] payload = frames.decode(name, channel, serial == null ? SpillFrames.NOT_SEALED : serial);
+      frames.reloadTook(stored, payload.length, System.nanoTime() - start);
       result = "success";
       bytes = payload.length;
       return payload;
