@@ -91,16 +91,16 @@ class CompressedFramesTest {
         .isEqualTo(Lz4CodecProvider.ID);
 
     for (int i = 0; i < 40; i++) {
-      auto.storeWriteTook(1 << 20, 1); // a store that takes a MiB in a nanosecond: no compression can pay
+      auto.storeWriteTook(1 << 20, 1 << 20, 1); // a store that takes a MiB in a nanosecond: no compression can pay
     }
     assertThat(compressionId(concat(auto.encode("s", text)))).as("a store far faster than LZ4").isZero();
 
     for (int i = 0; i < 40; i++) {
-      auto.storeWriteTook(1 << 20, 1_000_000_000L); // a MiB a second
+      auto.storeWriteTook(1 << 20, 1 << 20, 1_000_000_000L); // a MiB a second
     }
     assertThat(compressionId(concat(auto.encode("s", text)))).as("a slow store").isEqualTo(Lz4CodecProvider.ID);
     SpillFrames lz4 = writer("lz4");
-    lz4.storeWriteTook(1 << 20, 1);
+    lz4.storeWriteTook(1 << 20, 1 << 20, 1);
     assertThat(compressionId(concat(lz4.encode("s", text)))).as("a codec named compresses whatever the store")
         .isEqualTo(Lz4CodecProvider.ID);
   }
@@ -110,7 +110,7 @@ class CompressedFramesTest {
     SpillFrames auto = writer("auto");
     byte[] text = json(1 << 20, 11);
     for (int i = 0; i < 40; i++) {
-      auto.storeWriteTook(1 << 20, 1); // writes cost nothing: alone they would never make compressing pay
+      auto.storeWriteTook(1 << 20, 1 << 20, 1); // writes cost nothing: alone they would never make compressing pay
     }
     assertThat(compressionId(concat(auto.encode("s", text)))).as("reads taken to cost what writes do").isZero();
 

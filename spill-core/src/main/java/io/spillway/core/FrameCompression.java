@@ -48,10 +48,10 @@ final class FrameCompression {
     this.writer = writer;
   }
 
-  /** Tells {@code auto} that writing {@code bytes} to the store took {@code nanos}. */
-  void stored(long bytes, long nanos) {
+  /** Tells {@code auto} that writing a frame of {@code storedBytes} for {@code payloadBytes} took {@code nanos}. */
+  void stored(long storedBytes, long payloadBytes, long nanos) {
     if (auto) {
-      cost.stored(bytes, nanos);
+      cost.stored(storedBytes, payloadBytes, nanos);
     }
   }
 

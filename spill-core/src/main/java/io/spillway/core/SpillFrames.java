@@ -252,11 +252,12 @@ public final class SpillFrames {
   }
 
   /**
-   * Tells this instance that writing a frame of {@code bytes} to the store took {@code nanos}: what compression
-   * {@code auto} weighs its cost against (see {@code CompressionCost}). The manager calls it after each write.
+   * Tells this instance that writing a frame of {@code storedBytes} to the store, for a payload of
+   * {@code payloadBytes}, took {@code nanos}: what compression {@code auto} weighs its cost against (see
+   * {@code CompressionCost}). The manager calls it after each write.
    */
-  public void storeWriteTook(long bytes, long nanos) {
-    compression.stored(bytes, nanos);
+  public void storeWriteTook(long storedBytes, long payloadBytes, long nanos) {
+    compression.stored(storedBytes, payloadBytes, nanos);
   }
 
   /**

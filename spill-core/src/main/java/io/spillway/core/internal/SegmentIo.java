@@ -156,7 +156,7 @@ final class SegmentIo {
       } finally {
         encoded.release(); // written or failed, the store is done with the buffers
       }
-      frames.storeWriteTook(length, System.nanoTime() - start);
+      frames.storeWriteTook(length, payload.length, System.nanoTime() - start);
       if (serials != null) {
         serials.put(name, encoded.serial());
       }
