@@ -97,11 +97,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Which payloads are compressed: with {@code none} (the default), none; with a codec's name, every payload of more
  * than 4 bytes the codec shrinks; with {@code auto}, a payload of at least 4 KiB whose <em>sample</em> &mdash; 4 slices
  * of 4 KiB at its start, its end and evenly between (all of it, up to 16 KiB) &mdash; LZ4 compresses to at most 0.8 of
- * its length, for which compressing pays by the cost measured so far ({@code CompressionCost}: the store's time per
- * byte saved against LZ4's time per byte), and which LZ4 then shrinks as a whole; {@code auto} without an {@code lz4}
- * codec on the class path (spill-compress) stores everything uncompressed. The sample costs one LZ4 pass over at most
- * 16 KiB per payload, so incompressible data is written at nearly full speed. Every compression on the class path is
- * read, whatever this instance writes.
+ * its length, for which compressing pays by the cost measured so far ({@code CompressionCost}: the store's time to
+ * write and reload the bytes saved against LZ4's time to compress and expand), and which LZ4 then shrinks as a
+ * whole; {@code auto} without an {@code lz4} codec on the class path (spill-compress) stores everything
+ * uncompressed. The sample costs one LZ4 pass over at most 16 KiB per payload, so incompressible data is written at
+ * nearly full speed. Every compression on the class path is read, whatever this instance writes.
  *
  * <p><b>Encryption</b> ({@link SpillConfig#encryption()} {@code aes-gcm}, flag {@code 0x02}): the stored region is
  * a 12-byte nonce, then what the region would otherwise hold (compressed or not) sealed with AES-256-GCM in chunks of
