@@ -168,7 +168,6 @@ final class FrameCompression {
     return ratio <= SAMPLE_THRESHOLD && cost.pays(ratio);
   }
 
-
   /**
    * The payload a verified compressed body {@code src[offset, offset + length)} stands for. The declared expanded
    * length is checked before anything is allocated: against {@link SpillFrames#MAX_PAYLOAD_LENGTH}, against the
