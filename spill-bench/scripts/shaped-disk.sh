@@ -28,6 +28,8 @@ blkio=/sys/fs/cgroup/blkio
 memcg=/sys/fs/cgroup/memory/spillway-shaped-disk
 loop=""
 device=""
+bdi_max_ratio=""
+bdi_strict=""
 
 [ -f "$jar" ] || { echo "missing $jar: run mvn -pl spill-bench -am package -DskipTests first" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "needs root (loop devices, cgroups)" >&2; exit 2; }
@@ -41,6 +43,10 @@ cleanup() {
   if [ -n "$device" ]; then
     echo "$device 0" > "$blkio/blkio.throttle.write_bps_device"
     echo "$device 0" > "$blkio/blkio.throttle.read_bps_device"
+    # The loop device outlives this script, and its writeback limits with it: give them back.
+    [ -n "$bdi_strict" ] && echo "$bdi_strict" > "/sys/class/bdi/$device/strict_limit"
+    # max_bytes is kept as a share of the dirty limit (max_ratio), which moves with free memory: restore the share.
+    [ -n "$bdi_max_ratio" ] && echo "$bdi_max_ratio" > "/sys/class/bdi/$device/max_ratio"
   fi
   mountpoint -q "$mount_point" && umount "$mount_point"
   [ -n "$loop" ] && losetup -d "$loop"
@@ -57,6 +63,8 @@ mount "$loop" "$mount_point"
 device=$(lsblk -dno MAJ:MIN "$loop" | tr -d ' ')
 echo "$device $bytes_per_second" > "$blkio/blkio.throttle.write_bps_device"
 echo "$device $bytes_per_second" > "$blkio/blkio.throttle.read_bps_device"
+bdi_max_ratio=$(cat "/sys/class/bdi/$device/max_ratio")
+bdi_strict=$(cat "/sys/class/bdi/$device/strict_limit")
 echo $((64 * 1024 * 1024)) > "/sys/class/bdi/$device/max_bytes"
 echo 1 > "/sys/class/bdi/$device/strict_limit"
 mkdir -p "$memcg"

@@ -22,7 +22,7 @@ class CaffeineReplayTest {
   }
 
   @Test
-  void run_onALoopLargerThanTheCapacity_reportsAHitRatioOfOneOfItsReplays() {
+  void run_onALoopLargerThanTheCapacity_countsEveryRequest_andKeepsMostOfAFixedSet() {
     int[] keys = new int[50 * 120];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = i % 120;
