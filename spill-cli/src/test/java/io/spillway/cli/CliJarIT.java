@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,9 +30,7 @@ class CliJarIT {
 
   private Run jar(String... args) throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    // Failsafe names it; run from an IDE, the one jar in target/ is it.
-    Path jar = Path.of(System.getProperty("spillway.cliJar", "target/spill-cli-" + version() + ".jar"));
-    assertThat(jar).as("the runnable jar (mvn package)").isRegularFile();
+    Path jar = cliJar();
     List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(temp, "out", ".txt");
@@ -41,9 +40,25 @@ class CliJarIT {
     return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
   }
 
+  private static Path cliJar() {
+    // Failsafe names it; run from an IDE, the one jar in target/ is it.
+    Path jar = Path.of(System.getProperty("spillway.cliJar", "target/spill-cli-" + version() + ".jar"));
+    assertThat(jar).as("the runnable jar (mvn package)").isRegularFile();
+    return jar;
+  }
+
   private static String version() {
     String version = SpillCli.class.getPackage().getImplementationVersion();
     return version != null ? version : "0.1.0-SNAPSHOT";
+  }
+
+  @Test
+  void jar_enablesNativeAccess_forTheCodecsNativeLibraries() throws Exception {
+    // Without it, JDK 24 and later print four lines of warning when lz4-java or zstd-jni loads its library (the
+    // `cat` of a compressed segment), and a later JDK refuses the load.
+    try (JarFile jar = new JarFile(cliJar().toFile())) {
+      assertThat(jar.getManifest().getMainAttributes().getValue("Enable-Native-Access")).isEqualTo("ALL-UNNAMED");
+    }
   }
 
   @Test

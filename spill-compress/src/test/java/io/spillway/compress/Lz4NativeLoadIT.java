@@ -1,0 +1,78 @@
+package io.spillway.compress;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spillway.api.SpillConfig;
+import io.spillway.api.SpillManager;
+import io.spillway.core.Spillway;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.jpountz.util.Native;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * lz4-java's native library loads when LZ4 is first used, not when a manager opens: every manager creates the codecs
+ * it finds, and JDK 24 and later print a warning on standard error when a library loads native code without
+ * {@code --enable-native-access}. Each case runs a manager in a fresh JVM, since a loaded library stays loaded.
+ */
+class Lz4NativeLoadIT {
+  @TempDir Path dir;
+
+  @Test
+  void aManagerThatDoesNotCompress_spillsAndReloads_withoutLoadingTheNativeLibrary() throws Exception {
+    assertThat(runChild("none")).containsExactly("native after open: false", "native after spill and reload: false");
+  }
+
+  @Test
+  void aManagerThatCompressesWithLz4_loadsTheNativeLibrary_atItsFirstSpill_notWhenItOpens() throws Exception {
+    // On this project's platforms (Linux x86-64) lz4-java ships its native library; were it refused, lz4-java
+    // would fall back to Java, and the second line would read false.
+    assertThat(runChild("lz4")).containsExactly("native after open: false", "native after spill and reload: true");
+  }
+
+  private List<String> runChild(String compression) throws IOException, InterruptedException {
+    String java = ProcessHandle.current().info().command().orElseThrow(
+        () -> new AssertionError("cannot tell which java binary runs this test"));
+    Path out = dir.resolve("child.out");
+    Path err = dir.resolve("child.err");
+    Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        Child.class.getName(), dir.resolve("spill").toString(), compression)
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!child.waitFor(120, TimeUnit.SECONDS)) {
+      child.destroyForcibly();
+      throw new AssertionError("the child JVM did not finish in 120 s; stderr: " + Files.readString(err));
+    }
+    assertThat(child.exitValue()).as("exit code; stderr: %s", Files.readString(err)).isZero();
+    return Files.readAllLines(out, UTF_8);
+  }
+
+  /** Opens a manager with the compression named by {@code args[1]}, spills and reloads one segment. */
+  public static final class Child {
+    private Child() {}
+
+    public static void main(String[] args) {
+      SpillConfig config = SpillConfig.builder().spillDir(Path.of(args[0])).compression(args[1])
+          .maxMemory(64L << 20).build();
+      try (SpillManager manager = Spillway.newManager(config)) {
+        System.out.println("native after open: " + Native.isLoaded());
+        byte[] text = "spill and reload ".repeat(60_000).getBytes(UTF_8);
+        manager.registerSegment("s", text.length);
+        manager.spill("s", text);
+        long stored = manager.stats().storeUsage();
+        if (args[1].equals("lz4") == stored >= text.length / 2) {
+          throw new AssertionError(args[1] + ": " + stored + " bytes stored for " + text.length);
+        }
+        if (!Arrays.equals(manager.reload("s").orElseThrow(), text)) {
+          throw new AssertionError("the reloaded bytes differ from the spilled ones");
+        }
+        System.out.println("native after spill and reload: " + Native.isLoaded());
+      }
+    }
+  }
+}
