@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * ({@link SpillFrames#header}), which checks everything before the payload, codec and compression ids included; the
  * decoder then verifies the payload's checksum and, as its last step, refuses to open a sealed region without a
  * key with {@link Reason#UNSUPPORTED_ENCODING}. So that reason after a header that passed means "encrypted, checksum
- * verified, contents not authenticated", never damage.
+ * verified, contents not authenticated", never damage &mdash; or, with a {@link LinkageError} as its cause, that the
+ * compression codec the frame names cannot run in this JVM (its native library did not load), which is no damage
+ * either.
  *
  * <p>Not thread-safe. Internal, may change.
  */
@@ -94,6 +96,9 @@ final class FrameCheck {
     } catch (CorruptSegmentException e) {
       if (e.reason() != Reason.UNSUPPORTED_ENCODING) {
         return corrupt(e);
+      }
+      if (e.getCause() instanceof LinkageError) {
+        return new Result(Outcome.NOT_VERIFIED, null, "not verified: " + detail(e), null);
       }
       String why = session.kind() == Kind.EPHEMERAL
           ? "an ephemeral session's key lived in its owner's memory only"

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
+import io.spillway.api.spi.CompressionCodec;
+import io.spillway.api.spi.CompressionCodecProvider;
 import io.spillway.core.Spillway;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +127,83 @@ class FileCliTest {
         .containsExactly(run.out().lines().filter(l -> l.contains("'p2'")).findFirst().orElseThrow());
     assertThat(run.out()).contains("CORRUPT  persistent-index 'p2': CHECKSUM_MISMATCH")
         .contains("4 segments: 3 ok, 1 corrupt");
+  }
+
+  @Test
+  void verify_whereLz4CannotRunInThisJvm_reportsItsFramesNotVerified_notCorrupt() throws Exception {
+    // As on JDK 24+ with native access refused, were lz4-java without its Java fallback: every call fails as a JNI
+    // class whose initialisation failed does.
+    Path services = temp.resolve("loader/META-INF/services/" + CompressionCodecProvider.class.getName());
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, CannotRunLz4Provider.class.getName() + "\n", StandardCharsets.UTF_8);
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    Cli.Run run;
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {temp.resolve("loader").toUri().toURL()}, before)) {
+      thread.setContextClassLoader(loader);
+      run = Cli.run("verify", spill.toString());
+    } finally {
+      thread.setContextClassLoader(before);
+    }
+
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.out()).doesNotContain("CORRUPT")
+        .contains("NOT VERIFIED  persistent-index 'p1': not verified: compression codec 'lz4' cannot run in this JVM")
+        .contains("NOT VERIFIED  persistent-index 'p2'")
+        .contains("4 segments: 2 ok, 0 corrupt, 2 not verified");
+  }
+
+  /** Replaces the real lz4 (by priority) with one whose every call throws a {@link NoClassDefFoundError}. */
+  public static final class CannotRunLz4Provider implements CompressionCodecProvider {
+    @Override
+    public String name() {
+      return "lz4";
+    }
+
+    @Override
+    public int priority() {
+      return 100;
+    }
+
+    @Override
+    public CompressionCodec create(SpillConfig config) {
+      return new CompressionCodec() {
+        @Override
+        public String name() {
+          return "lz4";
+        }
+
+        @Override
+        public int id() {
+          return 1;
+        }
+
+        @Override
+        public int maxCompressedLength(int length) {
+          throw cannotRun();
+        }
+
+        @Override
+        public int compress(byte[] src, int srcOffset, int srcLength, byte[] dest, int destOffset) {
+          throw cannotRun();
+        }
+
+        @Override
+        public int decompress(byte[] src, int srcOffset, int srcLength, byte[] dest, int destOffset,
+            int destLength) {
+          throw cannotRun();
+        }
+
+        @Override
+        public long maxExpansion() {
+          return 255;
+        }
+      };
+    }
+
+    private static LinkageError cannotRun() {
+      return new NoClassDefFoundError("Could not initialize class net.jpountz.lz4.LZ4JNI");
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.spillway.api.CorruptSegmentException;
 import io.spillway.api.CorruptSegmentException.Reason;
 import io.spillway.api.SpillConfigurationException;
 import io.spillway.api.spi.CompressionCodec;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,11 @@ final class FrameCompression {
   private final @Nullable CompressionCodec writer;
   /** For {@code auto}: what compressing and storing have cost so far. */
   private final CompressionCost cost = new CompressionCost();
+  /**
+   * Set when {@link #writer} threw a {@link LinkageError} (its native library cannot load in this JVM, say): it
+   * cannot work again in this JVM, so it is not tried again, and the warning is logged once.
+   */
+  private final AtomicBoolean writerCannotRun = new AtomicBoolean();
 
   private FrameCompression(String setting, boolean auto, @Nullable CompressionCodec writer) {
     this.setting = setting;
@@ -101,7 +107,8 @@ final class FrameCompression {
   /**
    * The stored form of {@code payload}, or null to store it as it is (compression id 0): always for {@code none};
    * for {@code auto} unless the payload passes the sample test; and whenever compressing fails or does not make the
-   * stored payload (length prefix included) shorter than the payload.
+   * stored payload (length prefix included) shorter than the payload. A codec that cannot run in this JVM (a
+   * {@link LinkageError}) is logged once and not tried again.
    *
    * @param bytesFirst for {@code auto}: skip the sample test and compress the whole payload, whatever the time (for a
    *     frame that must fit under a store quota)
@@ -109,10 +116,13 @@ final class FrameCompression {
   @Nullable Compressed compress(byte[] payload, boolean bytesFirst) {
     CompressionCodec codec = writer;
     int n = payload.length;
-    if (codec == null || n <= LENGTH_PREFIX || (auto && !bytesFirst && !samplePays(codec, payload, cost))) {
+    if (codec == null || n <= LENGTH_PREFIX || writerCannotRun.get()) {
       return null;
     }
     try {
+      if (auto && !bytesFirst && !samplePays(codec, payload, cost)) {
+        return null;
+      }
       byte[] body = new byte[LENGTH_PREFIX + codec.maxCompressedLength(n)];
       long start = System.nanoTime();
       int written = codec.compress(payload, 0, n, body, LENGTH_PREFIX);
@@ -129,6 +139,12 @@ final class FrameCompression {
     } catch (RuntimeException e) {
       LOG.warn("Compression codec '{}' failed on a payload of {} bytes; stored uncompressed: {}", codec.name(), n,
           e.toString(), e);
+      return null;
+    } catch (LinkageError e) {
+      if (writerCannotRun.compareAndSet(false, true)) {
+        LOG.warn("Compression codec '{}' cannot run in this JVM (for a JNI codec on JDK 24+, see "
+            + "--enable-native-access); new payloads are stored uncompressed: {}", codec.name(), e.toString(), e);
+      }
       return null;
     }
   }
@@ -150,11 +166,11 @@ final class FrameCompression {
     if (slices == 1) {
       slice = n;
     }
-    byte[] scratch = new byte[codec.maxCompressedLength(slice)];
     long sampled = 0;
     long compressed = 0;
     long start = System.nanoTime();
     try {
+      byte[] scratch = new byte[codec.maxCompressedLength(slice)];
       for (int i = 0; i < slices; i++) {
         int from = slices == 1 ? 0 : (int) ((long) (n - slice) * i / (slices - 1));
         compressed += codec.compress(payload, from, slice, scratch, 0);
@@ -176,7 +192,9 @@ final class FrameCompression {
    * many bytes.
    *
    * @throws CorruptSegmentException {@link Reason#LENGTH_OVERFLOW} for a declared length out of those bounds,
-   *     {@link Reason#DECOMPRESSION_FAILED} if the codec fails or writes another number of bytes
+   *     {@link Reason#DECOMPRESSION_FAILED} if the codec fails or writes another number of bytes,
+   *     {@link Reason#UNSUPPORTED_ENCODING} if the codec cannot run in this JVM (a {@link LinkageError}: its native
+   *     library does not load, say), which says nothing against the frame
    */
   static byte[] expand(CompressionCodec codec, byte[] src, int offset, int length, @Nullable String segment) {
     long declared = intAt(src, offset) & 0xFFFF_FFFFL;
@@ -197,6 +215,8 @@ final class FrameCompression {
     } catch (RuntimeException e) {
       throw corrupt(Reason.DECOMPRESSION_FAILED, segment, "codec '" + codec.name() + "' cannot read its header: " + e,
           e);
+    } catch (LinkageError e) {
+      throw cannotRun(codec, segment, e);
     }
     if (own >= 0 && own != declared) {
       throw new CorruptSegmentException(Reason.DECOMPRESSION_FAILED, segment, "the compressed payload declares "
@@ -206,15 +226,24 @@ final class FrameCompression {
     int written;
     try {
       written = codec.decompress(src, offset + LENGTH_PREFIX, compressedLength, out, 0, out.length);
-    } catch (RuntimeException | LinkageError e) {
+    } catch (RuntimeException e) {
       throw corrupt(Reason.DECOMPRESSION_FAILED, segment, "codec '" + codec.name() + "' failed to expand "
           + compressedLength + " bytes to the declared " + declared + ": " + e, e);
+    } catch (LinkageError e) {
+      throw cannotRun(codec, segment, e);
     }
     if (written != declared) {
       throw new CorruptSegmentException(Reason.DECOMPRESSION_FAILED, segment, "codec '" + codec.name()
           + "' expanded " + compressedLength + " bytes to " + written + ", not the declared " + declared);
     }
     return out;
+  }
+
+  /** The frame passed its checksum, but the codec it names cannot run here: as for a codec not on the class path. */
+  private static CorruptSegmentException cannotRun(CompressionCodec codec, @Nullable String segment, LinkageError e) {
+    return corrupt(Reason.UNSUPPORTED_ENCODING, segment, "compression codec '" + codec.name() + "' cannot run in this"
+        + " JVM (for a JNI codec on JDK 24+, see --enable-native-access); the frame passed its checksum and was not"
+        + " expanded: " + e, e);
   }
 
   @Override

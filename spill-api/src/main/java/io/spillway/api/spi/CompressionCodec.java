@@ -36,6 +36,8 @@ public interface CompressionCodec {
    *
    * @return the number of bytes written
    * @throws RuntimeException if the codec fails (the core then stores the payload uncompressed)
+   * @throws LinkageError if the codec cannot run in this JVM (a JNI codec whose native library does not load): the
+   *     core then stores this and every later payload uncompressed without calling the codec again, and logs it once
    */
   int compress(byte[] src, int srcOffset, int srcLength, byte[] dest, int destOffset);
 
@@ -46,6 +48,9 @@ public interface CompressionCodec {
    * @return the number of bytes written, which the core checks to equal {@code destLength}
    * @throws RuntimeException if the input is malformed or would expand past {@code destLength} (the core turns it
    *     into a {@link io.spillway.api.CorruptSegmentException})
+   * @throws LinkageError if the codec cannot run in this JVM: the core reports the frame, which passed its checksum,
+   *     as {@link io.spillway.api.CorruptSegmentException.Reason#UNSUPPORTED_ENCODING}, as for a codec not on the
+   *     class path
    */
   int decompress(byte[] src, int srcOffset, int srcLength, byte[] dest, int destOffset, int destLength);
 
