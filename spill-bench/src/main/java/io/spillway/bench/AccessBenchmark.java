@@ -27,8 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link SpillManager#access(String)} on resident segments against Caffeine's {@link Cache#getIfPresent(Object)}:
- * both see the same Zipf(s = {@value #ZIPF_EXPONENT}) stream over {@value #KEYS} keys, precomputed, each thread
- * walking it from its own offset, one key per operation.
+ * both see the same Zipf(s = {@value #ZIPF_EXPONENT}) stream over {@value #DEFAULT_KEYS} keys (another number with
+ * the system property {@value #KEYS_PROPERTY}), precomputed, each thread walking it from its own offset, one key per
+ * operation.
  *
  * <p>The Caffeine cache is bounded ({@code maximumSize} = the key count, every key present), so that it too records
  * each read for its eviction policy: the fair counterpart of a manager that records each access for its spill
@@ -50,8 +51,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class AccessBenchmark {
   /** The system property that names a policy other than the default for both managers. */
   public static final String POLICY_PROPERTY = "bench.policy";
-  /** Distinct keys (segment names). */
-  public static final int KEYS = 100_000;
+  /** Distinct keys (segment names) by default. */
+  public static final int DEFAULT_KEYS = 100_000;
+  /** The system property that sets another number of keys, for example {@code -Dbench.access.keys=1000}. */
+  public static final String KEYS_PROPERTY = "bench.access.keys";
+  /** Distinct keys in this run: {@value #DEFAULT_KEYS} unless {@value #KEYS_PROPERTY} says otherwise. */
+  static final int KEYS = Integer.getInteger(KEYS_PROPERTY, DEFAULT_KEYS);
   /** Zipf exponent of the key stream. */
   public static final double ZIPF_EXPONENT = 0.99;
   /** Length of the precomputed stream; a power of two so the cursor wraps with a mask. */
@@ -128,7 +133,7 @@ public class AccessBenchmark {
   }
 
   /**
-   * Resident managed values for {@link #spillwayHandleGet}: a second manager holding {@value #KEYS} small byte
+   * Resident managed values for {@link #spillwayHandleGet}: a second manager holding {@link #KEYS} small byte
    * arrays put through {@link SpillManager#put}, and the same Zipf stream as handles. Made only for that benchmark.
    */
   @State(Scope.Benchmark)
