@@ -143,24 +143,22 @@ class CompressionCodecThatCannotRunTest {
     }
   }
 
-  public static final class FillProvider implements CompressionCodecProvider {
+  /** Provides "fill"; the subclasses choose which. */
+  private abstract static class NamedFill implements CompressionCodecProvider {
     @Override
     public String name() {
       return "fill";
     }
+  }
 
+  public static final class FillProvider extends NamedFill {
     @Override
     public CompressionCodec create(SpillConfig config) {
       return new Fill();
     }
   }
 
-  public static final class CannotRunFillProvider implements CompressionCodecProvider {
-    @Override
-    public String name() {
-      return "fill";
-    }
-
+  public static final class CannotRunFillProvider extends NamedFill {
     @Override
     public CompressionCodec create(SpillConfig config) {
       return new CannotRunFill();
