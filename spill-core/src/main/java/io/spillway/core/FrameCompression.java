@@ -32,6 +32,9 @@ final class FrameCompression {
   static final String AUTO_CODEC = "lz4";
 
   private static final Logger LOG = LoggerFactory.getLogger(FrameCompression.class);
+  /** The usual causes of a codec's {@link LinkageError}, for the messages that report one. */
+  private static final String WHY_A_CODEC_CANNOT_RUN = "its native library did not load, say: native access refused"
+      + " on JDK 24+ (--enable-native-access), or a java.io.tmpdir it cannot be unpacked into and loaded from";
 
   /** A payload as stored: {@code body[0, length)} is the 4-byte expanded length, then the compressed bytes. */
   record Compressed(CompressionCodec codec, byte[] body, int length) {}
@@ -142,8 +145,8 @@ final class FrameCompression {
       return null;
     } catch (LinkageError e) {
       if (writerCannotRun.compareAndSet(false, true)) {
-        LOG.warn("Compression codec '{}' cannot run in this JVM (for a JNI codec on JDK 24+, see "
-            + "--enable-native-access); new payloads are stored uncompressed: {}", codec.name(), e.toString(), e);
+        LOG.warn("Compression codec '{}' cannot run in this JVM ({}); new payloads are stored uncompressed: {}",
+            codec.name(), WHY_A_CODEC_CANNOT_RUN, e.toString(), e);
       }
       return null;
     }
@@ -242,8 +245,7 @@ final class FrameCompression {
   /** The frame passed its checksum, but the codec it names cannot run here: as for a codec not on the class path. */
   private static CorruptSegmentException cannotRun(CompressionCodec codec, @Nullable String segment, LinkageError e) {
     return corrupt(Reason.UNSUPPORTED_ENCODING, segment, "compression codec '" + codec.name() + "' cannot run in this"
-        + " JVM (for a JNI codec on JDK 24+, see --enable-native-access); the frame passed its checksum and was not"
-        + " expanded: " + e, e);
+        + " JVM (" + WHY_A_CODEC_CANNOT_RUN + "); the frame passed its checksum and was not expanded: " + e, e);
   }
 
   @Override
