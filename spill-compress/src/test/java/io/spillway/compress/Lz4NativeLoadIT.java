@@ -7,11 +7,9 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
 import io.spillway.core.Spillway;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import net.jpountz.util.Native;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,19 +35,7 @@ class Lz4NativeLoadIT {
   }
 
   private List<String> runChild(String compression) throws IOException, InterruptedException {
-    String java = ProcessHandle.current().info().command().orElseThrow(
-        () -> new AssertionError("cannot tell which java binary runs this test"));
-    Path out = dir.resolve("child.out");
-    Path err = dir.resolve("child.err");
-    Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        Child.class.getName(), dir.resolve("spill").toString(), compression)
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!child.waitFor(120, TimeUnit.SECONDS)) {
-      child.destroyForcibly();
-      throw new AssertionError("the child JVM did not finish in 120 s; stderr: " + Files.readString(err));
-    }
-    assertThat(child.exitValue()).as("exit code; stderr: %s", Files.readString(err)).isZero();
-    return Files.readAllLines(out, UTF_8);
+    return ChildJvms.run(dir, compression, List.of(), Child.class, dir.resolve("spill").toString(), compression);
   }
 
   /** Opens a manager with the compression named by {@code args[1]}, spills and reloads one segment. */

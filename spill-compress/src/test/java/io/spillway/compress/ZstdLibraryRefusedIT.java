@@ -8,12 +8,9 @@ import io.spillway.api.SpillConfig;
 import io.spillway.api.SpillManager;
 import io.spillway.core.Spillway;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,21 +39,7 @@ class ZstdLibraryRefusedIT {
 
   private List<String> runChild(Path spill, String mode, String... jvmOptions)
       throws IOException, InterruptedException {
-    String java = ProcessHandle.current().info().command().orElseThrow(
-        () -> new AssertionError("cannot tell which java binary runs this test"));
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-    command.addAll(List.of(jvmOptions));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName(), spill.toString(),
-        mode));
-    Path out = dir.resolve(mode + ".out");
-    Path err = dir.resolve(mode + ".err");
-    Process child = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!child.waitFor(120, TimeUnit.SECONDS)) {
-      child.destroyForcibly();
-      throw new AssertionError(mode + ": the child JVM did not finish in 120 s; stderr: " + Files.readString(err));
-    }
-    assertThat(child.exitValue()).as("%s: exit code; stderr: %s", mode, Files.readString(err)).isZero();
-    return Files.readAllLines(out, UTF_8);
+    return ChildJvms.run(dir, mode, List.of(jvmOptions), Child.class, spill.toString(), mode);
   }
 
   /** One JVM's part, {@code args[1]}, on the persistent session "z" under {@code args[0]}. */
