@@ -15,8 +15,9 @@ final class ChildJvms {
   private ChildJvms() {}
 
   /**
-   * Runs {@code main} with {@code args} on this JVM's class path ({@code -Xmx256m} and {@code jvmOptions}), its
-   * output in files under {@code dir} named after {@code run}, and waits up to 120 s for it to exit with 0.
+   * Runs {@code main} with {@code args} on this JVM's class path and with its {@code java.io.tmpdir}
+   * ({@code -Xmx256m}, then {@code jvmOptions}, which may set another), its output in files under {@code dir}
+   * named after {@code run}, and waits up to 120 s for it to exit with 0.
    *
    * @return the lines it printed on standard output
    * @throws AssertionError if it did not end in time or exited otherwise (the message holds its standard error)
@@ -25,7 +26,8 @@ final class ChildJvms {
       throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElseThrow(
         () -> new AssertionError("cannot tell which java binary runs this test"));
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
+        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));

@@ -31,7 +31,8 @@ class ZstdLibraryRefusedIT {
   void whereZstdCannotLoad_spillsAreStoredUncompressed_itsFramesAreUnsupported_andNothingIsLost() throws Exception {
     Path spill = dir.resolve("spill");
 
-    assertThat(runChild(spill, "write")).containsExactly("x compressed: true");
+    assertThat(runChild(spill, "write")).as("zstd works in a JVM whose java.io.tmpdir takes its library, as the"
+        + " other compression tests need").containsExactly("x compressed: true");
     assertThat(runChild(spill, "refused", "-Djava.io.tmpdir=" + dir.resolve("no-such-folder")))
         .containsExactly("x: UNSUPPORTED_ENCODING, caused by a LinkageError", "y compressed: false");
     assertThat(runChild(spill, "read")).containsExactly("x reloaded", "y reloaded");
