@@ -7,6 +7,7 @@ import io.spillway.api.SpillManager;
 import io.spillway.api.spi.CompressionCodec;
 import io.spillway.api.spi.CompressionCodecProvider;
 import io.spillway.core.Spillway;
+import io.spillway.testkit.CannotRunCodec;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -153,7 +154,7 @@ class FileCliTest {
         .contains("4 segments: 2 ok, 0 corrupt, 2 not verified");
   }
 
-  /** Replaces the real lz4 (by priority) with one whose every call throws a {@link NoClassDefFoundError}. */
+  /** Replaces the real lz4 (by priority) with one that cannot run in this JVM. */
   public static final class CannotRunLz4Provider implements CompressionCodecProvider {
     @Override
     public String name() {
@@ -167,42 +168,7 @@ class FileCliTest {
 
     @Override
     public CompressionCodec create(SpillConfig config) {
-      return new CompressionCodec() {
-        @Override
-        public String name() {
-          return "lz4";
-        }
-
-        @Override
-        public int id() {
-          return 1;
-        }
-
-        @Override
-        public int maxCompressedLength(int length) {
-          throw cannotRun();
-        }
-
-        @Override
-        public int compress(byte[] src, int srcOffset, int srcLength, byte[] dest, int destOffset) {
-          throw cannotRun();
-        }
-
-        @Override
-        public int decompress(byte[] src, int srcOffset, int srcLength, byte[] dest, int destOffset,
-            int destLength) {
-          throw cannotRun();
-        }
-
-        @Override
-        public long maxExpansion() {
-          return 255;
-        }
-      };
-    }
-
-    private static LinkageError cannotRun() {
-      return new NoClassDefFoundError("Could not initialize class net.jpountz.lz4.LZ4JNI");
+      return new CannotRunCodec("lz4", 1);
     }
   }
 

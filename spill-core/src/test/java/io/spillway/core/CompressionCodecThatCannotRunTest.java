@@ -8,6 +8,7 @@ import io.spillway.api.CorruptSegmentException.Reason;
 import io.spillway.api.SpillConfig;
 import io.spillway.api.spi.CompressionCodec;
 import io.spillway.api.spi.CompressionCodecProvider;
+import io.spillway.testkit.CannotRunCodec;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +33,8 @@ class CompressionCodecThatCannotRunTest {
 
   @Test
   void encode_withACodecThatCannotRun_storesThePayloadUncompressed_andTriesTheCodecOnce() throws IOException {
-    CannotRunFill.calls.set(0);
     SpillFrames frames = frames("writer", CannotRunFillProvider.class);
+    int callsBefore = CannotRunFillProvider.CODEC.calls();
 
     byte[] first = TestFrames.concat(frames.encode("a", PAYLOAD));
     byte[] second = TestFrames.concat(frames.encode("b", PAYLOAD));
@@ -43,7 +43,8 @@ class CompressionCodecThatCannotRunTest {
     assertThat(second[7]).as("compression id of the second frame").isZero();
     assertThat(frames.decode("a", first)).isEqualTo(PAYLOAD);
     assertThat(frames.decode("b", second)).isEqualTo(PAYLOAD);
-    assertThat(CannotRunFill.calls).as("calls into the codec: it cannot work again in this JVM").hasValue(1);
+    assertThat(CannotRunFillProvider.CODEC.calls() - callsBefore)
+        .as("calls into the codec: it cannot work again in this JVM").isEqualTo(1);
   }
 
   @Test
@@ -79,7 +80,7 @@ class CompressionCodecThatCannotRunTest {
   }
 
   /** "fill": a payload of one repeated byte, stored as that byte. Works on nothing else; enough for these tests. */
-  private static class Fill implements CompressionCodec {
+  private static final class Fill implements CompressionCodec {
     @Override
     public String name() {
       return "fill";
@@ -118,31 +119,6 @@ class CompressionCodecThatCannotRunTest {
     }
   }
 
-  /** "fill" whose every call fails as a JNI codec does once its class failed to initialise. */
-  private static final class CannotRunFill extends Fill {
-    static final AtomicInteger calls = new AtomicInteger();
-
-    private static LinkageError cannotLoad() {
-      calls.incrementAndGet();
-      return new NoClassDefFoundError("Could not initialize class com.example.NativeFill");
-    }
-
-    @Override
-    public int maxCompressedLength(int length) {
-      throw cannotLoad();
-    }
-
-    @Override
-    public int compress(byte[] src, int srcOffset, int srcLength, byte[] dest, int destOffset) {
-      throw cannotLoad();
-    }
-
-    @Override
-    public int decompress(byte[] src, int srcOffset, int srcLength, byte[] dest, int destOffset, int destLength) {
-      throw cannotLoad();
-    }
-  }
-
   /** Provides "fill"; the subclasses choose which. */
   private abstract static class NamedFill implements CompressionCodecProvider {
     @Override
@@ -159,9 +135,11 @@ class CompressionCodecThatCannotRunTest {
   }
 
   public static final class CannotRunFillProvider extends NamedFill {
+    static final CannotRunCodec CODEC = new CannotRunCodec("fill", FILL_ID);
+
     @Override
     public CompressionCodec create(SpillConfig config) {
-      return new CannotRunFill();
+      return CODEC;
     }
   }
 }
