@@ -43,20 +43,29 @@ final class Simulation {
   private final Duration timeLimit;
   private final Map<String, Integer> batches;
   private final ReloadCost cost;
+  private final boolean s3Fifo;
 
   /**
    * @param batches policies to replay in spill rounds, with the percent of the capacity each round frees beyond
    *     what is needed (see {@link ManagerReplay#run(Trace, String, String, long, int, ReloadCost,
    *     BooleanSupplier)})
    * @param cost what a reload costs, told to the policies (the report's estimate uses the same)
+   * @param peers references to replay beside Caffeine and Belady: none, or {@link S3FifoReplay#NAME}
+   * @throws IllegalArgumentException for a peer of another name
    */
   Simulation(List<String> policies, int threads, Duration timeLimit, Map<String, Integer> batches,
-      ReloadCost cost) {
+      ReloadCost cost, List<String> peers) {
+    for (String peer : peers) {
+      if (!peer.equals(S3FifoReplay.NAME)) {
+        throw new IllegalArgumentException("unknown peer '" + peer + "'; the peers are: " + S3FifoReplay.NAME);
+      }
+    }
     this.policies = List.copyOf(policies);
     this.threads = threads;
     this.timeLimit = timeLimit;
     this.batches = Map.copyOf(batches);
     this.cost = cost;
+    this.s3Fifo = peers.contains(S3FifoReplay.NAME);
   }
 
   ReloadCost cost() {
@@ -176,6 +185,9 @@ final class Simulation {
             cells.add(pool.submit(() -> Belady.min(trace, capacity, true)));
           }
           cells.add(pool.submit(() -> CaffeineReplay.run(trace, capacity)));
+          if (s3Fifo) {
+            cells.add(pool.submit(() -> S3FifoReplay.run(trace, capacity)));
+          }
         }
         futures.put(spec, cells);
       }
@@ -234,6 +246,7 @@ final class Simulation {
       case BELADY:
         return 2;
       case CAFFEINE:
+      case S3FifoReplay.NAME:
         return 3;
       case "lru":
         return 4;

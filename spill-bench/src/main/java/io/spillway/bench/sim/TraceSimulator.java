@@ -28,7 +28,8 @@ import java.util.Optional;
  * {@code --budgets N,N,...} capacities for {@code --trace} files, in entries for traces of uniform sizes, else in
  * bytes (default 1, 2, 5, 10, 20, 50% of the distinct keys); {@code --policies a,b} the manager policies to replay
  * (default: every {@code SpillPolicyProvider} found; {@value #DEFAULT_POLICY} names the one a manager picks when
- * none is named); {@code --threads N} (default: the processors);
+ * none is named); {@code --peers s3-fifo} replays S3-FIFO too, as a second peer beside Caffeine
+ * ({@link S3FifoReplay}; default: Caffeine only); {@code --threads N} (default: the processors);
  * {@code --rounds policy=PERCENT,...} policies to replay in spill rounds that each free PERCENT% of the capacity
  * beyond what is needed (default {@code coldness=5}; {@code --rounds none} replays every policy exactly);
  * {@code --time-limit SECONDS} per policy and trace (default 120), after which that policy's cells on that trace are
@@ -64,6 +65,7 @@ public final class TraceSimulator {
     List<Path> files = new ArrayList<>();
     List<Long> budgets = new ArrayList<>();
     List<String> policies = new ArrayList<>();
+    List<String> peers = new ArrayList<>();
     int threads = Runtime.getRuntime().availableProcessors();
     Duration limit = Duration.ofSeconds(120);
     Map<String, Integer> batches = new HashMap<>(Map.of("coldness", DEFAULT_COLDNESS_ROUNDS));
@@ -95,6 +97,15 @@ public final class TraceSimulator {
           for (String p : value.split(",")) {
             // "default": whatever a manager picks when no policy is named, so a report can follow the default.
             policies.add(p.trim().equals(DEFAULT_POLICY) ? Simulation.defaultPolicy() : p.trim());
+          }
+          break;
+        case "--peers":
+          for (String p : value.split(",")) {
+            if (!p.trim().equals(S3FifoReplay.NAME)) {
+              usage("unknown peer " + p.trim() + "; the peers are: " + S3FifoReplay.NAME);
+              return;
+            }
+            peers.add(p.trim());
           }
           break;
         case "--threads":
@@ -151,7 +162,7 @@ public final class TraceSimulator {
     System.err.printf("Replaying %d traces x 6 budgets with policies %s on %d threads%n", specs.size(), policies,
         threads);
     long start = System.nanoTime();
-    Simulation simulation = new Simulation(policies, threads, limit, batches, cost);
+    Simulation simulation = new Simulation(policies, threads, limit, batches, cost, peers);
     List<TraceResults> results = simulation.run(specs);
     long simulated = System.nanoTime() - start;
     ReportWriter.write(out, results, simulation.label(Simulation.defaultPolicy()), cost);
@@ -170,7 +181,7 @@ public final class TraceSimulator {
   private static void usage(String problem) {
     System.err.println("TraceSimulator: " + problem);
     System.err.println("usage: TraceSimulator --out DIR [--traces DIR | --trace FILE ... [--budgets N,...]]"
-        + " [--policies a,b] [--threads N] [--rounds policy=PERCENT,...] [--time-limit SECONDS]"
+        + " [--policies a,b] [--peers s3-fifo] [--threads N] [--rounds policy=PERCENT,...] [--time-limit SECONDS]"
         + " [--reload-latency-ms MS] [--reload-bandwidth-mibps MIB]");
     System.exit(2);
   }

@@ -38,6 +38,25 @@ class TraceSimulatorTest {
   }
 
   @Test
+  void main_withThePeersOption_reportsS3FifoBesideCaffeine() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 5_000; i++) {
+      text.append((i * 7919L) % 300 % (1 + i % 97)).append(" 1\n");
+    }
+    Path trace = TraceTest.gzip(dir.resolve("tiny.trace.gz"), text.toString());
+    Path out = dir.resolve("report");
+
+    TraceSimulator.main(new String[] {"--trace", trace.toString(), "--budgets", "10,40", "--policies", "lru",
+        "--peers", "s3-fifo", "--threads", "1", "--out", out.toString()});
+
+    List<String> csv = Files.readAllLines(out.resolve("tiny.csv"));
+    assertThat(csv).anyMatch(line -> line.startsWith("tiny,s3-fifo,10,"))
+        .anyMatch(line -> line.startsWith("tiny,s3-fifo,40,"))
+        .anyMatch(line -> line.startsWith("tiny,caffeine,40,"));
+    assertThat(Files.readString(out.resolve("tiny.md"))).contains("| *s3-fifo* |");
+  }
+
+  @Test
   void main_givenAPlainTraceOfStringAndNegativeKeys_replaysTheDefaultPolicy() throws Exception {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < 3_000; i++) {
