@@ -3,6 +3,7 @@ package io.spillway.core.internal;
 import io.spillway.api.spi.SpillPolicy;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -14,12 +15,13 @@ import org.slf4j.Logger;
  * <p><b>Every access or a sample.</b> Counting is cheap; telling the policy may not be (a W-TinyLFU access is a
  * sketch increment and a list move, several cache misses), and readers can record faster than a policy takes them in.
  * {@link #drainAll} and {@link #drainStripe} tell every access, in one call per stripe. The sampling drains tell
- * chunks of {@value #CHUNK} and only while no reader is kept waiting: {@link #drainStripeSampled}, for a reader that
- * empties its own full stripe, tells the first chunk; {@link #drainAllBehindReaders}, for the drain task, tells a
- * stripe's chunks until the readers are ahead (after the first chunk). The accesses left are counted but not told
- * ({@link #undelivered()}). So the policy hears every access while it keeps up and a sample (at least a chunk per
- * stripe and drain) when it does not, as the SPI allows and as Caffeine's lossy read buffer does, while the counts
- * stay exact.
+ * chunks (of up to {@value #CHUNK}, fewer for a slow policy: {@link DrainBudget}), and only while no reader is kept
+ * waiting and the policy has time left in its share of a processor ({@link DrainBudget}):
+ * {@link #drainStripeSampled}, for a reader that empties its own full stripe, tells the first chunk;
+ * {@link #drainAllBehindReaders}, for the drain task, tells a stripe's chunks until the readers are ahead or the
+ * policy's time is spent (after the first chunk). The accesses left are counted but not told ({@link #undelivered()}).
+ * So the policy hears every access while it keeps up and a sample (at least a chunk per stripe and drain) when it
+ * does not, as the SPI allows and as Caffeine's lossy read buffer does, while the counts stay exact.
  *
  * <p>The count loop reads two arrays indexed by id and no segment, so that the lines of the segments (and of the map
  * nodes beside them) stay shared by the processors that look them up. A policy's exception on an access is logged at
@@ -41,17 +43,20 @@ final class AccessDrain {
   /** One stripe's drained accesses, the ids being told. */
   private final int[] batch;
   private final LongAdder undelivered = new LongAdder();
+  private final DrainBudget budget;
 
   /**
    * @param accesses the buffer to empty
    * @param ids the segments' ids and access counts, shared with the driver
    * @param log where a policy's failure is logged
+   * @param clock nanoseconds, to time the policy's calls ({@link System#nanoTime} but in tests)
    */
-  AccessDrain(AccessBuffer accesses, SegmentIdTable ids, Logger log) {
+  AccessDrain(AccessBuffer accesses, SegmentIdTable ids, Logger log, LongSupplier clock) {
     this.accesses = accesses;
     this.ids = ids;
     this.log = log;
     this.batch = new int[accesses.stripeCapacity()];
+    this.budget = new DrainBudget(CHUNK, clock);
   }
 
   /** Never stops telling: every access of a stripe is told, in one call. */
@@ -71,19 +76,20 @@ final class AccessDrain {
     drain(stripe, policy, batch.length, NEVER);
   }
 
-  /** Drains one stripe and tells {@code policy} the first {@link #CHUNK} accesses; the rest are undelivered. */
+  /** Drains one stripe and tells {@code policy} the first chunk of accesses; the rest are undelivered. */
   void drainStripeSampled(int stripe, @Nullable SpillPolicy policy) {
-    drain(stripe, policy, CHUNK, ALWAYS);
+    drain(stripe, policy, budget.chunk(), ALWAYS);
   }
 
   /**
    * Drains every stripe and tells {@code policy} of each stripe's accesses a chunk at a time, until
-   * {@code readersAhead} says a reader is waiting for another drain (asked only after a stripe's first chunk); the
-   * rest of that stripe's accesses are undelivered.
+   * {@code readersAhead} says a reader is waiting for another drain or the policy's time is spent (asked only after a
+   * stripe's first chunk); the rest of that stripe's accesses are undelivered.
    */
   void drainAllBehindReaders(@Nullable SpillPolicy policy, BooleanSupplier readersAhead) {
+    BooleanSupplier stop = () -> readersAhead.getAsBoolean() || !budget.hasTimeLeft();
     for (int stripe = 0; stripe < accesses.stripes(); stripe++) {
-      drain(stripe, policy, CHUNK, readersAhead);
+      drain(stripe, policy, budget.chunk(), stop);
     }
   }
 
@@ -102,7 +108,13 @@ final class AccessDrain {
       if (from > 0) {
         System.arraycopy(batch, from, batch, 0, chunk); // over ids already told
       }
-      tell(policy, chunk);
+      if (stop == NEVER || policy == null) {
+        tell(policy, chunk);
+      } else {
+        long start = budget.start();
+        tell(policy, chunk);
+        budget.spent(start, chunk);
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -55,8 +56,9 @@ import org.slf4j.Logger;
  *
  * <p><b>Sampling (background mode only).</b> The policy is told every access while it keeps up, and a sample when
  * the readers record faster than it takes them in ({@link AccessDrain}): the drain task stops telling a stripe's
- * accesses once a reader has asked for another pass, and a recording thread that drains its full stripe itself (the
- * task not awake yet, or busy) tells only the first chunk. The rest are counted, not told
+ * accesses once a reader has asked for another pass or the policy has used its share of a processor
+ * ({@link DrainBudget}), and a recording thread that drains its full stripe itself (the task not awake yet, or busy)
+ * tells only the first chunk. The rest are counted, not told
  * ({@link #undeliveredAccesses()}). The inline mode, a drain after a rejected task and the drain before every event
  * tell every access.
  *
@@ -139,6 +141,11 @@ final class PolicyDriver {
    * @param drainExecutor where to drain accesses in the background; null to drain them in the recording threads
    */
   PolicyDriver(SpillPolicy policy, Logger log, @Nullable Executor drainExecutor) {
+    this(policy, log, drainExecutor, System::nanoTime);
+  }
+
+  /** As above, timing the policy's calls by {@code clock} (nanoseconds), for tests. */
+  PolicyDriver(SpillPolicy policy, Logger log, @Nullable Executor drainExecutor, LongSupplier clock) {
     this.policy = policy;
     this.log = log;
     this.drainExecutor = drainExecutor;
@@ -149,7 +156,7 @@ final class PolicyDriver {
       int capacity = Math.max(INLINE_STRIPE_CAPACITY, BACKGROUND_SLOTS / stripes);
       this.accesses = AccessBuffer.forThisMachine(capacity, capacity / 2);
     }
-    this.drain = new AccessDrain(accesses, ids, log);
+    this.drain = new AccessDrain(accesses, ids, log, clock);
   }
 
   /** Records an access for the policy (and the segment's count) without waiting for any lock or allocating. */

@@ -16,7 +16,10 @@ class AccessDrainTest {
   private final AccessBuffer buffer = new AccessBuffer(1, CAPACITY, 1, Integer.MAX_VALUE);
   private final SegmentIdTable ids = new SegmentIdTable();
   private final ListPolicy policy = new ListPolicy();
-  private final AccessDrain drain = new AccessDrain(buffer, ids, LoggerFactory.getLogger(AccessDrainTest.class));
+  /** The fake clock's time; a policy call takes what the test's policy adds to it. */
+  private long now;
+  private final AccessDrain drain = new AccessDrain(buffer, ids, LoggerFactory.getLogger(AccessDrainTest.class),
+      () -> now);
   private final Segment a = admitted("a");
   private final Segment b = admitted("b");
 
@@ -79,6 +82,50 @@ class AccessDrainTest {
   }
 
   @Test
+  void drainAllBehindReaders_onceThePolicyHasUsedItsShareOfTheTime_tellsEachStripesFirstChunkOnly() {
+    policy.nanosPerAccess = 60; // a whole chunk within the chunk time: chunks stay full
+
+    // Each round's calls take 61 µs and earn a quarter of that: the burst of 1 ms lasts about 22 rounds.
+    List<Integer> told = drainRounds(40);
+
+    assertThat(told.get(0)).as("within the burst: every access").isEqualTo(CAPACITY);
+    assertThat(told.get(39)).as("then only the first chunk, the readers not even ahead").isEqualTo(AccessDrain.CHUNK);
+    assertThat(told).filteredOn(n -> n == CAPACITY).hasSizeBetween(15, 25);
+    assertThat(ids.accessCount(a)).as("every access counted").isEqualTo(40L * CAPACITY);
+    assertThat(drain.undelivered()).isEqualTo(40L * CAPACITY - policy.told.size());
+  }
+
+  @Test
+  void drainAllBehindReaders_afterAQuietSpell_tellsEverythingAgain() {
+    policy.nanosPerAccess = 60;
+    assertThat(drainRounds(40).get(39)).isEqualTo(AccessDrain.CHUNK);
+
+    now += 4 * DrainBudget.BURST_NANOS; // time passes without telling: the share refills, up to the burst
+
+    assertThat(drainRounds(1).get(0)).isEqualTo(CAPACITY);
+  }
+
+  @Test
+  void sampledChunks_ofASlowPolicy_areSmaller_butTheFullDrainsStillTellEverythingInOneCall() {
+    policy.nanosPerAccess = 500; // ten times W-TinyLFU's cost
+    recordMany(a.id, CAPACITY);
+    drain.drainStripeSampled(0, policy);
+    assertThat(policy.told).as("nothing timed yet: a whole chunk").hasSize(AccessDrain.CHUNK);
+
+    recordMany(a.id, CAPACITY);
+    drain.drainStripeSampled(0, policy);
+    int slow = (int) (DrainBudget.CHUNK_NANOS / 500);
+    assertThat(policy.told).hasSize(AccessDrain.CHUNK + slow);
+
+    recordMany(b.id, CAPACITY);
+    policy.calls = 0;
+    drain.drainAll(policy);
+    assertThat(policy.calls).isOne();
+    assertThat(policy.told).hasSize(AccessDrain.CHUNK + slow + CAPACITY);
+    assertThat(ids.accessCount(a) + ids.accessCount(b)).isEqualTo(3 * CAPACITY);
+  }
+
+  @Test
   void spilledOrRemovedSegments_areNotTold_andAFailingPolicyIsSurvived() {
     ids.setSpilled(b.id, true);
     record(a.id, b.id);
@@ -118,20 +165,34 @@ class AccessDrainTest {
     }
   }
 
+  /** Rounds of a full buffer of accesses to {@code a}, each drained by the task; the accesses told in each. */
+  private List<Integer> drainRounds(int rounds) {
+    List<Integer> told = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      int before = policy.told.size();
+      recordMany(a.id, CAPACITY);
+      drain.drainAllBehindReaders(policy, () -> false);
+      told.add(policy.told.size() - before);
+    }
+    return told;
+  }
+
   private void recordMany(int id, int times) {
     for (int i = 0; i < times; i++) {
       record(id);
     }
   }
 
-  /** Keeps every id told, in order. */
-  private static class ListPolicy extends IgnoringPolicy {
+  /** Keeps every id told, in order; each access takes {@code nanosPerAccess} of the fake clock. */
+  private class ListPolicy extends IgnoringPolicy {
     final List<Integer> told = new ArrayList<>();
     int calls;
+    long nanosPerAccess;
 
     @Override
     public void onAccess(int segment) {
       told.add(segment);
+      now += nanosPerAccess;
     }
 
     @Override
@@ -140,6 +201,7 @@ class AccessDrainTest {
       for (int i = 0; i < count; i++) {
         told.add(segments[i]);
       }
+      now += nanosPerAccess * count;
     }
   }
 }
