@@ -15,11 +15,7 @@ class TraceSimulatorTest {
 
   @Test
   void main_givenTraceFile_writesTableCsvAndChart() throws Exception {
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < 5_000; i++) {
-      text.append((i * 7919L) % 300 % (1 + i % 97)).append(" 1\n");
-    }
-    Path trace = TraceTest.gzip(dir.resolve("tiny.trace.gz"), text.toString());
+    Path trace = tinyTrace();
     Path out = dir.resolve("report");
 
     TraceSimulator.main(new String[] {"--trace", trace.toString(), "--budgets", "10,40", "--policies", "lru",
@@ -39,11 +35,7 @@ class TraceSimulatorTest {
 
   @Test
   void main_withThePeersOption_reportsS3FifoBesideCaffeine() throws Exception {
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < 5_000; i++) {
-      text.append((i * 7919L) % 300 % (1 + i % 97)).append(" 1\n");
-    }
-    Path trace = TraceTest.gzip(dir.resolve("tiny.trace.gz"), text.toString());
+    Path trace = tinyTrace();
     Path out = dir.resolve("report");
 
     TraceSimulator.main(new String[] {"--trace", trace.toString(), "--budgets", "10,40", "--policies", "lru",
@@ -105,5 +97,14 @@ class TraceSimulatorTest {
   @Test
   void policiesOnClassPath_includeTheBundledOnes() {
     assertThat(Simulation.policiesOnClassPath()).contains("lru", "lfu", "coldness");
+  }
+
+  /** A 5,000-access trace over 300 unit-sized keys, skewed towards small keys, written gzipped as {@code tiny}. */
+  private Path tinyTrace() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 5_000; i++) {
+      text.append((i * 7919L) % 300 % (1 + i % 97)).append(" 1\n");
+    }
+    return TraceTest.gzip(dir.resolve("tiny.trace.gz"), text.toString());
   }
 }
