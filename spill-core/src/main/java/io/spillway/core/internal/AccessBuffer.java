@@ -123,7 +123,15 @@ final class AccessBuffer {
    * @return {@link #RECORDED}, {@link #CONTENDED}, or the index of the full stripe (see the class comment)
    */
   int offer(int item) {
-    int stripe = homeStripe();
+    return offer(item, homeStripe());
+  }
+
+  /**
+   * Records {@code item} as {@link #offer(int)} does, but trying stripe {@code first} first instead of the calling
+   * thread's: for tests that fill a given stripe.
+   */
+  int offer(int item, int first) {
+    int stripe = first & stripeMask;
     for (int attempt = 1; ; attempt++) {
       int head = COUNTER_STRIDE * (stripe + 1);
       long tail = (long) COUNTERS.getAcquire(counters, head + TAIL);

@@ -15,13 +15,14 @@ import org.slf4j.Logger;
  * <p><b>Every access or a sample.</b> Counting is cheap; telling the policy may not be (a W-TinyLFU access is a
  * sketch increment and a list move, several cache misses), and readers can record faster than a policy takes them in.
  * {@link #drainAll} and {@link #drainStripe} tell every access, in one call per stripe. The sampling drains tell
- * chunks (of up to {@value #CHUNK}, fewer for a slow policy: {@link DrainBudget}), and only while no reader is kept
- * waiting and the policy has time left in its share of a processor ({@link DrainBudget}):
- * {@link #drainStripeSampled}, for a reader that empties its own full stripe, tells the first chunk;
- * {@link #drainAllBehindReaders}, for the drain task, tells a stripe's chunks until the readers are ahead or the
- * policy's time is spent (after the first chunk). The accesses left are counted but not told ({@link #undelivered()}).
- * So the policy hears every access while it keeps up and a sample (at least a chunk per stripe and drain) when it
- * does not, as the SPI allows and as Caffeine's lossy read buffer does, while the counts stay exact.
+ * chunks (of up to {@value #CHUNK}, fewer for a slow policy: {@link DrainBudget}), and only while the policy has time
+ * left in its share of a processor ({@link DrainBudget}): {@link #drainStripeSampled}, for a reader that empties its
+ * own full stripe, tells at most the first chunk; {@link #drainAllBehindReaders}, for the drain task, tells a
+ * stripe's chunks until the policy's time is spent or, past the stripe's first chunk, a reader is kept waiting. The
+ * accesses left are counted but not told ({@link #undelivered()}). So the policy hears every access while it keeps
+ * up and a sample of about its share of a processor when it does not, as the SPI allows and as Caffeine's lossy read
+ * buffer does, while the counts stay exact. The drain task starts each pass at the stripe after the last one it told,
+ * so that when the share runs out within a pass, the stripes behind it are told first in the next.
  *
  * <p>The count loop reads two arrays indexed by id and no segment, so that the lines of the segments (and of the map
  * nodes beside them) stay shared by the processors that look them up. A policy's exception on an access is logged at
@@ -64,6 +65,9 @@ final class AccessDrain {
   /** Stops after the first chunk. */
   private static final BooleanSupplier ALWAYS = () -> true;
 
+  /** Where the drain task's next pass starts: the stripe after the last one it told. */
+  private int nextStripe;
+
   /** Drains every stripe and tells {@code policy} (if not null) of every access. */
   void drainAll(@Nullable SpillPolicy policy) {
     for (int stripe = 0; stripe < accesses.stripes(); stripe++) {
@@ -73,36 +77,49 @@ final class AccessDrain {
 
   /** Drains one stripe and tells {@code policy} (if not null) of every access, in one call. */
   void drainStripe(int stripe, @Nullable SpillPolicy policy) {
-    drain(stripe, policy, batch.length, NEVER);
-  }
-
-  /** Drains one stripe and tells {@code policy} the first chunk of accesses; the rest are undelivered. */
-  void drainStripeSampled(int stripe, @Nullable SpillPolicy policy) {
-    drain(stripe, policy, budget.chunk(), ALWAYS);
+    drain(stripe, policy, batch.length, NEVER, false);
   }
 
   /**
-   * Drains every stripe and tells {@code policy} of each stripe's accesses a chunk at a time, until
-   * {@code readersAhead} says a reader is waiting for another drain or the policy's time is spent (asked only after a
-   * stripe's first chunk); the rest of that stripe's accesses are undelivered.
+   * Drains one stripe and tells {@code policy} the first chunk of accesses if the policy has time left in its share;
+   * the rest are undelivered.
+   */
+  void drainStripeSampled(int stripe, @Nullable SpillPolicy policy) {
+    drain(stripe, policy, budget.chunk(), ALWAYS, true);
+  }
+
+  /**
+   * Drains every stripe, from the one after the last told, and tells {@code policy} of each stripe's accesses a chunk
+   * at a time while the policy has time left in its share and, past a stripe's first chunk, {@code readersAhead} does
+   * not say that a reader is waiting for another drain; the rest of a stripe's accesses are undelivered.
    */
   void drainAllBehindReaders(@Nullable SpillPolicy policy, BooleanSupplier readersAhead) {
     BooleanSupplier stop = () -> readersAhead.getAsBoolean() || !budget.hasTimeLeft();
-    for (int stripe = 0; stripe < accesses.stripes(); stripe++) {
-      drain(stripe, policy, budget.chunk(), stop);
+    int stripes = accesses.stripes();
+    int start = nextStripe;
+    for (int i = 0; i < stripes; i++) {
+      int stripe = (start + i) % stripes;
+      if (drain(stripe, policy, budget.chunk(), stop, true)) {
+        nextStripe = (stripe + 1) % stripes;
+      }
     }
   }
 
   /**
    * Drains one stripe, counts its accesses and tells {@code policy} of them {@code chunkSize} at a time, asking
-   * {@code stop} before every chunk but the first; once it says stop, the accesses left are undelivered.
+   * {@code stop} before every chunk but the first, and (if {@code metered}) the budget before the first; once either
+   * says stop, the accesses left are undelivered.
+   *
+   * @return whether the policy was told any access of the stripe
    */
-  private void drain(int stripe, @Nullable SpillPolicy policy, int chunkSize, BooleanSupplier stop) {
+  private boolean drain(int stripe, @Nullable SpillPolicy policy, int chunkSize, BooleanSupplier stop,
+      boolean metered) {
     int counted = count(accesses.drainStripe(stripe, batch));
     for (int from = 0; from < counted; from += chunkSize) {
-      if (from > 0 && stop.getAsBoolean()) {
+      boolean stopHere = from == 0 ? metered && !budget.hasTimeLeft() : stop.getAsBoolean();
+      if (stopHere) {
         undelivered.add(counted - from);
-        return;
+        return from > 0;
       }
       int chunk = Math.min(chunkSize, counted - from);
       if (from > 0) {
@@ -116,6 +133,7 @@ final class AccessDrain {
         budget.spent(start, chunk);
       }
     }
+    return counted > 0 && policy != null;
   }
 
   /** Accesses counted but not told so far. */

@@ -11,13 +11,15 @@ import java.util.function.LongSupplier;
  * an access while its experts simulate every one) as much as it could kept a processor to itself, and the readers
  * made 65 accesses a µs where Caffeine made 118 (BENCHMARKS.md, "The adaptive default"). So the time the policy
  * takes is metered: it accrues at {@value #SHARE} of the clock, up to {@value #BURST_NANOS} ns after a quiet spell;
- * each timed call spends what it took; and past each stripe's first chunk the sampling drains tell more only while
- * some is left. A policy that takes everything in within its share is told everything, as before.
+ * each timed call spends what it took; and the sampling drains tell a chunk only while some is left. A policy that
+ * takes everything in within its share is told everything.
  *
  * <p><b>Chunks by the policy's cost.</b> A chunk is the full one given at construction for a policy that takes it in
  * within {@value #CHUNK_NANOS} ns (W-TinyLFU, at about 50 ns an access, takes 256 in 13 µs), fewer for a slower one,
- * down to {@value #MIN_CHUNK}, by the policy's cost per access smoothed over the timed calls. So a stripe's first
- * chunk, always told, costs the readers some microseconds whatever the policy.
+ * down to {@value #MIN_CHUNK}, by the policy's cost per access smoothed over the timed calls. So a chunk costs the
+ * readers some microseconds whatever the policy. A stripe's first chunk is metered too: told whatever the time left,
+ * it let a slow policy take more than its share when the drain task made many short passes (about 6% fewer accesses
+ * a µs with two readers on two processors: BENCHMARKS.md, "The adaptive default").
  *
  * <p>Not thread-safe: used under the policy lock.
  */

@@ -55,10 +55,10 @@ import org.slf4j.Logger;
  * sample's error; a thread alone with the driver never sees it).
  *
  * <p><b>Sampling (background mode only).</b> The policy is told every access while it keeps up, and a sample when
- * the readers record faster than it takes them in ({@link AccessDrain}): the drain task stops telling a stripe's
- * accesses once a reader has asked for another pass or the policy has used its share of a processor
- * ({@link DrainBudget}), and a recording thread that drains its full stripe itself (the task not awake yet, or busy)
- * tells only the first chunk. The rest are counted, not told
+ * the readers record faster than it takes them in ({@link AccessDrain}): the drain task stops telling once the
+ * policy has used its share of a processor ({@link DrainBudget}), and stops telling a stripe's accesses past its first
+ * chunk once a reader has asked for another pass; a recording thread that drains its full stripe itself (the task not
+ * awake yet, or busy) tells at most the first chunk, within the same share. The rest are counted, not told
  * ({@link #undeliveredAccesses()}). The inline mode, a drain after a rejected task and the drain before every event
  * tell every access.
  *

@@ -47,6 +47,26 @@ class AccessDrainTest {
   }
 
   @Test
+  void drainStripeSampled_onceThePolicyHasUsedItsShare_tellsNothing_untilTimeAccrues() {
+    policy.nanosPerAccess = 2 * DrainBudget.BURST_NANOS / AccessDrain.CHUNK; // one chunk spends two bursts
+    recordMany(a.id, CAPACITY);
+    drain.drainStripeSampled(0, policy);
+    assertThat(policy.told).as("nothing timed yet: a whole chunk, two bursts' time").hasSize(AccessDrain.CHUNK);
+
+    recordMany(a.id, CAPACITY);
+    drain.drainStripeSampled(0, policy);
+    assertThat(policy.told).as("the share overspent: nothing more").hasSize(AccessDrain.CHUNK);
+    assertThat(ids.accessCount(a)).isEqualTo(2 * CAPACITY);
+
+    now += 8 * DrainBudget.BURST_NANOS; // the overspent share accrues back, and then some
+    recordMany(a.id, CAPACITY);
+    drain.drainStripeSampled(0, policy);
+    assertThat(policy.told).as("time left again: a chunk sized by the policy's cost")
+        .hasSize(AccessDrain.CHUNK + DrainBudget.MIN_CHUNK);
+    assertThat(drain.undelivered()).isEqualTo(3 * CAPACITY - AccessDrain.CHUNK - DrainBudget.MIN_CHUNK);
+  }
+
+  @Test
   void drainAllBehindReaders_tellsChunksUntilTheReadersAreAhead() {
     recordMany(a.id, 2 * AccessDrain.CHUNK);
     recordMany(b.id, 2 * AccessDrain.CHUNK);
@@ -82,15 +102,21 @@ class AccessDrainTest {
   }
 
   @Test
-  void drainAllBehindReaders_onceThePolicyHasUsedItsShareOfTheTime_tellsEachStripesFirstChunkOnly() {
+  void drainAllBehindReaders_onceThePolicyHasUsedItsShareOfTheTime_tellsNoMoreThanTheShare() {
     policy.nanosPerAccess = 60; // a whole chunk within the chunk time: chunks stay full
 
     // Each round's calls take 61 µs and earn a quarter of that: the burst of 1 ms lasts about 22 rounds.
     List<Integer> told = drainRounds(40);
 
     assertThat(told.get(0)).as("within the burst: every access").isEqualTo(CAPACITY);
-    assertThat(told.get(39)).as("then only the first chunk, the readers not even ahead").isEqualTo(AccessDrain.CHUNK);
     assertThat(told).filteredOn(n -> n == CAPACITY).hasSizeBetween(15, 25);
+    assertThat(told.subList(30, 40)).as("then nothing once the share is spent, the readers not even ahead")
+        .contains(0);
+    // The rounds take no time but the policy's: its share of the clock is a quarter, so it may overspend the burst
+    // by one chunk's worth (a call is timed after it returns) and nothing more.
+    long policyNanos = policy.told.size() * policy.nanosPerAccess;
+    assertThat(policyNanos).isLessThanOrEqualTo(DrainBudget.BURST_NANOS + policyNanos / 4
+        + AccessDrain.CHUNK * policy.nanosPerAccess);
     assertThat(ids.accessCount(a)).as("every access counted").isEqualTo(40L * CAPACITY);
     assertThat(drain.undelivered()).isEqualTo(40L * CAPACITY - policy.told.size());
   }
@@ -98,11 +124,44 @@ class AccessDrainTest {
   @Test
   void drainAllBehindReaders_afterAQuietSpell_tellsEverythingAgain() {
     policy.nanosPerAccess = 60;
-    assertThat(drainRounds(40).get(39)).isEqualTo(AccessDrain.CHUNK);
+    assertThat(drainRounds(40).subList(30, 40)).contains(0);
 
     now += 4 * DrainBudget.BURST_NANOS; // time passes without telling: the share refills, up to the burst
 
     assertThat(drainRounds(1).get(0)).isEqualTo(CAPACITY);
+  }
+
+  @Test
+  void drainAllBehindReaders_withTheShareSpent_startsEachPassAtTheStripeAfterTheLastTold() {
+    AccessBuffer buffer4 = new AccessBuffer(4, CAPACITY, 1, Integer.MAX_VALUE);
+    AccessDrain striped = new AccessDrain(buffer4, ids, LoggerFactory.getLogger(AccessDrainTest.class), () -> now);
+    Segment[] ofStripe = {admitted("s0"), admitted("s1"), admitted("s2"), admitted("s3")};
+    policy.nanosPerAccess = 60; // chunks stay full: 256 accesses, 15.4 µs
+    // Between two passes a chunk and a half's worth of the policy's time accrues.
+    long passGap = (long) (1.5 * AccessDrain.CHUNK * policy.nanosPerAccess / DrainBudget.SHARE);
+    List<Integer> firstTold = new ArrayList<>();
+    for (int pass = 0; pass < 40; pass++) {
+      for (int stripe = 0; stripe < 4; stripe++) {
+        for (int i = 0; i < CAPACITY; i++) {
+          assertThat(buffer4.offer(ofStripe[stripe].id, stripe)).isEqualTo(AccessBuffer.RECORDED);
+        }
+      }
+      int before = policy.told.size();
+      striped.drainAllBehindReaders(policy, () -> false);
+      firstTold.add(before < policy.told.size() ? policy.told.get(before) : -1);
+      now += passGap;
+    }
+
+    // Within the 1 ms burst a pass tells all four stripes (16 chunks, 246 µs); once it is spent, one or two chunks.
+    List<Integer> steady = firstTold.subList(10, 40);
+    assertThat(steady).as("every pass tells something").doesNotContain(-1);
+    for (int pass = 1; pass < steady.size(); pass++) {
+      assertThat(steady.get(pass)).as("pass %d starts at another stripe than the pass before", pass + 10)
+          .isNotEqualTo(steady.get(pass - 1));
+    }
+    assertThat(steady).as("the stripes take turns")
+        .contains(ofStripe[0].id, ofStripe[1].id, ofStripe[2].id, ofStripe[3].id);
+    assertThat(striped.undelivered()).isEqualTo(40L * 4 * CAPACITY - policy.told.size());
   }
 
   @Test
