@@ -17,8 +17,14 @@ import java.util.stream.IntStream;
  * binary min-heap of ids ordered by (priority, last use), with each id's heap position kept beside it, so the
  * lowest priority is on top and ties go to the least recently used. A use raises a segment's priority and its time,
  * so it only ever moves down the heap. Events cost O(log n) in the heap; selection visits the heap in order from the
- * top, O(log k) per segment visited for k visited. A segment costs 40 bytes (four longs, two heap ints), no object
- * and no name lookup.
+ * top, O(log k) per segment visited for k visited. A segment costs 32 bytes (size and priority in longs; use count,
+ * time of last use and two heap ints in ints), no object and no name lookup.
+ *
+ * <p>Counts and times are 32-bit to keep a segment within the manager's heap goal: a use count stops at
+ * {@link Integer#MAX_VALUE} (a segment used two billion times ranks as one used that often: its priority still
+ * grows with {@code L}); the clock, which only breaks ties, is renumbered before it wraps, the resident segments
+ * given 0 to n − 1 in the order of their last use (O(n log n), once per two billion uses, with a temporary
+ * {@code long} per resident segment). The ranking is unchanged by either.
  *
  * <p>Events about segments the policy does not know in the required state (an access to a spilled or unknown
  * segment, a reload of a resident one, ...) are ignored rather than thrown on, so that a policy never breaks
@@ -34,12 +40,15 @@ final class LfuPolicy implements SpillPolicy {
 
   /** By id: the registered size. */
   private long[] sizes = new long[IdArrays.INITIAL];
-  /** By id: the use count F. */
-  private long[] frequencies = new long[IdArrays.INITIAL];
+  /** By id: the use count F, saturating at {@link Integer#MAX_VALUE}. */
+  private int[] frequencies = new int[IdArrays.INITIAL];
   /** By id: the priority K (as of the last use while spilled). */
   private long[] priorities = new long[IdArrays.INITIAL];
-  /** By id: the {@link #clock} at the last use; unique, so the heap order is total. */
-  private long[] lastUses = new long[IdArrays.INITIAL];
+  /**
+   * By id: the {@link #clock} at the last use; unique among the resident segments, so the heap order is total.
+   * Only resident segments' times are compared: a spilled segment's is set anew when it is reloaded.
+   */
+  private int[] lastUses = new int[IdArrays.INITIAL];
   /** By id: the position in {@link #heap}, {@link #OUT} or {@link #FREE}. */
   private int[] positions = IdArrays.grow(new int[0], IdArrays.INITIAL, FREE);
   /** The ids of the resident segments, a binary min-heap in its first {@link #heapSize} elements. */
@@ -50,8 +59,17 @@ final class LfuPolicy implements SpillPolicy {
   private final Map<Integer, Long> chosen = new HashMap<>();
   /** LFU-DA's L: raised to the priority of each chosen victim that is spilled; never lowered. */
   private long inflation;
-  /** Counts uses, so that equal priorities rank by recency. */
-  private long clock;
+  /** Counts uses, so that equal priorities rank by recency; renumbered before it wraps. */
+  private int clock;
+
+  LfuPolicy() {
+    this(0);
+  }
+
+  /** A policy whose clock starts at {@code firstClock}, so that tests can reach its wrap. */
+  LfuPolicy(int firstClock) {
+    this.clock = firstClock;
+  }
 
   @Override
   public void onAdmit(int id, String name, long size) {
@@ -189,9 +207,31 @@ final class LfuPolicy implements SpillPolicy {
 
   /** F += 1, K = L + F, last use = now. */
   private void countUse(int id) {
-    frequencies[id] = saturatedAdd(frequencies[id], 1);
+    if (frequencies[id] < Integer.MAX_VALUE) {
+      frequencies[id]++;
+    }
     priorities[id] = saturatedAdd(inflation, frequencies[id]);
+    if (clock == Integer.MAX_VALUE) {
+      renumberLastUses();
+    }
     lastUses[id] = clock++;
+  }
+
+  /**
+   * Gives the resident segments the times 0 to n − 1 in the order of their last use, and the clock n: every
+   * comparison the heap makes comes out as before, so the heap stays ordered.
+   */
+  private void renumberLastUses() {
+    long[] byLastUse = new long[heapSize];
+    for (int position = 0; position < heapSize; position++) {
+      int id = heap[position];
+      byLastUse[position] = (long) lastUses[id] << 32 | id;
+    }
+    Arrays.sort(byLastUse);
+    for (int rank = 0; rank < heapSize; rank++) {
+      lastUses[(int) byLastUse[rank]] = rank;
+    }
+    clock = heapSize;
   }
 
   private static long saturatedAdd(long a, long b) {
@@ -203,7 +243,7 @@ final class LfuPolicy implements SpillPolicy {
   /** Orders numbers by priority, then by time of last use: negative if {@code a} goes before {@code b}. */
   private int compare(int a, int b) {
     int byPriority = Long.compare(priorities[a], priorities[b]);
-    return byPriority != 0 ? byPriority : Long.compare(lastUses[a], lastUses[b]);
+    return byPriority != 0 ? byPriority : Integer.compare(lastUses[a], lastUses[b]);
   }
 
   private void push(int id) {

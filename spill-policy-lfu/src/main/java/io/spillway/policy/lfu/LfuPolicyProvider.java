@@ -40,7 +40,7 @@ import java.util.Objects;
  * with more than three times the uses, is spilled first.
  *
  * <p><b>Cost:</b> O(log n) per event (a binary heap of segment ids ordered by priority and last use), and O(log k)
- * per segment a selection visits, k the number visited, ineligible ones included. About 40 bytes of policy state per
+ * per segment a selection visits, k the number visited, ineligible ones included. About 32 bytes of policy state per
  * segment, in arrays indexed by id. The policy reads no settings from the {@link SpillConfig}.
  *
  * <p>Ranks {@value #PRIORITY}, below the default {@code adaptive} policy and RedDB's {@code coldness}, so it is

@@ -53,6 +53,48 @@ class LfuPolicyTest extends SpillPolicyContractTest {
   }
 
   @Test
+  void clockWrap_keepsEqualCountsLeastRecentFirst() {
+    // Six uses from four before the wrap: the fifth renumbers the resident segments' times.
+    CheckedSpillPolicy policy = new CheckedSpillPolicy(new LfuPolicy(Integer.MAX_VALUE - 4));
+    policy.admit(100, "a", "b", "c");
+    policy.access("c", "a", "b");
+
+    assertThat(policy.ranking()).as("all used twice: least recent first, across the wrap")
+        .containsExactly("c", "a", "b");
+    policy.spill("c");
+    policy.reload("c");
+    assertThat(policy.ranking()).as("c now used last, and three times").containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void clockWrap_withSpilledSegments_renumbersTheResidentOnes_andKeepsTheHeapOrdered() {
+    CheckedSpillPolicy policy = new CheckedSpillPolicy(new LfuPolicy(Integer.MAX_VALUE - 25));
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      names.add("s" + i);
+    }
+    policy.admit(10, names.toArray(String[]::new));
+    policy.spill("s3", "s7");
+    // Uses in reverse, the wrap among them: the reverse order is the recency order.
+    for (int i = 19; i >= 0; i--) {
+      if (i != 3 && i != 7) {
+        policy.access("s" + i);
+      }
+    }
+    policy.reload("s7");
+
+    List<String> expected = new ArrayList<>();
+    for (int i = 19; i >= 0; i--) {
+      if (i != 3 && i != 7) {
+        expected.add("s" + i);
+      }
+    }
+    expected.add("s7");
+    assertThat(policy.ranking()).containsExactlyElementsOf(expected);
+    assertThat(policy.victims(30)).containsExactly("s19", "s18", "s17");
+  }
+
+  @Test
   void onAccess_raisesPriorityByOne() {
     CheckedSpillPolicy policy = checkedPolicy();
     policy.admit(100, "a", "b", "c");
