@@ -196,7 +196,8 @@ final class Compactor implements AutoCloseable {
 
   boolean eligible(LogFile file) {
     return !file.dedicated() && file.sealed() && !file.retired() && file.compactable() && !file.claimed()
-        && file.inflight() == 0 && file.end() > 0 && file.live() < settings.compactBelow() * file.end();
+        && file.inflight() == 0 && file.removalsInFlight() == 0 && file.end() > 0
+        && file.live() < settings.compactBelow() * file.end();
   }
 
   /** Writers that compacted a file themselves because compaction had fallen behind. */
@@ -320,6 +321,9 @@ final class Compactor implements AutoCloseable {
       publish(source, drain(batch));
       if (stopRequested) {
         return false;
+      }
+      if (!source.retired() && source.removalsInFlight() > 0) {
+        return false; // a record deleted or replaced meanwhile: its removal subtracts its bytes and retires the file
       }
       if (!source.retired()) {
         // Every record it held has moved or died, so it counts no live byte unless the accounting is wrong; left

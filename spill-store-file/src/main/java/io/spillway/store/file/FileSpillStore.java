@@ -55,6 +55,7 @@ final class FileSpillStore implements SpillStore {
   private final KeyIndex index = new KeyIndex();
   private final LogFiles files;
   private final LongConsumer pinner;
+  private final LongConsumer removals;
   private final Appender appender;
   private final RecordWriter writer;
   private final Compactor compactor;
@@ -66,6 +67,7 @@ final class FileSpillStore implements SpillStore {
   private final boolean persistent;
   private final AtomicLong deadMarkFailures = new AtomicLong();
   private boolean closed; // guarded by state
+  private volatile @Nullable Consumer<String> afterIndexRemoval;
 
   private FileSpillStore(SessionDirs folders, FileStoreSettings settings, boolean background) {
     this.folders = folders;
@@ -75,6 +77,7 @@ final class FileSpillStore implements SpillStore {
     this.settings = settings;
     this.files = new LogFiles(directories, settings.fsync(), this::spaceFreed);
     this.pinner = files::pin;
+    this.removals = files::beginRemoval;
     this.appender = new Appender(files, settings, usage::get, this::changed);
     this.writer = new RecordWriter(new BufferPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
     String threadName = background ? "spillway-file-compactor-" + dir.getFileName() : null;
@@ -82,11 +85,7 @@ final class FileSpillStore implements SpillStore {
         threadName);
   }
 
-  /**
-   * Removes dead sessions from {@code spillDir}, then opens a new session there.
-   *
-   * @param background whether compaction runs on a thread of its own; without, only {@link #compactNow()} compacts
-   */
+  /** As {@link #open(List, FileStoreSettings, boolean)} with one spill directory. */
   static FileSpillStore open(Path spillDir, FileStoreSettings settings, boolean background) throws IOException {
     return open(List.of(spillDir), settings, background);
   }
@@ -241,7 +240,7 @@ final class FileSpillStore implements SpillStore {
     LogFile file = slot.file();
     file.addLive(slot.size()); // before the index points here, so that live never undercounts
     long location = KeyIndex.location(file.id(), slot.position() + RecordFormat.HEADER_BYTES + keyBytes);
-    KeyIndex.Entry previous = index.put(key, location, KeyIndex.lengthCode(valueLength));
+    KeyIndex.Entry previous = index.put(key, location, KeyIndex.lengthCode(valueLength), removals);
     appendedBytes.addAndGet(slot.size());
     callerBytes.addAndGet(valueLength);
     usage.addAndGet(valueLength);
@@ -268,14 +267,19 @@ final class FileSpillStore implements SpillStore {
     dropCounted(entry, keyBytes);
   }
 
-  /** Counts the bytes of a record the index no longer points at, and is marked dead if need be, as dead. */
+  /**
+   * Counts the bytes of a record the index no longer points at, and is marked dead if need be, as dead, and ends the
+   * removal the index began ({@link LogFiles#beginRemoval}, so that compaction does not take them for lost bytes).
+   */
   private void dropCounted(KeyIndex.Entry entry, int keyBytes) {
     LogFile file = fileOf(entry);
     long valueLength = valueLength(entry, file);
     usage.addAndGet(-valueLength);
     file.addLive(-RecordFormat.recordBytes(keyBytes, valueLength));
+    file.endRemoval(); // after the bytes are subtracted: compaction must see one or the other
     changed(file);
   }
+
 
   /**
    * Marks the record of {@code entry} dead on disk (its live bytes keep its file meanwhile), and any original of it
@@ -358,9 +362,13 @@ final class FileSpillStore implements SpillStore {
     shared.lock();
     try {
       ensureOpen();
-      KeyIndex.Entry entry = index.remove(key);
+      KeyIndex.Entry entry = index.remove(key, removals);
       if (entry == null) {
         return false;
+      }
+      Consumer<String> hook = afterIndexRemoval;
+      if (hook != null) {
+        hook.accept(key);
       }
       int keyBytes = RecordFormat.utf8Length(key);
       if (persistent) {
@@ -369,6 +377,7 @@ final class FileSpillStore implements SpillStore {
         } catch (IOException e) {
           // Removed from the index, so compaction could not have moved it meanwhile: putting it back restores it.
           index.put(key, entry.location(), entry.lengthCode());
+          fileOf(entry).endRemoval();
           throw failure(fileOf(entry).path(), "could not delete key " + FileNames.describe(key) + ": "
               + e.getMessage(), e);
         }
@@ -458,6 +467,11 @@ final class FileSpillStore implements SpillStore {
     } finally {
       shared.unlock();
     }
+  }
+
+  /** Sets the hook called with each key a delete took out of the index, before its bytes count as dead; for tests. */
+  void afterIndexRemoval(@Nullable Consumer<String> hook) {
+    afterIndexRemoval = hook;
   }
 
   /** Sets the hook called with each key compaction copied, before the copy is published; for tests. */

@@ -125,11 +125,23 @@ final class KeyIndex {
    * @return the previous entry, or {@code null}
    */
   @Nullable Entry put(String key, long location, int lengthCode) {
+    return put(key, location, lengthCode, null);
+  }
+
+  /**
+   * As {@link #put(String, long, int)}, calling {@code onDrop}, when given, with the previous entry's location while
+   * still holding the stripe's lock, so that no one lists the index between the two. It must be quick and not block.
+   */
+  @Nullable Entry put(String key, long location, int lengthCode, @Nullable LongConsumer onDrop) {
     Objects.requireNonNull(key, "key");
     long hash = mix(key.hashCode());
     Stripe stripe = stripeOf(hash);
     synchronized (stripe) {
-      return stripe.put(key, hash, location, lengthCode);
+      Entry previous = stripe.put(key, hash, location, lengthCode);
+      if (previous != null && onDrop != null) {
+        onDrop.accept(previous.location());
+      }
+      return previous;
     }
   }
 
@@ -178,10 +190,22 @@ final class KeyIndex {
 
   /** Removes {@code key}; returns its entry, or {@code null} if it had none. */
   @Nullable Entry remove(String key) {
+    return remove(key, null);
+  }
+
+  /**
+   * As {@link #remove(String)}, calling {@code onDrop}, when given, with the entry's location while still holding the
+   * stripe's lock, so that no one lists the index between the two. It must be quick and not block.
+   */
+  @Nullable Entry remove(String key, @Nullable LongConsumer onDrop) {
     long hash = mix(key.hashCode());
     Stripe stripe = stripeOf(hash);
     synchronized (stripe) {
-      return stripe.remove(key, hash);
+      Entry removed = stripe.remove(key, hash);
+      if (removed != null && onDrop != null) {
+        onDrop.accept(removed.location());
+      }
+      return removed;
     }
   }
 

@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  *
  * <p><b>Accounting.</b> {@link #end()} is the space reserved by appends (every record begun here ends before it);
  * {@link #live()} the bytes of the records the index points at (never less than that: an append counts its bytes
- * before it publishes them, a removal subtracts them after); {@link #inflight()} the appends begun and not finished.
+ * before it publishes them, a removal subtracts them after); {@link #inflight()} the appends begun and not finished;
+ * {@link #removalsInFlight()} the records taken out of the index (deleted or replaced) whose bytes {@code live} still
+ * counts, so that compaction can tell bytes about to be subtracted from bytes the accounting lost.
  * The {@link Appender} moves {@code end}, {@link #seal() seals} the file when it takes no more appends, and counts
  * appends in and out. Once sealed with no append in flight, {@code live} can only fall; at zero the file is
  * <i>dead</i>.
@@ -54,6 +56,7 @@ final class LogFile {
   private volatile boolean sealed; // written under the Appender's lock
   private final AtomicLong live = new AtomicLong();
   private final AtomicInteger inflight = new AtomicInteger();
+  private final AtomicInteger removals = new AtomicInteger();
   private final AtomicInteger refs = new AtomicInteger(1);
   private final AtomicBoolean retired = new AtomicBoolean();
   private volatile boolean compactable = true;
@@ -147,6 +150,24 @@ final class LogFile {
 
   void endAppend() {
     inflight.decrementAndGet();
+  }
+
+  /** Records taken out of the index whose bytes {@link #live()} still counts. */
+  int removalsInFlight() {
+    return removals.get();
+  }
+
+  /**
+   * A record here left the index: call under the index stripe's lock that removed or replaced it, so that whoever
+   * lists the index sees either the record or this count.
+   */
+  void beginRemoval() {
+    removals.incrementAndGet();
+  }
+
+  /** The removal begun by {@link #beginRemoval} has subtracted its bytes from {@link #live()}, or was taken back. */
+  void endRemoval() {
+    removals.decrementAndGet();
   }
 
   boolean retired() {

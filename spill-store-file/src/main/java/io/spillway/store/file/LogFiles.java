@@ -163,11 +163,32 @@ final class LogFiles {
    * @throws IllegalStateException if that file is gone, which the index's guarantees rule out
    */
   void pin(long location) {
-    LogFile file = get(KeyIndex.fileId(location));
-    if (file == null || !file.tryPin()) {
-      throw new IllegalStateException("The index points at log file id " + KeyIndex.fileId(location)
-          + ", which has been released");
+    if (!fileAt(location).tryPin()) {
+      throw released(location);
     }
+  }
+
+  /**
+   * Counts a removal in flight ({@link LogFile#beginRemoval}) on the file of index location {@code location}; call
+   * under the index stripe's lock that took the record out of the index.
+   *
+   * @throws IllegalStateException if that file is gone, which the index's guarantees rule out
+   */
+  void beginRemoval(long location) {
+    fileAt(location).beginRemoval();
+  }
+
+  private LogFile fileAt(long location) {
+    LogFile file = get(KeyIndex.fileId(location));
+    if (file == null) {
+      throw released(location);
+    }
+    return file;
+  }
+
+  private static IllegalStateException released(long location) {
+    return new IllegalStateException("The index points at log file id " + KeyIndex.fileId(location)
+        + ", which has been released");
   }
 
   /** The raw table, for a scan that must not allocate; entries may be {@code null}. Never modify it. */

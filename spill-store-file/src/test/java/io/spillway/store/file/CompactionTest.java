@@ -18,6 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -247,6 +251,62 @@ class CompactionTest {
     assertThat(stats.liveRecordBytes())
         .isEqualTo(RecordFormat.recordBytes(2, 777) + RecordFormat.recordBytes(2, 7_000));
     assertThat(first).doesNotExist();
+  }
+
+  @Test
+  void compactNow_whileADeleteIsBetweenTheIndexAndTheAccounting_leavesTheFileForLater_andWarnsOfNothing()
+      throws IOException {
+    FileSpillStore store = open(false);
+    for (int i = 0; i < 8; i++) {
+      store.write("k" + i, ByteBuffer.wrap(bytes(7_000, i)));
+    }
+    Path first = store.logFiles().get(0);
+    store.rollLogFile();
+    for (int i = 0; i < 5; i++) {
+      store.delete("k" + i); // 3 of 8 live: below the threshold
+    }
+    List<LogRecord> warnings = new ArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+          warnings.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger(FileSpillStoreProvider.class.getName());
+    logger.addHandler(handler);
+    List<Integer> compactedDuringTheDelete = new ArrayList<>();
+    try {
+      // k7 is out of the index but its bytes still count live: compaction must not take them for lost ones.
+      store.afterIndexRemoval(key -> {
+        try {
+          compactedDuringTheDelete.add(store.compactNow());
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(store.delete("k7")).isTrue();
+      store.afterIndexRemoval(null);
+    } finally {
+      logger.removeHandler(handler);
+    }
+
+    assertThat(compactedDuringTheDelete).as("a file with a removal in flight waits").containsExactly(0);
+    assertThat(warnings).extracting(LogRecord::getMessage).isEmpty();
+    assertThat(first).as("k5 and k6 still there").exists();
+    assertThat(store.compactNow()).as("then it is compacted as any other").isEqualTo(1);
+    assertThat(first).doesNotExist();
+    assertThat(store.read("k5")).isEqualTo(bytes(7_000, 5));
+    assertThat(store.read("k6")).isEqualTo(bytes(7_000, 6));
+    assertThat(store.list()).containsExactlyInAnyOrder("k5", "k6");
+    assertThat(store.stats().liveRecordBytes()).isEqualTo(2 * RecordFormat.recordBytes(2, 7_000));
   }
 
   @Test

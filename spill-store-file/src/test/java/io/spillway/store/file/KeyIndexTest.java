@@ -157,6 +157,43 @@ class KeyIndexTest {
   }
 
   @Test
+  void putAndRemove_tellTheDroppedLocation_underTheStripesLock_andOnlyWhenAnEntryLeaves() {
+    KeyIndex index = new KeyIndex();
+    long first = KeyIndex.location(1, 100);
+    long second = KeyIndex.location(2, 200);
+    List<Long> dropped = new ArrayList<>();
+    List<Integer> listedWhileTold = new ArrayList<>();
+    ExecutorService lister = Executors.newSingleThreadExecutor();
+    java.util.function.LongConsumer onDrop = location -> {
+      dropped.add(location);
+      // A listing from another thread waits for the stripe's lock, so it cannot run between the two.
+      Future<Integer> listing = lister.submit(() -> index.entriesIn(1).size());
+      try {
+        listing.get(50, TimeUnit.MILLISECONDS);
+        listedWhileTold.add(1);
+      } catch (java.util.concurrent.TimeoutException expected) {
+        // still waiting for the lock, as it should
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+
+    try {
+      assertThat(index.put("k", first, 7, onDrop)).isNull();
+      assertThat(dropped).as("nothing replaced").isEmpty();
+      assertThat(index.put("k", second, 8, onDrop)).isEqualTo(new KeyIndex.Entry("k", first, 7));
+      assertThat(index.remove("missing", onDrop)).isNull();
+      assertThat(index.remove("k", onDrop)).isEqualTo(new KeyIndex.Entry("k", second, 8));
+    } finally {
+      lister.shutdown();
+    }
+
+    assertThat(dropped).containsExactly(first, second);
+    assertThat(listedWhileTold).as("a listing ran while the stripe was held").isEmpty();
+    assertThat(index.get("k", null)).isNull();
+  }
+
+  @Test
   void remove_ofMostKeys_shrinksTheTables() {
     KeyIndex index = new KeyIndex();
     for (int i = 0; i < 100_000; i++) {
