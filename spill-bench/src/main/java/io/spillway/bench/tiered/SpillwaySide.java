@@ -26,6 +26,10 @@ final class SpillwaySide implements TieredSide {
     if (ioThreads != null) {
       config.ioThreads(ioThreads);
     }
+    String policy = System.getProperty("bench.spillway.policy");
+    if (policy != null) {
+      config.policy(policy);
+    }
     String mode = System.getProperty("bench.spillway.spillMode");
     if (mode != null) {
       config.spillMode(SpillMode.valueOf(mode));

@@ -3,6 +3,7 @@ package io.spillway.core.internal;
 import io.spillway.api.SpillBudgetExceededException;
 import io.spillway.api.SpillException;
 import io.spillway.core.internal.jfr.BudgetWaitJfrEvent;
+import io.spillway.core.internal.jfr.JfrEvents;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -101,7 +102,7 @@ final class MemoryBudget {
     }
     long start = System.nanoTime();
     long maxWait = maxBlock.toNanos();
-    BudgetWaitJfrEvent event = BudgetWaitJfrEvent.start();
+    BudgetWaitJfrEvent event = JfrEvents.budgetWait();
     String result = "failure";
     waitingBytes.addAndGet(bytes);
     try {

@@ -6,7 +6,7 @@ import io.spillway.api.StoreQuotaExceededException;
 import io.spillway.api.spi.SpillStore;
 import io.spillway.core.EncodedFrame;
 import io.spillway.core.SpillFrames;
-import io.spillway.core.internal.jfr.CorruptFrameJfrEvent;
+import io.spillway.core.internal.jfr.JfrEvents;
 import io.spillway.core.internal.jfr.ReloadJfrEvent;
 import io.spillway.core.internal.jfr.SpillJfrEvent;
 import java.io.IOException;
@@ -133,7 +133,7 @@ final class SegmentIo {
    * @throws SpillStoreException if the store cannot take it; the previous copy, if any, is the store's to keep
    */
   URI write(String name, byte[] payload, long registeredSize) {
-    SpillJfrEvent event = SpillJfrEvent.start();
+    SpillJfrEvent event = JfrEvents.spill();
     long reserved = -1;
     long length = 0;
     String result = "failure";
@@ -183,7 +183,7 @@ final class SegmentIo {
    * @throws SpillStoreException if the copy is missing or cannot be read
    */
   byte[] read(String name, URI location, long registeredSize) {
-    ReloadJfrEvent event = ReloadJfrEvent.start();
+    ReloadJfrEvent event = JfrEvents.reload();
     String result = "failure";
     int bytes = 0;
     long start = System.nanoTime();
@@ -224,7 +224,7 @@ final class SegmentIo {
    */
   void corruptFrame(String name, @Nullable URI location, String operation, CorruptSegmentException e) {
     counters.corruptFrame();
-    CorruptFrameJfrEvent.emit(name, storeName, location, operation, e.reason().name(), e.getMessage());
+    JfrEvents.corruptFrame(name, storeName, location, operation, e.reason().name(), e.getMessage());
   }
 
   /**

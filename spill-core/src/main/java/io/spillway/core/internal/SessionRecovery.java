@@ -6,7 +6,7 @@ import io.spillway.api.SegmentNames;
 import io.spillway.api.SpillStoreException;
 import io.spillway.api.spi.SpillStore;
 import io.spillway.core.FrameHeader;
-import io.spillway.core.internal.jfr.CorruptFrameJfrEvent;
+import io.spillway.core.internal.jfr.JfrEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -112,7 +112,7 @@ final class SessionRecovery {
       }
     } catch (CorruptSegmentException e) {
       why = e.getMessage();
-      io.corruptFrame(key, CorruptFrameJfrEvent.enabled() ? location(io, key) : null, "recovery", e);
+      io.corruptFrame(key, JfrEvents.corruptFrameEnabled() ? location(io, key) : null, "recovery", e);
     } catch (InvalidSegmentNameException e) {
       why = "its key is not a segment name: " + e.getMessage();
     } catch (IOException | RuntimeException e) {

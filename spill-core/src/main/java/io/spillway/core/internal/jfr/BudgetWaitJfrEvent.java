@@ -43,7 +43,7 @@ public final class BudgetWaitJfrEvent extends Event {
   private BudgetWaitJfrEvent() {}
 
   /** A started event, or null (nothing allocated) when no recording takes it. */
-  public static @Nullable BudgetWaitJfrEvent start() {
+  static @Nullable BudgetWaitJfrEvent start() {
     if (!PROBE.isEnabled()) {
       return null;
     }

@@ -49,12 +49,12 @@ public final class CorruptFrameJfrEvent extends Event {
   private CorruptFrameJfrEvent() {}
 
   /** Whether a recording takes the event now: for a caller whose {@code location} would take work to find. */
-  public static boolean enabled() {
+  static boolean enabled() {
     return PROBE.isEnabled();
   }
 
   /** Commits the event now, if a recording takes it; allocates nothing otherwise. */
-  public static void emit(String segment, String store, @Nullable URI location, String operation, String reason,
+  static void emit(String segment, String store, @Nullable URI location, String operation, String reason,
       @Nullable String message) {
     if (!PROBE.isEnabled()) {
       return;

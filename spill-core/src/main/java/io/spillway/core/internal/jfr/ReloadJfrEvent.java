@@ -48,7 +48,7 @@ public final class ReloadJfrEvent extends Event {
   private ReloadJfrEvent() {}
 
   /** A started event, or null (nothing allocated) when no recording takes it. */
-  public static @Nullable ReloadJfrEvent start() {
+  static @Nullable ReloadJfrEvent start() {
     if (!PROBE.isEnabled()) {
       return null;
     }

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * The Flight Recorder event {@value #NAME}: one write of a frame to the store (see the package documentation for
  * its fields). Internal, may change.
  *
- * <p>Use: {@code SpillJfrEvent event = SpillJfrEvent.start();} before the work, then
+ * <p>Use: {@code SpillJfrEvent event = JfrEvents.spill();} before the work, then
  * {@code if (event != null) event.finish(...)} after it, whatever its outcome. Not thread-safe: one instance per
  * operation, on one thread.
  */
@@ -55,7 +55,7 @@ public final class SpillJfrEvent extends Event {
   private SpillJfrEvent() {}
 
   /** A started event, or null (nothing allocated) when no recording takes it. */
-  public static @Nullable SpillJfrEvent start() {
+  static @Nullable SpillJfrEvent start() {
     if (!PROBE.isEnabled()) {
       return null;
     }
