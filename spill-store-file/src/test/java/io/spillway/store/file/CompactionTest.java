@@ -212,17 +212,26 @@ class CompactionTest {
     assertThatThrownBy(() -> store.read("k5")).isInstanceOf(NoSuchFileException.class);
   }
 
-  @Test
-  void compactNow_updateOrDeleteDuringACopy_isNeverUndone() throws IOException {
-    FileSpillStore store = open(false);
+  /**
+   * Writes k0 to k7 (7,000 B each) into the first log file, seals it and deletes k0 to k4, so that 3 of its 8
+   * records are live: below the threshold. Returns that file.
+   */
+  private static Path threeOfEightLive(FileSpillStore store) throws IOException {
     for (int i = 0; i < 8; i++) {
       store.write("k" + i, ByteBuffer.wrap(bytes(7_000, i)));
     }
     Path first = store.logFiles().get(0);
     store.rollLogFile();
     for (int i = 0; i < 5; i++) {
-      store.delete("k" + i); // 3 of 8 live: below the threshold
+      store.delete("k" + i);
     }
+    return first;
+  }
+
+  @Test
+  void compactNow_updateOrDeleteDuringACopy_isNeverUndone() throws IOException {
+    FileSpillStore store = open(false);
+    Path first = threeOfEightLive(store);
     byte[] replacement = bytes(777, 99);
     List<String> copied = new ArrayList<>();
     store.afterCompactionCopy(key -> {
@@ -257,14 +266,7 @@ class CompactionTest {
   void compactNow_whileADeleteIsBetweenTheIndexAndTheAccounting_leavesTheFileForLater_andWarnsOfNothing()
       throws IOException {
     FileSpillStore store = open(false);
-    for (int i = 0; i < 8; i++) {
-      store.write("k" + i, ByteBuffer.wrap(bytes(7_000, i)));
-    }
-    Path first = store.logFiles().get(0);
-    store.rollLogFile();
-    for (int i = 0; i < 5; i++) {
-      store.delete("k" + i); // 3 of 8 live: below the threshold
-    }
+    Path first = threeOfEightLive(store);
     List<LogRecord> warnings = new ArrayList<>();
     Handler handler = new Handler() {
       @Override

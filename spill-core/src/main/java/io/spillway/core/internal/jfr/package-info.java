@@ -38,8 +38,9 @@
  * <p><b>Cost.</b> With no recording taking an event, a call site costs a check or two of a flag and allocates
  * nothing: the factories of {@link io.spillway.core.internal.jfr.JfrEvents} return null while no recorder has been set
  * up in the JVM, without loading an event class (the first load of one costs about 80 ms), and otherwise each event
- * class's {@code start()} asks a shared probe instance whether the event is enabled and returns null if not. Fields that take work to fill (a location's text) are filled only once {@code shouldCommit()} says
- * the event will be kept.
+ * class's {@code start()} asks a shared probe instance whether the event is enabled and returns null if not.
+ * Fields that take work to fill (a location's text) are filled only once {@code shouldCommit()} says the event will
+ * be kept.
  */
 @NullMarked
 package io.spillway.core.internal.jfr;
