@@ -322,10 +322,10 @@ final class Compactor implements AutoCloseable {
       if (stopRequested) {
         return false;
       }
-      if (!source.retired() && source.removalsInFlight() > 0) {
-        return false; // a record deleted or replaced meanwhile: its removal subtracts its bytes and retires the file
-      }
       if (!source.retired()) {
+        if (source.removalsInFlight() > 0) {
+          return false; // a record deleted or replaced meanwhile: its removal subtracts its bytes, retiring the file
+        }
         // Every record it held has moved or died, so it counts no live byte unless the accounting is wrong; left
         // eligible, it would be picked again and again.
         source.markUncompactable();
