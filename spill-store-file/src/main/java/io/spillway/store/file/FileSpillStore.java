@@ -55,7 +55,8 @@ final class FileSpillStore implements SpillStore {
   private final KeyIndex index = new KeyIndex();
   private final LogFiles files;
   private final LongConsumer pinner;
-  private final LongConsumer removals;
+  /** {@link LogFiles#beginRemoval}, made once: called under an index stripe's lock as a record leaves the index. */
+  private final LongConsumer beginRemoval;
   private final Appender appender;
   private final RecordWriter writer;
   private final Compactor compactor;
@@ -77,7 +78,7 @@ final class FileSpillStore implements SpillStore {
     this.settings = settings;
     this.files = new LogFiles(directories, settings.fsync(), this::spaceFreed);
     this.pinner = files::pin;
-    this.removals = files::beginRemoval;
+    this.beginRemoval = files::beginRemoval;
     this.appender = new Appender(files, settings, usage::get, this::changed);
     this.writer = new RecordWriter(new BufferPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
     String threadName = background ? "spillway-file-compactor-" + dir.getFileName() : null;
@@ -240,7 +241,7 @@ final class FileSpillStore implements SpillStore {
     LogFile file = slot.file();
     file.addLive(slot.size()); // before the index points here, so that live never undercounts
     long location = KeyIndex.location(file.id(), slot.position() + RecordFormat.HEADER_BYTES + keyBytes);
-    KeyIndex.Entry previous = index.put(key, location, KeyIndex.lengthCode(valueLength), removals);
+    KeyIndex.Entry previous = index.put(key, location, KeyIndex.lengthCode(valueLength), beginRemoval);
     appendedBytes.addAndGet(slot.size());
     callerBytes.addAndGet(valueLength);
     usage.addAndGet(valueLength);
@@ -362,7 +363,7 @@ final class FileSpillStore implements SpillStore {
     shared.lock();
     try {
       ensureOpen();
-      KeyIndex.Entry entry = index.remove(key, removals);
+      KeyIndex.Entry entry = index.remove(key, beginRemoval);
       if (entry == null) {
         return false;
       }

@@ -13,8 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A child JVM for {@link FlightRecorderIdleIT}: spills, reloads and waits for room in the budget through a real
- * manager, then prints {@value #DONE}. Argument: the spill directory.
+ * A child JVM for {@link FlightRecorderIdleIT}: spills and reloads a manual segment and managed values twice the
+ * budget through a real manager, then prints {@value #DONE}. Argument: the spill directory.
  */
 public final class FlightRecorderIdleChildMain {
   static final String DONE = "done";
