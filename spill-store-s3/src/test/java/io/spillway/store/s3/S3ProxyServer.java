@@ -13,13 +13,16 @@ import org.jclouds.blobstore.BlobStoreContext;
 
 /**
  * A real S3 API server in this JVM: S3Proxy on 127.0.0.1 over an in-memory jclouds backend, which outlives a
- * {@link #stop()} so that {@link #start()} brings the same objects back on the same port.
+ * {@link #stop()} so that {@link #start()} brings the same objects back on the same port. The backend's reads are
+ * serialized ({@link SerializedReadsBlobStore}): unlike a real server, it breaks under parallel ones.
  */
 final class S3ProxyServer implements S3TestServer {
   static final String ACCESS_KEY = "spillway-access";
   static final String SECRET_KEY = "spillway-secret";
 
   private final BlobStoreContext context;
+  /** What S3Proxy serves from: the in-memory backend with its reads serialized ({@link SerializedReadsBlobStore}). */
+  private final BlobStore served;
   private int port;
   private S3Proxy proxy;
 
@@ -27,6 +30,7 @@ final class S3ProxyServer implements S3TestServer {
     Properties properties = new Properties();
     context = ContextBuilder.newBuilder("transient").credentials("identity", "credential").overrides(properties)
         .build(BlobStoreContext.class);
+    served = SerializedReadsBlobStore.wrap(context.getBlobStore());
     start();
   }
 
@@ -34,7 +38,7 @@ final class S3ProxyServer implements S3TestServer {
   @Override
   public void start() throws Exception {
     proxy = S3Proxy.builder()
-        .blobStore(context.getBlobStore())
+        .blobStore(served)
         .endpoint(URI.create("http://127.0.0.1:" + port))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
         .build();
