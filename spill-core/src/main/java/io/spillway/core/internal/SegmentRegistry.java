@@ -3,7 +3,6 @@ package io.spillway.core.internal;
 import io.spillway.api.SegmentNotFoundException;
 import io.spillway.api.SpillStoreException;
 import java.net.URI;
-import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -28,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. Lock order: segment lock, then the policy lock or the budget lock.
  */
 final class SegmentRegistry {
-  private final ConcurrentHashMap<String, Segment> segments = new ConcurrentHashMap<>();
+  private final SegmentTable segments = new SegmentTable();
   /** A predecessor's store I/O on a segment's key, for the few segments registered while it was in flight. */
   private final ConcurrentHashMap<Segment, CompletableFuture<Void>> barriers = new ConcurrentHashMap<>();
   private final Lifecycle lifecycle;
@@ -51,9 +50,9 @@ final class SegmentRegistry {
     return segments.get(name);
   }
 
-  /** The current segments, a weakly consistent view. */
-  Collection<Segment> all() {
-    return segments.values();
+  /** The current segments, one stripe at a time (see {@link SegmentTable#iterator}). */
+  Iterable<Segment> all() {
+    return segments;
   }
 
   int size() {
@@ -92,7 +91,7 @@ final class SegmentRegistry {
     long size = fresh.size();
     boolean freed = false;
     synchronized (fresh) {
-      Segment old = segments.put(name, fresh);
+      Segment old = segments.put(fresh);
       Segment retired = null;
       long released = 0;
       if (old != null) {
@@ -127,7 +126,7 @@ final class SegmentRegistry {
   void admitRecovered(Segment recovered, URI location) {
     synchronized (recovered) {
       recovered.location = location;
-      if (segments.putIfAbsent(recovered.name, recovered) != null) {
+      if (segments.putIfAbsent(recovered) != null) {
         throw new IllegalStateException("Segment '" + recovered.name + "' is already registered");
       }
       counters.recovered();
@@ -170,7 +169,7 @@ final class SegmentRegistry {
           // Set before publishing, so that no reader sees the new segment without its size.
           fresh.setSize(old.size());
           fresh.location = location;
-          if (!segments.replace(name, old, fresh)) {
+          if (!segments.replace(old, fresh)) {
             continue; // replaced by a registration that waits for old's lock: it retires old, and we look again
           }
           CompletableFuture<Void> barrier = barrierOf(old);
@@ -194,7 +193,7 @@ final class SegmentRegistry {
    * segment's lock throughout) have finished; for closing a persistent session, whose copies are kept.
    */
   void awaitLockedOperations() {
-    for (Segment seg : segments.values()) {
+    for (Segment seg : segments) {
       synchronized (seg) {
         // Empty: taking the lock once is the wait.
       }
@@ -209,7 +208,7 @@ final class SegmentRegistry {
     budget.add(-retire(seg, why));
     policy.remove(seg);
     // Only now may a new registration of the name find the map free, so its onAdmit follows this onRemove.
-    segments.remove(seg.name, seg);
+    segments.remove(seg);
   }
 
   /**
@@ -244,7 +243,7 @@ final class SegmentRegistry {
    */
   int dropCleanCopies(String why) {
     int dropped = 0;
-    for (Segment seg : segments.values()) {
+    for (Segment seg : segments) {
       ManagedSegment<?> managed = seg.managed();
       if (managed == null || managed.cleanCopy == null) {
         continue;
@@ -287,7 +286,7 @@ final class SegmentRegistry {
    */
   void forgetSpilled() {
     SpillStoreException failure = null;
-    for (Segment seg : segments.values()) {
+    for (Segment seg : segments) {
       synchronized (seg) {
         URI location = seg.location;
         if (seg.isRemoved() || location == null || seg.ioInFlight() != null) {
@@ -309,7 +308,7 @@ final class SegmentRegistry {
         }
         policy.remove(seg);
         // After onRemove, so that a new registration of the name is admitted after it (see remove).
-        segments.remove(seg.name, seg);
+        segments.remove(seg);
       }
     }
     if (failure != null) {
