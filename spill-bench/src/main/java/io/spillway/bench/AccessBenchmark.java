@@ -57,6 +57,13 @@ public class AccessBenchmark {
   public static final String KEYS_PROPERTY = "bench.access.keys";
   /** Distinct keys in this run: {@value #DEFAULT_KEYS} unless {@value #KEYS_PROPERTY} says otherwise. */
   static final int KEYS = Integer.getInteger(KEYS_PROPERTY, DEFAULT_KEYS);
+  /**
+   * The system property that makes every name in the stream a string of its own, equal to the registered name but not
+   * the same object ({@code -Dbench.access.distinctNames=true}), as when a caller builds the name for each call: the
+   * lookups then compare characters, not references. Off by default: the stream reuses the registered strings.
+   */
+  public static final String DISTINCT_NAMES_PROPERTY = "bench.access.distinctNames";
+  static final boolean DISTINCT_NAMES = Boolean.getBoolean(DISTINCT_NAMES_PROPERTY);
   /** Zipf exponent of the key stream. */
   public static final double ZIPF_EXPONENT = 0.99;
   /** Length of the precomputed stream; a power of two so the cursor wraps with a mask. */
@@ -80,7 +87,8 @@ public class AccessBenchmark {
     int[] ranks = Zipf.ranks(KEYS, ZIPF_EXPONENT, STREAM_LENGTH, 42);
     stream = new String[STREAM_LENGTH];
     for (int i = 0; i < STREAM_LENGTH; i++) {
-      stream[i] = names[ranks[i]];
+      // The hash is computed here, once, as a caller's string would have it cached after its first use.
+      stream[i] = DISTINCT_NAMES ? copyOf(names[ranks[i]]) : names[ranks[i]];
     }
     spillDir = BenchDirs.create("spill-bench-access-");
     SpillManager m = Spillway.newManager(config(spillDir));
@@ -91,6 +99,13 @@ public class AccessBenchmark {
     }
     manager = m;
     cache = c;
+  }
+
+  /** An equal string that is not {@code name}, its hash already computed. */
+  private static String copyOf(String name) {
+    String copy = new String(name.toCharArray());
+    copy.hashCode();
+    return copy;
   }
 
   /** The default configuration in {@code spillDir}, with the policy {@value #POLICY_PROPERTY} names, if any. */

@@ -9,7 +9,7 @@ import java.util.Map;
  * may change.
  *
  * <p>Why not a field of the segment: the counts are written by whichever thread drains the accesses, and a segment
- * object shares its cache lines with the map node that every reader of the segment goes through. Counting in the
+ * object is read by every lookup of its name (the segment table compares its name). Counting in the
  * segment would make each drain invalidate, on the other processors, the lines their next lookups need. Here the
  * writes stay in an array that only drainers touch.
  *

@@ -81,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * only once it is committed; a {@code set} of a spilled value is told as a reload (then a resize).
  *
  * <p><b>Memory.</b> A manual segment costs its {@code Segment} object (32 bytes with compressed references) plus
- * its map node and table slot, about 72 bytes in all, the name excepted; a managed one is a {@code ManagedSegment}, a
+ * its slot in the {@link SegmentTable} (7–13 bytes), the name excepted; a managed one is a {@code ManagedSegment}, a
  * subclass of 72 bytes, plus its handle (24 bytes).
  *
  * <p><b>Store errors.</b> An {@link java.io.IOException} from the store becomes a

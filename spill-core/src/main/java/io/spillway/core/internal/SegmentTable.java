@@ -8,14 +8,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The manager's segments by name: a concurrent hash table of {@link Segment} references keyed by each segment's own
- * {@link Segment#name}, so that a segment costs the table one reference (4 bytes with compressed references) at a
- * load of 37–75%, where a {@code ConcurrentHashMap} entry costs a 32-byte node and about 8 bytes of table. With a
- * million segments that is some 32 MB of heap, and no 8 MiB table that G1 keeps in three 4 MiB regions of its own.
+ * {@link Segment#name}, so that a segment costs the table a reference (4 bytes with compressed references) and a
+ * byte of tag per slot at a load of 37–75%, 7–13 bytes, where a {@code ConcurrentHashMap} entry costs a 32-byte
+ * node and about 8 bytes of table. With a million segments that is some 30 MB of heap, and no 8 MiB table that G1
+ * keeps in three 4 MiB regions of its own.
  *
  * <p><b>Layout.</b> The names are spread over stripes by hash ({@value #STRIPES} in a manager); each stripe is a
  * linear-probing table whose length is a power of two, doubled when an insertion would take it past
  * {@value #MAX_LOAD_PERCENT}% and halved when a removal leaves it under an eighth full. Deletion shifts the following
  * entries back, so no tombstones build up.
+ *
+ * <p><b>Hashing.</b> A name's {@code String.hashCode} picks the stripe through a multiplicative hash's top bits and
+ * the first slot through its own low bits spread as {@code HashMap} does; a slot holds the segment reference and a
+ * one-byte tag of the hash, which lets a probe pass other names' slots without reading their segments.
  *
  * <p><b>Reads</b> ({@link #get}) take no lock: they probe the stripe's current table with acquire reads. A writer
  * may meanwhile shift the sought entry backwards past the reader, or publish a grown table, so a probe that finds
@@ -36,10 +41,15 @@ final class SegmentTable implements Iterable<Segment> {
   static final int STRIPES = 64;
   static final int MAX_LOAD_PERCENT = 75;
   static final int INITIAL_LENGTH = 8;
+  private static final int GOLDEN = 0x9E3779B9;
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Segment[].class);
+  private static final VarHandle TABLES = MethodHandles.arrayElementVarHandle(Table[].class);
 
+  /** Each stripe's current table, read by lookups straight from here (one load less than through its stripe). */
+  private final Table[] tables;
+  /** Each stripe's lock and count. */
   private final Stripe[] stripes;
-  /** The stripe is the hash's top bits: 32 minus log2 of the stripe count (32 for one stripe). */
+  /** The stripe is the multiplicative hash's top bits: 32 minus log2 of the stripe count (32 for one stripe). */
   private final int stripeShift;
 
   SegmentTable() {
@@ -55,41 +65,41 @@ final class SegmentTable implements Iterable<Segment> {
     if (stripeCount <= 0 || Integer.bitCount(stripeCount) != 1) {
       throw new IllegalArgumentException("stripe count must be a positive power of two, was " + stripeCount);
     }
+    tables = new Table[stripeCount];
     stripes = new Stripe[stripeCount];
     for (int i = 0; i < stripeCount; i++) {
-      stripes[i] = new Stripe();
+      stripes[i] = new Stripe(i);
+      tables[i] = new Table(INITIAL_LENGTH);
     }
     stripeShift = Integer.SIZE - Integer.numberOfTrailingZeros(stripeCount);
   }
 
   /** The segment mapped to {@code name}, or null. */
   @Nullable Segment get(String name) {
-    int hash = hash(name);
-    Stripe stripe = stripeOf(hash);
-    Segment found = find(stripe.slots, name, hash);
+    int hash = name.hashCode();
+    int index = stripeIndex(hash);
+    Segment found = find((Table) TABLES.getAcquire(tables, index), name, hash);
     if (found != null) {
       return found;
     }
-    synchronized (stripe) {
-      return find(stripe.slots, name, hash);
+    synchronized (stripes[index]) {
+      return find(tables[index], name, hash);
     }
   }
 
   /** Maps {@code seg} under its name; returns the segment it replaced, or null. */
   @Nullable Segment put(Segment seg) {
-    int hash = hash(seg.name);
-    Stripe stripe = stripeOf(hash);
+    Stripe stripe = stripeOf(seg.name);
     synchronized (stripe) {
-      return stripe.put(seg, hash, true);
+      return stripe.put(seg, true);
     }
   }
 
   /** Maps {@code seg} under its name unless the name is mapped; returns the segment mapped before, or null. */
   @Nullable Segment putIfAbsent(Segment seg) {
-    int hash = hash(seg.name);
-    Stripe stripe = stripeOf(hash);
+    Stripe stripe = stripeOf(seg.name);
     synchronized (stripe) {
-      return stripe.put(seg, hash, false);
+      return stripe.put(seg, false);
     }
   }
 
@@ -102,24 +112,23 @@ final class SegmentTable implements Iterable<Segment> {
     if (!old.name.equals(fresh.name)) {
       throw new IllegalArgumentException("names differ: '" + old.name + "' and '" + fresh.name + "'");
     }
-    int hash = hash(fresh.name);
-    Stripe stripe = stripeOf(hash);
+    Stripe stripe = stripeOf(fresh.name);
     synchronized (stripe) {
-      int slot = stripe.slotOf(fresh.name, hash);
-      if (slot < 0 || stripe.slots[slot] != old) {
+      Table table = tables[stripe.index];
+      int slot = table.slotOf(fresh.name);
+      if (slot < 0 || table.slots[slot] != old) {
         return false;
       }
-      SLOTS.setRelease(stripe.slots, slot, fresh);
+      SLOTS.setRelease(table.slots, slot, fresh);
       return true;
     }
   }
 
   /** Unmaps {@code seg}'s name if it maps to {@code seg} (the same object); returns whether it did. */
   boolean remove(Segment seg) {
-    int hash = hash(seg.name);
-    Stripe stripe = stripeOf(hash);
+    Stripe stripe = stripeOf(seg.name);
     synchronized (stripe) {
-      return stripe.remove(seg, hash);
+      return stripe.remove(seg);
     }
   }
 
@@ -136,7 +145,8 @@ final class SegmentTable implements Iterable<Segment> {
   void clear() {
     for (Stripe stripe : stripes) {
       synchronized (stripe) {
-        stripe.clear();
+        stripe.publish(new Table(INITIAL_LENGTH));
+        stripe.count = 0;
       }
     }
   }
@@ -146,106 +156,91 @@ final class SegmentTable implements Iterable<Segment> {
     return new SnapshotIterator();
   }
 
-  private Stripe stripeOf(int hash) {
-    return stripes[(int) (Integer.toUnsignedLong(hash) >>> stripeShift)];
+  private int stripeIndex(int hash) {
+    return (int) (Integer.toUnsignedLong(hash * GOLDEN) >>> stripeShift);
   }
 
-  /** Probes {@code slots} for {@code name}; reads each slot once, with acquire semantics. */
-  private static @Nullable Segment find(Segment[] slots, String name, int hash) {
+  private Stripe stripeOf(String name) {
+    return stripes[stripeIndex(name.hashCode())];
+  }
+
+  /** The first slot a name of hash {@code hash} is probed at, in a table of {@code mask + 1} slots. */
+  static int home(int hash, int mask) {
+    return (hash ^ (hash >>> 16)) & mask;
+  }
+
+  /**
+   * A byte of a name's hash for a slot's tag: bits of the multiplicative hash below those that chose the stripe, so
+   * that names of one stripe and one home slot still differ in it.
+   */
+  static byte tag(int hash) {
+    return (byte) ((hash * GOLDEN) >>> 16);
+  }
+
+  /** Probes {@code table} for {@code name}; reads each slot once, with acquire semantics. */
+  private static @Nullable Segment find(Table table, String name, int hash) {
+    Segment[] slots = table.slots;
+    byte[] tags = table.tags;
+    byte tag = tag(hash);
     int mask = slots.length - 1;
-    for (int i = hash & mask; ; i = (i + 1) & mask) {
+    for (int i = home(hash, mask); ; i = (i + 1) & mask) {
       Segment seg = (Segment) SLOTS.getAcquire(slots, i);
       if (seg == null) {
         return null;
       }
-      String candidate = seg.name;
-      // The cached string hashes first: most slots probed past hold another name.
-      if (candidate == name || (candidate.hashCode() == name.hashCode() && candidate.equals(name))) {
+      // The slot's tag is written before its segment, so it is that segment's or a newer one's: a filter only.
+      // The name compared is the argument, the caller's string, whose fields this thread has just read.
+      if (tags[i] == tag && (seg.name == name || name.equals(seg.name))) {
         return seg;
       }
     }
   }
 
-  /** A name's hash, mixed (MurmurHash3's finalizer) so that the stripe (high bits) and slot (low bits) both spread. */
-  static int hash(String name) {
-    int h = name.hashCode();
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    return h ^ (h >>> 16);
-  }
+  /**
+   * One stripe's table: each slot's segment and, beside it, a byte of its name's hash (see {@link #tag}), so that a
+   * probe passes the slots of other names without reading their segments but once in 256. Replaced, never resized
+   * in place, under the stripe's lock.
+   */
+  private static final class Table {
+    final Segment[] slots;
+    final byte[] tags;
 
-  /** One stripe's table; every method but the readers' probe runs holding the stripe's lock. */
-  private static final class Stripe {
-    /** Replaced, never resized in place, so that a reader's probe sees one table throughout. */
-    volatile Segment[] slots = new Segment[INITIAL_LENGTH];
-    volatile int count;
+    Table(int length) {
+      slots = new Segment[length];
+      tags = new byte[length];
+    }
 
-    int slotOf(String name, int hash) {
-      Segment[] table = slots;
-      int mask = table.length - 1;
-      for (int i = hash & mask; table[i] != null; i = (i + 1) & mask) {
-        if (table[i].name.equals(name)) {
+    int length() {
+      return slots.length;
+    }
+
+    /** The slot of {@code name}, or -1. Caller holds the stripe's lock. */
+    int slotOf(String name) {
+      int hash = name.hashCode();
+      byte tag = tag(hash);
+      int mask = slots.length - 1;
+      for (int i = home(hash, mask); slots[i] != null; i = (i + 1) & mask) {
+        if (tags[i] == tag && slots[i].name.equals(name)) {
           return i;
         }
       }
       return -1;
     }
 
-    @Nullable Segment put(Segment seg, int hash, boolean replace) {
-      int slot = slotOf(seg.name, hash);
-      if (slot >= 0) {
-        Segment previous = slots[slot];
-        if (replace) {
-          SLOTS.setRelease(slots, slot, seg);
-        }
-        return previous;
-      }
-      if ((count + 1) * 100L > (long) slots.length * MAX_LOAD_PERCENT) {
-        rehash(slots.length * 2);
-      }
-      insert(slots, seg, hash);
-      count++;
-      return null;
-    }
-
-    boolean remove(Segment seg, int hash) {
-      int slot = slotOf(seg.name, hash);
-      if (slot < 0 || slots[slot] != seg) {
-        return false;
-      }
-      deleteAt(slots, slot);
-      count--;
-      if (slots.length > INITIAL_LENGTH && count * 8L < slots.length) {
-        rehash(slots.length / 2);
-      }
-      return true;
-    }
-
-    void clear() {
-      slots = new Segment[INITIAL_LENGTH];
-      count = 0;
-    }
-
-    /** Publishes a table of {@code length} slots holding every entry; readers of the old one still see it whole. */
-    private void rehash(int length) {
-      Segment[] grown = new Segment[length];
-      for (Segment seg : slots) {
-        if (seg != null) {
-          insert(grown, seg, hash(seg.name));
-        }
-      }
-      slots = grown;
-    }
-
-    private static void insert(Segment[] table, Segment seg, int hash) {
-      int mask = table.length - 1;
-      int i = hash & mask;
-      while (table[i] != null) {
+    void insert(Segment seg) {
+      int hash = seg.name.hashCode();
+      int mask = slots.length - 1;
+      int i = home(hash, mask);
+      while (slots[i] != null) {
         i = (i + 1) & mask;
       }
-      SLOTS.setRelease(table, i, seg);
+      set(i, seg, tag(hash));
+    }
+
+    /** The tag first, then the segment with release semantics (see {@link #find}). */
+    private void set(int slot, @Nullable Segment seg, byte tag) {
+      tags[slot] = tag;
+      SLOTS.setRelease(slots, slot, seg);
     }
 
     /**
@@ -253,18 +248,77 @@ final class SegmentTable implements Iterable<Segment> {
      * slot. Each entry is written to its new slot before its old one is overwritten, so a reader always finds it in
      * one of them, or falls back on the locked probe.
      */
-    private static void deleteAt(Segment[] table, int hole) {
-      int mask = table.length - 1;
-      for (int i = (hole + 1) & mask; table[i] != null; i = (i + 1) & mask) {
-        int home = hash(table[i].name) & mask;
+    void deleteAt(int hole) {
+      int mask = slots.length - 1;
+      for (int i = (hole + 1) & mask; slots[i] != null; i = (i + 1) & mask) {
+        int home = home(slots[i].name.hashCode(), mask);
         // The entry at i may fill the hole unless its home lies cyclically in (hole, i].
         boolean homeAfterHole = hole <= i ? hole < home && home <= i : hole < home || home <= i;
         if (!homeAfterHole) {
-          SLOTS.setRelease(table, hole, table[i]);
+          set(hole, slots[i], tags[i]);
           hole = i;
         }
       }
-      SLOTS.setRelease(table, hole, null);
+      set(hole, null, (byte) 0);
+    }
+
+    /** A table of {@code length} slots holding this one's segments. */
+    Table resized(int length) {
+      Table resized = new Table(length);
+      for (Segment seg : slots) {
+        if (seg != null) {
+          resized.insert(seg);
+        }
+      }
+      return resized;
+    }
+  }
+
+  /** One stripe's lock and count; its table is {@code tables[index]}. */
+  private final class Stripe {
+    final int index;
+    volatile int count;
+
+    Stripe(int index) {
+      this.index = index;
+    }
+
+    /** Publishes {@code table} as the stripe's; readers still probing the old one see it whole. */
+    void publish(Table table) {
+      TABLES.setRelease(tables, index, table);
+    }
+
+    @Nullable Segment put(Segment seg, boolean replace) {
+      Table table = tables[index];
+      int slot = table.slotOf(seg.name);
+      if (slot >= 0) {
+        Segment previous = table.slots[slot];
+        if (replace) {
+          SLOTS.setRelease(table.slots, slot, seg);
+        }
+        return previous;
+      }
+      if ((count + 1) * 100L > (long) table.length() * MAX_LOAD_PERCENT) {
+        table = table.resized(table.length() * 2);
+        publish(table);
+      }
+      table.insert(seg);
+      count++;
+      return null;
+    }
+
+    boolean remove(Segment seg) {
+      Table table = tables[index];
+      int slot = table.slotOf(seg.name);
+      if (slot < 0 || table.slots[slot] != seg) {
+        return false;
+      }
+      table.deleteAt(slot);
+      count--;
+      if (table.length() > INITIAL_LENGTH && count * 8L < table.length()) {
+        publish(table.resized(table.length() / 2));
+      }
+      return true;
     }
   }
 
@@ -284,7 +338,7 @@ final class SegmentTable implements Iterable<Segment> {
         synchronized (stripe) {
           batch = new Segment[stripe.count];
           int filled = 0;
-          for (Segment seg : stripe.slots) {
+          for (Segment seg : tables[stripe.index].slots) {
             if (seg != null) {
               batch[filled++] = seg;
             }

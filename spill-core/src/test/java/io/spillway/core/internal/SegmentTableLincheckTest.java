@@ -40,7 +40,7 @@ class SegmentTableLincheckTest {
 
   @Test
   void stress_isLinearizable() {
-    new StressOptions().iterations(20).invocationsPerIteration(500).threads(3).actorsPerThread(3)
+    new StressOptions().iterations(10).invocationsPerIteration(500).threads(3).actorsPerThread(3)
         .actorsBefore(5).actorsAfter(2).sequentialSpecification(ByName.class)
         .verifier(QuiescentConsistencyVerifier.class).check(Table.class);
   }

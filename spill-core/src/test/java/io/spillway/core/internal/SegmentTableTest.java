@@ -29,7 +29,7 @@ class SegmentTableTest {
     int mask = (1 << bits) - 1;
     for (int i = 0; names.size() < count; i++) {
       String name = "k" + i;
-      if ((SegmentTable.hash(name) & mask) == home) {
+      if (SegmentTable.home(name.hashCode(), mask) == home) {
         names.add(name);
       }
     }
