@@ -169,17 +169,17 @@ class SegmentTableTest {
       table.put(seg);
     }
     AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch started = new CountDownLatch(4);
+    // Each thread counts down once it has done its share, and goes on until all have, so that they overlap.
+    CountDownLatch enoughWork = new CountDownLatch(4);
     ExecutorService threads = Executors.newFixedThreadPool(4);
     try {
       List<Future<Long>> writers = new ArrayList<>();
       for (int w = 0; w < 2; w++) {
         int writer = w;
         writers.add(threads.submit(() -> {
-          started.countDown();
           Random random = new Random(writer);
           long operations = 0;
-          while (!stop.get()) {
+          for (int bursts = 1; !stop.get(); bursts++) {
             // Bursts that grow the stripes several times over, then empty them, so that they shrink back.
             List<Segment> burst = new ArrayList<>();
             for (int i = 0; i < 5_000; i++) {
@@ -192,25 +192,29 @@ class SegmentTableTest {
               table.remove(seg);
             }
             operations += burst.size();
+            if (bursts == 20) {
+              enoughWork.countDown();
+            }
           }
           return operations;
         }));
       }
       Future<Long> reader = threads.submit(() -> {
-        started.countDown();
         long lookups = 0;
-        while (!stop.get()) {
+        for (int passes = 1; !stop.get(); passes++) {
           for (Segment seg : stable) {
             if (table.get(seg.name) != seg) {
               throw new AssertionError("lost " + seg.name + " after " + lookups + " lookups");
             }
             lookups++;
           }
+          if (passes == 200) {
+            enoughWork.countDown();
+          }
         }
         return lookups;
       });
       Future<Long> iterator = threads.submit(() -> {
-        started.countDown();
         long iterations = 0;
         while (!stop.get()) {
           Set<Segment> seen = new HashSet<>();
@@ -222,18 +226,21 @@ class SegmentTableTest {
           if (seen.size() != stable.size()) {
             throw new AssertionError("listed " + seen.size() + " of " + stable.size() + " stable segments");
           }
-          iterations++;
+          if (++iterations == 100) {
+            enoughWork.countDown();
+          }
         }
         return iterations;
       });
-      started.await();
-      Thread.sleep(1_500);
+      // A thread that failed never counts down: its future's exception is what the get calls below report.
+      boolean allDidTheirShare = enoughWork.await(60, TimeUnit.SECONDS);
       stop.set(true);
       assertThat(reader.get(30, TimeUnit.SECONDS)).isPositive();
       assertThat(iterator.get(30, TimeUnit.SECONDS)).isPositive();
       for (Future<Long> writer : writers) {
         assertThat(writer.get(30, TimeUnit.SECONDS)).isPositive();
       }
+      assertThat(allDidTheirShare).as("every thread did its share within 60 s").isTrue();
     } finally {
       stop.set(true);
       threads.shutdownNow();
